@@ -1,0 +1,60 @@
+/* Options every daemon shares (DESIGN.md "Conventions"): daemon life and
+ * logging. A daemon's config struct embeds struct pxe_common_config and its
+ * option table includes PXE_OPTS_DAEMON and PXE_OPTS_LOG. */
+#ifndef PXE_CONFIG_COMMON_H
+#define PXE_CONFIG_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "log.h"
+#include "opts.h"
+
+struct pxe_common_config {
+	bool daemon;
+	char *pidfile;
+	char *chroot;
+	char *user;
+	char *group;
+	int log_format;   /* enum pxe_log_format */
+	int log_level;    /* index into pxe_log_level_choices */
+	char *log_file;
+	bool syslog;
+};
+
+extern const char *const pxe_log_format_choices[];
+extern const char *const pxe_log_level_choices[];
+
+/* Level number (PXE_LOG_*) of the log-level option's value. */
+int pxe_common_log_level(const struct pxe_common_config *c);
+/* Fill a pxe_log_config from the common options. */
+void pxe_common_log_config(const struct pxe_common_config *c, struct pxe_log_config *out);
+
+#define PXE_OPTS_DAEMON(type, m)                                                          \
+	{ .name = "daemon", .type = PXE_OPT_BOOL, .flags = PXE_OPTF_CLI_ONLY,             \
+	  .offset = offsetof(type, m.daemon), .def = "no",                                \
+	  .help = "fork into the background (the default is to stay in the foreground)" }, \
+	{ .name = "pidfile", .type = PXE_OPT_STRING, .offset = offsetof(type, m.pidfile), \
+	  .arg = "FILE", .help = "write the process id to FILE after binding" },          \
+	{ .name = "chroot", .type = PXE_OPT_STRING, .offset = offsetof(type, m.chroot),   \
+	  .arg = "DIR", .help = "chroot into DIR after binding" },                        \
+	{ .name = "user", .short_name = 'u', .type = PXE_OPT_STRING,                      \
+	  .offset = offsetof(type, m.user), .arg = "USER",                                \
+	  .help = "drop privileges to USER after binding" },                              \
+	{ .name = "group", .short_name = 'g', .type = PXE_OPT_STRING,                     \
+	  .offset = offsetof(type, m.group), .arg = "GROUP",                              \
+	  .help = "drop privileges to GROUP (default: USER's primary group)" }
+
+#define PXE_OPTS_LOG(type, m)                                                             \
+	{ .name = "log-format", .type = PXE_OPT_ENUM, .offset = offsetof(type, m.log_format), \
+	  .def = "logfmt", .choices = pxe_log_format_choices, .arg = "logfmt|json",       \
+	  .help = "format of log lines" },                                                \
+	{ .name = "log-level", .type = PXE_OPT_ENUM, .offset = offsetof(type, m.log_level), \
+	  .def = "info", .choices = pxe_log_level_choices,                                \
+	  .arg = "err|warn|notice|info|debug", .help = "least important level logged" },  \
+	{ .name = "log", .type = PXE_OPT_STRING, .offset = offsetof(type, m.log_file),    \
+	  .arg = "FILE", .help = "log to FILE instead of stderr (reopened on SIGUSR1)" },  \
+	{ .name = "syslog", .type = PXE_OPT_BOOL, .offset = offsetof(type, m.syslog),     \
+	  .def = "no", .help = "log to syslog (LOG_DAEMON) instead of stderr" }
+
+#endif

@@ -1,0 +1,98 @@
+/* Structured logging: one line per event.
+ *
+ *   ts=2026-11-25T09:04:12.123Z level=info daemon=pxe-tftpd event=transfer
+ *   client=198.18.0.5:2071 file="boot/x 1.efi" bytes=1024 ...
+ *
+ * logfmt by default, JSON objects with --log-format=json. Every value that
+ * may come from a client goes through the escaping here, so no client can
+ * break a line, forge a field or inject a terminal escape.
+ *
+ * Destinations: stderr (default; with "<N>" syslog priority prefixes when
+ * JOURNAL_STREAM names our stderr), a file (--log FILE, reopened by
+ * pxe_log_reopen on SIGUSR1), syslog(3) with LOG_DAEMON (--syslog).
+ * The logger is the one process-wide object in pxesuite (STYLE.md §7). */
+#ifndef PXE_LOG_H
+#define PXE_LOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+enum pxe_log_level {
+	PXE_LOG_ERR = 3,
+	PXE_LOG_WARN = 4,
+	PXE_LOG_NOTICE = 5,
+	PXE_LOG_INFO = 6,
+	PXE_LOG_DEBUG = 7,
+};
+
+enum pxe_log_format {
+	PXE_LOG_LOGFMT = 0,
+	PXE_LOG_JSON = 1,
+};
+
+struct pxe_log_config {
+	enum pxe_log_format format;
+	int level;          /* lines above this level are dropped */
+	const char *file;   /* NULL: no file */
+	bool syslog;        /* also/instead to syslog */
+	bool no_stderr;     /* true when file or syslog replaces stderr */
+};
+
+#define PXE_LOG_LINE_MAX 4096
+
+/* One line under construction. Build with pxe_log_begin, add fields, emit
+ * with pxe_log_end. A line that would exceed PXE_LOG_LINE_MAX is cut at a
+ * field boundary and gets truncated=1. */
+struct pxe_log_line {
+	char buf[PXE_LOG_LINE_MAX];
+	size_t len;
+	size_t head;        /* end of ts/level/daemon prefix (syslog skips ts) */
+	int level;
+	bool json;
+	bool truncated;
+	bool active;        /* false when the level is filtered out */
+};
+
+/* Configure the process-wide logger. daemon is e.g. "pxe-tftpd".
+ * Returns 0 or -errno (file cannot be opened). May be called again (reload). */
+int pxe_log_open(const char *daemon, const struct pxe_log_config *cfg);
+/* Reopen the log file (logrotate, SIGUSR1). 0 or -errno. */
+int pxe_log_reopen(void);
+void pxe_log_close(void);
+/* Parse "err|warn|notice|info|debug" / "logfmt|json". -EINVAL on others. */
+int pxe_log_level_parse(const char *s);
+const char *pxe_log_level_name(int level);
+bool pxe_log_enabled(int level);
+
+void pxe_log_begin(struct pxe_log_line *l, int level, const char *event);
+/* Add key=value. Keys are ours (trusted identifiers). Values are escaped. */
+void pxe_log_str(struct pxe_log_line *l, const char *key, const char *val);
+/* Untrusted bytes with explicit length; embedded NUL and control bytes are
+ * escaped (\x00), never cut the line. */
+void pxe_log_strn(struct pxe_log_line *l, const char *key, const char *val, size_t len);
+void pxe_log_int(struct pxe_log_line *l, const char *key, long long v);
+void pxe_log_uint(struct pxe_log_line *l, const char *key, unsigned long long v);
+void pxe_log_double(struct pxe_log_line *l, const char *key, double v, int decimals);
+void pxe_log_bool(struct pxe_log_line *l, const char *key, bool v);
+/* "198.18.0.5:2071" or "[fe80::1%2]:69"; port omitted when 0. */
+void pxe_log_addr(struct pxe_log_line *l, const char *key, const struct sockaddr *sa);
+/* Address without port. */
+void pxe_log_ip(struct pxe_log_line *l, const char *key, const struct sockaddr *sa);
+/* "52:54:00:12:34:56" */
+void pxe_log_mac(struct pxe_log_line *l, const char *key, const uint8_t *mac, size_t len);
+void pxe_log_end(struct pxe_log_line *l);
+
+/* Shorthand: event plus msg="<printf text>". */
+void pxe_log_msg(int level, const char *event, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Pure escaping helpers (exposed for tests and for httpd's CLF log).
+ * Append val as a logfmt value (quoted when needed) / JSON string to buf.
+ * Return the number of bytes that the full output needs (like snprintf);
+ * the output is NUL-terminated when cap > 0. */
+size_t pxe_log_escape_logfmt(char *buf, size_t cap, const char *val, size_t len);
+size_t pxe_log_escape_json(char *buf, size_t cap, const char *val, size_t len);
+
+#endif

@@ -1,0 +1,62 @@
+/* Addresses and listening sockets, IPv4 and IPv6. */
+#ifndef PXE_SOCK_H
+#define PXE_SOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+struct pxe_sockaddr {
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in in4;
+		struct sockaddr_in6 in6;
+		struct sockaddr_storage ss;
+	} u;
+	socklen_t len;
+};
+
+/* Parse "ADDR", "ADDR:PORT", "[V6]", "[V6]:PORT", ":PORT", "*:PORT" or
+ * "PORT" alone (wildcard). IPv6 scope "%ifname" accepted inside brackets.
+ * A missing port takes default_port. Pure: no DNS. 0 or -EINVAL. */
+int pxe_addr_parse(const char *s, int default_port, struct pxe_sockaddr *out);
+/* "198.18.0.5:69", "[::1]:69"; with_port false: "198.18.0.5", "::1".
+ * Returns snprintf-style length. */
+int pxe_addr_format(const struct sockaddr *sa, bool with_port, char *buf, size_t cap);
+int pxe_addr_port(const struct sockaddr *sa);
+void pxe_addr_set_port(struct pxe_sockaddr *a, int port);
+bool pxe_addr_equal(const struct sockaddr *a, const struct sockaddr *b); /* addr+port */
+
+#define PXE_SOCK_REUSEADDR 0x01
+#define PXE_SOCK_PKTINFO   0x02 /* IP_PKTINFO / IPV6_RECVPKTINFO */
+#define PXE_SOCK_FREEBIND  0x04 /* bind before the address exists */
+#define PXE_SOCK_DUALSTACK 0x08 /* IPV6_V6ONLY=0; default is 1, set explicitly */
+#define PXE_SOCK_BROADCAST 0x10
+#define PXE_SOCK_REUSEPORT 0x20
+
+/* socket + options + bind (+ listen for SOCK_STREAM with backlog).
+ * Non-blocking and close-on-exec. Returns the fd or -errno. */
+int pxe_sock_bind(const struct pxe_sockaddr *a, int type, unsigned flags, int backlog);
+
+/* systemd socket activation (sd_listen_fds(3) protocol, no libsystemd).
+ * Checks LISTEN_PID == getpid(), takes LISTEN_FDS fds from 3 on, names from
+ * LISTEN_FDNAMES, sets FD_CLOEXEC, then unsets the three variables.
+ * Returns the number of fds (0 when not activated) or -errno. */
+struct pxe_activated_fd {
+	int fd;
+	int type;       /* SOCK_DGRAM / SOCK_STREAM (from SO_TYPE) */
+	int family;     /* AF_INET / AF_INET6 / AF_UNIX (from getsockname) */
+	char name[64];  /* from LISTEN_FDNAMES, "" if none */
+};
+int pxe_listen_fds(struct pxe_activated_fd *out, int max);
+
+/* sd_notify(3) protocol: one datagram to $NOTIFY_SOCKET (a path, or an
+ * abstract name when it starts with '@'). Returns 1 when sent, 0 when
+ * NOTIFY_SOCKET is unset, -errno on failure. */
+int pxe_sd_notify(const char *state);
+int pxe_sd_notifyf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* RELOADING=1 with MONOTONIC_USEC, for Type=notify-reload. */
+int pxe_sd_notify_reloading(void);
+
+#endif

@@ -1,0 +1,77 @@
+#!/bin/sh
+# make deps: install what the build and the tests need, or say what is missing.
+#   --build 'PKGS'     Debian packages needed to build (fatal when missing)
+#   --test 'PKGS'      Debian packages the tests use (tests skip without them)
+#   --pkgconfig 'MODS' pkg-config modules the build needs
+# Installs with apt-get only as root on Debian/Ubuntu and without NO_DEPS=1.
+# A packager's build, where pkg-config already finds everything, installs
+# nothing and does not fail for missing test tools.
+set -u
+build=""; test=""; mods=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	--build) build=$2; shift 2 ;;
+	--test) test=$2; shift 2 ;;
+	--pkgconfig) mods=$2; shift 2 ;;
+	*) echo "deps.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+PKG_CONFIG=${PKG_CONFIG:-pkg-config}
+
+missing_mods=""
+for m in $mods; do
+	$PKG_CONFIG --exists "$m" 2>/dev/null || missing_mods="$missing_mods $m"
+done
+
+have_dpkg=no
+command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && have_dpkg=yes
+missing_pkgs() {
+	out=""
+	for p in "$@"; do
+		s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)
+		case $s in *" installed") ;; *) out="$out $p" ;; esac
+	done
+	echo "$out"
+}
+
+can_install=yes
+[ "${NO_DEPS:-}" = 1 ] && can_install=no
+[ "$(id -u)" = 0 ] || can_install=no
+[ $have_dpkg = yes ] || can_install=no
+
+if [ $have_dpkg = yes ]; then
+	# shellcheck disable=SC2086
+	need_build=$(missing_pkgs $build)
+	# shellcheck disable=SC2086
+	need_test=$(missing_pkgs $test)
+else
+	need_build=$missing_mods
+	need_test=""
+fi
+
+# A packager's build: the libraries are there, nothing to install.
+if [ -z "$missing_mods" ] && [ $can_install = no ]; then
+	[ -n "$need_test" ] && echo "make deps: not installing test tools:$need_test (their tests will SKIP)"
+	exit 0
+fi
+if [ -z "$need_build$need_test" ] && [ -z "$missing_mods" ]; then
+	exit 0
+fi
+if [ $can_install = yes ]; then
+	echo "make deps: apt-get install$need_build$need_test"
+	export DEBIAN_FRONTEND=noninteractive
+	# apt-get update only when an install from the current lists fails.
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $need_build $need_test >/tmp/pxesuite-deps.log 2>&1 ||
+		{ apt-get update -q >>/tmp/pxesuite-deps.log 2>&1 &&
+		  apt-get install -y -q --no-install-recommends $need_build $need_test >>/tmp/pxesuite-deps.log 2>&1; } ||
+		{ echo "make deps: apt-get failed, see /tmp/pxesuite-deps.log" >&2; tail -5 /tmp/pxesuite-deps.log >&2; exit 1; }
+	exit 0
+fi
+why="not root"
+[ "${NO_DEPS:-}" = 1 ] && why="NO_DEPS=1"
+[ $have_dpkg = yes ] || why="not a Debian/Ubuntu system"
+echo "make deps: missing pkg-config modules:$missing_mods" >&2
+[ $have_dpkg = yes ] && echo "make deps: install them with: apt-get install$need_build" >&2
+echo "make deps: cannot install them here ($why)" >&2
+exit 1
