@@ -104,7 +104,7 @@ static int take_value(const struct pxe_opt_spec *spec, struct cli_parse *p, cons
 	int nargs = o->nargs > 0 ? o->nargs : 1;
 	if (*i + nargs >= argc)
 		return pxe_err_set(err, EINVAL, "%s: expects %s%s (see %s --help)", shown,
-				   nargs > 1 ? "arguments " : "a value ", o->arg ? o->arg : "",
+				   nargs > 1 ? "arguments " : "a value ", o->arg ? o->arg : "VALUE",
 				   spec->prog);
 	int r = cli_push(p, o, join_args(argv + *i + 1, nargs));
 	*i += nargs;
@@ -386,6 +386,15 @@ static int check_required(const struct pxe_opt_spec *spec, struct pxe_config *c,
 	return 0;
 }
 
+/* --help works whatever else is on the line, even a bad option before it. */
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
+}
+
 static int init_config(const struct pxe_opt_spec *spec, struct pxe_config *out, struct pxe_err *err)
 {
 	memset(out, 0, sizeof(*out));
@@ -409,6 +418,8 @@ int pxe_config_load(const struct pxe_opt_spec *spec, int argc, char **argv, stru
 	int r = init_config(spec, out, err);
 	if (r == 0)
 		r = parse_cli(spec, argc, argv, &p, err);
+	if (wants_help(argc, argv))
+		p.help = true;
 	if (p.help) {
 		/* --help works whatever else is on the line */
 		out->action = PXE_ACT_HELP;
