@@ -1,0 +1,58 @@
+#!/bin/bash
+# The conventions every daemon follows (DESIGN.md): --help, --version,
+# --print-config, --check-config, exit 78 with FILE:LINE on a bad config,
+# and every option of --help in --print-config and in the man page.
+. "$(dirname "$0")/../lib.sh"
+VERSION=$(cat "$TOP/VERSION")
+
+for d in tftpd httpd dhcpd; do
+	bin=$TOP/$d/pxe-$d
+	[ -x "$bin" ] || { fail "$d-built: $bin missing"; continue; }
+	conf=$T_TMP/$d.conf
+
+	out=$("$bin" --help 2>&1); st=$?
+	check "$d-help" test $st -eq 0 -a -n "$(grep -e '--print-config' <<<"$out")"
+
+	out=$("$bin" --version 2>&1); st=$?
+	check "$d-version" test $st -eq 0 -a "$out" = "pxe-$d $VERSION"
+
+	printf '[%s]\n\nno-such-key = 1\n' "$d" >"$conf"
+	out=$("$bin" -c "$conf" --check-config 2>&1); st=$?
+	if [ $st -eq 78 ] && grep -q "$conf:3: unknown key 'no-such-key'" <<<"$out"; then
+		pass "$d-check-config-unknown-key"
+	else
+		fail "$d-check-config-unknown-key: status $st, output: $out"
+	fi
+
+	printf '[%s]\nthis line is not ini\n' "$d" >"$conf"
+	out=$("$bin" -c "$conf" --check-config 2>&1); st=$?
+	check "$d-check-config-syntax" test $st -eq 78 -a -n "$(grep -F "$conf:2:" <<<"$out")"
+
+	out=$("$bin" --no-such-option 2>&1); st=$?
+	check "$d-unknown-option" test $st -eq 78 -a -n "$(grep -F "unknown option '--no-such-option'" <<<"$out")"
+
+	out=$("$bin" -c /nonexistent/pxe.conf --check-config 2>&1); st=$?
+	check "$d-missing-config" test $st -eq 78 -a -n "$(grep -F '/nonexistent/pxe.conf' <<<"$out")"
+
+	# Every long option listed by --help appears in --print-config and the man page.
+	opts=$("$bin" --help | grep -oE '^ +(-[a-zA-Z], )?--(\[no-\])?[a-z0-9-]+' |
+		sed -E 's/.*--(\[no-\])?//' | sort -u |
+		grep -vxE 'config|print-config|check-config|help|version')
+	printed=$("$bin" --print-config 2>/dev/null ||
+		  "$bin" -c /dev/null --print-config 2>/dev/null)
+	missing=""
+	for o in $opts; do grep -qE "^(; )?$o =" <<<"$printed" || missing="$missing $o"; done
+	check "$d-print-config-lists-every-option${missing:+: missing$missing}" test -z "$missing"
+
+	man=$TOP/man/pxe-$d.8
+	if [ -f "$man" ]; then
+		missing=""
+		for o in $opts; do
+			grep -qE "^\.(It )?(Fl|Op Fl|It Fl) (\\[no-\\])?$o\b|Fl $o\b|Fl no-$o\b|Cm $o\b" "$man" || missing="$missing $o"
+		done
+		check "$d-man-page-lists-every-option${missing:+: missing$missing}" test -z "$missing"
+	else
+		fail "$d-man-page: $man missing"
+	fi
+done
+t_done
