@@ -117,7 +117,7 @@ check-e2e: check-build
 # The one list of packages this project needs, by Debian package name.
 # Build: compiler, pkg-config, libraries. Test: the real clients and peers.
 DEB_BUILD_PKGS := gcc make pkg-config libuv1-dev libinih-dev check
-DEB_TEST_PKGS := clang curl tftp-hpa atftp busybox wrk iproute2 nftables mandoc \
+DEB_TEST_PKGS := clang curl tftp-hpa atftp busybox|busybox-static wrk iproute2 nftables mandoc \
                  python3 isc-dhcp-client procps
 DEB_E2E_PKGS :=
 deps:
@@ -155,7 +155,7 @@ install: $(BINS)
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(SYSTEMDUNITDIR)
 	$(INSTALL) -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/
-	$(INSTALL) -m 0644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/
+	$(if $(wildcard man/*.8),$(INSTALL) -m 0644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/)
 	$(if $(wildcard man/*.5),$(INSTALL) -m 0644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5/)
 	for u in $(wildcard systemd/*.service systemd/*.socket); do \
 		sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \

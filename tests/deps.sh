@@ -25,11 +25,17 @@ done
 
 have_dpkg=no
 command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && have_dpkg=yes
+installed() {
+	case $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) in *" installed") return 0 ;; esac
+	return 1
+}
+# "a|b" is satisfied by either package (busybox|busybox-static); installs a.
 missing_pkgs() {
 	out=""
-	for p in "$@"; do
-		s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)
-		case $s in *" installed") ;; *) out="$out $p" ;; esac
+	for alts in "$@"; do
+		ok=no
+		for p in $(echo "$alts" | tr '|' ' '); do installed "$p" && ok=yes; done
+		[ $ok = yes ] || out="$out ${alts%%|*}"
 	done
 	echo "$out"
 }
@@ -62,9 +68,9 @@ if [ $can_install = yes ]; then
 	export DEBIAN_FRONTEND=noninteractive
 	# apt-get update only when an install from the current lists fails.
 	# shellcheck disable=SC2086
-	apt-get install -y -q --no-install-recommends $need_build $need_test >/tmp/pxesuite-deps.log 2>&1 ||
+	apt-get install -y -q -o DPkg::Lock::Timeout=300 --no-install-recommends $need_build $need_test >/tmp/pxesuite-deps.log 2>&1 ||
 		{ apt-get update -q >>/tmp/pxesuite-deps.log 2>&1 &&
-		  apt-get install -y -q --no-install-recommends $need_build $need_test >>/tmp/pxesuite-deps.log 2>&1; } ||
+		  apt-get install -y -q -o DPkg::Lock::Timeout=300 --no-install-recommends $need_build $need_test >>/tmp/pxesuite-deps.log 2>&1; } ||
 		{ echo "make deps: apt-get failed, see /tmp/pxesuite-deps.log" >&2; tail -5 /tmp/pxesuite-deps.log >&2; exit 1; }
 	exit 0
 fi
