@@ -44,11 +44,14 @@ struct pxe_log_config {
 
 /* One line under construction. Build with pxe_log_begin, add fields, emit
  * with pxe_log_end. A line that would exceed PXE_LOG_LINE_MAX is cut at a
- * field boundary and gets truncated=1. */
+ * field boundary and gets truncated=1 (the field that did not fit and all
+ * later ones are dropped). After pxe_log_end, buf holds the emitted line
+ * (with its newline, NUL-terminated) and the line is inactive. */
 struct pxe_log_line {
 	char buf[PXE_LOG_LINE_MAX];
 	size_t len;
-	size_t head;        /* end of ts/level/daemon prefix (syslog skips ts) */
+	size_t head;        /* offset just past the ts field and its separator:
+	                     * syslog sends buf+head ("{" first for JSON) */
 	int level;
 	bool json;
 	bool truncated;
@@ -56,12 +59,19 @@ struct pxe_log_line {
 };
 
 /* Configure the process-wide logger. daemon is e.g. "pxe-tftpd".
- * Returns 0 or -errno (file cannot be opened). May be called again (reload). */
+ * Returns 0 or -errno (file cannot be opened). May be called again (reload):
+ * the file is kept open when its path did not change; on error nothing
+ * changes. Before the first call, lines go to stderr at level info as
+ * daemon "pxe". cfg NULL means those defaults. */
 int pxe_log_open(const char *daemon, const struct pxe_log_config *cfg);
-/* Reopen the log file (logrotate, SIGUSR1). 0 or -errno. */
+/* Reopen the log file (logrotate, SIGUSR1). 0 or -errno (the old file then
+ * stays in use). 0 when there is no file. */
 int pxe_log_reopen(void);
 void pxe_log_close(void);
-/* Parse "err|warn|notice|info|debug" / "logfmt|json". -EINVAL on others. */
+/* Parse "err|warn|notice|info|debug" into PXE_LOG_ERR..PXE_LOG_DEBUG;
+ * -EINVAL on others. (Formats are parsed by the option table's
+ * pxe_log_format_choices, config_common.h.) Unknown levels are named
+ * "unknown". */
 int pxe_log_level_parse(const char *s);
 const char *pxe_log_level_name(int level);
 bool pxe_log_enabled(int level);
@@ -76,7 +86,9 @@ void pxe_log_int(struct pxe_log_line *l, const char *key, long long v);
 void pxe_log_uint(struct pxe_log_line *l, const char *key, unsigned long long v);
 void pxe_log_double(struct pxe_log_line *l, const char *key, double v, int decimals);
 void pxe_log_bool(struct pxe_log_line *l, const char *key, bool v);
-/* "198.18.0.5:2071" or "[fe80::1%2]:69"; port omitted when 0. */
+/* "198.18.0.5:2071" or "[fe80::1%eth0]:69" (scope as interface name, or
+ * its number when the interface is gone); port omitted (and no brackets)
+ * when 0. IPv4-mapped IPv6 is shown as IPv4. NULL gives "-". */
 void pxe_log_addr(struct pxe_log_line *l, const char *key, const struct sockaddr *sa);
 /* Address without port. */
 void pxe_log_ip(struct pxe_log_line *l, const char *key, const struct sockaddr *sa);
@@ -89,9 +101,12 @@ void pxe_log_msg(int level, const char *event, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Pure escaping helpers (exposed for tests and for httpd's CLF log).
- * Append val as a logfmt value (quoted when needed) / JSON string to buf.
- * Return the number of bytes that the full output needs (like snprintf);
- * the output is NUL-terminated when cap > 0. */
+ * Write val as a logfmt value (quoted when needed) / JSON string (with its
+ * quotes, ASCII only) at the start of buf. Return the number of bytes that
+ * the full output needs, excluding the NUL (like snprintf); the output is
+ * NUL-terminated when cap > 0. When the return value is >= cap the output
+ * was cut after the last whole escape sequence that fit (no closing quote):
+ * do not use it as a value. */
 size_t pxe_log_escape_logfmt(char *buf, size_t cap, const char *val, size_t len);
 size_t pxe_log_escape_json(char *buf, size_t cap, const char *val, size_t len);
 
