@@ -449,6 +449,44 @@ static int notify_addr(const char *e, struct sockaddr_un *sun, socklen_t *len)
 	return 0;
 }
 
+/* The connected socket of pxe_sd_notify_keep(): like the logger, one
+ * process-wide object, because systemd's notify socket is per process. */
+static int kept_notify_fd = -1;
+
+int pxe_sd_notify_keep(void)
+{
+	struct sockaddr_un sun;
+	socklen_t len;
+	const char *e = getenv("NOTIFY_SOCKET");
+	if (!e)
+		return 0;
+	if (kept_notify_fd >= 0)
+		return 1;
+	int r = notify_addr(e, &sun, &len);
+	if (r < 0)
+		return r;
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sun, len) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	kept_notify_fd = fd;
+	return 1;
+}
+
+static int send_kept(const char *state)
+{
+	size_t n = strlen(state);
+	ssize_t w;
+	do
+		w = send(kept_notify_fd, state, n, MSG_NOSIGNAL);
+	while (w < 0 && errno == EINTR);
+	return w < 0 ? -errno : (size_t)w != n ? -EIO : 1;
+}
+
 int pxe_sd_notify(const char *state)
 {
 	struct sockaddr_un sun;
@@ -458,6 +496,8 @@ int pxe_sd_notify(const char *state)
 		return 0;
 	if (!state)
 		return -EINVAL;
+	if (kept_notify_fd >= 0)
+		return send_kept(state);
 	int r = notify_addr(e, &sun, &len);
 	if (r < 0)
 		return r;

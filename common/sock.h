@@ -72,10 +72,15 @@ int pxe_listen_fds(struct pxe_activated_fd *out, int max);
  * abstract name when it starts with '@'). Returns 1 when sent, 0 when
  * NOTIFY_SOCKET is unset, -errno on failure (-EINVAL for a relative or
  * empty value, -ENAMETOOLONG beyond sun_path). Each call opens its own
- * socket and looks the path up again: after chroot a path NOTIFY_SOCKET
- * (systemd's /run/systemd/notify) is out of reach, so send READY=1
- * before chroot or run without --chroot under systemd. */
+ * socket and looks the path up again, unless pxe_sd_notify_keep() was
+ * called: after chroot a path NOTIFY_SOCKET (systemd's
+ * /run/systemd/notify) is out of reach, so daemons call
+ * pxe_sd_notify_keep() before chroot. */
 int pxe_sd_notify(const char *state);
+/* Open and connect the notify socket now and use it for every later
+ * pxe_sd_notify (call before --chroot). 1 kept, 0 when NOTIFY_SOCKET is
+ * unset, -errno on failure. */
+int pxe_sd_notify_keep(void);
 int pxe_sd_notifyf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* RELOADING=1 with MONOTONIC_USEC, for Type=notify-reload. */
 int pxe_sd_notify_reloading(void);

@@ -315,6 +315,28 @@ START_TEST(test_notify_abstract)
 }
 END_TEST
 
+/* After pxe_sd_notify_keep() the path may vanish (chroot): still delivered.
+ * Runs in check's forked child, so the kept socket ends with the test. */
+START_TEST(test_notify_keep_survives_path_loss)
+{
+	if (getenv("CK_FORK") && !strcmp(getenv("CK_FORK"), "no"))
+		return; /* the kept socket is process-wide */
+	char *dir = unit_tmpdir();
+	char path[512], moved[512];
+	ck_assert_ptr_nonnull(dir);
+	snprintf(path, sizeof(path), "%s/notify", dir);
+	snprintf(moved, sizeof(moved), "%s/elsewhere", dir);
+	int fd = notify_listener(path);
+	ck_assert_int_eq(pxe_sd_notify_keep(), 1);
+	ck_assert_int_eq(rename(path, moved), 0);
+	exchange(fd);
+	close(fd);
+	unsetenv("NOTIFY_SOCKET");
+	ck_assert_int_eq(pxe_sd_notify_keep(), 0);
+	unit_tmpdir_remove(dir);
+}
+END_TEST
+
 START_TEST(test_notify_reloading)
 {
 	char name[64];
@@ -395,6 +417,7 @@ UNIT_SUITE(sdnotify)
 	tc = tcase_create("notify");
 	tcase_add_test(tc, test_notify_path);
 	tcase_add_test(tc, test_notify_abstract);
+	tcase_add_test(tc, test_notify_keep_survives_path_loss);
 	tcase_add_test(tc, test_notify_reloading);
 	tcase_add_test(tc, test_notify_unset);
 	tcase_add_test(tc, test_notify_errors);
