@@ -1,0 +1,466 @@
+/* Lease journal: format, parse, replay, append with batched fdatasync,
+ * compaction by temp file + fsync + rename + directory fsync. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/stat.h>
+
+#include "journal.h"
+
+static const char *const ev_names[] = { "add", "renew", "release", "expire", "decline" };
+
+const char *dhcp_jevent_name(enum dhcp_jevent ev)
+{
+	return ev_names[ev];
+}
+
+static size_t fmt_time(char *buf, size_t cap, int64_t t)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	if (!gmtime_r(&tt, &tm))
+		return 0;
+	return strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int parse_time(const char *s, int64_t *out)
+{
+	struct tm tm = { 0 };
+	char z = 0;
+	int n = 0;
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z, &n) != 7 || z != 'Z' || s[n])
+		return -EINVAL;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*out = (int64_t)timegm(&tm);
+	return 0;
+}
+
+static size_t hex(char *out, const uint8_t *b, size_t n, char sep)
+{
+	static const char d[] = "0123456789abcdef";
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (sep && i)
+			out[k++] = sep;
+		out[k++] = d[b[i] >> 4];
+		out[k++] = d[b[i] & 15];
+	}
+	out[k] = '\0';
+	return k;
+}
+
+/* Hostnames come from clients: keep [A-Za-z0-9._-], percent-encode the
+ * rest so a line can never be split or forged. */
+static void esc_host(char *out, size_t cap, const char *h)
+{
+	size_t k = 0;
+	for (; *h && k + 4 < cap; h++) {
+		unsigned char c = (unsigned char)*h;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '.' || c == '_' || c == '-')
+			out[k++] = (char)c;
+		else
+			k += (size_t)snprintf(out + k, cap - k, "%%%02X", c);
+	}
+	out[k] = '\0';
+}
+
+static void unesc_host(char *out, size_t cap, const char *s)
+{
+	size_t k = 0;
+	for (; *s && k + 1 < cap; s++) {
+		unsigned v;
+		if (*s == '%' && sscanf(s + 1, "%2x", &v) == 1) {
+			out[k++] = (char)v;
+			s += 2;
+		} else {
+			out[k++] = *s;
+		}
+	}
+	out[k] = '\0';
+}
+
+size_t dhcp_journal_format(char *buf, size_t cap, int64_t ts, enum dhcp_jevent ev,
+			   const struct dhcp_lease *l)
+{
+	char t1[32], t2[32], mac[16 * 3], key[DHCP_KEY_MAX * 2 + 1], ip[INET_ADDRSTRLEN], host[200];
+	uint32_t be = htonl(l->addr);
+	fmt_time(t1, sizeof(t1), ts);
+	fmt_time(t2, sizeof(t2), l->expires);
+	hex(mac, l->hw, l->hlen, ':');
+	hex(key, l->key, l->key_len, 0);
+	inet_ntop(AF_INET, &be, ip, sizeof(ip));
+	esc_host(host, sizeof(host), l->hostname);
+	int n = snprintf(buf, cap, "%s %s mac=%s ip=%s until=%s cid=%s%s%s\n", t1, ev_names[ev],
+			 l->hlen ? mac : "-", ip, t2, l->key_len ? key : "-", host[0] ? " host=" : "",
+			 host);
+	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
+static int unhex(const char *s, uint8_t *out, size_t cap, uint8_t *len)
+{
+	size_t n = 0;
+	if (!strcmp(s, "-")) {
+		*len = 0;
+		return 0;
+	}
+	while (*s) {
+		unsigned v;
+		if (*s == ':') {
+			s++;
+			continue;
+		}
+		if (n >= cap || sscanf(s, "%2x", &v) != 1 || !s[1])
+			return -EINVAL;
+		out[n++] = (uint8_t)v;
+		s += 2;
+	}
+	*len = (uint8_t)n;
+	return 0;
+}
+
+static int parse_field(struct dhcp_jrec *r, const char *k, const char *v, unsigned *seen)
+{
+	struct in_addr a;
+	if (!strcmp(k, "mac")) {
+		*seen |= 1;
+		return unhex(v, r->hw, sizeof(r->hw), &r->hlen);
+	}
+	if (!strcmp(k, "ip")) {
+		*seen |= 2;
+		if (inet_pton(AF_INET, v, &a) != 1)
+			return -EINVAL;
+		r->addr = ntohl(a.s_addr);
+		return 0;
+	}
+	if (!strcmp(k, "until")) {
+		*seen |= 4;
+		return parse_time(v, &r->until);
+	}
+	if (!strcmp(k, "cid"))
+		return unhex(v, r->key, sizeof(r->key), &r->key_len);
+	if (!strcmp(k, "host")) {
+		unesc_host(r->hostname, sizeof(r->hostname), v);
+		return 0;
+	}
+	return 0; /* unknown keys: written by a newer version; ignore */
+}
+
+int dhcp_journal_parse(const char *line, struct dhcp_jrec *r, const char **why)
+{
+	char copy[1024];
+	memset(r, 0, sizeof(*r));
+	if (strlen(line) >= sizeof(copy)) {
+		*why = "line too long";
+		return -EINVAL;
+	}
+	strcpy(copy, line);
+	char *save = NULL, *tok = strtok_r(copy, " ", &save);
+	if (!tok || parse_time(tok, &r->ts) < 0) {
+		*why = "bad time stamp";
+		return -EINVAL;
+	}
+	tok = strtok_r(NULL, " ", &save);
+	int ev = -1;
+	for (int i = 0; tok && i <= JEV_DECLINE; i++)
+		if (!strcmp(tok, ev_names[i]))
+			ev = i;
+	if (ev < 0) {
+		*why = "unknown event";
+		return -EINVAL;
+	}
+	r->ev = (enum dhcp_jevent)ev;
+	unsigned seen = 0;
+	while ((tok = strtok_r(NULL, " ", &save))) {
+		char *eq = strchr(tok, '=');
+		if (!eq) {
+			*why = "field without '='";
+			return -EINVAL;
+		}
+		*eq = '\0';
+		if (parse_field(r, tok, eq + 1, &seen) < 0) {
+			*why = "bad field value";
+			return -EINVAL;
+		}
+	}
+	if ((seen & 6) != 6) {
+		*why = "missing ip= or until=";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void dhcp_journal_apply(struct dhcp_leases *s, const struct dhcp_jrec *r, int64_t now)
+{
+	struct dhcp_lease *l;
+	if (r->ev == JEV_DECLINE) {
+		if (r->until <= now)
+			return;
+		l = dhcp_lease_by_addr(s, r->addr);
+		if (l)
+			dhcp_leases_remove(s, l);
+		l = dhcp_leases_take(s, NULL, 0, r->addr, LEASE_DECLINED, r->until);
+		return;
+	}
+	if (!r->key_len)
+		return;
+	bool live = (r->ev == JEV_ADD || r->ev == JEV_RENEW) && r->until > now;
+	l = dhcp_lease_by_client(s, r->key, r->key_len);
+	if (!live) {
+		/* Keep the client's last address for affinity, unless someone
+		 * else holds it now. */
+		struct dhcp_lease *o = dhcp_lease_by_addr(s, r->addr);
+		if (l && l->addr != r->addr)
+			return;
+		if (o && o != l && dhcp_lease_active(o, now))
+			return;
+	}
+	l = dhcp_leases_take(s, r->key, r->key_len, r->addr,
+			     live ? LEASE_BOUND : r->ev == JEV_RELEASE ? LEASE_RELEASED : LEASE_EXPIRED,
+			     r->until);
+	if (!l)
+		return;
+	l->hlen = r->hlen;
+	memcpy(l->hw, r->hw, sizeof(l->hw));
+	snprintf(l->hostname, sizeof(l->hostname), "%s", r->hostname);
+}
+
+/* Read the whole file; NUL-terminated. */
+static int slurp(const char *path, char **out, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? (*out = NULL, *len = 0, 0) : -errno;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int e = -errno;
+		close(fd);
+		return e;
+	}
+	char *b = malloc((size_t)st.st_size + 1);
+	size_t n = 0;
+	while (b && n < (size_t)st.st_size) {
+		ssize_t r = read(fd, b + n, (size_t)st.st_size - n);
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if (!b)
+		return -ENOMEM;
+	b[n] = '\0';
+	*out = b;
+	*len = n;
+	return 0;
+}
+
+long dhcp_journal_replay(const char *path, struct dhcp_leases *s, int64_t now,
+			 void (*warn)(void *ctx, long line, const char *why), void *ctx)
+{
+	char *b;
+	size_t n;
+	int r = slurp(path, &b, &n);
+	if (r < 0)
+		return r;
+	long lineno = 0;
+	for (size_t i = 0; i < n;) {
+		char *nl = memchr(b + i, '\n', n - i);
+		lineno++;
+		if (!nl) { /* a crash in the middle of a write: never fatal */
+			if (warn)
+				warn(ctx, lineno, "truncated last line skipped");
+			break;
+		}
+		*nl = '\0';
+		struct dhcp_jrec rec;
+		const char *why = NULL;
+		if (memchr(b + i, '\0', (size_t)(nl - (b + i))))
+			why = "NUL byte in line";
+		else if (b[i] == '#' || b[i] == '\0')
+			why = "";
+		else if (dhcp_journal_parse(b + i, &rec, &why) < 0 && !why)
+			why = "bad line";
+		if (!why)
+			dhcp_journal_apply(s, &rec, now);
+		else if (*why && warn)
+			warn(ctx, lineno, why);
+		i = (size_t)(nl - b) + 1;
+	}
+	free(b);
+	return lineno;
+}
+
+int dhcp_journal_open(struct dhcp_journal *j, const char *path, struct pxe_err *err)
+{
+	j->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (j->fd < 0)
+		return pxe_err_set(err, errno, "%s: %s", path, strerror(errno));
+	if (!j->path || strcmp(j->path, path)) {
+		free(j->path);
+		j->path = strdup(path);
+	}
+	return j->path ? 0 : pxe_err_set(err, ENOMEM, "out of memory");
+}
+
+void dhcp_journal_close(struct dhcp_journal *j)
+{
+	if (j->fd >= 0)
+		close(j->fd);
+	j->fd = -1;
+	free(j->path);
+	free(j->buf);
+	j->path = j->buf = NULL;
+	j->len = j->cap = 0;
+}
+
+int dhcp_journal_add(struct dhcp_journal *j, int64_t ts, enum dhcp_jevent ev, const struct dhcp_lease *l)
+{
+	if (j->cap - j->len < 512) {
+		size_t nc = j->cap ? j->cap * 2 : 65536;
+		char *nb = realloc(j->buf, nc);
+		if (!nb)
+			return -ENOMEM;
+		j->buf = nb;
+		j->cap = nc;
+	}
+	size_t n = dhcp_journal_format(j->buf + j->len, j->cap - j->len, ts, ev, l);
+	if (!n)
+		return -EINVAL;
+	j->len += n;
+	j->lines++;
+	return 0;
+}
+
+bool dhcp_journal_pending(const struct dhcp_journal *j)
+{
+	return j->len > 0;
+}
+
+static int write_all(int fd, const char *b, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, b, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int dhcp_journal_flush(struct dhcp_journal *j)
+{
+	if (!j->len)
+		return 0;
+	int r = write_all(j->fd, j->buf, j->len);
+	j->len = 0;
+	if (r == 0 && fdatasync(j->fd) < 0)
+		r = -errno;
+	return r;
+}
+
+static int lease_snapshot_event(const struct dhcp_lease *l, int64_t now, enum dhcp_jevent *ev)
+{
+	switch (l->state) {
+	case LEASE_BOUND:
+		*ev = l->expires > now ? JEV_ADD : JEV_EXPIRE;
+		return 0;
+	case LEASE_DECLINED:
+		*ev = JEV_DECLINE;
+		return l->expires > now ? 0 : -1;
+	case LEASE_RELEASED:
+		*ev = JEV_RELEASE;
+		return 0;
+	case LEASE_EXPIRED:
+		*ev = JEV_EXPIRE;
+		return l->key_len ? 0 : -1;
+	default: /* offers are not on disk */
+		return -1;
+	}
+}
+
+static int fsync_dir(const char *path)
+{
+	char *d = strdup(path);
+	if (!d)
+		return -ENOMEM;
+	int fd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(d);
+	if (fd < 0)
+		return -errno;
+	int r = fsync(fd) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+int dhcp_journal_write_snapshot(const char *path, const struct dhcp_leases *s, int64_t now,
+				size_t *lines, struct pxe_err *err)
+{
+	char tmp[4096];
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return pxe_err_set(err, ENAMETOOLONG, "%s: name too long", path);
+	FILE *f = fopen(tmp, "we");
+	if (!f)
+		return pxe_err_set(err, errno, "%s: %s", tmp, strerror(errno));
+	char line[512];
+	size_t n = 0;
+	for (size_t i = 0; i < dhcp_leases_count(s); i++) {
+		const struct dhcp_lease *l = dhcp_leases_at(s, i);
+		enum dhcp_jevent ev;
+		if (lease_snapshot_event(l, now, &ev) < 0)
+			continue;
+		size_t k = dhcp_journal_format(line, sizeof(line), now, ev, l);
+		if (k && fwrite(line, 1, k, f) == k)
+			n++;
+	}
+	int r = 0;
+	if (fflush(f) != 0 || fsync(fileno(f)) < 0)
+		r = -errno;
+	if (fclose(f) != 0 && !r)
+		r = -errno;
+	if (!r && rename(tmp, path) < 0)
+		r = -errno;
+	if (r) {
+		unlink(tmp);
+		return pxe_err_set(err, -r, "%s: %s", tmp, strerror(-r));
+	}
+	fsync_dir(path);
+	if (lines)
+		*lines = n;
+	return 0;
+}
+
+int dhcp_journal_compact(struct dhcp_journal *j, const struct dhcp_leases *s, int64_t now,
+			 struct pxe_err *err)
+{
+	size_t lines;
+	int r = dhcp_journal_flush(j);
+	if (r < 0)
+		return pxe_err_set(err, -r, "%s: %s", j->path, strerror(-r));
+	r = dhcp_journal_write_snapshot(j->path, s, now, &lines, err);
+	if (r < 0)
+		return r;
+	int fd = open(j->path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return pxe_err_set(err, errno, "%s: %s", j->path, strerror(errno));
+	close(j->fd);
+	j->fd = fd;
+	j->lines = lines;
+	return 0;
+}
+
+bool dhcp_journal_wants_compaction(const struct dhcp_journal *j, size_t records)
+{
+	return j->lines > 2 * records + 10000;
+}
