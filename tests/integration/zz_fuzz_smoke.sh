@@ -1,0 +1,26 @@
+#!/bin/bash
+# Build every libFuzzer target (tests/fuzz/) and run each one briefly, so a
+# parser change that crashes on odd input fails `make check`. Longer runs:
+#   make fuzz && tests/fuzz/fuzz-NAME -max_total_time=600
+. "$(dirname "$0")/../lib.sh"
+need_cmd clang
+if [ -n "${SANITIZE:-}" ] || grep -q fsanitize "$TOP/.build-flags" 2>/dev/null; then
+	skip "fuzz-smoke: already covered by the first make check pass"
+	t_exit 77
+fi
+secs=${FUZZ_SECONDS:-5}
+cd "$TOP" || exit 1
+if ! make -s -j2 fuzz >"$T_TMP/build.log" 2>&1; then
+	fail "fuzz-build: $(tail -5 "$T_TMP/build.log")"
+	t_done
+fi
+for f in tests/fuzz/fuzz-*; do
+	[ -x "$f" ] || continue
+	name=$(basename "$f")
+	if "$f" -max_total_time="$secs" -rss_limit_mb=1024 -artifact_prefix="$T_TMP/" >"$T_TMP/$name.log" 2>&1; then
+		pass "$name ($(grep -oE 'Done [0-9]+ runs' "$T_TMP/$name.log"))"
+	else
+		fail "$name: $(grep -E 'ERROR|SUMMARY|Test unit written' "$T_TMP/$name.log" | head -3)"
+	fi
+done
+t_done
