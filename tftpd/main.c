@@ -1,45 +1,230 @@
-/* pxe-tftpd: placeholder entry point until the daemon's own issue lands.
- * Configuration handling is real (common/opts.c); serving is not yet. */
-#include <stddef.h>
+/* pxe-tftpd: configuration, sockets (bound here or passed by systemd),
+ * privileges, signals, and the libuv loop that serves. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
-#include "config_common.h"
-#include "opts.h"
+#include "config.h"
+#include "daemon.h"
+#include "log.h"
+#include "server.h"
+#include "sock.h"
 
-struct tftpd_config {
-	struct pxe_addrlist listen;
-	char *root;
-	struct pxe_common_config common;
+#define MAX_LISTEN 64
+
+struct app {
+	int argc;
+	char **argv;
+	uv_loop_t *loop;
+	struct tftpd *srv;
+	struct pxe_config conf;
+	struct tftpd_runtime rt;
+	struct pxe_signals sig;
+	bool listen_activated;
 };
 
-static const struct pxe_opt tftpd_opts[] = {
-	{ .name = "listen", .short_name = 'l', .type = PXE_OPT_ADDRLIST,
-	  .offset = offsetof(struct tftpd_config, listen), .def = "0.0.0.0:69",
-	  .default_port = 69, .arg = "ADDR[:PORT]", .help = "address to listen on" },
-	{ .name = "root", .type = PXE_OPT_STRING, .flags = PXE_OPTF_POSITIONAL,
-	  .offset = offsetof(struct tftpd_config, root), .arg = "DIR",
-	  .help = "directory to serve" },
-	PXE_OPTS_DAEMON(struct tftpd_config, common),
-	PXE_OPTS_LOG(struct tftpd_config, common),
-};
+static int runtime_open(struct tftpd_runtime *rt, const struct tftpd_config *cfg,
+			const struct tftpd_runtime *old, struct pxe_err *err)
+{
+	memset(rt, 0, sizeof(*rt));
+	rt->cfg = cfg;
+	rt->rootfd = -1;
+	/* After chroot the old root path may be unreachable: an unchanged
+	 * root keeps its descriptor. */
+	if (old && old->rootfd >= 0 && !strcmp(old->cfg->root, cfg->root)) {
+		rt->rootfd = fcntl(old->rootfd, F_DUPFD_CLOEXEC, 3);
+	} else {
+		rt->rootfd = open(cfg->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (rt->rootfd < 0)
+		return pxe_err_set(err, errno, "root %s: %s", cfg->root, strerror(errno));
+	if (cfg->map) {
+		int r = tftp_map_load(&rt->map, cfg->map, err);
+		if (r < 0) {
+			close(rt->rootfd);
+			return r;
+		}
+	}
+	return 0;
+}
 
-static const struct pxe_opt_spec tftpd_spec = {
-	.prog = "pxe-tftpd",
-	.section = "tftpd",
-	.usage = "[options] [ROOT]",
-	.summary = "TFTP server for network boot (RFC 1350, 2347, 2348, 2349, 7440).",
-	.opts = tftpd_opts,
-	.nopts = sizeof(tftpd_opts) / sizeof(tftpd_opts[0]),
-	.cfg_size = sizeof(struct tftpd_config),
-};
+static void runtime_close(struct tftpd_runtime *rt)
+{
+	if (rt->rootfd >= 0)
+		close(rt->rootfd);
+	tftp_map_free(&rt->map);
+}
+
+static void log_setup(const struct tftpd_config *cfg)
+{
+	struct pxe_log_config lc;
+	pxe_common_log_config(&cfg->common, &lc);
+	if (pxe_log_open("pxe-tftpd", &lc) < 0)
+		fprintf(stderr, "pxe-tftpd: cannot open log %s\n", cfg->common.log_file);
+}
+
+/* Sockets from systemd (ListenDatagram=), else our own from --listen.
+ * IPv6 wildcards from the default list are skipped where the kernel has
+ * no IPv6 (tftpd-hpa's trap: one dual-stack socket that fails whole). */
+static int open_listeners(struct app *a)
+{
+	struct pxe_activated_fd act[MAX_LISTEN];
+	int n = pxe_listen_fds(act, MAX_LISTEN);
+	if (n < 0)
+		return fprintf(stderr, "pxe-tftpd: LISTEN_FDS: %s\n", strerror(-n)), -1;
+	int used = 0;
+	for (int i = 0; i < n && i < MAX_LISTEN; i++) {
+		if (act[i].type != SOCK_DGRAM)
+			continue;
+		if (tftpd_listen_fd(a->srv, act[i].fd) == 0)
+			used++;
+	}
+	if (n > 0) {
+		a->listen_activated = true;
+		if (used)
+			return 0;
+		return fprintf(stderr, "pxe-tftpd: no datagram socket among LISTEN_FDS\n"), -1;
+	}
+	const struct tftpd_config *cfg = a->conf.cfg;
+	bool dflt = a->conf.src[0].kind == PXE_SRC_DEFAULT;
+	for (size_t i = 0; i < cfg->listen.n; i++) {
+		const struct pxe_sockaddr *ad = &cfg->listen.v[i];
+		int fd = pxe_sock_bind(ad, SOCK_DGRAM, PXE_SOCK_REUSEADDR | PXE_SOCK_PKTINFO, 0);
+		char txt[128];
+		pxe_addr_format(&ad->u.sa, true, txt, sizeof(txt));
+		if (fd < 0 && dflt && ad->u.sa.sa_family == AF_INET6 &&
+		    (fd == -EAFNOSUPPORT || fd == -EADDRNOTAVAIL)) {
+			pxe_log_msg(PXE_LOG_NOTICE, "listen", "no IPv6, skipping %s", txt);
+			continue;
+		}
+		if (fd < 0)
+			return fprintf(stderr, "pxe-tftpd: listen %s: %s\n", txt, strerror(-fd)), -1;
+		int r = tftpd_listen_fd(a->srv, fd);
+		if (r < 0)
+			return fprintf(stderr, "pxe-tftpd: listen %s: %s\n", txt, strerror(-r)), -1;
+		used++;
+	}
+	return used ? 0 : -1;
+}
+
+static void on_stop(void *ctx)
+{
+	struct app *a = ctx;
+	pxe_sd_notify("STOPPING=1");
+	pxe_log_msg(PXE_LOG_NOTICE, "stop", "stopping, %zu transfers in progress",
+		    tftpd_active(a->srv));
+	tftpd_stop(a->srv);
+	pxe_signals_close(&a->sig);
+}
+
+static void on_reopen(void *ctx)
+{
+	(void)ctx;
+	int r = pxe_log_reopen();
+	if (r < 0)
+		pxe_log_msg(PXE_LOG_ERR, "reopen", "log reopen failed: %s", strerror(-r));
+}
+
+static bool same_listen(const struct tftpd_config *a, const struct tftpd_config *b)
+{
+	if (a->listen.n != b->listen.n || a->single_port != b->single_port)
+		return false;
+	for (size_t i = 0; i < a->listen.n; i++)
+		if (!pxe_addr_equal(&a->listen.v[i].u.sa, &b->listen.v[i].u.sa))
+			return false;
+	return true;
+}
+
+/* SIGHUP: load the whole configuration again; swap only when all of it is
+ * good (STYLE.md §6). */
+static void on_reload(void *ctx)
+{
+	struct app *a = ctx;
+	pxe_sd_notify_reloading();
+	struct pxe_config nc;
+	struct tftpd_runtime nrt;
+	struct pxe_err err = { { 0 } };
+	if (pxe_config_load(&tftpd_spec, a->argc, a->argv, &nc, &err) < 0) {
+		pxe_log_msg(PXE_LOG_ERR, "reload", "keeping the old configuration: %s", err.msg);
+		pxe_sd_notify("READY=1");
+		return;
+	}
+	if (runtime_open(&nrt, nc.cfg, &a->rt, &err) < 0) {
+		pxe_log_msg(PXE_LOG_ERR, "reload", "keeping the old configuration: %s", err.msg);
+		pxe_config_free(&nc);
+		pxe_sd_notify("READY=1");
+		return;
+	}
+	const struct tftpd_config *ncfg = nc.cfg;
+	if (!a->listen_activated && !same_listen(a->conf.cfg, ncfg))
+		pxe_log_msg(PXE_LOG_WARN, "reload",
+			    "listen addresses or single-port changed: restart to apply");
+	log_setup(ncfg);
+	runtime_close(&a->rt);
+	pxe_config_free(&a->conf);
+	a->conf = nc;
+	a->rt = nrt;
+	a->rt.cfg = a->conf.cfg;
+	tftpd_set_runtime(a->srv, &a->rt);
+	pxe_log_msg(PXE_LOG_NOTICE, "reload", "configuration reloaded");
+	pxe_sd_notify("READY=1");
+}
+
+static int drop_privileges(const struct tftpd_config *cfg)
+{
+	struct pxe_err err = { { 0 } };
+	const struct pxe_common_config *cc = &cfg->common;
+	if (cc->pidfile && pxe_pidfile_write(cc->pidfile, &err) < 0)
+		return fprintf(stderr, "pxe-tftpd: %s\n", err.msg), -1;
+	if (pxe_privileges_drop(cc->chroot, cc->user, cc->group, NULL, 0, &err) < 0)
+		return fprintf(stderr, "pxe-tftpd: %s\n", err.msg), -1;
+	return 0;
+}
+
+static int run(struct app *a)
+{
+	const struct tftpd_config *cfg = a->conf.cfg;
+	struct pxe_err err = { { 0 } };
+	if (a->conf.n_extra > 0)
+		return fprintf(stderr, "pxe-tftpd: unexpected argument '%s'\n", a->conf.extra_args[0]),
+		       PXE_EX_CONFIG;
+	log_setup(cfg);
+	if (runtime_open(&a->rt, cfg, NULL, &err) < 0)
+		return fprintf(stderr, "pxe-tftpd: %s\n", err.msg), PXE_EX_CONFIG;
+	if (cfg->common.daemon && pxe_daemon_start() < 0)
+		return fprintf(stderr, "pxe-tftpd: --daemon: %s\n", strerror(errno)), 1;
+	a->loop = uv_default_loop();
+	a->srv = tftpd_new(a->loop, &a->rt);
+	if (!a->srv || open_listeners(a) < 0 || drop_privileges(cfg) < 0) {
+		pxe_daemon_ready(1);
+		return 1;
+	}
+	a->sig = (struct pxe_signals){ .on_reload = on_reload, .on_reopen = on_reopen,
+				       .on_stop = on_stop, .ctx = a };
+	pxe_signals_start(&a->sig, a->loop);
+	pxe_log_msg(PXE_LOG_NOTICE, "start", "serving %s", cfg->root);
+	pxe_sd_notifyf("READY=1\nSTATUS=serving %s", cfg->root);
+	pxe_daemon_ready(0);
+	uv_run(a->loop, UV_RUN_DEFAULT);
+	tftpd_free(a->srv);
+	runtime_close(&a->rt);
+	uv_loop_close(a->loop);
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
-	struct pxe_config conf;
-	int rc = pxe_config_main(&tftpd_spec, argc, argv, &conf);
+	static struct app a;
+	a.argc = argc;
+	a.argv = argv;
+	int rc = pxe_config_main(&tftpd_spec, argc, argv, &a.conf);
 	if (rc >= 0)
 		return rc;
-	fprintf(stderr, "pxe-tftpd: serving is not implemented yet\n");
-	pxe_config_free(&conf);
-	return 1;
+	rc = run(&a);
+	pxe_config_free(&a.conf);
+	pxe_log_close();
+	return rc;
 }

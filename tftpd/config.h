@@ -1,0 +1,40 @@
+/* pxe-tftpd's configuration: the option table (command line, INI section
+ * [tftpd], --help, --print-config) and the struct it fills. */
+#ifndef TFTP_CONFIG_H
+#define TFTP_CONFIG_H
+
+#include <stdbool.h>
+
+#include "config_common.h"
+#include "opts.h"
+
+enum tftpd_unique_root { TFTPD_UNIQUE_NONE, TFTPD_UNIQUE_IP };
+
+struct tftpd_config {
+	struct pxe_addrlist listen;
+	char *root;
+	long long blksize_max;     /* 0: interface MTU - 32 (v4) / 52 (v6) */
+	long long windowsize_max;
+	long long timeout_ms;
+	long long retries;
+	long long rollover;
+	long long max_transfers;
+	char *port_range;          /* "A:B" */
+	bool single_port;
+	bool allow_write;
+	bool create;
+	char *umask;               /* octal */
+	char *map;
+	bool lowercase;
+	int unique_root;           /* enum tftpd_unique_root */
+	struct pxe_strlist refuse; /* option names never accepted */
+	struct pxe_common_config common;
+	/* Derived by validation. */
+	unsigned port_lo, port_hi;
+	unsigned umask_val;
+	unsigned refuse_bits;
+};
+
+extern const struct pxe_opt_spec tftpd_spec;
+
+#endif

@@ -1,0 +1,321 @@
+/* What a request names: the file (map rules, unique roots, the shared
+ * resolver), netascii conversion, WRQ temporary files, and the
+ * interface MTU that bounds blksize. */
+#include "server_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "safepath.h"
+
+/* Errors of the resolver as TFTP error codes (RFC 1350 §5). */
+static int errno_to_tftp(int e, const char **msg)
+{
+	switch (e) {
+	case ENOENT:
+	case ENOTDIR:
+	case ENAMETOOLONG:
+		*msg = NULL;
+		return TFTP_ENOTFOUND;
+	case EACCES:
+	case EPERM:
+	case ELOOP:
+	case EINVAL:
+	case EISDIR:
+	case EXDEV:
+		*msg = NULL;
+		return TFTP_EACCESS;
+	case ENOSPC:
+	case EDQUOT:
+		*msg = NULL;
+		return TFTP_ENOSPACE;
+	case EEXIST:
+		*msg = NULL;
+		return TFTP_EEXISTS;
+	default:
+		*msg = strerror(e);
+		return TFTP_EUNDEF;
+	}
+}
+
+static unsigned path_flags(const struct tftpd_config *cfg)
+{
+	/* '\' is a separator for TFTP always: Windows-style PXE clients
+	 * send "boot\x86\wdsnbp.com" (dnsmasq does the same). */
+	return PXE_PATH_BACKSLASH | (cfg->lowercase ? PXE_PATH_LOWERCASE : 0);
+}
+
+/* unique-root = ip: ROOT/<client address>/ when it exists, else ROOT.
+ * Returns an fd to close (>= 0) or -1 to use the shared root. */
+static int unique_root(struct tftp_conn *c)
+{
+	const struct tftpd_runtime *rt = c->srv->rt;
+	if (rt->cfg->unique_root != TFTPD_UNIQUE_IP)
+		return -1;
+	char ip[INET6_ADDRSTRLEN + 32];
+	if (pxe_addr_format(&c->peer.u.sa, false, ip, sizeof(ip)) < 0)
+		return -1;
+	if (!strncmp(ip, "::ffff:", 7) && strchr(ip, '.'))
+		memmove(ip, ip + 7, strlen(ip + 7) + 1);
+	int fd = pxe_path_open(rt->rootfd, ip, O_PATH | O_DIRECTORY, 0, NULL);
+	return fd >= 0 ? fd : -1;
+}
+
+/* Apply map rules; returns the name to resolve (name or buf), or NULL
+ * when a rule refuses the request. */
+static const char *mapped_name(struct tftp_conn *c, const char *name, char *buf, size_t cap,
+			       int *err)
+{
+	const struct tftp_map *m = &c->srv->rt->map;
+	*err = 0;
+	if (m->n == 0)
+		return name;
+	char ip[INET6_ADDRSTRLEN + 32] = "";
+	pxe_addr_format(&c->peer.u.sa, false, ip, sizeof(ip));
+	int r = tftp_map_apply(m, name, ip, buf, cap);
+	if (r == TFTP_MAP_DENIED) {
+		*err = EACCES;
+		return NULL;
+	}
+	if (r < 0) {
+		*err = -r;
+		return NULL;
+	}
+	return r == TFTP_MAP_REWRITTEN ? buf : name;
+}
+
+static int open_under_root(struct tftp_conn *c, const char *name, int flags, unsigned mode,
+			   struct stat *st)
+{
+	int uroot = unique_root(c);
+	int root = uroot >= 0 ? uroot : c->srv->rt->rootfd;
+	int fd = pxe_path_resolve_open(root, name, strlen(name), path_flags(c->srv->rt->cfg), flags,
+				       mode, st);
+	if (uroot >= 0)
+		close(uroot);
+	return fd;
+}
+
+/* netascii: convert the whole file once into an anonymous file, so that
+ * blocks have offsets and retransmits are simple. Boot files sent as
+ * netascii are small text files. */
+static int netascii_copy(int src)
+{
+	int mfd = memfd_create("tftp-netascii", MFD_CLOEXEC);
+	if (mfd < 0)
+		return -errno;
+	uint8_t in[16384], out[2 * sizeof(in)];
+	for (;;) {
+		ssize_t n = read(src, in, sizeof(in));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : 0;
+			if (e) {
+				close(mfd);
+				return -e;
+			}
+			return mfd;
+		}
+		size_t m = tftp_netascii_encode(in, (size_t)n, out);
+		if (write(mfd, out, m) != (ssize_t)m) {
+			close(mfd);
+			return -EIO;
+		}
+	}
+}
+
+int tftp_open_read(struct tftp_conn *c, const struct tftp_req *r, struct stat *st,
+		   const char **msg)
+{
+	char buf[PXE_PATH_MAX];
+	int e;
+	const char *name = mapped_name(c, r->filename, buf, sizeof(buf), &e);
+	if (!name)
+		return errno_to_tftp(e, msg);
+	/* O_NONBLOCK: a FIFO in the tree must not hang the loop. */
+	int fd = open_under_root(c, name, O_RDONLY | O_NONBLOCK, 0, st);
+	if (fd < 0)
+		return errno_to_tftp(-fd, msg);
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		*msg = "Not a regular file";
+		return TFTP_EACCESS;
+	}
+	if (c->mode == TFTP_MODE_NETASCII) {
+		int mfd = netascii_copy(fd);
+		close(fd);
+		if (mfd < 0)
+			return errno_to_tftp(-mfd, msg);
+		fd = mfd;
+		if (fstat(fd, st) < 0) {
+			close(fd);
+			return errno_to_tftp(errno, msg);
+		}
+	}
+	c->fd = fd;
+	return 0;
+}
+
+/* Split "a/b/c" into the directory "a/b" (or "") and the name "c". */
+static int split_path(const char *rel, char *dir, size_t cap, const char **base)
+{
+	const char *slash = strrchr(rel, '/');
+	size_t n = slash ? (size_t)(slash - rel) : 0;
+	if (n >= cap)
+		return -ENAMETOOLONG;
+	memcpy(dir, rel, n);
+	dir[n] = 0;
+	*base = slash ? slash + 1 : rel;
+	return **base ? 0 : -EISDIR;
+}
+
+/* An existing target: writable, regular; its mode is kept. */
+static int check_target(struct tftp_conn *c, const char *rel, unsigned *mode)
+{
+	const struct tftpd_config *cfg = c->srv->rt->cfg;
+	struct stat st;
+	int fd = open_under_root(c, rel, O_WRONLY | O_NONBLOCK, 0, &st);
+	if (fd == -ENOENT) {
+		*mode = 0666 & ~cfg->umask_val;
+		return cfg->create ? 0 : -ENOENT;
+	}
+	if (fd < 0)
+		return fd;
+	close(fd);
+	if (!S_ISREG(st.st_mode))
+		return -EACCES;
+	*mode = st.st_mode & 07777;
+	return 0;
+}
+
+static int make_temp(struct tftp_conn *c, const char *base, unsigned mode)
+{
+	size_t n = strlen(base) + 16;
+	c->tmpname = malloc(n);
+	if (!c->tmpname)
+		return -ENOMEM;
+	for (int i = 0; i < 16; i++) {
+		unsigned rnd = 0;
+		if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) < 0)
+			rnd = (unsigned)tftp_now_us() + (unsigned)i;
+		snprintf(c->tmpname, n, ".%s.%06x", base, rnd & 0xffffff);
+		int fd = openat(c->dirfd, c->tmpname, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			/* fchmod, not the open mode: the process umask is not ours */
+			if (fchmod(fd, mode) < 0) { /* best effort */ }
+			return fd;
+		}
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+int tftp_open_write(struct tftp_conn *c, const struct tftp_req *r, const char **msg)
+{
+	const struct tftpd_config *cfg = c->srv->rt->cfg;
+	char buf[PXE_PATH_MAX], rel[PXE_PATH_MAX], dir[PXE_PATH_MAX];
+	const char *base;
+	int e;
+	if (!cfg->allow_write) {
+		*msg = "Writing is not allowed";
+		return TFTP_EACCESS;
+	}
+	const char *name = mapped_name(c, r->filename, buf, sizeof(buf), &e);
+	if (!name)
+		return errno_to_tftp(e, msg);
+	int n = pxe_path_clean(name, strlen(name), path_flags(cfg), rel, sizeof(rel));
+	if (n < 0)
+		return errno_to_tftp(-n, msg);
+	if ((e = split_path(rel, dir, sizeof(dir), &base)) < 0)
+		return errno_to_tftp(-e, msg);
+	unsigned mode;
+	if ((e = check_target(c, rel, &mode)) < 0)
+		return errno_to_tftp(-e, msg);
+	c->dirfd = open_under_root(c, dir, O_PATH | O_DIRECTORY, 0, NULL);
+	if (c->dirfd < 0)
+		return errno_to_tftp(-c->dirfd, msg);
+	c->finalname = strdup(base);
+	if (!c->finalname)
+		return errno_to_tftp(ENOMEM, msg);
+	c->fd = make_temp(c, base, mode);
+	if (c->fd < 0)
+		return errno_to_tftp(-c->fd, msg);
+	return 0;
+}
+
+int tftp_write_commit(struct tftp_conn *c)
+{
+	uint8_t tail[1];
+	size_t n = c->mode == TFTP_MODE_NETASCII ? tftp_netascii_decode_end(&c->dec, tail) : 0;
+	if (n && write(c->fd, tail, n) != (ssize_t)n)
+		return -errno;
+	if (fdatasync(c->fd) < 0)
+		return -errno;
+	if (renameat(c->dirfd, c->tmpname, c->dirfd, c->finalname) < 0)
+		return -errno;
+	free(c->tmpname);
+	c->tmpname = NULL;
+	return 0;
+}
+
+void tftp_write_discard(struct tftp_conn *c)
+{
+	if (c->tmpname && c->dirfd >= 0)
+		unlinkat(c->dirfd, c->tmpname, 0);
+	free(c->tmpname);
+	c->tmpname = NULL;
+}
+
+/* SIOCGIFMTU of ifindex, cached for a minute. 0 when unknown. */
+static int if_mtu(struct tftpd *s, int ifindex)
+{
+	uint64_t now = tftp_now_us();
+	struct tftp_mtu_entry *slot = &s->mtu[0];
+	for (int i = 0; i < TFTP_MTU_CACHE; i++) {
+		struct tftp_mtu_entry *e = &s->mtu[i];
+		if (e->ifindex == ifindex && now - e->at_us < 60000000ull)
+			return e->mtu;
+		if (e->at_us < slot->at_us)
+			slot = e;
+	}
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	if (!if_indextoname((unsigned)ifindex, ifr.ifr_name))
+		return 0;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	int mtu = ioctl(fd, SIOCGIFMTU, &ifr) == 0 ? ifr.ifr_mtu : 0;
+	close(fd);
+	*slot = (struct tftp_mtu_entry){ .ifindex = ifindex, .mtu = mtu, .at_us = now };
+	return mtu;
+}
+
+uint32_t tftp_blksize_limit(struct tftpd *s, int family, bool v4mapped, int ifindex)
+{
+	long long max = s->rt->cfg->blksize_max;
+	if (max > 0)
+		return (uint32_t)max;
+	/* dnsmasq's rule: IPv4 20 + UDP 8 + TFTP 4 = 32; IPv6 40 + 8 + 4 = 52.
+	 * Unfragmented replies: some PXE ROMs cannot reassemble. */
+	int hdr = (family == AF_INET || v4mapped) ? 32 : 52;
+	int mtu = ifindex > 0 ? if_mtu(s, ifindex) : 0;
+	if (mtu <= 0)
+		mtu = 1500;
+	long long v = mtu - hdr;
+	if (v > TFTP_BLKSIZE_MAX)
+		v = TFTP_BLKSIZE_MAX;
+	if (v < 512)
+		v = 512;
+	return (uint32_t)v;
+}

@@ -1,0 +1,347 @@
+/* Listening sockets and requests: each RRQ/WRQ becomes a transfer
+ * (conn.c) after its file is opened and its options negotiated. */
+#include "server_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+
+/* Retransmit timing: the first wait before a round trip is measured, and
+ * the floor under the measured one (a PXE ROM answers within
+ * milliseconds; loopback within microseconds). */
+#define RTO_INIT_US 250000
+#define RTO_MIN_US 50000
+
+/* ------------------------------------------------------------ hash */
+
+static size_t addr_hash(const struct pxe_sockaddr *a)
+{
+	const uint8_t *p;
+	size_t n;
+	uint32_t h = 2166136261u;
+	if (a->u.sa.sa_family == AF_INET) {
+		p = (const uint8_t *)&a->u.in4.sin_addr;
+		n = 4;
+		h = (h ^ a->u.in4.sin_port) * 16777619u;
+	} else {
+		p = (const uint8_t *)&a->u.in6.sin6_addr;
+		n = 16;
+		h = (h ^ a->u.in6.sin6_port) * 16777619u;
+	}
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h % TFTP_HASH_BUCKETS;
+}
+
+void tftp_hash_add(struct tftpd *s, struct tftp_conn *c)
+{
+	size_t b = addr_hash(&c->peer);
+	c->hnext = s->hash[b];
+	s->hash[b] = c;
+	c->next = s->all;
+	c->prev = NULL;
+	if (s->all)
+		s->all->prev = c;
+	s->all = c;
+	s->nconns++;
+}
+
+void tftp_hash_del(struct tftpd *s, struct tftp_conn *c)
+{
+	for (struct tftp_conn **pp = &s->hash[addr_hash(&c->peer)]; *pp; pp = &(*pp)->hnext) {
+		if (*pp == c) {
+			*pp = c->hnext;
+			break;
+		}
+	}
+	if (c->prev)
+		c->prev->next = c->next;
+	else if (s->all == c)
+		s->all = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	c->prev = c->next = NULL;
+	s->nconns--;
+}
+
+struct tftp_conn *tftp_hash_find(struct tftpd *s, const struct pxe_sockaddr *peer)
+{
+	for (struct tftp_conn *c = s->hash[addr_hash(peer)]; c; c = c->hnext)
+		if (pxe_addr_equal(&c->peer.u.sa, &peer->u.sa))
+			return c;
+	return NULL;
+}
+
+/* ------------------------------------------------------------ requests */
+
+static void log_refused(const struct pxe_sockaddr *from, const struct tftp_req *r, int code,
+			const char *msg)
+{
+	struct pxe_log_line l;
+	pxe_log_begin(&l, PXE_LOG_INFO, "transfer");
+	if (!l.active)
+		return;
+	pxe_log_addr(&l, "client", &from->u.sa);
+	pxe_log_str(&l, "op", r->op == TFTP_WRQ ? "write" : "read");
+	pxe_log_strn(&l, "file", r->filename, r->filename_len);
+	pxe_log_str(&l, "status", "refused");
+	pxe_log_int(&l, "error", code);
+	pxe_log_str(&l, "reason", msg ? msg : tftp_error_text((uint16_t)code));
+	pxe_log_end(&l);
+}
+
+static struct tftp_timing timing(const struct tftpd_config *cfg, const struct tftp_neg *n)
+{
+	struct tftp_timing t;
+	/* RFC 2349: the client's timeout is the retransmit interval; we use
+	 * it as the ceiling and retransmit sooner once the round trip is
+	 * known (a lost block then costs milliseconds, not seconds). */
+	t.timeout_us = n->timeout_s ? (uint64_t)n->timeout_s * 1000000u
+				    : (uint64_t)cfg->timeout_ms * 1000u;
+	t.rto_init_us = t.timeout_us < RTO_INIT_US ? t.timeout_us : RTO_INIT_US;
+	t.rto_min_us = t.timeout_us < RTO_MIN_US ? t.timeout_us : RTO_MIN_US;
+	t.retries = (unsigned)cfg->retries;
+	return t;
+}
+
+static void negotiate(struct tftpd *s, struct tftp_conn *c, const struct tftp_req *r,
+		      uint64_t size)
+{
+	const struct tftpd_config *cfg = s->rt->cfg;
+	bool mapped = c->peer.u.sa.sa_family == AF_INET6 &&
+		      IN6_IS_ADDR_V4MAPPED(&c->peer.u.in6.sin6_addr);
+	struct tftp_limits lim = {
+		.blksize_max = tftp_blksize_limit(s, c->peer.u.sa.sa_family, mapped, c->ifindex),
+		.windowsize_max = (uint32_t)cfg->windowsize_max,
+		.rollover = (int)cfg->rollover,
+		.refuse = cfg->refuse_bits,
+	};
+	tftp_negotiate(r, &lim, size, &c->neg);
+	if (c->neg.noack)
+		c->oack_len = tftp_build_oack(c->oack, sizeof(c->oack), c->neg.oack, c->neg.noack);
+	struct tftp_timing t = timing(cfg, &c->neg);
+	bool oack = c->oack_len > 0;
+	if (c->write)
+		tftp_rx_init(&c->rx, c->neg.blksize, c->neg.windowsize, c->neg.rollover, oack, &t);
+	else
+		tftp_tx_init(&c->tx, size, c->neg.blksize, c->neg.windowsize, c->neg.rollover,
+			     oack, &t);
+}
+
+static void start_request(struct tftp_listener *l, const struct tftp_req *r,
+			  const struct pxe_sockaddr *from, const struct pxe_sockaddr *local,
+			  int ifindex)
+{
+	struct tftpd *s = l->srv;
+	struct tftp_conn *c = tftp_conn_new(s);
+	if (!c)
+		return;
+	c->peer = *from;
+	c->local = *local;
+	c->ifindex = ifindex;
+	c->write = r->op == TFTP_WRQ;
+	c->mode = r->mode;
+	c->file = strndup(r->filename, r->filename_len);
+	const char *msg = NULL;
+	struct stat st = { 0 };
+	int code = c->write ? tftp_open_write(c, r, &msg) : tftp_open_read(c, r, &st, &msg);
+	if (code) {
+		tftp_send_error(l->fd, from, local, ifindex, (uint16_t)code, msg);
+		log_refused(from, r, code, msg);
+		tftp_conn_free_unstarted(c);
+		return;
+	}
+	negotiate(s, c, r, (uint64_t)st.st_size);
+	int e = tftp_conn_start(c, l);
+	if (e < 0) {
+		tftp_send_error(l->fd, from, local, ifindex, TFTP_EUNDEF, "Server busy");
+		log_refused(from, r, 0, strerror(-e));
+		tftp_conn_free_unstarted(c);
+	}
+}
+
+static void handle_request(struct tftp_listener *l, const uint8_t *buf, size_t n,
+			   const struct pxe_sockaddr *from, const struct pxe_sockaddr *local,
+			   int ifindex)
+{
+	struct tftpd *s = l->srv;
+	struct tftp_req r;
+	int e = tftp_parse_req(buf, n, &r);
+	if (e < 0) {
+		tftp_send_error(l->fd, from, local, ifindex, TFTP_EBADOP,
+				e == -ENOTSUP ? "Unsupported mode" : "Malformed request");
+		return;
+	}
+	if ((size_t)s->nconns >= (size_t)s->rt->cfg->max_transfers) {
+		tftp_send_error(l->fd, from, local, ifindex, TFTP_EUNDEF, "Server busy");
+		log_refused(from, &r, 0, "server busy (max-transfers)");
+		return;
+	}
+	start_request(l, &r, from, local, ifindex);
+}
+
+static void handle_datagram(struct tftp_listener *l, const uint8_t *buf, size_t n,
+			    const struct pxe_sockaddr *from, const struct pxe_sockaddr *local,
+			    int ifindex)
+{
+	struct tftpd *s = l->srv;
+	if (n < 2 || s->stopping)
+		return;
+	uint16_t op = tftp_get16(buf);
+	/* A transfer with this client address and port already runs: a
+	 * repeated RRQ (the client's retransmit) must not start a second one;
+	 * in single-port mode the packet is that transfer's. */
+	struct tftp_conn *c = tftp_hash_find(s, from);
+	if (c) {
+		if (!c->own_sock && op != TFTP_RRQ && op != TFTP_WRQ)
+			tftp_conn_packet(c, buf, n);
+		return;
+	}
+	if (op == TFTP_RRQ || op == TFTP_WRQ) {
+		handle_request(l, buf, n, from, local, ifindex);
+	} else if (s->rt->cfg->single_port && op != TFTP_ERROR) {
+		tftp_send_error(l->fd, from, local, ifindex, TFTP_EBADID, NULL);
+	}
+}
+
+/* The destination address and interface of a received datagram. */
+static void read_pktinfo(struct msghdr *m, struct tftp_listener *l, struct pxe_sockaddr *local,
+			 int *ifindex)
+{
+	memset(local, 0, sizeof(*local));
+	local->len = sizeof(local->u);
+	getsockname(l->fd, &local->u.sa, &local->len);
+	*ifindex = 0;
+	for (struct cmsghdr *h = CMSG_FIRSTHDR(m); h; h = CMSG_NXTHDR(m, h)) {
+		if (h->cmsg_level == IPPROTO_IP && h->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(h), sizeof(pi));
+			if (local->u.sa.sa_family == AF_INET)
+				local->u.in4.sin_addr = pi.ipi_addr;
+			*ifindex = pi.ipi_ifindex;
+		} else if (h->cmsg_level == IPPROTO_IPV6 && h->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(h), sizeof(pi));
+			local->u.in6.sin6_addr = pi.ipi6_addr;
+			*ifindex = (int)pi.ipi6_ifindex;
+			if (IN6_IS_ADDR_LINKLOCAL(&pi.ipi6_addr))
+				local->u.in6.sin6_scope_id = pi.ipi6_ifindex;
+		}
+	}
+}
+
+static void listener_cb(uv_poll_t *h, int status, int events)
+{
+	struct tftp_listener *l = h->data;
+	struct tftpd *s = l->srv;
+	(void)events;
+	(void)status;
+	for (int i = 0; i < 64; i++) {
+		struct pxe_sockaddr from, local;
+		union {
+			struct cmsghdr h;
+			uint8_t b[256];
+		} cb;
+		struct iovec iov = { .iov_base = s->rxbuf, .iov_len = sizeof(s->rxbuf) };
+		struct msghdr m = { .msg_name = &from.u, .msg_namelen = sizeof(from.u),
+				    .msg_iov = &iov, .msg_iovlen = 1,
+				    .msg_control = cb.b, .msg_controllen = sizeof(cb.b) };
+		ssize_t n = recvmsg(l->fd, &m, 0);
+		if (n < 0) {
+			if (errno == EINTR || errno == ECONNREFUSED)
+				continue;
+			return;
+		}
+		from.len = m.msg_namelen;
+		int ifindex;
+		read_pktinfo(&m, l, &local, &ifindex);
+		handle_datagram(l, s->rxbuf, (size_t)n, &from, &local, ifindex);
+	}
+}
+
+/* ------------------------------------------------------------ server */
+
+struct tftpd *tftpd_new(uv_loop_t *loop, const struct tftpd_runtime *rt)
+{
+	struct tftpd *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->loop = loop;
+	s->rt = rt;
+	return s;
+}
+
+const struct tftpd_runtime *tftpd_set_runtime(struct tftpd *s, const struct tftpd_runtime *rt)
+{
+	const struct tftpd_runtime *old = s->rt;
+	s->rt = rt;
+	return old;
+}
+
+int tftpd_listen_fd(struct tftpd *s, int fd)
+{
+	struct pxe_sockaddr a;
+	a.len = sizeof(a.u);
+	if (getsockname(fd, &a.u.sa, &a.len) < 0)
+		return -errno;
+	int on = 1;
+	int r = a.u.sa.sa_family == AF_INET6
+			? setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on))
+			: setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
+	if (a.u.sa.sa_family == AF_INET6) /* v4-mapped on a dual-stack socket */
+		(void)setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
+	if (r < 0)
+		return -errno;
+	struct tftp_listener *l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	l->srv = s;
+	l->fd = fd;
+	l->family = a.u.sa.sa_family;
+	r = uv_poll_init(s->loop, &l->poll, fd);
+	if (r < 0) {
+		free(l);
+		return r;
+	}
+	l->poll.data = l;
+	uv_poll_start(&l->poll, UV_READABLE, listener_cb);
+	l->next = s->listeners;
+	s->listeners = l;
+	return 0;
+}
+
+size_t tftpd_active(const struct tftpd *s)
+{
+	return s->nconns;
+}
+
+static void listener_closed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+void tftpd_stop(struct tftpd *s)
+{
+	s->stopping = true;
+	while (s->all)
+		tftp_conn_finish(s->all, TFTP_ST_ABORTED, "server stopping");
+	for (struct tftp_listener *l = s->listeners, *n; l; l = n) {
+		n = l->next;
+		uv_close((uv_handle_t *)&l->poll, listener_closed);
+		close(l->fd);
+	}
+	s->listeners = NULL;
+}
+
+void tftpd_free(struct tftpd *s)
+{
+	if (!s)
+		return;
+	free(s->buf);
+	free(s);
+}

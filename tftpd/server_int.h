@@ -1,0 +1,131 @@
+/* Internals shared by server.c (listeners, requests), conn.c (one
+ * transfer's I/O) and files.c (opening what a request names). */
+#ifndef TFTP_SERVER_INT_H
+#define TFTP_SERVER_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <uv.h>
+
+#include "netascii.h"
+#include "options.h"
+#include "server.h"
+#include "wire.h"
+#include "xfer.h"
+
+#define TFTP_HASH_BUCKETS 4096
+#define TFTP_MTU_CACHE 16
+/* Largest request or ACK/ERROR we read on a transfer socket, and the
+ * largest DATA of a WRQ. */
+#define TFTP_RXBUF (TFTP_BLKSIZE_MAX + TFTP_HDR + 64)
+/* DATA datagrams handed to one sendmmsg call. */
+#define TFTP_BATCH 64
+
+struct tftp_listener {
+	struct tftpd *srv;
+	uv_poll_t poll;
+	int fd;
+	int family;
+	struct tftp_listener *next;
+};
+
+struct tftp_mtu_entry {
+	int ifindex;
+	int mtu;
+	uint64_t at_us;
+};
+
+struct tftpd {
+	uv_loop_t *loop;
+	const struct tftpd_runtime *rt;
+	struct tftp_listener *listeners;
+	struct tftp_conn *hash[TFTP_HASH_BUCKETS];
+	struct tftp_conn *all;           /* every transfer, for tftpd_stop */
+	size_t nconns;
+	bool stopping;
+	unsigned port_next;              /* port-range: where the next search starts */
+	struct tftp_mtu_entry mtu[TFTP_MTU_CACHE];
+	/* Scratch shared by all transfers (one thread): file data of a
+	 * batch, the packet being received. */
+	uint8_t *buf;
+	size_t buf_cap;
+	uint8_t rxbuf[TFTP_RXBUF];
+	uint8_t decbuf[TFTP_RXBUF + 1]; /* netascii WRQ, decoded */
+};
+
+enum tftp_status {
+	TFTP_ST_OK,
+	TFTP_ST_TIMEOUT,
+	TFTP_ST_DECLINED, /* the client ended it after the OACK (tsize probe, ERROR 8) */
+	TFTP_ST_ABORTED,  /* the client sent an ERROR mid-transfer, or we stopped */
+	TFTP_ST_ERROR,    /* our side failed (read/write error) */
+};
+
+struct tftp_conn {
+	struct tftpd *srv;
+	struct tftp_conn *hnext;
+	struct tftp_conn *prev, *next;   /* srv->all */
+	uv_poll_t poll;                  /* own socket only */
+	uv_timer_t timer;
+	int handles;                     /* open libuv handles, freed at 0 */
+	int sock;
+	bool own_sock;                   /* false: single-port, sock is the listener's */
+	int poll_events;
+	struct pxe_sockaddr peer;
+	struct pxe_sockaddr local;       /* the address the request came to */
+	int ifindex;
+	bool write;                      /* WRQ */
+	enum tftp_mode mode;
+	char *file;                      /* as requested, for the log */
+	int fd;                          /* RRQ source (or netascii memfd); WRQ temp file */
+	int dirfd;                       /* WRQ: directory of the target */
+	char *tmpname, *finalname;       /* WRQ, relative to dirfd */
+	struct tftp_netascii_dec dec;
+	struct tftp_neg neg;
+	struct tftp_tx tx;
+	struct tftp_rx rx;
+	uint8_t oack[512];
+	size_t oack_len;
+	uint64_t start_us;
+	uint64_t armed;                  /* deadline the timer is armed for */
+	uint64_t bytes;                  /* file bytes acknowledged / written */
+	/* Blocks a full socket buffer kept us from sending (EAGAIN). */
+	uint64_t pend_first;
+	uint32_t pend_count;
+	bool closing;
+};
+
+uint64_t tftp_now_us(void);
+
+/* conn.c */
+struct tftp_conn *tftp_conn_new(struct tftpd *s);
+/* Open the transfer's socket and start it (send OACK / first DATA /
+ * ACK 0). On failure the conn is freed and -errno returned. */
+int tftp_conn_start(struct tftp_conn *c, struct tftp_listener *l);
+void tftp_conn_packet(struct tftp_conn *c, const uint8_t *buf, size_t len);
+void tftp_conn_finish(struct tftp_conn *c, enum tftp_status st, const char *why);
+void tftp_conn_free_unstarted(struct tftp_conn *c);
+/* Send a datagram to dst from fd; src: the source address for a shared
+ * (listen) socket, NULL for an own socket. */
+int tftp_sendto(int fd, const void *buf, size_t len, const struct pxe_sockaddr *dst,
+		const struct pxe_sockaddr *src, int ifindex);
+void tftp_send_error(int fd, const struct pxe_sockaddr *dst, const struct pxe_sockaddr *src,
+		     int ifindex, uint16_t code, const char *msg);
+
+/* server.c */
+void tftp_hash_add(struct tftpd *s, struct tftp_conn *c);
+void tftp_hash_del(struct tftpd *s, struct tftp_conn *c);
+struct tftp_conn *tftp_hash_find(struct tftpd *s, const struct pxe_sockaddr *peer);
+
+/* files.c: 0 or a TFTP error code with *msg set. */
+int tftp_open_read(struct tftp_conn *c, const struct tftp_req *r, struct stat *st,
+		   const char **msg);
+int tftp_open_write(struct tftp_conn *c, const struct tftp_req *r, const char **msg);
+/* WRQ complete: flush, rename into place. 0 or -errno. */
+int tftp_write_commit(struct tftp_conn *c);
+void tftp_write_discard(struct tftp_conn *c);
+/* blksize limit for a request that came in on ifindex. */
+uint32_t tftp_blksize_limit(struct tftpd *s, int family, bool v4mapped, int ifindex);
+
+#endif
