@@ -1,45 +1,130 @@
-/* pxe-dhcpd: placeholder entry point until the daemon's own issue lands.
- * Configuration handling is real (common/opts.c); serving is not yet. */
-#include <stddef.h>
+/* pxe-dhcpd: options, --leases, daemon life, privileges, then the loop. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/capability.h>
 
-#include "config_common.h"
-#include "opts.h"
+#include "config.h"
+#include "daemon.h"
+#include "log.h"
+#include "server.h"
 
-struct dhcpd_config {
-	struct pxe_addrlist listen;
-	char *root;
-	struct pxe_common_config common;
-};
+/* `pxe-dhcpd --leases -c FILE`: the leases the journal holds now. */
+static int print_leases(const struct dhcpd_config *c)
+{
+	struct dhcp_leases *s = dhcp_leases_new();
+	int64_t now = (int64_t)time(NULL);
+	if (!s)
+		return 1;
+	long n = dhcp_journal_replay(c->leasefile, s, now, NULL, NULL);
+	if (n < 0) {
+		fprintf(stderr, "pxe-dhcpd: %s: %s\n", c->leasefile, strerror((int)-n));
+		dhcp_leases_free(s);
+		return 1;
+	}
+	printf("%-15s  %-17s  %-20s  %-8s  %s\n", "ADDRESS", "MAC", "EXPIRES", "STATE", "HOSTNAME");
+	for (size_t i = 0; i < dhcp_leases_count(s); i++) {
+		const struct dhcp_lease *l = dhcp_leases_at(s, i);
+		if (!dhcp_lease_active(l, now))
+			continue;
+		char ip[INET_ADDRSTRLEN], mac[64] = "-", exp[32];
+		uint32_t be = htonl(l->addr);
+		time_t t = (time_t)l->expires;
+		struct tm tm;
+		inet_ntop(AF_INET, &be, ip, sizeof(ip));
+		for (size_t k = 0, o = 0; k < l->hlen && o + 4 < sizeof(mac); k++)
+			o += (size_t)snprintf(mac + o, sizeof(mac) - o, k ? ":%02x" : "%02x", l->hw[k]);
+		strftime(exp, sizeof(exp), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+		printf("%-15s  %-17s  %-20s  %-8s  %s\n", ip, mac, exp, dhcp_lease_state_name(l->state),
+		       l->hostname[0] ? l->hostname : "-");
+	}
+	dhcp_leases_free(s);
+	return 0;
+}
 
-static const struct pxe_opt dhcpd_opts[] = {
-	{ .name = "listen", .short_name = 'l', .type = PXE_OPT_ADDRLIST,
-	  .offset = offsetof(struct dhcpd_config, listen), .def = "0.0.0.0:67",
-	  .default_port = 67, .arg = "ADDR[:PORT]", .help = "address to listen on" },
-	{ .name = "root", .type = PXE_OPT_STRING, .flags = PXE_OPTF_POSITIONAL,
-	  .offset = offsetof(struct dhcpd_config, root), .arg = "DIR",
-	  .help = "directory to serve" },
-	PXE_OPTS_DAEMON(struct dhcpd_config, common),
-	PXE_OPTS_LOG(struct dhcpd_config, common),
-};
+/* --daemon runs in "/": make the lease file path absolute first. */
+static int absolute_leasefile(struct dhcpd_config *c)
+{
+	if (c->leasefile[0] == '/')
+		return 0;
+	char cwd[4096], *p;
+	if (!getcwd(cwd, sizeof(cwd)) || asprintf(&p, "%s/%s", cwd, c->leasefile) < 0)
+		return -errno;
+	free(c->leasefile);
+	c->leasefile = p;
+	return 0;
+}
 
-static const struct pxe_opt_spec dhcpd_spec = {
-	.prog = "pxe-dhcpd",
-	.section = "dhcpd",
-	.usage = "-c FILE [options]",
-	.summary = "DHCP server, proxyDHCP and PXE boot service.",
-	.opts = dhcpd_opts,
-	.nopts = sizeof(dhcpd_opts) / sizeof(dhcpd_opts[0]),
-	.cfg_size = sizeof(struct dhcpd_config),
-};
+static int drop_privileges(const struct dhcpd_config *c)
+{
+	/* Reload may re-open port 67 (bind) and packet sockets (raw). */
+	static const int keep[] = { CAP_NET_BIND_SERVICE, CAP_NET_RAW };
+	struct pxe_err err;
+	if (c->common.pidfile && pxe_pidfile_write(c->common.pidfile, &err) < 0) {
+		pxe_log_msg(PXE_LOG_ERR, "start", "%s", err.msg);
+		return -1;
+	}
+	if (pxe_privileges_drop(c->common.chroot, c->common.user, c->common.group, keep, 2, &err) < 0) {
+		pxe_log_msg(PXE_LOG_ERR, "start", "%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int run(struct pxe_config *conf, int argc, char **argv)
+{
+	struct dhcpd_config *c = conf->cfg;
+	if (absolute_leasefile(c) < 0)
+		return 1;
+	if (c->common.daemon) {
+		int r = pxe_daemon_start();
+		if (r < 0) {
+			fprintf(stderr, "pxe-dhcpd: --daemon: %s\n", strerror(-r));
+			return 1;
+		}
+	}
+	uv_loop_t *loop = uv_default_loop();
+	struct dhcpd *d = calloc(1, sizeof(*d));
+	if (!d || dhcp_server_init(d, loop, conf, argc, argv) < 0 || drop_privileges(c) < 0) {
+		pxe_daemon_ready(1);
+		if (d)
+			dhcp_server_free(d);
+		free(d);
+		return 1;
+	}
+	pxe_daemon_ready(0);
+	dhcp_server_run(d);
+	pxe_log_msg(PXE_LOG_NOTICE, "stop", "%llu requests, %llu replies",
+		    (unsigned long long)d->stats_rx, (unsigned long long)d->stats_tx);
+	dhcp_server_free(d);
+	free(d);
+	uv_loop_close(loop);
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
 	struct pxe_config conf;
-	int rc = pxe_config_main(&dhcpd_spec, argc, argv, &conf);
+	int rc = pxe_config_main(&dhcp_config_spec, argc, argv, &conf);
 	if (rc >= 0)
 		return rc;
-	fprintf(stderr, "pxe-dhcpd: serving is not implemented yet\n");
-	pxe_config_free(&conf);
-	return 1;
+	struct dhcpd_config *c = conf.cfg;
+	struct pxe_log_config lc;
+	pxe_common_log_config(&c->common, &lc);
+	if (pxe_log_open("pxe-dhcpd", &lc) < 0) {
+		fprintf(stderr, "pxe-dhcpd: cannot open log %s: %s\n", lc.file ? lc.file : "-",
+			strerror(errno));
+		pxe_config_free(&conf);
+		return PXE_EX_CONFIG;
+	}
+	if (c->print_leases) {
+		rc = print_leases(c);
+		pxe_config_free(&conf);
+		return rc;
+	}
+	return run(&conf, argc, argv);
 }

@@ -313,7 +313,7 @@ int dhcp_optval_parse(const char *spec, struct dhcp_optval *out, struct pxe_err 
 	while (*val == ' ' || *val == '\t')
 		val++;
 	const struct dhcp_opt_def *def;
-	uint8_t code;
+	uint8_t code = 0;
 	int r = parse_code(name, &def, &code, err);
 	if (r < 0)
 		return r;

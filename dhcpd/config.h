@@ -1,0 +1,95 @@
+/* pxe-dhcpd configuration: the [dhcpd] table (also the command line), and
+ * the [subnet CIDR], [host NAME] and [boot NAME] sections (DESIGN.md).
+ * Parsed into a fresh struct, validated whole, then handed over; SIGHUP
+ * goes the same way and keeps the old struct on error (STYLE.md §6). */
+#ifndef DHCP_CONFIG_H
+#define DHCP_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config_common.h"
+#include "leases.h"
+#include "options.h"
+#include "opts.h"
+
+enum dhcp_mode { DHCP_MODE_FULL, DHCP_MODE_PROXY, DHCP_MODE_PROXY4011 };
+
+/* [subnet CIDR] keys, as written (pxe_opt table) ... */
+struct dhcp_subnet {
+	char *cidr;
+	struct pxe_strlist range, router, dns, option;
+	char *domain_name;
+	long long lease_time_ms;    /* 0: the [dhcpd] lease-time */
+	/* ... and what validation derives from them. Host byte order. */
+	uint32_t net, mask;
+	size_t first_range, n_ranges;
+	struct dhcp_optlist opts;   /* router, dns, domain-name, option = ... */
+	uint32_t lease_secs;
+};
+
+struct dhcp_host {
+	char *name;
+	char *mac, *client_id, *address, *hostname;
+	long long lease_time_ms;
+	struct pxe_strlist option;
+	bool ignore;
+	/* derived */
+	uint8_t hw[16], hw_len;
+	uint8_t cid[DHCP_KEY_MAX], cid_len;
+	uint32_t addr;              /* 0: no fixed address */
+	struct dhcp_optlist opts;
+};
+
+/* [boot NAME]: kept as written, in file order, for the PXE boot service
+ * (issue 7), which parses match/file/next-server/... itself. */
+struct dhcp_kv {
+	char *key, *value;
+	int line;
+};
+struct dhcp_boot {
+	char *name;
+	struct dhcp_kv *kv;
+	size_t n;
+};
+
+struct dhcpd_config {
+	struct pxe_strlist interface;
+	int mode;
+	char *leasefile;
+	bool authoritative;
+	long long lease_time_ms, offer_time_ms, decline_time_ms;
+	struct pxe_strlist range;   /* [dhcpd] range/netmask: an implicit subnet */
+	char *netmask;
+	struct pxe_strlist option;  /* options for every subnet */
+	char *script;
+	long long script_queue;
+	bool ping_check;
+	long long ping_timeout_ms;
+	bool print_leases;          /* --leases */
+	struct pxe_common_config common;
+
+	struct dhcp_subnet *subnets;
+	size_t n_subnets;
+	struct dhcp_host *hosts;
+	size_t n_hosts;
+	struct dhcp_boot *boots;
+	size_t n_boots;
+	/* derived by validation */
+	struct dhcp_range_def *ranges;
+	size_t n_ranges;
+	uint32_t *reserved;
+	size_t n_reserved;
+	struct dhcp_optlist global_opts;
+};
+
+extern const struct pxe_opt_spec dhcp_config_spec;
+
+/* Look-ups on a validated config. Addresses in host byte order. */
+const struct dhcp_subnet *dhcp_config_subnet_for(const struct dhcpd_config *c, uint32_t addr);
+const struct dhcp_host *dhcp_config_host_for(const struct dhcpd_config *c, const uint8_t *hw,
+					     uint8_t hlen, const uint8_t *cid, size_t cid_len);
+int dhcp_parse_cidr(const char *s, uint32_t *net, uint32_t *mask);
+
+#endif

@@ -1,0 +1,409 @@
+/* RFC 2131 §4.3 server behaviour: DISCOVER (§4.3.1), REQUEST (§4.3.2),
+ * DECLINE (§4.3.3), RELEASE (§4.3.4), INFORM (§4.3.5); reply delivery per
+ * §4.1; relay agents per RFC 3046 (echo option 82) and RFC 3527 (link
+ * selection). */
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "proto.h"
+
+struct req_info {
+	const struct dhcp_subnet *subnet;
+	const struct dhcp_host *host;
+	uint8_t key[DHCP_KEY_MAX];
+	size_t key_len;
+	int type;
+};
+
+void *dhcp_reply_scratch(struct dhcp_reply *rep, const void *data, size_t len)
+{
+	if (rep->scratch_len + len > sizeof(rep->scratch))
+		return NULL;
+	void *p = rep->scratch + rep->scratch_len;
+	memcpy(p, data, len);
+	rep->scratch_len += len;
+	return p;
+}
+
+static int ignore(struct dhcp_out *out, const char *why)
+{
+	out->type = 0;
+	out->why = why;
+	return 0;
+}
+
+/* The link the client is on: giaddr (or the relay's link-selection
+ * sub-option), else the interface the request came in on. */
+static const struct dhcp_subnet *pick_subnet(const struct dhcpd_config *c, const struct dhcp_msg *m,
+					     const struct dhcp_rx *rx)
+{
+	if (m->giaddr) {
+		size_t n;
+		const uint8_t *ls = dhcp_rai_sub(m, DHCP_RAI_LINK_SELECTION, &n);
+		uint32_t a;
+		if (ls && n == 4) {
+			memcpy(&a, ls, 4);
+			return dhcp_config_subnet_for(c, ntohl(a));
+		}
+		return dhcp_config_subnet_for(c, ntohl(m->giaddr));
+	}
+	return dhcp_config_subnet_for(c, rx->local_addr);
+}
+
+static bool in_subnet(const struct dhcp_subnet *s, uint32_t a)
+{
+	return (a & s->mask) == s->net && a != s->net && a != (s->net | ~s->mask);
+}
+
+static bool in_ranges(const struct dhcp_leases *ls, const struct dhcp_subnet *s, uint32_t a)
+{
+	int r = dhcp_leases_range_of(ls, a);
+	return r >= 0 && (size_t)r >= s->first_range && (size_t)r < s->first_range + s->n_ranges;
+}
+
+static uint32_t lease_secs(const struct dhcpd_config *c, const struct req_info *ri)
+{
+	if (ri->host && ri->host->lease_time_ms)
+		return (uint32_t)(ri->host->lease_time_ms / 1000);
+	return ri->subnet ? ri->subnet->lease_secs : (uint32_t)(c->lease_time_ms / 1000);
+}
+
+static void note_client(struct dhcp_lease *l, const struct dhcp_msg *m)
+{
+	size_t n;
+	const uint8_t *h = dhcp_opt_get(m, DHO_HOSTNAME, &n);
+	l->htype = m->htype;
+	l->hlen = m->hlen;
+	memcpy(l->hw, m->chaddr, sizeof(l->hw));
+	if (h) {
+		n = n < sizeof(l->hostname) - 1 ? n : sizeof(l->hostname) - 1;
+		memcpy(l->hostname, h, n);
+		l->hostname[n] = '\0';
+	}
+}
+
+/* ---- building replies ---- */
+
+static void reply_init(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const struct dhcp_rx *rx,
+		       const struct req_info *ri, int type, struct dhcp_reply *rep)
+{
+	const struct dhcpd_config *c = ctx->cfg;
+	memset(rep, 0, offsetof(struct dhcp_reply, scratch));
+	rep->scratch_len = 0;
+	rep->type = type;
+	rep->subnet = ri->subnet;
+	rep->host = ri->host;
+	rep->server_addr = rx->local_addr;
+	rep->max_len = dhcp_max_reply(req, DHCP_MAX_MSG);
+	dhcp_optset_init(&rep->opts);
+	if (ri->subnet) {
+		uint32_t mask = htonl(ri->subnet->mask);
+		dhcp_optset_put(&rep->opts, DHO_SUBNET_MASK, dhcp_reply_scratch(rep, &mask, 4), 4);
+	}
+	dhcp_optset_put_list(&rep->opts, &c->global_opts);
+	if (ri->subnet)
+		dhcp_optset_put_list(&rep->opts, &ri->subnet->opts);
+	if (ri->host)
+		dhcp_optset_put_list(&rep->opts, &ri->host->opts);
+	if (ctx->boot_hook)
+		ctx->boot_hook(ctx->boot_arg, req, rep);
+}
+
+static void put_u32(struct dhcp_reply *rep, uint8_t code, uint32_t v)
+{
+	uint32_t be = htonl(v);
+	void *p = dhcp_reply_scratch(rep, &be, 4);
+	if (p)
+		dhcp_optset_put(&rep->opts, code, p, 4);
+}
+
+/* Encode rep for req into out->buf; yiaddr network order. */
+static void reply_encode(const struct dhcp_msg *req, struct dhcp_reply *rep, uint32_t yiaddr,
+			 uint32_t lease, struct dhcp_out *out)
+{
+	static const uint8_t always[] = { DHO_SERVER_ID, DHO_LEASE_TIME, DHO_T1, DHO_T2, DHO_SUBNET_MASK };
+	uint32_t sid = htonl(rep->server_addr);
+	dhcp_optset_put(&rep->opts, DHO_SERVER_ID, dhcp_reply_scratch(rep, &sid, 4), 4);
+	if (lease) {
+		put_u32(rep, DHO_LEASE_TIME, lease);
+		put_u32(rep, DHO_T1, lease / 2);             /* RFC 2131 §4.4.5 */
+		put_u32(rep, DHO_T2, (uint32_t)((uint64_t)lease * 7 / 8));
+	} else {
+		dhcp_optset_del(&rep->opts, DHO_LEASE_TIME);
+		dhcp_optset_del(&rep->opts, DHO_T1);
+		dhcp_optset_del(&rep->opts, DHO_T2);
+	}
+	struct dhcp_builder b;
+	dhcp_build_start(&b, out->buf, rep->max_len, req, (uint8_t)rep->type);
+	dhcp_build_set_addr(&b, DHCP_OFF_YIADDR, yiaddr);
+	dhcp_build_set_addr(&b, DHCP_OFF_SIADDR, rep->siaddr);
+	if (rep->type == DHCPACK && !yiaddr) /* INFORM: echo ciaddr */
+		dhcp_build_set_addr(&b, DHCP_OFF_CIADDR, req->ciaddr);
+	dhcp_build_set_str(&b, DHCP_OFF_SNAME, 64, rep->sname);
+	dhcp_build_set_str(&b, DHCP_OFF_FILE, 128, rep->file);
+	/* Option 82 goes last, unchanged (RFC 3046 §2.2): keep room for it. */
+	size_t rai_len = 0;
+	const uint8_t *rai = dhcp_opt_get(req, DHO_RELAY_AGENT, &rai_len);
+	size_t rai_room = rai ? rai_len + 2 * ((rai_len + 254) / 255 + 1) : 0;
+	b.cap = rep->max_len > rai_room ? rep->max_len - rai_room : b.len;
+	dhcp_optset_emit(&rep->opts, &b, req, always, sizeof(always));
+	b.cap = rep->max_len;
+	if (rai)
+		dhcp_build_opt(&b, DHO_RELAY_AGENT, rai, rai_len);
+	out->len = dhcp_build_finish(&b);
+	out->type = rep->type;
+	out->yiaddr = yiaddr;
+}
+
+/* RFC 2131 §4.1, "If the 'giaddr' field ... is nonzero". */
+static void pick_dest(const struct dhcp_msg *req, int type, struct dhcp_out *out)
+{
+	if (req->giaddr) {
+		out->dest = DEST_RELAY;
+		out->dst_addr = req->giaddr;
+		if (type == DHCPNAK) /* the relay must broadcast a NAK */
+			out->buf[DHCP_OFF_FLAGS] |= 0x80;
+	} else if (type == DHCPNAK) {
+		out->dest = DEST_BROADCAST;
+	} else if (req->ciaddr) {
+		out->dest = DEST_CIADDR;
+		out->dst_addr = req->ciaddr;
+	} else if (req->flags & DHCP_FLAG_BROADCAST) {
+		out->dest = DEST_BROADCAST;
+	} else {
+		out->dest = DEST_YIADDR;
+		out->dst_addr = out->yiaddr;
+	}
+}
+
+static int send_nak(const struct dhcp_msg *req, const struct dhcp_rx *rx, const char *why,
+		    struct dhcp_out *out)
+{
+	struct dhcp_builder b;
+	uint32_t sid = htonl(rx->local_addr);
+	dhcp_build_start(&b, out->buf, dhcp_max_reply(req, DHCP_MAX_MSG), req, DHCPNAK);
+	dhcp_build_opt(&b, DHO_SERVER_ID, &sid, 4);
+	dhcp_build_opt(&b, DHO_MESSAGE, why, strlen(why));
+	size_t n;
+	const uint8_t *rai = dhcp_opt_get(req, DHO_RELAY_AGENT, &n);
+	if (rai)
+		dhcp_build_opt(&b, DHO_RELAY_AGENT, rai, n);
+	out->len = dhcp_build_finish(&b);
+	out->type = DHCPNAK;
+	out->why = why;
+	out->yiaddr = 0;
+	pick_dest(req, DHCPNAK, out);
+	return DHCPNAK;
+}
+
+/* ---- choosing an address ---- */
+
+static bool usable(const struct dhcp_ctx *ctx, const struct req_info *ri, uint32_t a, int64_t now)
+{
+	if (!in_subnet(ri->subnet, a))
+		return false;
+	bool fixed = ri->host && ri->host->addr == a;
+	if (!fixed && !in_ranges(ctx->leases, ri->subnet, a))
+		return false;
+	return dhcp_leases_addr_available(ctx->leases, a, ri->key, ri->key_len, now, fixed);
+}
+
+/* §4.3.1: the client's current or previous address, else the requested
+ * one, else a free one. A host reservation wins over all of them. */
+static uint32_t choose_addr(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
+			    const struct req_info *ri, int64_t now)
+{
+	if (ri->host && ri->host->addr)
+		return usable(ctx, ri, ri->host->addr, now) ? ri->host->addr : 0;
+	struct dhcp_lease *l = dhcp_lease_by_client(ctx->leases, ri->key, ri->key_len);
+	if (l && usable(ctx, ri, l->addr, now))
+		return l->addr;
+	uint32_t want;
+	if (dhcp_opt_addr(req, DHO_REQUESTED_ADDR, &want) && usable(ctx, ri, ntohl(want), now))
+		return ntohl(want);
+	uint32_t a;
+	if (dhcp_leases_alloc(ctx->leases, ri->subnet->first_range, ri->subnet->n_ranges, &a) < 0)
+		return 0;
+	return a;
+}
+
+static int do_discover(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const struct dhcp_rx *rx,
+		       const struct req_info *ri, int64_t now, struct dhcp_out *out)
+{
+	uint32_t a = choose_addr(ctx, req, ri, now);
+	if (!a)
+		return ignore(out, ri->host && ri->host->addr ? "reserved address in use" : "no free address");
+	struct dhcp_lease *l = dhcp_lease_by_client(ctx->leases, ri->key, ri->key_len);
+	if (!(l && l->addr == a && dhcp_lease_active(l, now) && l->state == LEASE_BOUND)) {
+		/* Held for this client, so a burst never offers it twice. */
+		l = dhcp_leases_take(ctx->leases, ri->key, ri->key_len, a, LEASE_OFFERED,
+				     now + ctx->cfg->offer_time_ms / 1000);
+		if (!l)
+			return ignore(out, "out of memory");
+	}
+	note_client(l, req);
+	struct dhcp_reply rep;
+	reply_init(ctx, req, rx, ri, DHCPOFFER, &rep);
+	reply_encode(req, &rep, htonl(a), lease_secs(ctx->cfg, ri), out);
+	pick_dest(req, DHCPOFFER, out);
+	return DHCPDISCOVER;
+}
+
+static int ack(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const struct dhcp_rx *rx,
+	       const struct req_info *ri, uint32_t a, int64_t now, struct dhcp_out *out)
+{
+	uint32_t secs = lease_secs(ctx->cfg, ri);
+	struct dhcp_lease *l = dhcp_lease_by_client(ctx->leases, ri->key, ri->key_len);
+	bool renew = l && l->addr == a && l->state == LEASE_BOUND;
+	l = dhcp_leases_take(ctx->leases, ri->key, ri->key_len, a, LEASE_BOUND, now + secs);
+	if (!l)
+		return ignore(out, "out of memory");
+	note_client(l, req);
+	out->journal = true;
+	out->sync = true;
+	out->ev = renew ? JEV_RENEW : JEV_ADD;
+	out->lease_copy = *l;
+	struct dhcp_reply rep;
+	reply_init(ctx, req, rx, ri, DHCPACK, &rep);
+	reply_encode(req, &rep, htonl(a), secs, out);
+	pick_dest(req, DHCPACK, out);
+	return DHCPREQUEST;
+}
+
+/* §4.3.2 SELECTING: the client names the server it chose in option 54. */
+static int req_selecting(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const struct dhcp_rx *rx,
+			 const struct req_info *ri, uint32_t sid, int64_t now, struct dhcp_out *out)
+{
+	struct dhcp_lease *l = dhcp_lease_by_client(ctx->leases, ri->key, ri->key_len);
+	if (ntohl(sid) != rx->local_addr) {
+		/* It took another server's offer: free ours now. */
+		if (l && l->state == LEASE_OFFERED)
+			dhcp_lease_set_state(ctx->leases, l, LEASE_EXPIRED, now);
+		return ignore(out, "client chose another server");
+	}
+	uint32_t want = req->ciaddr;
+	if (dhcp_opt_addr(req, DHO_REQUESTED_ADDR, &want) || want) {
+		if (usable(ctx, ri, ntohl(want), now) &&
+		    (!ri->host || !ri->host->addr || ri->host->addr == ntohl(want)))
+			return ack(ctx, req, rx, ri, ntohl(want), now, out);
+	}
+	return send_nak(req, rx, "requested address not available", out);
+}
+
+/* §4.3.2 INIT-REBOOT (option 50, no ciaddr) and RENEWING/REBINDING
+ * (ciaddr). Silence when we know nothing, unless authoritative. */
+static int req_verify(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const struct dhcp_rx *rx,
+		      const struct req_info *ri, uint32_t a, int64_t now, struct dhcp_out *out)
+{
+	if (!in_subnet(ri->subnet, a))
+		return send_nak(req, rx, "wrong network", out);
+	if (ri->host && ri->host->addr && ri->host->addr != a)
+		return send_nak(req, rx, "address reserved elsewhere for this host", out);
+	struct dhcp_lease *l = dhcp_lease_by_client(ctx->leases, ri->key, ri->key_len);
+	bool known = l && l->addr == a;
+	if ((known || ctx->cfg->authoritative) && usable(ctx, ri, a, now))
+		return ack(ctx, req, rx, ri, a, now, out);
+	if (known || ctx->cfg->authoritative || (l && dhcp_lease_active(l, now)))
+		return send_nak(req, rx, known ? "address in use" : "address not leased to this client", out);
+	return ignore(out, "unknown client, not authoritative");
+}
+
+static int do_request(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const struct dhcp_rx *rx,
+		      const struct req_info *ri, int64_t now, struct dhcp_out *out)
+{
+	uint32_t sid, want;
+	if (dhcp_opt_addr(req, DHO_SERVER_ID, &sid))
+		return req_selecting(ctx, req, rx, ri, sid, now, out);
+	if (req->ciaddr)
+		return req_verify(ctx, req, rx, ri, ntohl(req->ciaddr), now, out);
+	if (dhcp_opt_addr(req, DHO_REQUESTED_ADDR, &want))
+		return req_verify(ctx, req, rx, ri, ntohl(want), now, out);
+	return ignore(out, "request without address");
+}
+
+static int do_decline(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const struct req_info *ri,
+		      int64_t now, struct dhcp_out *out)
+{
+	uint32_t a;
+	struct dhcp_lease *l = dhcp_lease_by_client(ctx->leases, ri->key, ri->key_len);
+	if (!dhcp_opt_addr(req, DHO_REQUESTED_ADDR, &a) || !l || l->addr != ntohl(a))
+		return ignore(out, "decline for an address the client does not hold");
+	dhcp_lease_decline(ctx->leases, l, now + ctx->cfg->decline_time_ms / 1000);
+	out->journal = true;
+	out->ev = JEV_DECLINE;
+	out->lease_copy = *l;
+	out->yiaddr = a;
+	out->why = "address in use by another host";
+	return DHCPDECLINE;
+}
+
+static int do_release(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const struct req_info *ri,
+		      int64_t now, struct dhcp_out *out)
+{
+	struct dhcp_lease *l = dhcp_lease_by_client(ctx->leases, ri->key, ri->key_len);
+	if (!l || l->addr != ntohl(req->ciaddr) || l->state != LEASE_BOUND)
+		return ignore(out, "release for an address the client does not hold");
+	dhcp_lease_set_state(ctx->leases, l, LEASE_RELEASED, now);
+	out->journal = true;
+	out->ev = JEV_RELEASE;
+	out->lease_copy = *l;
+	out->yiaddr = req->ciaddr;
+	return DHCPRELEASE;
+}
+
+static int do_inform(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const struct dhcp_rx *rx,
+		     struct req_info *ri, struct dhcp_out *out)
+{
+	if (!req->ciaddr)
+		return ignore(out, "inform without ciaddr");
+	if (!req->giaddr) /* §4.3.5: the client's own address names its subnet */
+		ri->subnet = dhcp_config_subnet_for(ctx->cfg, ntohl(req->ciaddr));
+	struct dhcp_reply rep;
+	reply_init(ctx, req, rx, ri, DHCPACK, &rep);
+	reply_encode(req, &rep, 0, 0, out);
+	out->dest = req->giaddr ? DEST_RELAY : DEST_CIADDR;
+	out->dst_addr = req->giaddr ? req->giaddr : req->ciaddr;
+	return DHCPINFORM;
+}
+
+int dhcp_proto_handle(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
+		      const struct dhcp_rx *rx, int64_t now, struct dhcp_out *out)
+{
+	struct req_info ri;
+	size_t cid_len = 0;
+	const uint8_t *cid = dhcp_opt_get(req, DHO_CLIENT_ID, &cid_len);
+	out->type = 0;
+	out->dest = DEST_NONE;
+	out->sync = out->journal = false;
+	out->why = NULL;
+	out->len = 0;
+	out->yiaddr = 0;
+	if (req->op != DHCP_BOOTREQUEST)
+		return ignore(out, "not a request");
+	ri.type = dhcp_msg_type(req);
+	if (!ri.type)
+		return ignore(out, "no DHCP message type (BOOTP is not served)");
+	if (req->hlen == 0 && !cid)
+		return ignore(out, "no client identifier and no hardware address");
+	ri.key_len = dhcp_client_key(cid, cid_len, req->htype, req->chaddr, req->hlen, ri.key);
+	ri.host = dhcp_config_host_for(ctx->cfg, req->chaddr, req->hlen, cid, cid_len);
+	if (ri.host && ri.host->ignore)
+		return ignore(out, "host is ignored");
+	ri.subnet = pick_subnet(ctx->cfg, req, rx);
+	if (!ri.subnet && ri.type != DHCPINFORM)
+		return ignore(out, "no subnet for this link");
+	switch (ri.type) {
+	case DHCPDISCOVER:
+		return do_discover(ctx, req, rx, &ri, now, out);
+	case DHCPREQUEST:
+		return do_request(ctx, req, rx, &ri, now, out);
+	case DHCPDECLINE:
+		return do_decline(ctx, req, &ri, now, out);
+	case DHCPRELEASE:
+		return do_release(ctx, req, &ri, now, out);
+	case DHCPINFORM:
+		return do_inform(ctx, req, rx, &ri, out);
+	default:
+		return ignore(out, "not a client message");
+	}
+}

@@ -1,0 +1,74 @@
+/* pxe-dhcpd's event loop: sockets, the journal batch, timers, reload. */
+#ifndef DHCP_SERVER_H
+#define DHCP_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "journal.h"
+#include "leases.h"
+#include "opts.h"
+#include "proto.h"
+
+struct dhcp_script;
+
+/* A reply waiting for the journal's fdatasync (ACKs). */
+struct dhcp_pending {
+	enum dhcp_dest dest;
+	uint32_t dst_addr;        /* network order */
+	uint32_t local_addr;      /* host order */
+	int ifindex;
+	uint8_t htype, hlen, chaddr[16];
+	size_t len;
+	uint8_t buf[];
+};
+
+struct dhcpd {
+	uv_loop_t *loop;
+	struct pxe_config conf;       /* current config (owned) */
+	const struct dhcpd_config *cfg;
+	int argc;
+	char **argv;
+
+	struct dhcp_leases *leases;
+	struct dhcp_journal journal;
+	struct dhcp_ctx ctx;
+
+	int fd;                       /* UDP 0.0.0.0:67 with IP_PKTINFO */
+	int pkt_fd;                   /* AF_PACKET for unicast without ARP, -1 if none */
+	uv_poll_t poll;
+	uv_check_t check;             /* end of loop iteration: flush, then send ACKs */
+	uv_timer_t tick;              /* lease expiry, interface refresh */
+	struct pxe_signals sig;
+
+	int *ifaces;                  /* allowed ifindexes; NULL: any with a subnet */
+	size_t n_ifaces;
+
+	struct dhcp_pending **pend;
+	size_t n_pend, cap_pend;
+
+	struct dhcp_msg *msg;         /* scratch for the request being handled */
+	struct dhcp_out *out;
+	uint8_t rxbuf[DHCP_MAX_MSG + 1];
+	unsigned ticks;
+
+	struct dhcp_script *script;
+	uint64_t stats_rx, stats_tx, stats_drop;
+	bool stopping;
+};
+
+/* Set up everything from conf (taken over): lease replay, compaction,
+ * sockets. 0 or -errno (logged). */
+int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, int argc, char **argv);
+/* Run until SIGTERM/SIGINT. */
+int dhcp_server_run(struct dhcpd *d);
+void dhcp_server_free(struct dhcpd *d);
+
+/* Reply delivery (send.c), RFC 2131 §4.1. */
+int dhcp_send(struct dhcpd *d, const struct dhcp_pending *p);
+int dhcp_send_open_packet(void);
+
+#endif
