@@ -1,45 +1,259 @@
-/* pxe-httpd: placeholder entry point until the daemon's own issue lands.
- * Configuration handling is real (common/opts.c); serving is not yet. */
-#include <stddef.h>
+/* pxe-httpd: options, privileges, signals, systemd; the server is in
+ * server.c and conn.c. `pxe-httpd ROOT [darkhttpd options]`. */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include "config.h"
 #include "config_common.h"
+#include "daemon.h"
+#include "httpd.h"
+#include "log.h"
 #include "opts.h"
+#include "sock.h"
 
-struct httpd_config {
-	struct pxe_addrlist listen;
-	char *root;
-	struct pxe_common_config common;
+struct app {
+	struct httpd srv;
+	struct pxe_config conf;
+	struct pxe_signals sig;
+	int argc;
+	char **argv;
+	bool chrooted;
+	int exit_code;
 };
 
-static const struct pxe_opt httpd_opts[] = {
-	{ .name = "listen", .short_name = 'l', .type = PXE_OPT_ADDRLIST,
-	  .offset = offsetof(struct httpd_config, listen), .def = "0.0.0.0:8080",
-	  .default_port = 8080, .arg = "ADDR[:PORT]", .help = "address to listen on" },
-	{ .name = "root", .type = PXE_OPT_STRING, .flags = PXE_OPTF_POSITIONAL,
-	  .offset = offsetof(struct httpd_config, root), .arg = "DIR",
-	  .help = "directory to serve" },
-	PXE_OPTS_DAEMON(struct httpd_config, common),
-	PXE_OPTS_LOG(struct httpd_config, common),
-};
+static void event_log_config(const struct httpd_config *c, struct pxe_log_config *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->format = (enum pxe_log_format)c->log_format;
+	l->level = pxe_log_level_parse(pxe_log_level_choices[c->log_level]);
+	l->file = c->error_log;
+	l->no_stderr = c->error_log != NULL;
+}
 
-static const struct pxe_opt_spec httpd_spec = {
-	.prog = "pxe-httpd",
-	.section = "httpd",
-	.usage = "ROOT [options]",
-	.summary = "Static HTTP/1.1 file server for network boot, darkhttpd-compatible.",
-	.opts = httpd_opts,
-	.nopts = sizeof(httpd_opts) / sizeof(httpd_opts[0]),
-	.cfg_size = sizeof(struct httpd_config),
-};
+/* Lift the soft RLIMIT_NOFILE to the hard one: thousands of connections
+ * are the point (darkhttpd's select() stops near 1020). */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/* The daemon runs in "/" after --daemon: make ROOT absolute first. */
+static int absolute_root(struct httpd_config *cfg)
+{
+	char *abs = realpath(cfg->root, NULL);
+	if (!abs)
+		return -errno;
+	free(cfg->root);
+	cfg->root = abs;
+	return 0;
+}
+
+/* After chroot(ROOT) the root is "/" (its directory for --single-file). */
+static int chroot_dir_of(const struct httpd_config *cfg, char *buf, size_t cap)
+{
+	const char *slash = strrchr(cfg->root, '/');
+	if (!cfg->single_file)
+		return snprintf(buf, cap, "%s", cfg->root);
+	return snprintf(buf, cap, "%.*s", slash == cfg->root ? 1 : (int)(slash - cfg->root),
+			cfg->root);
+}
+
+static void rebase_root(struct httpd_config *cfg)
+{
+	char *nr;
+	if (cfg->single_file) {
+		const char *slash = strrchr(cfg->root, '/');
+		if (asprintf(&nr, "/%s", slash ? slash + 1 : cfg->root) < 0)
+			return;
+	} else if (!(nr = strdup("/"))) {
+		return;
+	}
+	free(cfg->root);
+	cfg->root = nr;
+}
+
+static void on_reopen(void *ctx)
+{
+	struct app *a = ctx;
+	int r = access_log_reopen(&a->srv.alog);
+	if (r < 0)
+		pxe_log_msg(PXE_LOG_ERR, "reopen", "access log: %s", strerror(-r));
+	pxe_log_reopen();
+	pxe_log_msg(PXE_LOG_INFO, "reopen", "log files reopened");
+}
+
+static bool listen_changed(const struct httpd_config *a, const struct httpd_config *b)
+{
+	if (a->port != b->port || a->ipv6 != b->ipv6 || a->listen.n != b->listen.n ||
+	    (a->addr == NULL) != (b->addr == NULL) || (a->addr && strcmp(a->addr, b->addr)))
+		return true;
+	for (size_t i = 0; i < a->listen.n; i++)
+		if (!pxe_addr_equal(&a->listen.v[i].u.sa, &b->listen.v[i].u.sa))
+			return true;
+	return false;
+}
+
+/* SIGHUP: parse everything again into a fresh config; on any error the old
+ * one stays (STYLE.md §6). Listeners, user, chroot need a restart. */
+static void on_reload(void *ctx)
+{
+	struct app *a = ctx;
+	struct pxe_config nc;
+	struct pxe_err err = {""};
+	pxe_sd_notify_reloading();
+	int r = pxe_config_load(&httpd_spec, a->argc, a->argv, &nc, &err);
+	struct httpd_config *cfg = r == 0 ? nc.cfg : NULL;
+	if (r == 0 && a->chrooted)
+		rebase_root(cfg);
+	else if (r == 0)
+		r = absolute_root(cfg) < 0 ? pxe_err_set(&err, errno, "%s: %s", cfg->root,
+							 strerror(errno))
+					   : 0;
+	struct httpd_runtime rt;
+	if (r == 0 && (r = httpd_runtime_init(&rt, cfg, &err)) < 0)
+		httpd_runtime_free(&rt);
+	if (r < 0) {
+		pxe_log_msg(PXE_LOG_ERR, "reload", "keeping the old configuration: %s", err.msg);
+		if (cfg)
+			pxe_config_free(&nc);
+		pxe_sd_notify("READY=1");
+		return;
+	}
+	if (listen_changed(a->srv.cfg, cfg))
+		pxe_log_msg(PXE_LOG_WARN, "reload", "listen addresses changed: restart to apply");
+	struct access_log nl;
+	const struct httpd_config *old = a->srv.cfg;
+	bool alog_same = old->syslog == cfg->syslog &&
+			 old->access_log_format == cfg->access_log_format &&
+			 ((!old->access_log && !cfg->access_log) ||
+			  (old->access_log && cfg->access_log && !strcmp(old->access_log, cfg->access_log)));
+	if (!alog_same && access_log_open(&nl, cfg->access_log, cfg->syslog,
+					  cfg->access_log_format) == 0) {
+		access_log_close(&a->srv.alog);
+		a->srv.alog = nl;
+	}
+	struct pxe_log_config lc;
+	event_log_config(cfg, &lc);
+	pxe_log_open("pxe-httpd", &lc);
+	fc_flush(&a->srv.fc);
+	httpd_runtime_free(&a->srv.rt);
+	a->srv.rt = rt;
+	a->srv.cfg = cfg;
+	pxe_config_free(&a->conf);
+	a->conf = nc;
+	pxe_log_msg(PXE_LOG_INFO, "reload", "configuration reloaded");
+	pxe_sd_notify("READY=1");
+}
+
+static void on_stop(void *ctx)
+{
+	struct app *a = ctx;
+	pxe_sd_notify("STOPPING=1");
+	pxe_log_msg(PXE_LOG_INFO, "stop", "stopping; %llu requests served",
+		    (unsigned long long)a->srv.requests);
+	httpd_server_stop(&a->srv);
+	pxe_signals_close(&a->sig);
+}
+
+static int fail(struct app *a, int code, const char *what, const char *msg)
+{
+	pxe_log_msg(PXE_LOG_ERR, "startup", "%s%s", what, msg);
+	pxe_daemon_ready(code);
+	a->exit_code = code;
+	return code;
+}
+
+/* Bind, write the pid file, tell systemd, then chroot and drop privileges. */
+static int setup(struct app *a)
+{
+	struct httpd *s = &a->srv;
+	struct httpd_config *cfg = s->cfg;
+	struct pxe_err err = {""};
+	if (httpd_runtime_init(&s->rt, cfg, &err) < 0)
+		return fail(a, 1, "", err.msg);
+	int r = access_log_open(&s->alog, cfg->access_log, cfg->syslog, cfg->access_log_format);
+	if (r < 0)
+		return fail(a, 1, "--log: ", strerror(-r));
+	if (fc_init(&s->fc, 1024, 1000) < 0)
+		return fail(a, 1, "", "out of memory");
+	if (httpd_listen(s, &err) < 0)
+		return fail(a, 1, "", err.msg);
+	if (cfg->pidfile && pxe_pidfile_write(cfg->pidfile, &err) < 0)
+		return fail(a, 1, "", err.msg);
+	pxe_sd_notify_keep();
+	char dir[PATH_MAX];
+	if (cfg->chroot)
+		chroot_dir_of(cfg, dir, sizeof(dir));
+	if (pxe_privileges_drop(cfg->chroot ? dir : NULL, cfg->user, cfg->group, NULL, 0, &err) < 0)
+		return fail(a, 1, "", err.msg);
+	a->chrooted = cfg->chroot;
+	if (httpd_server_start(s) < 0)
+		return fail(a, 1, "", "cannot start the event loop");
+	a->sig = (struct pxe_signals){.on_reload = on_reload, .on_reopen = on_reopen,
+				      .on_stop = on_stop, .ctx = a};
+	pxe_signals_start(&a->sig, s->loop);
+	return 0;
+}
+
+static void log_ready(struct app *a)
+{
+	struct httpd *s = &a->srv;
+	for (size_t i = 0; i < s->nlis; i++) {
+		struct pxe_sockaddr sa;
+		sa.len = sizeof(sa.u);
+		getsockname(s->lis[i].fd, &sa.u.sa, &sa.len);
+		struct pxe_log_line l;
+		pxe_log_begin(&l, PXE_LOG_INFO, "listen");
+		pxe_log_addr(&l, "addr", &sa.u.sa);
+		pxe_log_str(&l, "root", s->cfg->root);
+		pxe_log_end(&l);
+	}
+	pxe_sd_notifyf("READY=1\nSTATUS=serving %s", s->cfg->root);
+}
 
 int main(int argc, char **argv)
 {
-	struct pxe_config conf;
-	int rc = pxe_config_main(&httpd_spec, argc, argv, &conf);
+	static struct app a;
+	int rc = pxe_config_main(&httpd_spec, argc, argv, &a.conf);
 	if (rc >= 0)
 		return rc;
-	fprintf(stderr, "pxe-httpd: serving is not implemented yet\n");
-	pxe_config_free(&conf);
-	return 1;
+	a.argc = argc;
+	a.argv = argv;
+	a.srv.cfg = a.conf.cfg;
+	struct pxe_log_config lc;
+	event_log_config(a.srv.cfg, &lc);
+	if ((rc = pxe_log_open("pxe-httpd", &lc)) < 0) {
+		fprintf(stderr, "pxe-httpd: --error-log %s: %s\n", lc.file, strerror(-rc));
+		return 1;
+	}
+	if (absolute_root(a.srv.cfg) < 0) {
+		fprintf(stderr, "pxe-httpd: %s: %s\n", a.srv.cfg->root, strerror(errno));
+		return 1;
+	}
+	raise_nofile();
+	if (a.srv.cfg->daemon && (rc = pxe_daemon_start()) < 0) {
+		fprintf(stderr, "pxe-httpd: --daemon: %s\n", strerror(-rc));
+		return 1;
+	}
+	a.srv.loop = uv_default_loop();
+	if (setup(&a) != 0)
+		return a.exit_code;
+	log_ready(&a);
+	pxe_daemon_ready(0);
+	uv_run(a.srv.loop, UV_RUN_DEFAULT);
+	access_log_close(&a.srv.alog);
+	fc_destroy(&a.srv.fc);
+	httpd_runtime_free(&a.srv.rt);
+	pxe_config_free(&a.conf);
+	pxe_log_close();
+	return 0;
 }

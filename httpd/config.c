@@ -1,0 +1,299 @@
+/* The option table of pxe-httpd. Every darkhttpd option is here with
+ * darkhttpd's meaning and syntax (`--port 8080`, `--forward HOST URL`,
+ * `--uid`, `--no-listing` ...), plus pxesuite's own. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config_common.h"
+
+#ifndef PXE_VERSION
+#define PXE_VERSION "0"
+#endif
+
+#define OFF(m) offsetof(struct httpd_config, m)
+
+static const char *const alog_choices[] = {"clf", "logfmt", "json", NULL};
+
+static const struct pxe_opt httpd_opts[] = {
+	{ .name = "root", .type = PXE_OPT_STRING, .flags = PXE_OPTF_POSITIONAL | PXE_OPTF_REQUIRED,
+	  .offset = OFF(root), .arg = "DIR",
+	  .help = "directory to serve (with --single-file: the one file to serve)" },
+	{ .name = "port", .type = PXE_OPT_INT, .offset = OFF(port), .def = "-1", .min = -1,
+	  .max = 65535, .arg = "PORT",
+	  .help = "port for --addr (default 8080, or 80 when started as root; 0: any)" },
+	{ .name = "addr", .type = PXE_OPT_STRING, .offset = OFF(addr), .arg = "ADDR",
+	  .help = "address to listen on with --port (default: all)" },
+	{ .name = "ipv6", .type = PXE_OPT_BOOL, .offset = OFF(ipv6), .def = "no",
+	  .help = "listen on IPv6 (dual-stack [::] without --addr)" },
+	{ .name = "listen", .type = PXE_OPT_ADDRLIST, .offset = OFF(listen), .default_port = 8080,
+	  .arg = "ADDR[:PORT]",
+	  .help = "listen here (repeatable; replaces --addr/--port; port defaults to 8080)" },
+	{ .name = "daemon", .type = PXE_OPT_BOOL, .flags = PXE_OPTF_CLI_ONLY, .offset = OFF(daemon),
+	  .def = "no", .help = "fork into the background (default: foreground)" },
+	{ .name = "pidfile", .type = PXE_OPT_STRING, .offset = OFF(pidfile), .arg = "FILE",
+	  .help = "write the process id to FILE after binding" },
+	{ .name = "chroot", .type = PXE_OPT_BOOL, .offset = OFF(chroot), .def = "no",
+	  .help = "chroot into ROOT after binding (as darkhttpd)" },
+	{ .name = "user", .type = PXE_OPT_STRING, .offset = OFF(user), .arg = "USER",
+	  .aliases = "uid", .help = "drop privileges to USER (name or number) after binding" },
+	{ .name = "group", .type = PXE_OPT_STRING, .offset = OFF(group), .arg = "GROUP",
+	  .aliases = "gid", .help = "drop privileges to GROUP (default: USER's primary group)" },
+	{ .name = "maxconn", .type = PXE_OPT_INT, .offset = OFF(maxconn), .def = "0", .min = 0,
+	  .max = 10000000, .arg = "N",
+	  .help = "at most N concurrent connections; more wait in the backlog (0: no cap)" },
+	{ .name = "log", .type = PXE_OPT_STRING, .offset = OFF(access_log), .arg = "FILE",
+	  .help = "access log file (default: stdout; reopened on SIGUSR1)" },
+	{ .name = "syslog", .type = PXE_OPT_BOOL, .offset = OFF(syslog), .def = "no",
+	  .help = "send the access log to syslog instead" },
+	{ .name = "access-log-format", .type = PXE_OPT_ENUM, .offset = OFF(access_log_format),
+	  .def = "clf", .choices = alog_choices, .arg = "clf|logfmt|json",
+	  .help = "access log lines: CLF combined (darkhttpd), logfmt or JSON" },
+	{ .name = "error-log", .type = PXE_OPT_STRING, .offset = OFF(error_log), .arg = "FILE",
+	  .help = "event log file (default: stderr; reopened on SIGUSR1)" },
+	{ .name = "log-format", .type = PXE_OPT_ENUM, .offset = OFF(log_format), .def = "logfmt",
+	  .choices = pxe_log_format_choices, .arg = "logfmt|json", .help = "event log format" },
+	{ .name = "log-level", .type = PXE_OPT_ENUM, .offset = OFF(log_level), .def = "info",
+	  .choices = pxe_log_level_choices, .arg = "err|warn|notice|info|debug",
+	  .help = "least important event logged" },
+	{ .name = "index", .type = PXE_OPT_STRING, .offset = OFF(index), .def = "index.html",
+	  .arg = "FILE", .help = "file served for a directory" },
+	{ .name = "listing", .type = PXE_OPT_BOOL, .offset = OFF(listing), .def = "no",
+	  .help = "list directories without an index file (default: off)" },
+	{ .name = "mimetypes", .type = PXE_OPT_STRING, .offset = OFF(mimetypes), .arg = "FILE",
+	  .help = "extra MIME types, \"type ext ext...\" lines" },
+	{ .name = "default-mimetype", .type = PXE_OPT_STRING, .offset = OFF(default_mimetype),
+	  .def = "application/octet-stream", .arg = "TYPE",
+	  .help = "Content-Type for unknown extensions" },
+	{ .name = "keepalive", .type = PXE_OPT_BOOL, .offset = OFF(keepalive), .def = "yes",
+	  .help = "keep connections open between requests (--no-keepalive: close)" },
+	{ .name = "single-file", .type = PXE_OPT_BOOL, .offset = OFF(single_file), .def = "no",
+	  .help = "ROOT is a file, served for every URL" },
+	{ .name = "hide-dotfiles", .type = PXE_OPT_BOOL, .offset = OFF(hide_dotfiles),
+	  .def = "no", .help = "404 for names starting with '.', and hide them in listings" },
+	{ .name = "forward", .type = PXE_OPT_STRLIST, .offset = OFF(forward), .nargs = 2,
+	  .arg = "HOST URL", .help = "redirect (301) requests for Host HOST to URL (repeatable)" },
+	{ .name = "forward-all", .type = PXE_OPT_STRING, .offset = OFF(forward_all), .arg = "URL",
+	  .help = "redirect (301) every other request to URL" },
+	{ .name = "forward-https", .type = PXE_OPT_BOOL, .offset = OFF(forward_https),
+	  .def = "no", .help = "redirect to https:// when X-Forwarded-Proto says http" },
+	{ .name = "server-id", .type = PXE_OPT_BOOL, .offset = OFF(server_id), .def = "yes",
+	  .help = "send a Server header (--no-server-id: none)" },
+	{ .name = "timeout", .type = PXE_OPT_DURATION, .offset = OFF(timeout_ms), .def = "30s",
+	  .min = 0, .max = 86400000, .arg = "SECS",
+	  .help = "close idle keep-alive and stalled connections after SECS (0: never)" },
+	{ .name = "header-timeout", .type = PXE_OPT_DURATION, .offset = OFF(header_timeout_ms),
+	  .def = "10s", .min = 0, .max = 3600000, .arg = "SECS",
+	  .help = "408 when a request head takes longer than SECS (0: never)" },
+	{ .name = "auth", .type = PXE_OPT_STRING, .offset = OFF(auth), .arg = "USER:PASS",
+	  .help = "require HTTP basic authentication (visible in ps: prefer --auth-file)" },
+	{ .name = "auth-file", .type = PXE_OPT_STRING, .offset = OFF(auth_file), .arg = "FILE",
+	  .help = "like --auth, USER:PASS read from the first line of FILE" },
+	{ .name = "trusted-ip", .type = PXE_OPT_STRLIST, .offset = OFF(trusted_ip), .arg = "IP",
+	  .help = "log X-Forwarded-For as the client for requests from IP (repeatable)" },
+	{ .name = "header", .type = PXE_OPT_STRLIST, .offset = OFF(header), .arg = "'NAME: VALUE'",
+	  .help = "add a header to every response (repeatable)" },
+	{ .name = "gzip-static", .type = PXE_OPT_BOOL, .offset = OFF(gzip_static), .def = "no",
+	  .help = "serve FILE.gz with Content-Encoding: gzip to clients accepting gzip" },
+	{ .name = "accf", .type = PXE_OPT_BOOL, .flags = PXE_OPTF_HIDDEN | PXE_OPTF_CLI_ONLY,
+	  .offset = OFF(accf), .def = "no", .help = "FreeBSD accept filter (ignored)" },
+	{ .name = "max-request-line", .type = PXE_OPT_SIZE, .offset = OFF(max_request_line),
+	  .def = "8K", .min = 64, .max = 1048576, .arg = "BYTES",
+	  .help = "longer request lines get 414" },
+	{ .name = "max-header-size", .type = PXE_OPT_SIZE, .offset = OFF(max_head), .def = "16K",
+	  .min = 256, .max = 4194304, .arg = "BYTES",
+	  .help = "larger request heads get 431" },
+	{ .name = "max-headers", .type = PXE_OPT_INT, .offset = OFF(max_headers), .def = "100",
+	  .min = 1, .max = 10000, .arg = "N", .help = "more header lines get 431" },
+	{ .name = "backlog", .type = PXE_OPT_INT, .offset = OFF(backlog), .def = "0", .min = 0,
+	  .max = 1000000, .arg = "N", .help = "listen backlog (0: SOMAXCONN)" },
+};
+
+static int validate(void *p, struct pxe_err *err)
+{
+	struct httpd_config *c = p;
+	for (size_t i = 0; i < c->header.n; i++) {
+		const char *h = c->header.v[i];
+		const char *colon = strchr(h, ':');
+		if (!colon || colon == h || strpbrk(h, "\r\n"))
+			return pxe_err_set(err, EINVAL, "--header '%s': expected 'Name: value'", h);
+	}
+	for (size_t i = 0; i < c->forward.n; i++)
+		if (!strchr(c->forward.v[i], ' '))
+			return pxe_err_set(err, EINVAL, "--forward: expected HOST URL");
+	if (c->auth && !strchr(c->auth, ':'))
+		return pxe_err_set(err, EINVAL, "--auth: expected USER:PASS");
+	if (c->auth && c->auth_file)
+		return pxe_err_set(err, EINVAL, "--auth and --auth-file: choose one");
+	if (c->index && (strchr(c->index, '/') || !c->index[0]))
+		return pxe_err_set(err, EINVAL, "--index: a file name without '/'");
+	if (c->max_request_line >= c->max_head)
+		return pxe_err_set(err, EINVAL, "--max-request-line must be below --max-header-size");
+	return 0;
+}
+
+const struct pxe_opt_spec httpd_spec = {
+	.prog = "pxe-httpd",
+	.section = "httpd",
+	.usage = "ROOT [options]",
+	.summary = "Static HTTP/1.1 file server for network boot; takes darkhttpd's options.",
+	.opts = httpd_opts,
+	.nopts = sizeof(httpd_opts) / sizeof(httpd_opts[0]),
+	.cfg_size = sizeof(struct httpd_config),
+	.validate = validate,
+	.epilog = "Signals: SIGHUP reloads, SIGUSR1 reopens the logs, SIGTERM stops.\n"
+		  "See pxe-httpd(8), section \"Replacing darkhttpd\".",
+};
+
+size_t httpd_base64(const unsigned char *in, size_t len, char *out)
+{
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t o = 0;
+	for (size_t i = 0; i < len; i += 3) {
+		unsigned v = (unsigned)in[i] << 16;
+		if (i + 1 < len)
+			v |= (unsigned)in[i + 1] << 8;
+		if (i + 2 < len)
+			v |= in[i + 2];
+		out[o++] = tab[v >> 18 & 63];
+		out[o++] = tab[v >> 12 & 63];
+		out[o++] = i + 1 < len ? tab[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < len ? tab[v & 63] : '=';
+	}
+	out[o] = 0;
+	return o;
+}
+
+static int read_auth_file(const char *path, char **out, struct pxe_err *err)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return pxe_err_set(err, errno, "--auth-file %s: %s", path, strerror(errno));
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n = getline(&line, &cap, f);
+	fclose(f);
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = 0;
+	if (n <= 0 || !strchr(line, ':')) {
+		free(line);
+		return pxe_err_set(err, EINVAL, "--auth-file %s: expected USER:PASS on line 1", path);
+	}
+	*out = line;
+	return 0;
+}
+
+static int set_auth(struct httpd_runtime *rt, const struct httpd_config *cfg, struct pxe_err *err)
+{
+	char *cred = NULL;
+	if (cfg->auth_file) {
+		int r = read_auth_file(cfg->auth_file, &cred, err);
+		if (r < 0)
+			return r;
+	} else if (cfg->auth) {
+		cred = strdup(cfg->auth);
+	} else {
+		return 0;
+	}
+	if (!cred)
+		return -ENOMEM;
+	size_t n = strlen(cred);
+	rt->auth_b64 = malloc(4 * ((n + 2) / 3) + 1);
+	if (rt->auth_b64)
+		httpd_base64((const unsigned char *)cred, n, rt->auth_b64);
+	explicit_bzero(cred, n);
+	free(cred);
+	return rt->auth_b64 ? 0 : -ENOMEM;
+}
+
+static int set_headers(struct httpd_runtime *rt, const struct httpd_config *cfg)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < cfg->header.n; i++)
+		len += strlen(cfg->header.v[i]) + 2;
+	rt->extra_headers = malloc(len + 1);
+	if (!rt->extra_headers)
+		return -ENOMEM;
+	char *p = rt->extra_headers;
+	for (size_t i = 0; i < cfg->header.n; i++)
+		p += sprintf(p, "%s\r\n", cfg->header.v[i]);
+	*p = 0;
+	rt->extra_len = len;
+	return 0;
+}
+
+static int open_root(struct httpd_runtime *rt, const struct httpd_config *cfg, struct pxe_err *err)
+{
+	const char *root = cfg->root;
+	if (cfg->single_file) {
+		const char *slash = strrchr(root, '/');
+		char *dir = slash ? strndup(root, slash == root ? 1 : (size_t)(slash - root)) : strdup(".");
+		rt->single_name = strdup(slash ? slash + 1 : root);
+		if (!dir || !rt->single_name) {
+			free(dir);
+			return -ENOMEM;
+		}
+		rt->rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int e = errno;
+		free(dir);
+		if (rt->rootfd < 0)
+			return pxe_err_set(err, e, "%s: %s", root, strerror(e));
+		struct stat st;
+		if (fstatat(rt->rootfd, rt->single_name, &st, 0) < 0 || !S_ISREG(st.st_mode))
+			return pxe_err_set(err, ENOENT, "--single-file %s: not a regular file", root);
+		return 0;
+	}
+	rt->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rt->rootfd < 0)
+		return pxe_err_set(err, errno, "%s: %s", root, strerror(errno));
+	return 0;
+}
+
+int httpd_runtime_init(struct httpd_runtime *rt, const struct httpd_config *cfg,
+		       struct pxe_err *err)
+{
+	memset(rt, 0, sizeof(*rt));
+	rt->rootfd = -1;
+	int r = open_root(rt, cfg, err);
+	if (r < 0)
+		return r;
+	if (cfg->mimetypes && (r = http_mime_load(&rt->user_mime, cfg->mimetypes)) < 0)
+		return pxe_err_set(err, -r, "--mimetypes %s: %s", cfg->mimetypes, strerror(-r));
+	http_mime_load(&rt->sys_mime, "/etc/mime.types"); /* optional */
+	if ((r = set_auth(rt, cfg, err)) < 0)
+		return r;
+	if ((r = set_headers(rt, cfg)) < 0)
+		return pxe_err_set(err, -r, "out of memory");
+	if (cfg->server_id && !(rt->server = strdup("pxe-httpd/" PXE_VERSION)))
+		return pxe_err_set(err, ENOMEM, "out of memory");
+	rt->limits = (struct http_limits){
+		.max_request_line = (size_t)cfg->max_request_line,
+		.max_head = (size_t)cfg->max_head,
+		.max_headers = (unsigned)cfg->max_headers,
+	};
+	return 0;
+}
+
+void httpd_runtime_free(struct httpd_runtime *rt)
+{
+	if (rt->rootfd >= 0)
+		close(rt->rootfd);
+	rt->rootfd = -1;
+	free(rt->single_name);
+	http_mime_free(&rt->user_mime);
+	http_mime_free(&rt->sys_mime);
+	free(rt->extra_headers);
+	if (rt->auth_b64)
+		explicit_bzero(rt->auth_b64, strlen(rt->auth_b64));
+	free(rt->auth_b64);
+	free(rt->server);
+	memset(rt, 0, sizeof(*rt));
+	rt->rootfd = -1;
+}
