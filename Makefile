@@ -119,7 +119,7 @@ check-e2e: check-build
 DEB_BUILD_PKGS := gcc make pkg-config libuv1-dev libinih-dev check
 DEB_TEST_PKGS := clang curl tftp-hpa atftp busybox|busybox-static wrk iproute2 nftables mandoc \
                  python3 isc-dhcp-client procps
-DEB_E2E_PKGS :=
+DEB_E2E_PKGS := qemu-system-x86 ipxe-qemu ovmf ipxe pxelinux syslinux-common syslinux-efi cpio tcpdump
 deps:
 	@PKG_CONFIG='$(PKG_CONFIG)' NO_DEPS='$(NO_DEPS)' tests/deps.sh \
 		--build '$(DEB_BUILD_PKGS)' --test '$(DEB_TEST_PKGS) $(DEB_E2E_PKGS)' \

@@ -1,0 +1,205 @@
+# e2e helpers (bash), sourced after tests/lib.sh, which owns the exit trap:
+# every pid in T_PIDS is stopped and every namespace in T_NETNS deleted at
+# exit, also on SIGINT/SIGTERM (lib.sh turns them into exit 130).
+#
+# Network: one namespace per script with a bridge br0 = 198.18.10.1/24 and a
+# tap device per VM on it. Nothing is attached to the root namespace: the
+# namespace has no veth out, so DHCP never leaves it.
+E2E_DIR=$TOP/tests/e2e
+E2E_NET=198.18.10
+E2E_SERVER=$E2E_NET.1
+E2E_QEMU=${E2E_QEMU:-qemu-system-x86_64}
+E2E_OVMF_CODE=${E2E_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+E2E_OVMF_VARS=${E2E_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+E2E_VM_TIMEOUT=${E2E_VM_TIMEOUT:-240}
+E2E_VMS=()
+
+# e2e_need_tools: exit 77 (SKIP) unless root and qemu + firmware are there.
+e2e_need_tools() {
+	local name=${1:-$(basename "$0" .sh)} f
+	is_root || { skip "$name: needs root (network namespaces, tap devices, VMs)"; t_exit 77; }
+	for f in "$E2E_QEMU" ip cpio gzip busybox timeout; do
+		have "$f" || { skip "$name: needs $f (make deps installs qemu-system-x86 and the rest)"; t_exit 77; }
+	done
+	for f in "$E2E_OVMF_CODE" "$E2E_OVMF_VARS" /usr/lib/ipxe/qemu/efi-virtio.rom /dev/net/tun; do
+		[ -e "$f" ] || { skip "$name: needs $f (make deps installs ovmf, ipxe-qemu)"; t_exit 77; }
+	done
+}
+
+# e2e_tree: build or reuse the boot tree; sets E2E_TREE. Exit 77 on failure.
+e2e_tree() {
+	local out st=0
+	out=$("$E2E_DIR/_bootstrap.sh" 2>"$T_TMP/bootstrap.log") || st=$?
+	if [ $st -ne 0 ]; then
+		cat "$T_TMP/bootstrap.log" >&2
+		skip "${1:-$(basename "$0" .sh)}: boot tree: $(tail -1 "$T_TMP/bootstrap.log")"
+		t_exit 77
+	fi
+	E2E_TREE=$out
+}
+
+# e2e_accel: "kvm" only where KVM can run firmware. A paravirtual KVM
+# (kvm_pvm) dies in SeaBIOS's iPXE ROM and in OVMF with "KVM internal
+# error ... emulation failure", so it counts as no KVM. E2E_ACCEL overrides.
+e2e_accel() {
+	if [ -n "${E2E_ACCEL:-}" ]; then echo "$E2E_ACCEL"; return; fi
+	if [ -e /sys/module/kvm_pvm ]; then echo tcg; return; fi
+	if [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
+		{ [ -e /sys/module/kvm_intel ] || [ -e /sys/module/kvm_amd ]; }; then
+		echo kvm
+	else
+		echo tcg
+	fi
+}
+e2e_accel_why() {
+	if [ -n "${E2E_ACCEL:-}" ]; then echo "E2E_ACCEL=$E2E_ACCEL"
+	elif [ -e /sys/module/kvm_pvm ]; then echo "tcg: /dev/kvm is paravirtual (kvm_pvm), cannot run firmware"
+	elif [ "$(e2e_accel)" = kvm ]; then echo "kvm"
+	else echo "tcg: no usable /dev/kvm"; fi
+}
+
+# e2e_net_up NS: the namespace, its loopback and the bridge.
+e2e_net_up() {
+	E2E_NS=$1
+	netns_add "$E2E_NS" || return 1
+	in_ns "$E2E_NS" ip link set lo up
+	in_ns "$E2E_NS" ip link add br0 type bridge stp_state 0 forward_delay 0
+	in_ns "$E2E_NS" ip addr add "$E2E_SERVER/24" dev br0
+	in_ns "$E2E_NS" ip link set br0 up
+}
+
+# e2e_tap NAME: a tap device on br0 inside the namespace (deleted with it).
+e2e_tap() {
+	in_ns "$E2E_NS" ip tuntap add dev "$1" mode tap &&
+	in_ns "$E2E_NS" ip link set "$1" master br0 &&
+	in_ns "$E2E_NS" ip link set "$1" up
+}
+
+# e2e_mac N: a stable locally administered MAC for VM number N (1..250).
+e2e_mac() { printf '52:54:00:e2:e0:%02x' "$1"; }
+# pxelinux's per-MAC config name for a MAC: 01-52-54-00-...
+e2e_pxelinux_cfg_name() { echo "01-$(echo "$1" | tr ':' '-' | tr 'A-F' 'a-f')"; }
+
+# e2e_vm_start NAME FW TAP MAC [qemu args...]: start a VM in the namespace in
+# the background, bounded by E2E_VM_TIMEOUT; FW is bios or uefi. The serial
+# console goes to $T_TMP/NAME.serial. Sets E2E_VM_PID.
+#   bios: SeaBIOS + qemu's default iPXE ROM for virtio-net (efi-virtio.rom;
+#         an explicit romfile=pxe-virtio.rom is never run by SeaBIOS here)
+#   uefi: OVMF with its own VirtioNetDxe + PXE/HTTP boot (romfile= empty, so
+#         the EDK2 network stack, not an iPXE driver, is what boots)
+e2e_vm_start() {
+	local name=$1 fw=$2 tap=$3 mac=$4; shift 4
+	local accel args
+	accel=$(e2e_accel)
+	args=(-name "$name" -accel "$accel" -m 512 -smp 1 -nodefaults -vga none -display none
+		-monitor none -no-reboot -serial "file:$T_TMP/$name.serial"
+		-netdev "tap,id=n0,ifname=$tap,script=no,downscript=no")
+	case $fw in
+	bios)
+		args+=(-device "virtio-net-pci,netdev=n0,mac=$mac,bootindex=1")
+		;;
+	uefi)
+		cp "$E2E_OVMF_VARS" "$T_TMP/$name.vars.fd"
+		args+=(-machine q35
+			-drive "if=pflash,format=raw,unit=0,readonly=on,file=$E2E_OVMF_CODE"
+			-drive "if=pflash,format=raw,unit=1,file=$T_TMP/$name.vars.fd"
+			-device "virtio-net-pci,netdev=n0,mac=$mac,romfile=,bootindex=1")
+		;;
+	*) echo "e2e_vm_start: unknown firmware $fw" >&2; return 1 ;;
+	esac
+	: >"$T_TMP/$name.serial"
+	timeout -k 5 "$E2E_VM_TIMEOUT" ip netns exec "$E2E_NS" "$E2E_QEMU" "${args[@]}" "$@" \
+		>"$T_TMP/$name.qemu.log" 2>&1 &
+	E2E_VM_PID=$!
+	T_PIDS+=("$E2E_VM_PID")
+	E2E_VMS+=("$name")
+}
+
+# e2e_vm_wait NAME PID: wait for the VM to power off (or time out). Prints
+# nothing; returns 0 when its console says NETBOOT-OK, 1 otherwise, and
+# sets E2E_VM_RESULT to a one-line reason.
+e2e_vm_wait() {
+	local name=$1 pid=$2 st=0
+	wait "$pid" || st=$?
+	if grep -q "^NETBOOT-OK" "$T_TMP/$name.serial"; then
+		E2E_VM_RESULT="NETBOOT-OK"
+		return 0
+	fi
+	if grep -q "^NETBOOT-FAIL" "$T_TMP/$name.serial"; then
+		E2E_VM_RESULT=$(grep -m1 "^NETBOOT-FAIL" "$T_TMP/$name.serial")
+	elif [ $st -eq 124 ] || [ $st -eq 137 ]; then
+		E2E_VM_RESULT="timed out after ${E2E_VM_TIMEOUT}s; console: $(e2e_console_tail "$name")"
+	else
+		E2E_VM_RESULT="qemu exited $st; $(tail -2 "$T_TMP/$name.qemu.log" | tr '\n' ' ') console: $(e2e_console_tail "$name")"
+	fi
+	return 1
+}
+
+# The last meaningful console line (firmware output is full of escapes).
+e2e_console_tail() {
+	tr -d '\r' <"$T_TMP/$1.serial" | sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' |
+		grep -a '[[:alnum:]]' | tail -3 | tr '\n' '|' | cut -c1-300
+}
+
+# e2e_capture_start: tcpdump of DHCP/TFTP/HTTP on br0 (when installed), for
+# the record of what the firmware asked for. Sets E2E_PCAP.
+e2e_capture_start() {
+	E2E_PCAP=$T_TMP/${1:-capture}.pcap
+	have tcpdump || { E2E_PCAP=""; return 0; }
+	start_bg "$T_TMP/tcpdump.log" ip netns exec "$E2E_NS" tcpdump -i br0 -n -s 0 -U -w "$E2E_PCAP" udp
+	E2E_CAPTURE_PID=$T_LAST_PID
+}
+
+# e2e_tftp_options PCAP: one line per TFTP read request with its options.
+e2e_tftp_options() {
+	[ -n "${1:-}" ] && [ -s "$1" ] || return 0
+	tcpdump -r "$1" -n -vv 'udp dst port 69' 2>/dev/null |
+		grep -ao 'RRQ "[^"]*"[^\n]*' | sed -e 's/ \[bad udp cksum[^]]*\]//' | sort | uniq -c
+}
+
+# e2e_serve_root: this run's TFTP/HTTP root, a copy (hard links when the
+# file system allows) of the cached boot tree, so that per-run configs never
+# touch the cache and no symlink points out of the root. Sets E2E_ROOT.
+e2e_serve_root() {
+	E2E_ROOT=$T_TMP/root
+	cp -al "$E2E_TREE" "$E2E_ROOT" 2>/dev/null || { rm -rf "$E2E_ROOT"; cp -a "$E2E_TREE" "$E2E_ROOT"; }
+	rm -rf "$E2E_ROOT/pxelinux.cfg"
+	mkdir -p "$E2E_ROOT/pxelinux.cfg"
+	E2E_SHA=$(cat "$E2E_ROOT/root.img.sha256")
+}
+
+# e2e_cmdline SCENARIO: the guest kernel command line.
+e2e_cmdline() {
+	echo "console=ttyS0 quiet e2e.scenario=$1 e2e.url=http://$E2E_SERVER/root.img e2e.sha256=$E2E_SHA"
+}
+
+# e2e_pxelinux_cfg MAC SCENARIO [PREFIX]: pxelinux.cfg/01-MAC for one VM;
+# PREFIX is put before vmlinuz/initrd.gz (e.g. http://198.18.10.1/ for
+# lpxelinux, empty for TFTP).
+e2e_pxelinux_cfg() {
+	local mac=$1 scen=$2 pre=${3:-}
+	cat >"$E2E_ROOT/pxelinux.cfg/$(e2e_pxelinux_cfg_name "$mac")" <<EOT
+DEFAULT e2e
+PROMPT 0
+TIMEOUT 1
+LABEL e2e
+	KERNEL ${pre}vmlinuz
+	INITRD ${pre}initrd.gz
+	APPEND $(e2e_cmdline "$scen")
+EOT
+}
+
+# e2e_ipxe_script SCENARIO [FILE]: an iPXE script loading over HTTP.
+e2e_ipxe_script() {
+	cat >"$E2E_ROOT/${2:-$1.ipxe}" <<EOT
+#!ipxe
+echo e2e: iPXE script for $1
+kernel http://$E2E_SERVER/vmlinuz $(e2e_cmdline "$1")
+initrd http://$E2E_SERVER/initrd.gz
+boot
+EOT
+}
+
+# e2e_secs_since T0: seconds with one decimal since T0 (from e2e_now).
+e2e_now() { date +%s.%N; }
+e2e_secs_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
