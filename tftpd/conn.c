@@ -251,6 +251,11 @@ void tftp_conn_finish(struct tftp_conn *c, enum tftp_status st, const char *why)
 	if (c->closing)
 		return;
 	c->closing = true;
+	/* An upload stopped while dallying after its final ACK is complete. */
+	if (c->write && c->rx.state == TFTP_XS_DALLY) {
+		st = TFTP_ST_OK;
+		why = NULL;
+	}
 	conn_log(c, st, why);
 	tftp_hash_del(c->srv, c);
 	if (c->write && st != TFTP_ST_OK)
