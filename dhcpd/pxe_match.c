@@ -444,6 +444,7 @@ static int add_menu_item(struct dhcp_pxe_boot *b, const char *value, struct pxe_
 static int set_prompt(struct dhcp_pxe_boot *b, const char *value, struct pxe_err *err)
 {
 	struct dhcp_pxe_menu *m = &b->menu;
+	struct dhcp_pxe_menu old = *m;
 	unsigned t;
 	int used = 0, r;
 
@@ -456,13 +457,15 @@ static int set_prompt(struct dhcp_pxe_boot *b, const char *value, struct pxe_err
 	while (is_blank(*value))
 		value++;
 	r = set_text(m->prompt, sizeof(m->prompt), "menu-prompt", value, err);
+	if (r == 0) {
+		m->has_prompt = true;
+		m->timeout = (uint8_t)t;
+		r = dhcp_pxe_menu_check(m, err);
+	}
+	/* A refused prompt leaves the previous one (or the default) in
+	 * force, so the menu stays within its 255 bytes. */
 	if (r < 0)
-		return r;
-	m->has_prompt = true;
-	m->timeout = (uint8_t)t;
-	r = dhcp_pxe_menu_check(m, err);
-	if (r < 0)
-		m->has_prompt = false;
+		*m = old;
 	return r;
 }
 

@@ -346,6 +346,29 @@ START_TEST(test_section_limits)
 }
 END_TEST
 
+/* Found by the fuzzer: a refused menu-prompt once fell back to the
+ * default "PXE" prompt, which is longer than an empty one, and so pushed
+ * an accepted menu past 255 bytes. */
+START_TEST(test_refused_prompt_keeps_old)
+{
+	struct dhcp_pxe_boot b;
+	struct pxe_err err = {{0}};
+
+	ck_assert_int_eq(dhcp_pxe_boot_init(&b, "p", &err), 0);
+	ck_assert_int_eq(dhcp_pxe_boot_set(&b, "menu-prompt", "7", &err), 0); /* empty text */
+	for (int i = 0; i < 6; i++)
+		ck_assert_int_eq(dhcp_pxe_boot_set(&b, "menu-item",
+						   "f xxxxxxxxxxxxxxxxxxxxxxxxxxxxx", &err), 0);
+	ck_assert_int_eq(dhcp_pxe_boot_set(&b, "menu-item", "local xxxxxxx", &err), 0);
+	ck_assert_uint_eq(dhcp_pxe_menu_size(&b.menu), 255);
+	ck_assert_int_eq(dhcp_pxe_boot_set(&b, "menu-prompt", "9 x", &err), -EMSGSIZE);
+	ck_assert(b.menu.has_prompt);
+	ck_assert_uint_eq(b.menu.timeout, 7);
+	ck_assert_str_eq(b.menu.prompt, "");
+	ck_assert_int_eq(dhcp_pxe_boot_check(&b, &err), 0);
+}
+END_TEST
+
 /* ------------------------------------------------------ reply contents */
 
 START_TEST(test_reply_pi)
@@ -478,6 +501,7 @@ UNIT_SUITE(pxe_match)
 	tcase_add_test(tc, test_empty_section_matches_all);
 	tcase_add_loop_test(tc, test_set, 0, (int)(sizeof(set_cases) / sizeof(set_cases[0])));
 	tcase_add_test(tc, test_section_limits);
+	tcase_add_test(tc, test_refused_prompt_keeps_old);
 	tcase_add_test(tc, test_reply_pi);
 	tcase_add_test(tc, test_reply_menu);
 	tcase_add_test(tc, test_reply_uefi_single_item);
