@@ -169,7 +169,7 @@ bool http_if_range_ok(struct http_str ir, const struct http_validators *v)
 {
 	if (!ir.p)
 		return true;
-	if (ir.len > 0 && (ir.p[0] == '"' || ir.p[0] == 'W'))
+	if (ir.len > 0 && (ir.p[0] == '"' || (ir.len > 1 && ir.p[0] == 'W' && ir.p[1] == '/')))
 		return tag_eq(ir.p, ir.len, v->etag, v->etag_len, false);
 	time_t t = http_date_parse(ir.p, ir.len);
 	return t != -1 && t == v->mtime;
