@@ -143,9 +143,10 @@ def main():
     elif cmd == "hold":  # hold NAME SECS: start a transfer and never ACK
         s = sock(host)
         s.sendto(rrq_pkt(1, args[0]), (host, port))
-        s.recvfrom(70000)
+        b, a = s.recvfrom(70000)
         print("held", flush=True)
         time.sleep(float(args[1]))
+        s.sendto(struct.pack("!HH", 5, 0) + b"bye\0", a)
     elif cmd == "put":  # put NAME LOCAL [abort_after_blocks] [opt=val ...]
         data = open(args[1], "rb").read()
         abort = int(args[2]) if len(args) > 2 else -1
