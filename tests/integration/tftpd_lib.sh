@@ -28,8 +28,9 @@ def sock(host, tmo=2.0):
 
 def get(host, port, name, mode="octet", opts=(), out=None, wire=False):
     """Read a file; windowsize from the OACK. Returns (oack, data, server_port)."""
-    s = sock(host)
-    s.sendto(rrq_pkt(1, name, mode, opts), (host, port))
+    s = sock(host, float(os.environ.get("TPY_TIMEOUT", "2")))
+    req = rrq_pkt(1, name, mode, opts)
+    s.sendto(req, (host, port))
     blk, win, oack, tid = 512, 1, {}, None
     data = bytearray()
     expect, got_in_win, tries = 1, 0, 0
@@ -38,10 +39,12 @@ def get(host, port, name, mode="octet", opts=(), out=None, wire=False):
             b, a = s.recvfrom(70000)
         except socket.timeout:
             tries += 1
-            if tries > 5:
+            if tries > int(os.environ.get("TPY_RETRIES", "5")):
                 raise SystemExit("error=timeout bytes=%d" % len(data))
             if tid:
                 s.sendto(struct.pack("!HH", 4, (expect - 1) & 0xffff), tid)
+            else:
+                s.sendto(req, (host, port))
             continue
         if tid is None:
             tid = a
@@ -52,6 +55,7 @@ def get(host, port, name, mode="octet", opts=(), out=None, wire=False):
             code = struct.unpack("!H", b[2:4])[0]
             print("error=%d msg=%s" % (code, b[4:].split(b"\0")[0].decode(errors="replace")))
             return None, None, a[1]
+        tries = 0
         if op == 6:
             oack = parse_oack(b)
             blk = int(oack.get("blksize", 512))
