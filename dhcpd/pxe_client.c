@@ -11,8 +11,8 @@
  * b8:27:eb (Pi 1-3), dc:a6:32 and e4:5f:01 (Pi 4, 400, CM4), 28:cd:c1
  * (Pico W, newer boards), d8:3a:dd and 2c:cf:67 (Pi 5 era). Sorted. */
 static const uint8_t rpi_ouis[][3] = {
-	{0x28, 0xcd, 0xc1}, {0x2c, 0xcf, 0x67}, {0xb8, 0x27, 0xeb},
-	{0xd8, 0x3a, 0xdd}, {0xdc, 0xa6, 0x32}, {0xe4, 0x5f, 0x01},
+    {0x28, 0xcd, 0xc1}, {0x2c, 0xcf, 0x67}, {0xb8, 0x27, 0xeb},
+    {0xd8, 0x3a, 0xdd}, {0xdc, 0xa6, 0x32}, {0xe4, 0x5f, 0x01},
 };
 
 /* What the Pi 2B v1.2 / 3B / 3B+ ROM and the Pi 4 EEPROM send as option 60
@@ -179,7 +179,8 @@ static enum dhcp_pxe_rpi derive_rpi(const struct dhcp_pxe_client *c)
 		return DHCP_PXE_RPI_5;
 	if (!dhcp_pxe_mac_is_rpi(c->mac, c->mac_len))
 		return DHCP_PXE_RPI_NONE;
-	if (memcmp(c->mac, "\xb8\x27\xeb", 3) == 0 && strcmp(c->vendor_class, rpi_vendor_class) == 0)
+	if (memcmp(c->mac, "\xb8\x27\xeb", 3) == 0 &&
+	    strcmp(c->vendor_class, rpi_vendor_class) == 0)
 		return c->has_uuid && uuid_all(c->uuid, 0x44) ? DHCP_PXE_RPI_3B : DHCP_PXE_RPI_3;
 	return DHCP_PXE_RPI_OUI;
 }

@@ -21,9 +21,9 @@ struct dhcp_pxe_bytes {
 
 /* Input: the request's raw option values and header facts. */
 struct dhcp_pxe_raw {
-	uint8_t msg_type;                  /* option 53; 0 for BOOTP */
-	uint8_t htype;                     /* header htype (1 = Ethernet) */
-	const uint8_t *chaddr;             /* header chaddr, hlen bytes */
+	uint8_t msg_type;      /* option 53; 0 for BOOTP */
+	uint8_t htype;         /* header htype (1 = Ethernet) */
+	const uint8_t *chaddr; /* header chaddr, hlen bytes */
 	size_t hlen;
 	struct dhcp_pxe_bytes vendor_class; /* 60 */
 	struct dhcp_pxe_bytes user_class;   /* 77 */
@@ -40,11 +40,11 @@ struct dhcp_pxe_raw {
 
 enum dhcp_pxe_rpi {
 	DHCP_PXE_RPI_NONE = 0,
-	DHCP_PXE_RPI_OUI,  /* a Raspberry Pi MAC prefix, model unknown */
-	DHCP_PXE_RPI_3,    /* Pi 2B v1.2 / 3B / 3B+ ROM: b8:27:eb and the ROM's vendor class */
-	DHCP_PXE_RPI_3B,   /* ...with the 3B's constant GUID (needs the padded string) */
-	DHCP_PXE_RPI_4,    /* option 97 fourcc "RPi4" */
-	DHCP_PXE_RPI_5,    /* option 97 fourcc "RPi5" */
+	DHCP_PXE_RPI_OUI, /* a Raspberry Pi MAC prefix, model unknown */
+	DHCP_PXE_RPI_3,   /* Pi 2B v1.2 / 3B / 3B+ ROM: b8:27:eb and the ROM's vendor class */
+	DHCP_PXE_RPI_3B,  /* ...with the 3B's constant GUID (needs the padded string) */
+	DHCP_PXE_RPI_4,   /* option 97 fourcc "RPi4" */
+	DHCP_PXE_RPI_5,   /* option 97 fourcc "RPi5" */
 };
 
 /* Bits in dhcp_pxe_client.malformed: which options were present but bad. */
@@ -63,8 +63,8 @@ struct dhcp_pxe_client {
 	/* Architecture: option 93 as a list of 16-bit codes, in order. */
 	uint16_t archs[DHCP_PXE_MAX_ARCHS];
 	uint8_t n_archs;
-	bool arch_known;      /* from 93, else from "…Client:Arch:NNNNN" in 60 */
-	uint16_t arch;        /* primary: the first code of 93 */
+	bool arch_known;       /* from 93, else from "…Client:Arch:NNNNN" in 60 */
+	uint16_t arch;         /* primary: the first code of 93 */
 	const char *arch_name; /* dhcp_pxe_arch_name(arch) or "unknown"; static */
 
 	/* Option 60, NUL-terminated copy (bytes after a NUL are dropped). */
@@ -83,18 +83,18 @@ struct dhcp_pxe_client {
 	bool is_uefi;        /* primary arch is a UEFI code */
 	bool is_http;        /* HTTPClient, or an HTTP arch code */
 
-	bool has_ndi;        /* option 94: type 1 = UNDI, then major, minor */
+	bool has_ndi; /* option 94: type 1 = UNDI, then major, minor */
 	uint8_t ndi[3];
-	bool has_uuid;       /* option 97: type 0 + 16 bytes */
+	bool has_uuid; /* option 97: type 0 + 16 bytes */
 	uint8_t uuid[16];
 
 	enum dhcp_pxe_rpi rpi;
 
-	bool has_boot_item;  /* option 43.71: a boot-server request (port 4011) */
+	bool has_boot_item; /* option 43.71: a boot-server request (port 4011) */
 	uint16_t boot_item_type;
 	uint16_t boot_item_layer;
 
-	unsigned malformed;  /* DHCP_PXE_BAD_* */
+	unsigned malformed; /* DHCP_PXE_BAD_* */
 };
 
 /* Fill out from in. Never fails: malformed options set bits in

@@ -41,16 +41,16 @@ enum {
 #define DHCP_PXE_FILE_MAX       255 /* longest boot file or URL template */
 
 struct dhcp_pxe_menu_item {
-	uint16_t type;                       /* DHCP_PXE_ITEM_LOCAL or 0x8000 + n */
-	char text[DHCP_PXE_TEXT_MAX + 1];    /* what the ROM shows */
-	char file[DHCP_PXE_FILE_MAX + 1];    /* boot file for this item; "" for local */
+	uint16_t type;                    /* DHCP_PXE_ITEM_LOCAL or 0x8000 + n */
+	char text[DHCP_PXE_TEXT_MAX + 1]; /* what the ROM shows */
+	char file[DHCP_PXE_FILE_MAX + 1]; /* boot file for this item; "" for local */
 };
 
 struct dhcp_pxe_menu {
 	size_t n;
 	struct dhcp_pxe_menu_item items[DHCP_PXE_MENU_MAX_ITEMS];
-	bool has_prompt;       /* without one, 43.10 is {0, "PXE"}: first item at once */
-	uint8_t timeout;       /* 43.10: 0 boot first item, 255 wait, else seconds */
+	bool has_prompt; /* without one, 43.10 is {0, "PXE"}: first item at once */
+	uint8_t timeout; /* 43.10: 0 boot first item, 255 wait, else seconds */
 	char prompt[DHCP_PXE_TEXT_MAX + 1];
 };
 
@@ -68,7 +68,7 @@ const struct dhcp_pxe_menu_item *dhcp_pxe_menu_find(const struct dhcp_pxe_menu *
  * layout dnsmasq's pxe-service/pxe-prompt produce. A menu with no items
  * gives the no-menu form below. */
 int dhcp_pxe_opt43_build_menu(uint8_t *out, size_t cap, const struct dhcp_pxe_menu *m,
-			      uint32_t server_be);
+                              uint32_t server_be);
 /* No menu: 43.6 = 8 (boot the file in the reply at once), 255. */
 int dhcp_pxe_opt43_build_nomenu(uint8_t *out, size_t cap);
 /* Raspberry Pi (raspberrypi/documentation boot-net.adoc, byte for byte):

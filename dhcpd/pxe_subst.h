@@ -19,8 +19,8 @@
 #include "err.h"
 
 struct dhcp_pxe_subst_vars {
-	uint32_t server_be;    /* network byte order; 0 = unknown */
-	const uint8_t *mac;    /* NULL or mac_len bytes (at most 16) */
+	uint32_t server_be; /* network byte order; 0 = unknown */
+	const uint8_t *mac; /* NULL or mac_len bytes (at most 16) */
 	size_t mac_len;
 	bool arch_known;
 	uint16_t arch;

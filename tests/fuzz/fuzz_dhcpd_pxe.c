@@ -105,7 +105,7 @@ static void check_menu(struct cursor *c, const struct dhcp_pxe_client *cl)
 		char *s = take_str(c);
 		if (s)
 			(void)dhcp_pxe_boot_set(&boot, i % 5 == 4 ? "menu-prompt" : "menu-item", s,
-						NULL);
+			                        NULL);
 		free(s);
 	}
 	if (dhcp_pxe_menu_check(&boot.menu, NULL) < 0)
@@ -157,8 +157,7 @@ static void check_subst(struct cursor *c, const struct dhcp_pxe_client *cl)
 	char *tmpl = take_str(c);
 	size_t cap = c->n ? (size_t)c->p[0] % 200 + 1 : 64;
 	char *out = malloc(cap);
-	struct dhcp_pxe_subst_vars v = {0x0100a8c0, cl->mac, cl->mac_len, cl->arch_known,
-					cl->arch};
+	struct dhcp_pxe_subst_vars v = {0x0100a8c0, cl->mac, cl->mac_len, cl->arch_known, cl->arch};
 	int r;
 
 	if (tmpl && out) {

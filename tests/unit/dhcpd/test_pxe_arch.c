@@ -49,6 +49,7 @@ struct code_case {
 	bool uefi, http;
 };
 
+/* clang-format off */
 static const struct code_case code_cases[] = {
 	{0, "bios", false, false},
 	{6, "ia32-uefi", true, false},
@@ -70,6 +71,7 @@ static const struct code_case code_cases[] = {
 	{42, "unknown", false, false},
 	{0xffff, "unknown", false, false},
 };
+/* clang-format on */
 
 START_TEST(test_by_code)
 {
@@ -88,6 +90,7 @@ struct parse_case {
 	bool by_name;
 };
 
+/* clang-format off */
 static const struct parse_case parse_cases[] = {
 	{"bios", 0, 0, true},
 	{"x64-uefi", 0, 7, true},
@@ -107,6 +110,7 @@ static const struct parse_case parse_cases[] = {
 	{"efi64", -EINVAL, 0, false},
 	{"x64", -EINVAL, 0, false},
 };
+/* clang-format on */
 
 START_TEST(test_parse)
 {

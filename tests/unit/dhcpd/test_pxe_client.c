@@ -13,8 +13,14 @@ struct ov {
 	const char *b;
 	int len;
 };
-#define ABSENT {NULL, -1}
-#define S(lit) {lit, (int)sizeof(lit) - 1}
+#define ABSENT                                                                                     \
+	{                                                                                          \
+		NULL, -1                                                                           \
+	}
+#define S(lit)                                                                                     \
+	{                                                                                          \
+		lit, (int)sizeof(lit) - 1                                                          \
+	}
 
 struct client_case {
 	const char *what;
@@ -43,6 +49,7 @@ struct client_case {
 #define GUID_PI4 S("\x00RPi4\x11\x31\xc0\x00\x32\x01\x36\xc2\x12\x34\x56\x78")
 #define GUID_PI5 S("\x00RPi5\x17\x40\xd0\x00\xdd\x76\x19\x76\x9a\xbc\xde\xf0")
 
+/* clang-format off */
 static const struct client_case cases[] = {
     {"EDK2 x64 PXE", S("PXEClient:Arch:00007:UNDI:003016"), ABSENT, S("\x00\x07"),
      S("\x01\x03\x10"), GUID17, ABSENT, ABSENT, MAC_QEMU, true, 7, "x64-uefi", true, false,
@@ -127,6 +134,7 @@ static const struct client_case cases[] = {
      MAC_QEMU, true, 0, "bios", true, false, false, false, false, DHCP_PXE_RPI_NONE, "pxe",
      DHCP_PXE_BAD_OPT43},
 };
+/* clang-format on */
 
 static struct dhcp_pxe_bytes ov(struct ov o)
 {
@@ -183,7 +191,8 @@ END_TEST
 START_TEST(test_arch_list)
 {
 	static const uint8_t list[] = {0x00, 0x10, 0x00, 0x07, 0x00, 0x00};
-	static const uint8_t many[20] = {0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10};
+	static const uint8_t many[20] = {0, 1, 0, 2, 0, 3, 0, 4, 0, 5,
+	                                 0, 6, 0, 7, 0, 8, 0, 9, 0, 10};
 	struct dhcp_pxe_raw in;
 	struct dhcp_pxe_client c;
 
@@ -229,8 +238,12 @@ START_TEST(test_user_class)
 {
 	struct dhcp_pxe_raw in;
 	struct dhcp_pxe_client c;
-	static const uint8_t two[] = "\x03" "foo" "\x04" "iPXE";
-	static const uint8_t bad[] = "\x05" "a";
+	static const uint8_t two[] = "\x03"
+	                             "foo"
+	                             "\x04"
+	                             "iPXE";
+	static const uint8_t bad[] = "\x05"
+	                             "a";
 
 	memset(&in, 0, sizeof(in));
 	in.user_class.data = two;
@@ -246,7 +259,8 @@ START_TEST(test_user_class)
 	in.user_class.len = sizeof(bad) - 1;
 	dhcp_pxe_client_classify(&in, &c);
 	ck_assert(!dhcp_pxe_client_user_class_is(&c, "a"));
-	ck_assert(dhcp_pxe_client_user_class_is(&c, "\x05" "a"));
+	ck_assert(dhcp_pxe_client_user_class_is(&c, "\x05"
+	                                            "a"));
 	ck_assert(!c.is_ipxe);
 
 	in.user_class.data = NULL;
@@ -258,7 +272,7 @@ END_TEST
 START_TEST(test_rpi_ouis)
 {
 	static const char *const ouis[] = {"\x28\xcd\xc1", "\x2c\xcf\x67", "\xb8\x27\xeb",
-					   "\xd8\x3a\xdd", "\xdc\xa6\x32", "\xe4\x5f\x01"};
+	                                   "\xd8\x3a\xdd", "\xdc\xa6\x32", "\xe4\x5f\x01"};
 	for (size_t i = 0; i < 6; i++)
 		ck_assert(dhcp_pxe_mac_is_rpi((const uint8_t *)ouis[i], 3));
 	ck_assert(!dhcp_pxe_mac_is_rpi((const uint8_t *)MAC_QEMU, 6));

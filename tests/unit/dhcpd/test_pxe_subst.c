@@ -12,6 +12,7 @@ struct subst_case {
 	const char *out;
 };
 
+/* clang-format off */
 static const struct subst_case cases[] = {
     {"http://${server}/boot.ipxe", 27, "http://198.18.0.1/boot.ipxe"},
     {"${server}", 10, "198.18.0.1"},
@@ -29,6 +30,7 @@ static const struct subst_case cases[] = {
     {"${}", -EINVAL, ""},
     {"${SERVER}", -EINVAL, ""},
 };
+/* clang-format on */
 
 static struct dhcp_pxe_subst_vars vars(void)
 {
