@@ -359,6 +359,23 @@ static int write_all(int fd, const char *b, size_t n)
 	return 0;
 }
 
+char *dhcp_journal_take(struct dhcp_journal *j, size_t *len)
+{
+	char *b = j->buf;
+	*len = j->len;
+	j->buf = NULL;
+	j->len = j->cap = 0;
+	return b;
+}
+
+int dhcp_journal_write_sync(int fd, const char *buf, size_t len)
+{
+	int r = write_all(fd, buf, len);
+	if (r == 0 && fdatasync(fd) < 0)
+		r = -errno;
+	return r;
+}
+
 int dhcp_journal_flush(struct dhcp_journal *j)
 {
 	if (!j->len)

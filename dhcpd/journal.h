@@ -64,6 +64,11 @@ int dhcp_journal_add(struct dhcp_journal *j, int64_t ts, enum dhcp_jevent ev, co
 bool dhcp_journal_pending(const struct dhcp_journal *j);
 /* Write the buffered lines and fdatasync. 0 or -errno. */
 int dhcp_journal_flush(struct dhcp_journal *j);
+/* For a flush on another thread: detach the buffered lines (the journal
+ * starts a new buffer), then dhcp_journal_write_sync(fd, buf, len) there,
+ * then free(buf). */
+char *dhcp_journal_take(struct dhcp_journal *j, size_t *len);
+int dhcp_journal_write_sync(int fd, const char *buf, size_t len);
 /* Rewrite the file from the store (see above) and reopen it. */
 int dhcp_journal_compact(struct dhcp_journal *j, const struct dhcp_leases *s, int64_t now,
 			 struct pxe_err *err);

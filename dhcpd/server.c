@@ -225,32 +225,92 @@ static void on_readable(uv_poll_t *h, int status, int events)
 	}
 }
 
-/* End of a loop iteration: one write + fdatasync for the whole batch,
- * then the ACKs that waited for it. */
+static void deliver(struct dhcpd *d, struct dhcp_pending **pend, size_t n, int result,
+		    const char *path)
+{
+	if (result < 0) /* not on disk: no ACK; the clients retry */
+		pxe_log_msg(PXE_LOG_ERR, "journal", "%s: %s; %zu ACKs not sent", path, strerror(-result), n);
+	for (size_t i = 0; i < n; i++) {
+		if (result == 0)
+			send_now(d, pend[i]);
+		free(pend[i]);
+	}
+}
+
+static void maybe_compact(struct dhcpd *d)
+{
+	if (d->syncing || !dhcp_journal_wants_compaction(&d->journal, dhcp_leases_count(d->leases)))
+		return;
+	struct pxe_err err;
+	if (dhcp_journal_compact(&d->journal, d->leases, now_s(), &err) < 0)
+		pxe_log_msg(PXE_LOG_ERR, "journal", "compaction failed: %s", err.msg);
+}
+
+/* Synchronous flush (stopping): the rest of the lines, then their ACKs. */
+static void finish_sync(struct dhcpd *d)
+{
+	int r = dhcp_journal_flush(&d->journal);
+	deliver(d, d->pend, d->n_pend, r, d->journal.path);
+	d->n_pend = 0;
+}
+
+static void sync_work(uv_work_t *w)
+{
+	struct dhcp_sync *s = w->data;
+	s->result = dhcp_journal_write_sync(s->fd, s->buf, s->len);
+}
+
+static void sync_done(uv_work_t *w, int status)
+{
+	struct dhcp_sync *s = w->data;
+	struct dhcpd *d = s->d;
+	if (status < 0 && s->result == 0)
+		s->result = status;
+	deliver(d, s->pend, s->n, s->result, d->journal.path);
+	free(s->buf);
+	free(s->pend);
+	s->buf = NULL;
+	s->pend = NULL;
+	d->syncing = false;
+	if (d->stopping)
+		finish_sync(d);
+	else
+		maybe_compact(d);
+}
+
+/* Group commit: the lines buffered so far go to a worker thread for one
+ * write + fdatasync while the loop keeps reading requests (so a slow disk
+ * never overflows the socket buffer); the ACKs of those lines are sent
+ * when it is done. One sync at a time; the next batch gathers meanwhile. */
+static void start_sync(struct dhcpd *d)
+{
+	struct dhcp_sync *s = &d->sync;
+	if (d->syncing || !dhcp_journal_pending(&d->journal))
+		return;
+	s->d = d;
+	s->buf = dhcp_journal_take(&d->journal, &s->len);
+	s->pend = d->pend;
+	s->n = d->n_pend;
+	s->fd = d->journal.fd;
+	s->result = 0;
+	s->req.data = s;
+	d->pend = NULL;
+	d->n_pend = d->cap_pend = 0;
+	d->syncing = true;
+	int r = uv_queue_work(d->loop, &s->req, sync_work, sync_done);
+	if (r < 0) { /* no thread pool: do it here */
+		sync_work(&s->req);
+		sync_done(&s->req, 0);
+	}
+}
+
 static void on_check(uv_check_t *h)
 {
 	struct dhcpd *d = h->data;
-	if (dhcp_journal_pending(&d->journal)) {
-		int r = dhcp_journal_flush(&d->journal);
-		if (r < 0) {
-			/* Not on disk: no ACK. The clients retry. */
-			pxe_log_msg(PXE_LOG_ERR, "journal", "%s: %s; %zu ACKs not sent", d->journal.path,
-				    strerror(-r), d->n_pend);
-			for (size_t i = 0; i < d->n_pend; i++)
-				free(d->pend[i]);
-			d->n_pend = 0;
-		}
-	}
-	for (size_t i = 0; i < d->n_pend; i++) {
-		send_now(d, d->pend[i]);
-		free(d->pend[i]);
-	}
-	d->n_pend = 0;
-	if (dhcp_journal_wants_compaction(&d->journal, dhcp_leases_count(d->leases))) {
-		struct pxe_err err;
-		if (dhcp_journal_compact(&d->journal, d->leases, now_s(), &err) < 0)
-			pxe_log_msg(PXE_LOG_ERR, "journal", "compaction failed: %s", err.msg);
-	}
+	if (d->syncing)
+		return;
+	start_sync(d);
+	maybe_compact(d);
 }
 
 static void expired_cb(void *ctx, struct dhcp_lease *l)
@@ -326,7 +386,8 @@ static void on_stop(void *ctx)
 		return;
 	d->stopping = true;
 	pxe_sd_notify("STOPPING=1");
-	on_check(&d->check);
+	if (!d->syncing) /* else sync_done finishes the job */
+		finish_sync(d);
 	uv_poll_stop(&d->poll);
 	uv_check_stop(&d->check);
 	uv_timer_stop(&d->tick);
@@ -334,7 +395,6 @@ static void on_stop(void *ctx)
 	uv_close((uv_handle_t *)&d->check, NULL);
 	uv_close((uv_handle_t *)&d->tick, NULL);
 	pxe_signals_close(&d->sig);
-	uv_stop(d->loop);
 }
 
 /* ---- setup ---- */
@@ -343,6 +403,15 @@ static void replay_warn(void *ctx, long line, const char *why)
 {
 	const char *path = ctx;
 	pxe_log_msg(PXE_LOG_WARN, "leases", "%s:%ld: %s", path, line, why);
+}
+
+/* A boot storm arrives faster than a busy moment of the loop drains:
+ * room for a few thousand requests (FORCE works for root only). */
+static void big_rcvbuf(int fd)
+{
+	int sz = 8 << 20;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 }
 
 static int open_socket(struct dhcpd *d)
@@ -355,6 +424,7 @@ static int open_socket(struct dhcpd *d)
 			d->fd = act[i].fd;
 			setsockopt(d->fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
 			setsockopt(d->fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
+			big_rcvbuf(d->fd);
 			return 0;
 		}
 	}
@@ -365,6 +435,7 @@ static int open_socket(struct dhcpd *d)
 		pxe_log_msg(PXE_LOG_ERR, "listen", "cannot bind 0.0.0.0:67: %s", strerror(-d->fd));
 		return d->fd;
 	}
+	big_rcvbuf(d->fd);
 	return 0;
 }
 

@@ -26,6 +26,19 @@ struct dhcp_pending {
 	uint8_t buf[];
 };
 
+/* One group commit in flight on the thread pool: the lines of a batch,
+ * written and fdatasynced there, and the ACKs that wait for them. */
+struct dhcp_sync {
+	uv_work_t req;
+	struct dhcpd *d;
+	char *buf;
+	size_t len;
+	struct dhcp_pending **pend;
+	size_t n;
+	int fd;
+	int result;
+};
+
 struct dhcpd {
 	uv_loop_t *loop;
 	struct pxe_config conf;       /* current config (owned) */
@@ -47,8 +60,10 @@ struct dhcpd {
 	int *ifaces;                  /* allowed ifindexes; NULL: any with a subnet */
 	size_t n_ifaces;
 
-	struct dhcp_pending **pend;
+	struct dhcp_pending **pend;   /* ACKs whose lines are not yet being synced */
 	size_t n_pend, cap_pend;
+	struct dhcp_sync sync;
+	bool syncing;
 
 	struct dhcp_msg *msg;         /* scratch for the request being handled */
 	struct dhcp_out *out;
