@@ -449,12 +449,15 @@ static int conn_read(struct conn *c)
 		dst = c->ibuf + c->ilen;
 		cap = c->icap - c->ilen;
 	}
+	c->read_pending = false;
 	ssize_t n = read(c->fd, dst, cap);
 	if (n < 0) {
 		if (errno == EAGAIN)
 			return 0;
-		if (errno == EINTR)
+		if (errno == EINTR) {
+			c->read_pending = true;
 			return 1;
+		}
 		conn_close(c);
 		return -1;
 	}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# pxe-httpd limits: slowloris cut-off with 408, keep-alive idle timeout,
+# --maxconn as a real cap, thousands of idle connections while serving,
+# large sendfile bodies, clients vanishing mid-transfer.
+. "$(dirname "$0")/../lib.sh"
+need_cmd curl
+PY=$(command -v /usr/bin/python3 || command -v python3)
+RAW="$PY $(dirname "$0")/httpd_raw.py"
+port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+[ -x "$HTTPD" ] || { fail "httpd_limits: $HTTPD not built"; t_done; }
+expect() { local name=$1 want=$2 got=$3; [ "$got" = "$want" ] && pass "$name" || fail "$name: want '$want', got '$got'"; }
+
+ROOT=$T_TMP/root
+mkdir -p "$ROOT"
+echo hello >"$ROOT/a.txt"
+truncate -s 300M "$ROOT/big.bin"
+printf 'TAIL' | dd of="$ROOT/big.bin" bs=1 seek=$((300 * 1024 * 1024 - 4)) conv=notrunc 2>/dev/null
+
+P=$(port); U=http://127.0.0.1:$P
+ulimit -n 8192 2>/dev/null
+start_bg "$T_TMP/s.log" "$HTTPD" "$ROOT" --addr 127.0.0.1 --port "$P" --header-timeout 2 --timeout 3 --log /dev/null
+SPID=$T_LAST_PID
+wait_for 5 tcp_bound "$P" || { fail "not listening"; t_done; }
+
+# slowloris: one header byte every 0.5 s; cut at ~2 s with a 408
+out=$($RAW slow 127.0.0.1 "$P" 0.5 12)
+secs=$(echo "$out" | awk '{print $2}')
+if [[ $out == cut* && $out == *408* ]] && awk -v s="$secs" 'BEGIN {exit !(s >= 1.5 && s < 5)}'; then
+	pass "slowloris cut with 408 after ${secs}s (--header-timeout 2)"
+else
+	fail "slowloris: $out"
+fi
+# idle keep-alive connection closed after --timeout
+out=$($RAW idle 127.0.0.1 "$P" 8)
+secs=$(echo "$out" | awk '{print $2}')
+[[ $out == closed* ]] && awk -v s="$secs" 'BEGIN {exit !(s >= 2.5 && s < 5)}' && pass "idle connection closed after ${secs}s (--timeout 3)" || fail "idle timeout: $out"
+
+# large body through sendfile, byte count and tail exact
+n=$(curl -s --max-time 60 -o "$T_TMP/big.out" -w '%{size_download}' "$U/big.bin")
+expect "300 MiB body complete" $((300 * 1024 * 1024)) "$n"
+expect "300 MiB tail exact" TAIL "$(tail -c 4 "$T_TMP/big.out")"
+rm -f "$T_TMP/big.out"
+# clients that vanish mid-transfer
+for i in 1 2 3 4 5; do curl -s --max-time 0.2 -o /dev/null "$U/big.bin"; done
+$RAW raw 127.0.0.1 "$P" 'GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n' 0.05 >/dev/null
+curl -s --max-time 5 -o /dev/null --limit-rate 1M -r 0-99 "$U/big.bin"
+n=$(curl -s --max-time 10 "$U/a.txt")
+expect "alive after aborted transfers" hello "$n"
+
+# thousands of idle connections, served alongside (no select() limit)
+$RAW hold 127.0.0.1 "$P" 2000 2.5 >"$T_TMP/hold.out" &
+hp=$!
+sleep 1.5
+ok=0
+for i in $(seq 20); do [ "$(curl -s --max-time 2 "$U/a.txt")" = hello ] && ok=$((ok + 1)); done
+wait "$hp"
+expect "20 requests served while 2000 connections sit idle" 20 "$ok"
+expect "2000 idle connections accepted, none dropped early" "connected=2000 closed=0" "$(cat "$T_TMP/hold.out")"
+rss=$(awk '/VmHWM/ {print $2}' /proc/"$SPID"/status)
+[ "${rss:-999999}" -lt 30000 ] && pass "peak RSS ${rss} kB with 2000 connections" || fail "peak RSS ${rss} kB"
+stop_pid "$SPID"
+
+# --maxconn 2: a third client waits in the backlog until one leaves
+P=$(port); U=http://127.0.0.1:$P
+start_bg "$T_TMP/m.log" "$HTTPD" "$ROOT" --addr 127.0.0.1 --port "$P" --maxconn 2 --log /dev/null
+SPID=$T_LAST_PID
+wait_for 5 tcp_bound "$P"
+$RAW idle 127.0.0.1 "$P" 2.5 >/dev/null &
+h1=$!
+$RAW idle 127.0.0.1 "$P" 2.5 >/dev/null &
+h2=$!
+sleep 0.7
+t0=$(date +%s.%N)
+code=$(curl -s --max-time 6 -o /dev/null -w '%{http_code}' "$U/a.txt")
+t1=$(date +%s.%N)
+wait "$h1" "$h2"
+waited=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
+[ "$code" = 200 ] && awk -v w="$waited" 'BEGIN {exit !(w >= 1.2)}' && pass "--maxconn 2: third client served after ${waited}s, once a slot freed" || fail "--maxconn: code=$code waited=$waited"
+stop_pid "$SPID"
+t_done
