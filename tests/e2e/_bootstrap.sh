@@ -10,7 +10,7 @@
 #                                busybox-static initramfs (see init below)
 #   root.img root.img.sha256     the "root image" blob the guest downloads
 #   pxelinux.0 lpxelinux.0 ldlinux.c32 (+ a few .c32)   pxelinux, syslinux-common
-#   efi64/syslinux.efi efi64/ldlinux.e64                syslinux-efi
+#   syslinux.efi ldlinux.e64                            syslinux-efi
 #   ipxe.efi snponly.efi undionly.kpxe ipxe.pxe         ipxe
 # Needs: apt-get (download), dpkg-deb, cpio, gzip, busybox (depmod applet);
 # the installed packages pxelinux syslinux-common syslinux-efi ipxe (make deps).
@@ -49,7 +49,7 @@ if [ -z "$kpkg" ] && [ -s "$TREE/.complete" ]; then
 	kpkg=$(cat "$TREE/.complete")
 fi
 [ -n "$kpkg" ] || missing "an apt source with linux-image-amd64"
-key="$kpkg busybox-static v3"
+key="$kpkg busybox-static v4"
 if [ $force = no ] && [ -s "$TREE/.complete" ] && [ "$(cat "$TREE/.complete")" = "$key" ]; then
 	echo "$TREE"
 	exit 0
@@ -91,7 +91,7 @@ if [ ! -x "$bx/bin/busybox" ]; then
 fi
 
 rm -rf "$TREE.new"
-mkdir -p "$TREE.new/efi64" "$TREE.new/pxelinux.cfg"
+mkdir -p "$TREE.new/pxelinux.cfg"
 cp "$kx/boot/vmlinuz-$kver" "$TREE.new/vmlinuz"
 
 # ---- initramfs
@@ -155,10 +155,9 @@ cp /usr/lib/PXELINUX/pxelinux.0 /usr/lib/PXELINUX/lpxelinux.0 "$TREE.new/"
 for m in ldlinux.c32 libcom32.c32 libutil.c32 menu.c32 poweroff.c32; do
 	cp "/usr/lib/syslinux/modules/bios/$m" "$TREE.new/"
 done
-cp /usr/lib/SYSLINUX.EFI/efi64/syslinux.efi "$TREE.new/efi64/"
-for m in ldlinux.e64 libcom32.c32 libutil.c32; do
-	cp "/usr/lib/syslinux/modules/efi64/$m" "$TREE.new/efi64/"
-done
+# syslinux.efi looks for ldlinux.e64 and pxelinux.cfg/ beside itself: the
+# root, shared with pxelinux (the BIOS .c32 modules have other names).
+cp /usr/lib/SYSLINUX.EFI/efi64/syslinux.efi /usr/lib/syslinux/modules/efi64/ldlinux.e64 "$TREE.new/"
 for f in ipxe.efi snponly.efi undionly.kpxe ipxe.pxe; do
 	[ -e "/usr/lib/ipxe/$f" ] && cp "/usr/lib/ipxe/$f" "$TREE.new/"
 done

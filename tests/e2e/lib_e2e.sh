@@ -103,7 +103,8 @@ e2e_vm_start() {
 		args+=(-machine q35
 			-drive "if=pflash,format=raw,unit=0,readonly=on,file=$E2E_OVMF_CODE"
 			-drive "if=pflash,format=raw,unit=1,file=$T_TMP/$name.vars.fd"
-			-device "virtio-net-pci,netdev=n0,mac=$mac,romfile=,bootindex=1")
+			-device "virtio-net-pci,netdev=n0,mac=$mac,romfile=,bootindex=1"
+			-fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=no)
 		;;
 	*) echo "e2e_vm_start: unknown firmware $fw" >&2; return 1 ;;
 	esac
