@@ -2,6 +2,7 @@
  * (see pxe_match.h for the term language). */
 #include "pxe_match.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -317,19 +318,20 @@ static bool is_blank(char c)
 }
 
 /* Next blank-separated token of *p into tok (quotes removed). Returns its
- * length, 0 at the end, or -EINVAL for an unterminated quote or overlong
- * token. */
+ * length, 0 at the end, or -EINVAL for an unterminated quote, an empty
+ * quoted token or an overlong one. */
 static int next_token(const char **p, char *tok, size_t cap)
 {
 	const char *s = *p;
 	size_t n = 0;
-	bool quoted = false;
+	bool quoted = false, had_quote = false;
 
 	while (is_blank(*s))
 		s++;
 	for (; *s && (quoted || !is_blank(*s)); s++) {
 		if (*s == '"') {
 			quoted = !quoted;
+			had_quote = true;
 			continue;
 		}
 		if (n + 1 >= cap)
@@ -338,7 +340,7 @@ static int next_token(const char **p, char *tok, size_t cap)
 	}
 	*p = s;
 	tok[n] = '\0';
-	return quoted ? -EINVAL : (int)n;
+	return quoted || (had_quote && n == 0) ? -EINVAL : (int)n;
 }
 
 int dhcp_pxe_boot_add_match(struct dhcp_pxe_boot *b, const char *line, struct pxe_err *err)
@@ -349,17 +351,24 @@ int dhcp_pxe_boot_add_match(struct dhcp_pxe_boot *b, const char *line, struct px
 	int n, r;
 
 	while ((n = next_token(&p, tok, sizeof(tok))) > 0) {
-		if (b->n_terms == DHCP_PXE_MAX_TERMS)
+		if (b->n_terms == DHCP_PXE_MAX_TERMS) {
+			b->n_terms = before;
 			return pxe_err_set(err, E2BIG, "[boot %s]: more than %d match terms",
 			                   b->name, DHCP_PXE_MAX_TERMS);
+		}
 		r = dhcp_pxe_term_parse(tok, (size_t)n, &b->terms[b->n_terms], err);
-		if (r < 0)
+		if (r < 0) {
+			b->n_terms = before; /* a refused line adds nothing */
 			return r;
+		}
 		b->n_terms++;
 	}
-	if (n < 0)
-		return pxe_err_set(err, EINVAL,
-		                   "match: unterminated quote or term too long in '%.60s'", line);
+	if (n < 0) {
+		b->n_terms = before;
+		return pxe_err_set(
+		    err, EINVAL,
+		    "match: unterminated quote, empty \"\" or term too long in '%.60s'", line);
+	}
 	if (b->n_terms == before)
 		return pxe_err_set(err, EINVAL, "match: no term given; %s", term_expected);
 	return 0;
@@ -384,18 +393,13 @@ static int set_file(char *dst, const char *key, const char *value, struct pxe_er
 
 static int set_ipv4(uint32_t *be, const char *key, const char *value, struct pxe_err *err)
 {
-	unsigned a[4];
-	char tail;
+	struct in_addr a;
 
-	if (sscanf(value, "%3u.%3u.%3u.%3u%c", &a[0], &a[1], &a[2], &a[3], &tail) != 4 ||
-	    a[0] > 255 || a[1] > 255 || a[2] > 255 || a[3] > 255)
+	if (inet_pton(AF_INET, value, &a) != 1)
 		return pxe_err_set(err, EINVAL,
 		                   "%s: expected an IPv4 address such as 198.18.0.5, got '%.40s'",
 		                   key, value);
-	{
-		uint8_t b[4] = {(uint8_t)a[0], (uint8_t)a[1], (uint8_t)a[2], (uint8_t)a[3]};
-		memcpy(be, b, 4);
-	}
+	*be = a.s_addr;
 	return 0;
 }
 

@@ -275,6 +275,7 @@ static const struct set_case set_cases[] = {
     {"match", "vendor-class:\"My Class\" user-class:\"a b\"", 0, NULL},
     {"match", "vendor-class:\"unterminated", -EINVAL, "unterminated quote"},
     {"match", "", -EINVAL, "no term given"},
+    {"match", "\"\" ipxe", -EINVAL, "empty"},
     {"match", "   ", -EINVAL, "no term given"},
     {"match", "arch:bios bogus", -EINVAL, "got 'bogus'"},
     {"file", "http://${server}/x", 0, NULL},
@@ -286,6 +287,8 @@ static const struct set_case set_cases[] = {
     {"next-server", "198.18.0", -EINVAL, "expected an IPv4 address"},
     {"next-server", "198.18.0.256", -EINVAL, "expected an IPv4 address"},
     {"next-server", "198.18.0.5x", -EINVAL, "expected an IPv4 address"},
+    {"next-server", "198.18.0.5 ", -EINVAL, "expected an IPv4 address"},
+    {"next-server", "-1.18.0.5", -EINVAL, "expected an IPv4 address"},
     {"menu-item", "pxelinux.0 Install Linux", 0, NULL},
     {"menu-item", "local Boot from disk", 0, NULL},
     {"menu-item", "pxelinux.0", -EINVAL, "expected FILE TEXT"},
@@ -341,6 +344,14 @@ START_TEST(test_section_limits)
 		strcat(line, "ipxe ");
 	ck_assert_int_eq(dhcp_pxe_boot_add_match(&b, line, &err), 0);
 	ck_assert_int_eq(dhcp_pxe_boot_add_match(&b, "pxe", &err), -E2BIG);
+
+	/* A refused match line adds none of its terms. */
+	ck_assert_int_eq(dhcp_pxe_boot_init(&b, "atomic", &err), 0);
+	ck_assert_int_eq(dhcp_pxe_boot_add_match(&b, "ipxe", &err), 0);
+	ck_assert_int_eq(dhcp_pxe_boot_add_match(&b, "arch:bios pxe bogus", &err), -EINVAL);
+	ck_assert_uint_eq(b.n_terms, 1);
+	ck_assert_int_eq(dhcp_pxe_boot_add_match(&b, "pxe \"unterminated", &err), -EINVAL);
+	ck_assert_uint_eq(b.n_terms, 1);
 
 	/* Menu items: the one that would pass 255 bytes is refused at its
 	 * own line and the section stays valid. 3+2+6+2+1 = 14 bytes fixed;
