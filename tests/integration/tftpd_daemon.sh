@@ -1,0 +1,129 @@
+#!/bin/bash
+# pxe-tftpd's daemon life: --check-config, sd_notify READY/RELOADING/
+# STOPPING, SIGHUP reload (a bad config keeps the old one), SIGUSR1 log
+# reopen, SIGTERM clean stop, socket activation (LISTEN_FDS), IPv6.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/tftpd_lib.sh"
+need_cmd python3
+
+ROOT=$T_TMP/root
+mkdir -p "$ROOT"
+echo hello >"$ROOT/a.txt"
+head -c 100000 /dev/urandom >"$ROOT/b.bin"
+OUT=$T_TMP/out; mkdir -p "$OUT"
+
+# --- configuration checks
+CONF=$T_TMP/tftpd.conf
+printf '[tftpd]\nroot = %s\nblksize-max = 1024\nmap = %s/map\n' "$ROOT" "$T_TMP" >"$CONF"
+printf 'r ^alias$ a.txt\n' >"$T_TMP/map"
+check "--check-config accepts a good file" "$TFTPD" -c "$CONF" --check-config
+"$TFTPD" --blksize-max 4 --check-config >/dev/null 2>&1
+check "blksize-max 4 is refused with exit 78" test $? = 78
+"$TFTPD" --port-range 9:3 --check-config >/dev/null 2>&1
+check "a bad port-range is refused with exit 78" test $? = 78
+"$TFTPD" --refuse bogus --check-config >/dev/null 2>&1
+check "an unknown option name in refuse is refused" test $? = 78
+check "--print-config shows windowsize-max" eval '"$TFTPD" --print-config | grep -q "^windowsize-max = 64"'
+check "--help lists single-port" eval '"$TFTPD" --help | grep -q -- "--single-port"'
+
+# --- sd_notify, reload, reopen, stop
+NOTIFY=$T_TMP/notify.sock
+python3 - "$NOTIFY" >"$OUT/notify" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1]); s.settimeout(30)
+try:
+    while True:
+        m = s.recv(4096).decode()
+        print(m.replace("\n", " "), flush=True)
+        if "STOPPING=1" in m: break
+except socket.timeout:
+    pass
+PY
+NPID=$!
+T_PIDS+=("$NPID")
+wait_for 5 test -S "$NOTIFY"
+PORT=$(free_port udp)
+LOGF=$T_TMP/file.log
+NOTIFY_SOCKET=$NOTIFY start_bg "$T_TMP/stderr" "$TFTPD" -c "$CONF" --listen 127.0.0.1:$PORT --log "$LOGF"
+PID=$T_LAST_PID
+wait_for 5 grep -q READY=1 "$OUT/notify"
+check "READY=1 sent to NOTIFY_SOCKET" grep -q 'READY=1' "$OUT/notify"
+r=$(tpy oack 127.0.0.1 $PORT b.bin blksize=1400)
+check "blksize-max from the file ($r)" test "$r" = "oack_blksize=1024"
+tpy get 127.0.0.1 $PORT alias octet "$OUT/alias" >/dev/null
+check "map file from the config" same "$OUT/alias" "$ROOT/a.txt"
+
+printf '[tftpd]\nroot = %s\nblksize-max = 2000\nmap = %s/map\n' "$ROOT" "$T_TMP" >"$CONF"
+printf 'r ^alias$ b.bin\n' >"$T_TMP/map"
+kill -HUP "$PID"
+wait_for 5 grep -q 'configuration reloaded' "$LOGF"
+r=$(tpy oack 127.0.0.1 $PORT b.bin blksize=1400)
+check "SIGHUP applies a new config ($r)" test "$r" = "oack_blksize=1400"
+tpy get 127.0.0.1 $PORT alias octet "$OUT/alias2" >/dev/null
+check "SIGHUP re-reads the map file" same "$OUT/alias2" "$ROOT/b.bin"
+check "RELOADING=1 then READY=1" grep -q 'RELOADING=1' "$OUT/notify"
+
+printf '[tftpd]\nroot = %s\nblksize-max = 512\nbogus-key = 1\n' "$ROOT" >"$CONF"
+kill -HUP "$PID"
+wait_for 5 grep -q 'keeping the old configuration' "$LOGF"
+check "a bad config is reported" grep -q 'keeping the old configuration.*bogus-key' "$LOGF"
+r=$(tpy oack 127.0.0.1 $PORT b.bin blksize=1400)
+check "... and the old one stays in force ($r)" test "$r" = "oack_blksize=1400"
+printf 'r (unclosed x\n' >"$T_TMP/map"
+printf '[tftpd]\nroot = %s\nmap = %s/map\n' "$ROOT" "$T_TMP" >"$CONF"
+kill -HUP "$PID"
+wait_for 5 grep -q 'bad regular expression' "$LOGF"
+check "a bad map file keeps the old config" grep -q 'keeping the old configuration.*bad regular' "$LOGF"
+
+mv "$LOGF" "$LOGF.1"
+kill -USR1 "$PID"
+tpy get 127.0.0.1 $PORT a.txt octet "$OUT/x" >/dev/null
+wait_for 5 grep -q 'event=transfer' "$LOGF"
+check "SIGUSR1 reopens the log file" grep -q 'file=a.txt' "$LOGF"
+
+kill -TERM "$PID"
+for _ in $(seq 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+wait "$PID"; st=$?
+check "SIGTERM: clean exit 0 (got $st)" test "$st" = 0
+wait_for 5 grep -q STOPPING=1 "$OUT/notify"
+check "STOPPING=1 sent" grep -q 'STOPPING=1' "$OUT/notify"
+
+# --- socket activation: the socket comes from systemd-socket-activate
+if have systemd-socket-activate; then
+	PORT=$(free_port udp)
+	start_bg "$T_TMP/act.log" systemd-socket-activate -d -l 127.0.0.1:$PORT "$TFTPD" --listen 127.0.0.1:1 "$ROOT"
+	wait_for 5 udp_bound "$PORT"
+	tpy get 127.0.0.1 $PORT b.bin octet "$OUT/act" windowsize=4 >/dev/null
+	check "socket activation (LISTEN_FDS) serves on the passed socket" same "$OUT/act" "$ROOT/b.bin"
+	stop_pid "$T_LAST_PID"
+else
+	skip "socket activation: systemd-socket-activate missing"
+fi
+
+# --- IPv6 and two listen addresses
+if python3 -c 'import socket; s=socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.bind(("::1", 0))' 2>/dev/null; then
+	PORT=$(free_port udp)
+	start_bg "$T_TMP/v6.log" "$TFTPD" --listen "[::1]:$PORT" --listen "127.0.0.1:$PORT" "$ROOT"
+	wait_for 5 udp_bound "$PORT"
+	tpy get ::1 $PORT b.bin octet "$OUT/v6" blksize=65464 >/dev/null
+	check "IPv6 [::1] byte-exact" same "$OUT/v6" "$ROOT/b.bin"
+	tpy get 127.0.0.1 $PORT b.bin octet "$OUT/v4" >/dev/null
+	check "IPv4 on the same port, separate socket" same "$OUT/v4" "$ROOT/b.bin"
+	stop_pid "$T_LAST_PID"
+else
+	skip "IPv6: no ::1"
+fi
+
+# --- --daemon: the parent returns once the daemon serves
+PORT=$(free_port udp)
+"$TFTPD" --daemon --pidfile "$T_TMP/pid" --listen 127.0.0.1:$PORT "$ROOT" >/dev/null 2>&1
+check "--daemon returns 0 after binding" test $? = 0
+DPID=$(cat "$T_TMP/pid" 2>/dev/null)
+[ -n "$DPID" ] && on_exit "kill $DPID"
+tpy get 127.0.0.1 $PORT a.txt octet "$OUT/d" >/dev/null
+check "--daemon serves" same "$OUT/d" "$ROOT/a.txt"
+[ -n "$DPID" ] && kill "$DPID"
+"$TFTPD" --daemon --listen 127.0.0.1:$PORT /nonexistent >/dev/null 2>&1
+check "--daemon with a missing root fails visibly" test $? != 0
+t_done
