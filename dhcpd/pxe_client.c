@@ -237,6 +237,18 @@ bool dhcp_pxe_client_user_class_is(const struct dhcp_pxe_client *c, const char *
 	return false;
 }
 
+bool dhcp_pxe_client_is_netboot(const struct dhcp_pxe_client *c)
+{
+	return c->pxe_client || c->http_client;
+}
+
+const char *dhcp_pxe_reply_vendor_class(const struct dhcp_pxe_client *c)
+{
+	if (c->http_client)
+		return "HTTPClient";
+	return c->pxe_client ? "PXEClient" : NULL;
+}
+
 const char *dhcp_pxe_rpi_name(enum dhcp_pxe_rpi r)
 {
 	switch (r) {

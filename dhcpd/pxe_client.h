@@ -106,6 +106,14 @@ bool dhcp_pxe_client_has_arch(const struct dhcp_pxe_client *c, uint16_t code);
 /* Whether option 77 holds text: one RFC 3004 item equal to it, or the
  * whole value equal to it (iPXE sends the bare string). Case-sensitive. */
 bool dhcp_pxe_client_user_class_is(const struct dhcp_pxe_client *c, const char *text);
+/* Whether c is network-boot firmware that a proxyDHCP answers: option 60
+ * starting with "PXEClient" or "HTTPClient" (EDK2, iPXE, PXE ROMs, the
+ * Raspberry Pi ROM and EEPROM all send one). */
+bool dhcp_pxe_client_is_netboot(const struct dhcp_pxe_client *c);
+/* Option 60 for our reply: "HTTPClient" to an HTTP Boot client (EDK2
+ * compares the first 9 bytes, HttpBootDhcp4.c), "PXEClient" to a PXE
+ * client (a proxy offer must carry it, PxeBcDhcp4.c), else NULL. */
+const char *dhcp_pxe_reply_vendor_class(const struct dhcp_pxe_client *c);
 /* Whether chaddr starts with one of the Raspberry Pi OUIs. */
 bool dhcp_pxe_mac_is_rpi(const uint8_t *mac, size_t len);
 

@@ -523,12 +523,38 @@ int dhcp_pxe_boot_set(struct dhcp_pxe_boot *b, const char *key, const char *valu
 	return -ENOENT;
 }
 
+/* Whether the section only ever matches UEFI HTTP Boot clients. */
+static bool boot_is_http_only(const struct dhcp_pxe_boot *b)
+{
+	for (size_t i = 0; i < b->n_terms; i++) {
+		const struct dhcp_pxe_term *t = &b->terms[i];
+		if (t->negate)
+			continue;
+		if (t->kind == DHCP_PXE_TERM_HTTP ||
+		    (t->kind == DHCP_PXE_TERM_ARCH && dhcp_pxe_arch_is_http(t->arch)) ||
+		    (t->kind == DHCP_PXE_TERM_VENDOR_CLASS &&
+		     strncmp(t->text, "HTTPClient", 10) == 0))
+			return true;
+	}
+	return false;
+}
+
 int dhcp_pxe_boot_check(const struct dhcp_pxe_boot *b, struct pxe_err *err)
 {
 	int r = dhcp_pxe_menu_check(&b->menu, err);
 	if (r < 0)
 		return r;
-	return dhcp_pxe_subst_check(b->file, err);
+	r = dhcp_pxe_subst_check(b->file, err);
+	if (r < 0)
+		return r;
+	/* EDK2 drops an HTTP offer whose boot file is not a URI. */
+	if (b->file[0] && boot_is_http_only(b) && !dhcp_pxe_file_is_url(b->file))
+		return pxe_err_set(
+		    err, EINVAL,
+		    "[boot %s]: UEFI HTTP Boot clients need an absolute URL as file, "
+		    "e.g. http://${server}/ipxe.efi, got '%.60s'",
+		    b->name, b->file);
+	return 0;
 }
 
 /* -------------------------------------------------------- reply contents */

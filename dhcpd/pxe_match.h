@@ -103,7 +103,9 @@ int dhcp_pxe_boot_set(struct dhcp_pxe_boot *b, const char *key, const char *valu
                       struct pxe_err *err);
 /* Append the terms of one `match =` line. */
 int dhcp_pxe_boot_add_match(struct dhcp_pxe_boot *b, const char *line, struct pxe_err *err);
-/* Whole-section check after the last key (menu size ≤ 255 bytes). */
+/* Whole-section check after the last key: menu size ≤ 255 bytes, ${}
+ * names, and an absolute URL as file in a section that matches only UEFI
+ * HTTP Boot clients (http, an HTTP arch, vendor-class:HTTPClient…). */
 int dhcp_pxe_boot_check(const struct dhcp_pxe_boot *b, struct pxe_err *err);
 
 bool dhcp_pxe_boot_matches(const struct dhcp_pxe_boot *b, const struct dhcp_pxe_client *c);
@@ -112,6 +114,10 @@ const struct dhcp_pxe_boot *dhcp_pxe_select(const struct dhcp_pxe_boot *sections
                                             const struct dhcp_pxe_client *c);
 
 /* ---- reply contents for a chosen section */
+/* EDK2 ignores HTTP Boot offers larger than this (HttpBootDhcp4.h
+ * HTTP_BOOT_DHCP4_PACKET_MAX_SIZE): the reply builder's cap for them. */
+#define DHCP_PXE_HTTP_MAX_OFFER 1472
+
 /* Whether c is a Raspberry Pi boot ROM/EEPROM (Pi detected, arch 0 or 41
  * or none, not iPXE): such clients get the Pi option 43 form. A Pi
  * running UEFI firmware (arch 11) is an ordinary UEFI client. */

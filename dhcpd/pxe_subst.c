@@ -1,9 +1,11 @@
 /* ${...} expansion in boot file names and URLs (see pxe_subst.h). */
 #include "pxe_subst.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pxe_arch.h"
 
@@ -144,4 +146,42 @@ int dhcp_pxe_subst(char *out, size_t cap, const char *tmpl, const struct dhcp_px
 	}
 	out[len] = '\0';
 	return (int)len;
+}
+
+/* ------------------------------------------------------------------ URLs */
+
+static size_t url_scheme_len(const char *s)
+{
+	if (strncasecmp(s, "http://", 7) == 0)
+		return 7;
+	if (strncasecmp(s, "https://", 8) == 0)
+		return 8;
+	return 0;
+}
+
+bool dhcp_pxe_file_is_url(const char *file)
+{
+	size_t n = url_scheme_len(file);
+	return n > 0 && file[n] != '\0' && file[n] != '/';
+}
+
+bool dhcp_pxe_url_host_is_name(const char *url)
+{
+	const char *h, *end;
+	struct in_addr a;
+	char host[256];
+	size_t n;
+
+	if (!dhcp_pxe_file_is_url(url))
+		return false;
+	h = url + url_scheme_len(url);
+	if (h[0] == '[' || strncmp(h, "${server}", 9) == 0)
+		return false;
+	end = h + strcspn(h, ":/?#");
+	n = (size_t)(end - h);
+	if (n == 0 || n >= sizeof(host))
+		return false;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	return inet_pton(AF_INET, host, &a) != 1;
 }

@@ -36,4 +36,13 @@ int dhcp_pxe_subst(char *out, size_t cap, const char *tmpl, const struct dhcp_px
 /* Whether tmpl uses a variable (the result then differs per client). */
 bool dhcp_pxe_subst_has_vars(const char *tmpl);
 
+/* Whether a boot file is an absolute http:// or https:// URL (scheme
+ * case-insensitive), as UEFI HTTP Boot requires (EDK2 HttpBootDhcp4.c
+ * drops an HTTP offer without a URI). */
+bool dhcp_pxe_file_is_url(const char *file);
+/* Whether the URL's host is a name rather than an IPv4 literal, [IPv6]
+ * literal or ${server}: the reply must then carry a DNS server (option 6),
+ * or EDK2 cannot resolve it. False for anything that is not a URL. */
+bool dhcp_pxe_url_host_is_name(const char *url);
+
 #endif

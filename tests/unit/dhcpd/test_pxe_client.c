@@ -185,6 +185,13 @@ START_TEST(test_classify)
 	ck_assert_uint_eq(c.mac_len, 6);
 	ck_assert_int_eq(memcmp(c.mac, k->mac, 6), 0);
 	ck_assert_uint_eq(c.msg_type, 1);
+	ck_assert(dhcp_pxe_client_is_netboot(&c) == (k->pxe || k->http_client));
+	if (k->http_client)
+		ck_assert_str_eq(dhcp_pxe_reply_vendor_class(&c), "HTTPClient");
+	else if (k->pxe)
+		ck_assert_str_eq(dhcp_pxe_reply_vendor_class(&c), "PXEClient");
+	else
+		ck_assert_ptr_null(dhcp_pxe_reply_vendor_class(&c));
 }
 END_TEST
 

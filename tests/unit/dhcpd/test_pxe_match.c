@@ -524,6 +524,34 @@ START_TEST(test_reply_http_and_plain)
 }
 END_TEST
 
+START_TEST(test_http_needs_url)
+{
+	struct dhcp_pxe_boot b;
+	struct pxe_err err = {{0}};
+	static const char *const sets[][4] = {
+	    {"http", "ipxe.efi", NULL, NULL},
+	    {"arch:x64-uefi-http", "ipxe.efi", NULL, NULL},
+	    {"arch:19", "grubaa64.efi", NULL, NULL},
+	    {"vendor-class:HTTPClient", "/ipxe.efi", NULL, NULL},
+	};
+
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		ck_assert_int_eq(dhcp_pxe_boot_init(&b, "h", &err), 0);
+		ck_assert_int_eq(dhcp_pxe_boot_set(&b, "match", sets[i][0], &err), 0);
+		ck_assert_int_eq(dhcp_pxe_boot_set(&b, "file", sets[i][1], &err), 0);
+		ck_assert_int_eq(dhcp_pxe_boot_check(&b, &err), -EINVAL);
+		ck_assert_msg(strstr(err.msg, "need an absolute URL"), "%s", err.msg);
+		ck_assert_int_eq(dhcp_pxe_boot_set(&b, "file", "http://${server}/x.efi", &err), 0);
+		ck_assert_int_eq(dhcp_pxe_boot_check(&b, &err), 0);
+	}
+	/* !http and mixed sections are not checked */
+	ck_assert_int_eq(dhcp_pxe_boot_init(&b, "h", &err), 0);
+	ck_assert_int_eq(dhcp_pxe_boot_set(&b, "match", "!http", &err), 0);
+	ck_assert_int_eq(dhcp_pxe_boot_set(&b, "file", "ipxe.efi", &err), 0);
+	ck_assert_int_eq(dhcp_pxe_boot_check(&b, &err), 0);
+}
+END_TEST
+
 UNIT_SUITE(pxe_match)
 {
 	Suite *s = suite_create("pxe_match");
@@ -539,6 +567,7 @@ UNIT_SUITE(pxe_match)
 	tcase_add_test(tc, test_reply_menu);
 	tcase_add_test(tc, test_reply_uefi_single_item);
 	tcase_add_test(tc, test_reply_http_and_plain);
+	tcase_add_test(tc, test_http_needs_url);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -115,6 +115,28 @@ START_TEST(test_long_mac)
 }
 END_TEST
 
+START_TEST(test_urls)
+{
+	ck_assert(dhcp_pxe_file_is_url("http://198.18.0.1/ipxe.efi"));
+	ck_assert(dhcp_pxe_file_is_url("HTTPS://boot.example/x"));
+	ck_assert(dhcp_pxe_file_is_url("http://${server}/boot.ipxe"));
+	ck_assert(!dhcp_pxe_file_is_url("ipxe.efi"));
+	ck_assert(!dhcp_pxe_file_is_url("http://"));
+	ck_assert(!dhcp_pxe_file_is_url("http:///x"));
+	ck_assert(!dhcp_pxe_file_is_url("tftp://198.18.0.1/x"));
+
+	ck_assert(dhcp_pxe_url_host_is_name("http://boot.example/x"));
+	ck_assert(dhcp_pxe_url_host_is_name("http://boot:8080/x"));
+	ck_assert(dhcp_pxe_url_host_is_name("https://boot.example"));
+	ck_assert(!dhcp_pxe_url_host_is_name("http://198.18.0.1/x"));
+	ck_assert(!dhcp_pxe_url_host_is_name("http://198.18.0.1:8080/x"));
+	ck_assert(!dhcp_pxe_url_host_is_name("http://[2001:db8::1]/x"));
+	ck_assert(!dhcp_pxe_url_host_is_name("http://${server}/x"));
+	ck_assert(!dhcp_pxe_url_host_is_name("ipxe.efi"));
+	ck_assert(dhcp_pxe_url_host_is_name("http://198.18.0/x")); /* not a literal */
+}
+END_TEST
+
 UNIT_SUITE(pxe_subst)
 {
 	Suite *s = suite_create("pxe_subst");
@@ -123,6 +145,7 @@ UNIT_SUITE(pxe_subst)
 	tcase_add_test(tc, test_bounds);
 	tcase_add_test(tc, test_missing_values);
 	tcase_add_test(tc, test_long_mac);
+	tcase_add_test(tc, test_urls);
 	suite_add_tcase(s, tc);
 	return s;
 }
