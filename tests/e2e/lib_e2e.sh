@@ -204,3 +204,31 @@ EOT
 # e2e_secs_since T0: seconds with one decimal since T0 (from e2e_now).
 e2e_now() { date +%s.%N; }
 e2e_secs_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# e2e_side_ns NAME IFNAME MAC [ADDR/PREFIX]: another namespace (a second
+# "host" on the same LAN) joined to br0 by a veth pair; IFNAME is its end.
+e2e_side_ns() {
+	local ns=$1 ifn=$2 mac=$3 addr=${4:-} peer=b${2}
+	netns_add "$ns" || return 1
+	in_ns "$ns" ip link set lo up
+	in_ns "$E2E_NS" ip link add "$peer" type veth peer name "$ifn" netns "$ns" &&
+	in_ns "$E2E_NS" ip link set "$peer" master br0 &&
+	in_ns "$E2E_NS" ip link set "$peer" up &&
+	in_ns "$ns" ip link set "$ifn" address "$mac" &&
+	in_ns "$ns" ip link set "$ifn" up || return 1
+	[ -z "$addr" ] || in_ns "$ns" ip addr add "$addr" dev "$ifn"
+}
+
+# e2e_ns_bound NS udp|tcp PORT: something listens on PORT inside NS.
+e2e_ns_bound() { in_ns "$1" ss -Hln"${2:0:1}" "sport = :$3" | grep -q .; }
+
+# e2e_prefix TAG FILE: the new lines of FILE from now on, prefixed (live
+# log display for the demo). Sets E2E_PREFIX_PID.
+e2e_prefix() {
+	local tag=$1 file=$2
+	: >>"$file"
+	# tail ends with this script (--pid); sed is stopped by pid at exit.
+	tail -n 0 -F --pid=$$ "$file" 2>/dev/null | sed -u "s/^/$tag| /" &
+	E2E_PREFIX_PID=$!
+	T_PIDS+=("$E2E_PREFIX_PID")
+}
