@@ -44,7 +44,7 @@ cat >"$CONF" <<EOF
 interface = br0
 leasefile = $LEASES
 authoritative = yes
-lease-time = 2m
+lease-time = 10m
 decline-time = 1m
 log-level = debug
 
@@ -105,7 +105,7 @@ client 1 02:54:43:00:00:01
 udhcpc_once "${P}1" "$T_TMP/c1.log"
 IP1=$(bound_ip "$T_TMP/c1.log")
 if [[ $IP1 =~ ^198\.18\.0\.1([0-4][0-9]|50)$ ]]; then pass "udhcpc obtains an address in the range ($IP1)"; else fail "udhcpc obtain: got '$IP1'"; fi
-check "udhcpc got router and domain options" grep -q "bound $IP1 120 198.18.0.1 test.invalid" "$T_TMP/c1.log"
+check "udhcpc got router and domain options" grep -q "bound $IP1 600 198.18.0.1 test.invalid" "$T_TMP/c1.log"
 check "lease line on disk" grep -q "add mac=02:54:43:00:00:01 ip=$IP1 " "$LEASES"
 
 # ---- same address again (the client restarts from INIT)
@@ -200,10 +200,10 @@ kill -HUP "$SRV_PID"; sleep 0.5
 cp "$CONF.good" "$CONF"
 check "bad config on SIGHUP: old one stays, still serving" kill -0 "$SRV_PID"
 check "bad config on SIGHUP is logged" grep -q "old configuration stays" "$T_TMP/server.log"
-sed -i 's/^lease-time = 2m/lease-time = 3m/' "$CONF"
+sed -i 's/^lease-time = 10m/lease-time = 11m/' "$CONF"
 kill -HUP "$SRV_PID"; sleep 0.5
 udhcpc_once "${P}1" "$T_TMP/c1c.log"
-check "SIGHUP applies the new lease time, same address kept" grep -q "^bound $IP1 180 " "$T_TMP/c1c.log"
+check "SIGHUP applies the new lease time, same address kept" grep -q "^bound $IP1 660 " "$T_TMP/c1c.log"
 
 # ---- SIGKILL during a burst of relayed clients; every ACKed lease survives
 GR=$T_TMP/granted
