@@ -173,17 +173,24 @@ static int other_section(void *cfg, const char *section, const char *key, const 
 {
 	struct dhcpd_config *c = cfg;
 	const char *arg;
-	(void)file;
 	if ((arg = section_arg(section, "subnet"))) {
 		struct dhcp_subnet *s = get_subnet(c, arg, err);
 		if (!s)
 			return -ENOMEM;
+		if (!s->file) {
+			s->file = file;
+			s->line = line;
+		}
 		return pxe_opt_apply(subnet_opts, N_SUBNET_OPTS, s, key, value, err);
 	}
 	if ((arg = section_arg(section, "host"))) {
 		struct dhcp_host *h = get_host(c, arg, err);
 		if (!h)
 			return -ENOMEM;
+		if (!h->file) {
+			h->file = file;
+			h->line = line;
+		}
 		return pxe_opt_apply(host_opts, N_HOST_OPTS, h, key, value, err);
 	}
 	if ((arg = section_arg(section, "boot")))
@@ -414,6 +421,15 @@ static int implicit_subnet(struct dhcpd_config *c, struct pxe_err *err)
 	return 0;
 }
 
+/* Section errors found after parsing: say where the section is. */
+static int located(struct pxe_err *err, int r, const char *file, int line)
+{
+	struct pxe_err e = *err;
+	if (file)
+		pxe_err_set(err, -r, "%s:%d: %s", file, line, e.msg);
+	return r;
+}
+
 static int validate(void *cfg, struct pxe_err *err)
 {
 	struct dhcpd_config *c = cfg;
@@ -424,10 +440,10 @@ static int validate(void *cfg, struct pxe_err *err)
 		return pxe_err_set(err, EINVAL, "mode: only 'full' is implemented so far");
 	for (size_t i = 0; i < c->n_subnets; i++)
 		if ((r = validate_subnet(c, &c->subnets[i], err)) < 0)
-			return r;
+			return located(err, r, c->subnets[i].file, c->subnets[i].line);
 	for (size_t i = 0; i < c->n_hosts; i++)
 		if ((r = validate_host(c, &c->hosts[i], err)) < 0)
-			return r;
+			return located(err, r, c->hosts[i].file, c->hosts[i].line);
 	struct pxe_err e;
 	if ((r = add_opts(&c->global_opts, &c->option, &e)) < 0)
 		return pxe_err_set(err, -r, "option: %s", e.msg);
@@ -471,10 +487,29 @@ static void free_extra(void *cfg)
 	c->n_subnets = c->n_hosts = c->n_boots = c->n_ranges = c->n_reserved = 0;
 }
 
+static bool is_set(const struct pxe_opt *o, const void *obj)
+{
+	const char *f = (const char *)obj + o->offset;
+	switch (o->type) {
+	case PXE_OPT_STRING:
+		return *(char *const *)f != NULL;
+	case PXE_OPT_STRLIST:
+		return ((const struct pxe_strlist *)f)->n > 0;
+	case PXE_OPT_DURATION:
+		return *(const long long *)f != 0;
+	default:
+		return true;
+	}
+}
+
 static void print_table(FILE *out, const struct pxe_opt *opts, size_t n, const void *obj)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		if (!is_set(&opts[i], obj))
+			continue;
 		pxe_opt_print_value(out, &opts[i], obj);
+		fputc('\n', out);
+	}
 }
 
 static void print_extra(FILE *out, const void *cfg)

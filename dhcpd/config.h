@@ -22,6 +22,8 @@ struct dhcp_subnet {
 	struct pxe_strlist range, router, dns, option;
 	char *domain_name;
 	long long lease_time_ms;    /* 0: the [dhcpd] lease-time */
+	const char *file;           /* where the section starts, for messages */
+	int line;
 	/* ... and what validation derives from them. Host byte order. */
 	uint32_t net, mask;
 	size_t first_range, n_ranges;
@@ -35,6 +37,8 @@ struct dhcp_host {
 	long long lease_time_ms;
 	struct pxe_strlist option;
 	bool ignore;
+	const char *file;
+	int line;
 	/* derived */
 	uint8_t hw[16], hw_len;
 	uint8_t cid[DHCP_KEY_MAX], cid_len;
