@@ -142,12 +142,12 @@ e2e_console_tail() {
 		grep -a '[[:alnum:]]' | tail -3 | tr '\n' '|' | cut -c1-300
 }
 
-# e2e_capture_start: tcpdump of DHCP/TFTP/HTTP on br0 (when installed), for
+# e2e_capture_start: tcpdump of UDP and HTTP headers on br0 (when installed), for
 # the record of what the firmware asked for. Sets E2E_PCAP.
 e2e_capture_start() {
 	E2E_PCAP=$T_TMP/${1:-capture}.pcap
 	have tcpdump || { E2E_PCAP=""; return 0; }
-	start_bg "$T_TMP/tcpdump.log" ip netns exec "$E2E_NS" tcpdump -i br0 -n -s 0 -U -w "$E2E_PCAP" udp
+	start_bg "$T_TMP/tcpdump.log" ip netns exec "$E2E_NS" tcpdump -i br0 -n -s 256 -U -w "$E2E_PCAP" udp or tcp port 80
 	E2E_CAPTURE_PID=$T_LAST_PID
 }
 
