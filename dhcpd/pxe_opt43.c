@@ -166,10 +166,15 @@ int dhcp_pxe_opt43_build_menu(uint8_t *out, size_t cap, const struct dhcp_pxe_me
 	if (dhcp_pxe_menu_size(m) > DHCP_PXE_OPT43_MAX)
 		return -EMSGSIZE;
 	/* 3 = no broadcast or multicast discovery: the client unicasts its
-	 * boot-server request to the 43.8 address (dnsmasq does the same). */
+	 * boot-server request to the 43.8 address (dnsmasq does the same).
+	 * Without an address to list, leave broadcast discovery on, or a
+	 * client choosing a non-local item would have nowhere to ask. */
 	o43_u8(&w, DHCP_PXE_SUB_DISCOVERY_CONTROL);
 	o43_u8(&w, 1);
-	o43_u8(&w, DHCP_PXE_DC_NO_BROADCAST | DHCP_PXE_DC_NO_MULTICAST);
+	if (!server_be && menu_servers(m))
+		o43_u8(&w, DHCP_PXE_DC_NO_MULTICAST);
+	else
+		o43_u8(&w, DHCP_PXE_DC_NO_BROADCAST | DHCP_PXE_DC_NO_MULTICAST);
 	put_servers(&w, m, server_be);
 	put_prompt(&w, m);
 	put_items(&w, m);

@@ -64,8 +64,9 @@ int dhcp_pxe_menu_check(const struct dhcp_pxe_menu *m, struct pxe_err *err);
 const struct dhcp_pxe_menu_item *dhcp_pxe_menu_find(const struct dhcp_pxe_menu *m, uint16_t type);
 
 /* 43.6 = 3, 43.8 (our address server_be, network byte order, for every
- * non-local item; left out when server_be is 0), 43.10, 43.9, 255: the
- * layout dnsmasq's pxe-service/pxe-prompt produce. A menu with no items
+ * non-local item), 43.10, 43.9, 255: the layout dnsmasq's pxe-service and
+ * pxe-prompt produce. With server_be 0, 43.8 is left out and 43.6 is 2
+ * (broadcast discovery) if any item is non-local. A menu with no items
  * gives the no-menu form below. */
 int dhcp_pxe_opt43_build_menu(uint8_t *out, size_t cap, const struct dhcp_pxe_menu *m,
                               uint32_t server_be);

@@ -91,25 +91,33 @@ static void check_opt43_parse(const uint8_t *b, size_t n)
 		abort();
 }
 
+/* Feed [boot] keys chosen by the input, then check what was accepted. */
 static void check_menu(struct cursor *c, const struct dhcp_pxe_client *cl)
 {
+	static const char *const keys[] = {"menu-item", "menu-item",   "menu-prompt",
+	                                   "file",      "next-server", "server-name",
+	                                   "rpi-pad",   "option43",    "match"};
 	struct dhcp_pxe_boot boot;
 	struct dhcp_pxe_opt43_info info;
 	uint8_t out[DHCP_PXE_OPT43_MAX];
-	size_t items = c->n ? c->p[0] % (DHCP_PXE_MENU_MAX_ITEMS + 2) : 0;
+	size_t items = c->n ? c->p[0] % (DHCP_PXE_MENU_MAX_ITEMS + 4) : 0;
 	int r;
 
 	if (dhcp_pxe_boot_init(&boot, "fuzz", NULL) < 0)
 		abort();
 	for (size_t i = 0; i < items; i++) {
+		const char *key = keys[(c->n ? c->p[0] : i) % (sizeof(keys) / sizeof(keys[0]))];
 		char *s = take_str(c);
-		if (s)
-			(void)dhcp_pxe_boot_set(&boot, i % 5 == 4 ? "menu-prompt" : "menu-item", s,
-			                        NULL);
+		if (s) {
+			r = dhcp_pxe_boot_set(&boot, key, s, NULL);
+			if (r != 0 && r != -EINVAL && r != -EMSGSIZE && r != -E2BIG)
+				abort();
+		}
 		free(s);
 	}
 	if (dhcp_pxe_menu_check(&boot.menu, NULL) < 0)
 		abort(); /* every accepted line kept the menu within 255 bytes */
+	(void)dhcp_pxe_boot_check(&boot, NULL);
 	r = dhcp_pxe_opt43_build_menu(out, sizeof(out), &boot.menu, 0x0100a8c0);
 	if (r < 0 || r > DHCP_PXE_OPT43_MAX)
 		abort();
@@ -122,7 +130,11 @@ static void check_menu(struct cursor *c, const struct dhcp_pxe_client *cl)
 	r = dhcp_pxe_boot_opt43(&boot, cl, 0x0100a8c0, out, sizeof(out));
 	if (r < 0 || r > DHCP_PXE_OPT43_MAX)
 		abort();
+	r = dhcp_pxe_boot_opt43(&boot, cl, 0, out, sizeof(out));
+	if (r < 0 || r > DHCP_PXE_OPT43_MAX)
+		abort();
 	(void)dhcp_pxe_boot_file(&boot, cl);
+	(void)dhcp_pxe_boot_matches(&boot, cl);
 }
 
 static void check_terms(struct cursor *c, const struct dhcp_pxe_client *cl)
@@ -168,6 +180,8 @@ static void check_subst(struct cursor *c, const struct dhcp_pxe_client *cl)
 			abort();
 		if (r >= 0 && dhcp_pxe_subst_check(tmpl, NULL) != 0)
 			abort(); /* a template the loader refuses never expands */
+		if (dhcp_pxe_url_host_is_name(tmpl) && !dhcp_pxe_file_is_url(tmpl))
+			abort();
 	}
 	free(tmpl);
 	free(out);

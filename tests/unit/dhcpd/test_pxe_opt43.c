@@ -96,6 +96,7 @@ START_TEST(test_menu)
 	/* No server address: no 43.8 (three bytes shorter per item + header). */
 	n = dhcp_pxe_opt43_build_menu(b, sizeof(b), &m, 0);
 	ck_assert_int_eq(n, (int)dhcp_pxe_menu_size(&m) - 9);
+	ck_assert_int_eq(memcmp(b, "\x06\x01\x02\x0a", 4), 0); /* broadcast discovery */
 	ck_assert_int_eq(dhcp_pxe_opt43_build_menu(b, 10, &m, server), -ENOSPC);
 
 	/* An empty menu is the no-menu form. */
