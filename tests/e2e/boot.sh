@@ -101,10 +101,6 @@ scen_conf() {
 }
 # scen_probes SCENARIO: "WANT_FILE|probe args" lines: the firmware kinds the
 # scenario relies on and the boot file each must be given.
-IPXE_BIOS="--arch 0 --vendor PXEClient:Arch:00000:UNDI:002001 --user-class iPXE"
-EDK2_PXE="--arch 7 --vendor PXEClient:Arch:00007:UNDI:003000"
-EDK2_HTTP="--arch 16 --vendor HTTPClient:Arch:00016:UNDI:003000"
-IPXE_EFI="--arch 7 --vendor PXEClient:Arch:00007:UNDI:003010 --user-class iPXE"
 scen_probes() {
 	case $1 in
 	bios-pxelinux | proxy-bios) echo "pxelinux.0|$IPXE_BIOS" ;;
@@ -115,27 +111,6 @@ scen_probes() {
 	uefi-http) echo "http://$SRV/snponly.efi|$EDK2_HTTP"; echo "http://$SRV/uefi-http.ipxe|$IPXE_EFI" ;;
 	four-at-once) echo "pxelinux.0|$IPXE_BIOS"; echo "syslinux.efi|$EDK2_PXE" ;;
 	esac
-}
-
-# probe WANT ARGS...: does a pxe-dhcpd reply (server id $SRV) carry WANT as
-# boot file (file field or option 67)? Sets PROBE_GOT.
-probe() {
-	local want=$1 out; shift
-	# shellcheck disable=SC2068
-	out=$(in_ns "$PROBE_NS" timeout 10 python3 "$E2E_DIR/_dhcp_probe.py" --iface probe0 \
-		--mac "$PROBE_MAC" --wait 4 $@ 2>&1)
-	PROBE_GOT=$(python3 -c 'import json,sys
-srv, want = sys.argv[1], sys.argv[2]
-files = []
-for l in sys.stdin:
-    try: r = json.loads(l)
-    except ValueError: continue
-    if r.get("server_id") not in (srv, None) and r.get("siaddr") != srv: continue
-    f = r.get("opt67") or r.get("file") or ""
-    if f == want: print("OK"); sys.exit(0)
-    files.append(f or "(no boot file)")
-print(", ".join(files) or "no reply")' "$SRV" "$want" <<<"$out")
-	[ "$PROBE_GOT" = OK ]
 }
 
 # ---------------------------------------------------------------- runs
@@ -189,7 +164,7 @@ prepare() {
 		{ SKIP_WHY="pxe-dhcpd did not start: $(tail -2 "$T_TMP/dhcpd-$SCEN.log" | tr '\n' ' ')"; return 1; }
 	while IFS='|' read -r want args; do
 		# shellcheck disable=SC2086
-		probe "$want" $args || {
+		e2e_probe "$PROBE_NS" probe0 "$PROBE_MAC" "$want" $args || {
 			SKIP_WHY="pxe-dhcpd does not give '$want' to a client like [$args] yet (got: $PROBE_GOT)"
 			return 1; }
 	done < <(scen_probes "$SCEN")

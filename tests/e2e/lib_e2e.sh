@@ -232,3 +232,34 @@ e2e_prefix() {
 	E2E_PREFIX_PID=$!
 	T_PIDS+=("$E2E_PREFIX_PID")
 }
+
+# Probe arguments that look like the firmware the VMs run (_dhcp_probe.py):
+# qemu's iPXE ROM (BIOS, user class iPXE), EDK2's PXE and HTTP Boot, and
+# ipxe.efi loaded by EDK2.
+IPXE_BIOS="--arch 0 --vendor PXEClient:Arch:00000:UNDI:002001 --user-class iPXE"
+EDK2_PXE="--arch 7 --vendor PXEClient:Arch:00007:UNDI:003000"
+EDK2_HTTP="--arch 16 --vendor HTTPClient:Arch:00016:UNDI:003000"
+IPXE_EFI="--arch 7 --vendor PXEClient:Arch:00007:UNDI:003010 --user-class iPXE"
+
+# e2e_probe NS IFACE MAC WANT ARGS...: from namespace NS, one DISCOVER that
+# looks like a firmware (ARGS: see _dhcp_probe.py); does a reply of ours
+# (server id or siaddr $E2E_SERVER) carry WANT as boot file (file field or
+# option 67)? Sets PROBE_GOT ("OK", or what the replies held).
+e2e_probe() {
+	local ns=$1 ifn=$2 mac=$3 want=$4 out; shift 4
+	# shellcheck disable=SC2068
+	out=$(in_ns "$ns" timeout 10 python3 "$E2E_DIR/_dhcp_probe.py" --iface "$ifn" \
+		--mac "$mac" --wait 4 $@ 2>&1)
+	PROBE_GOT=$(python3 -c 'import json,sys
+srv, want = sys.argv[1], sys.argv[2]
+files = []
+for l in sys.stdin:
+    try: r = json.loads(l)
+    except ValueError: continue
+    if r.get("server_id") not in (srv, None) and r.get("siaddr") != srv: continue
+    f = r.get("opt67") or r.get("file") or ""
+    if f == want: print("OK"); sys.exit(0)
+    files.append(f or "(no boot file)")
+print(", ".join(files) or "no reply")' "$E2E_SERVER" "$want" <<<"$out")
+	[ "$PROBE_GOT" = OK ]
+}
