@@ -93,7 +93,7 @@ check "STOPPING=1 sent" grep -q 'STOPPING=1' "$OUT/notify"
 if have systemd-socket-activate; then
 	PORT=$(free_port udp)
 	start_bg "$T_TMP/act.log" systemd-socket-activate -d -l 127.0.0.1:$PORT "$TFTPD" --listen 127.0.0.1:1 "$ROOT"
-	wait_for 5 udp_bound "$PORT"
+	wait_for 10 udp_bound "$PORT"
 	tpy get 127.0.0.1 $PORT b.bin octet "$OUT/act" windowsize=4 >/dev/null
 	check "socket activation (LISTEN_FDS) serves on the passed socket" same "$OUT/act" "$ROOT/b.bin"
 	stop_pid "$T_LAST_PID"
@@ -105,7 +105,7 @@ fi
 if python3 -c 'import socket; s=socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.bind(("::1", 0))' 2>/dev/null; then
 	PORT=$(free_port udp)
 	start_bg "$T_TMP/v6.log" "$TFTPD" --listen "[::1]:$PORT" --listen "127.0.0.1:$PORT" "$ROOT"
-	wait_for 5 udp_bound "$PORT"
+	wait_for 10 udp_bound "$PORT"
 	tpy get ::1 $PORT b.bin octet "$OUT/v6" blksize=65464 >/dev/null
 	check "IPv6 [::1] byte-exact" same "$OUT/v6" "$ROOT/b.bin"
 	tpy get 127.0.0.1 $PORT b.bin octet "$OUT/v4" >/dev/null

@@ -148,9 +148,13 @@ def main():
         s = sock(host)
         s.sendto(rrq_pkt(1, args[0]), (host, port))
         b, a = s.recvfrom(70000)
+        import signal
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         print("held", flush=True)
-        time.sleep(float(args[1]))
-        s.sendto(struct.pack("!HH", 5, 0) + b"bye\0", a)
+        try:
+            time.sleep(float(args[1]))
+        finally:
+            s.sendto(struct.pack("!HH", 5, 0) + b"bye\0", a)
     elif cmd == "put":  # put NAME LOCAL [abort_after_blocks] [opt=val ...]
         data = open(args[1], "rb").read()
         abort = int(args[2]) if len(args) > 2 else -1
@@ -196,7 +200,7 @@ tftpd_start() {
 	TFTPD_LOG=$T_TMP/tftpd.$TFTPD_PORT.log
 	start_bg "$TFTPD_LOG" "$TFTPD" --listen "127.0.0.1:$TFTPD_PORT" "$@" "$root"
 	TFTPD_PID=$T_LAST_PID
-	wait_for 5 udp_bound "$TFTPD_PORT" || { fail "tftpd start: $(tail -3 "$TFTPD_LOG")"; return 1; }
+	wait_for 10 udp_bound "$TFTPD_PORT" || { fail "tftpd start: $(tail -3 "$TFTPD_LOG")"; return 1; }
 }
 
 # same FILE1 FILE2: byte-exact

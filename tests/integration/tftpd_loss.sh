@@ -36,7 +36,8 @@ head -c 262144 /dev/urandom >"$ROOT/256k.bin"; chmod 644 "$ROOT/256k.bin"
 OUT=$T_TMP/out; mkdir -p "$OUT"
 LOG=$T_TMP/tftpd.log
 start_bg "$LOG" ip netns exec "$NS_S" "$TFTPD" --listen $SADDR:69 "$ROOT"
-wait_for 5 ip netns exec "$NS_S" ss -Hlun "sport = :69" | grep -q . || { fail "tftpd start: $(tail -3 "$LOG")"; t_done; }
+bound69() { ip netns exec "$NS_S" ss -Hlun "sport = :69" | grep -q .; }
+wait_for 10 bound69 || { fail "tftpd start: $(tail -3 "$LOG")"; t_done; }
 
 export TPY_TIMEOUT=1 TPY_RETRIES=30
 run() { # NAME LIMIT_S OPTS...: raw client from the client namespace

@@ -90,11 +90,11 @@ check "unique-root=ip: only that folder (lower.bin is not in it)" test "$(err lo
 rm -rf "$ROOT/127.0.0.1"
 tpy get 127.0.0.1 "$P" LOWER.BIN octet "$OUT/l" >/dev/null
 check "unique-root=ip without the folder: ROOT; lowercase: LOWER.BIN -> lower.bin" same "$OUT/l" "$ROOT/lower.bin"
-python3 "$TPY" hold 127.0.0.1 "$P" a.bin 2 >"$OUT/hold" 2>&1 &
+python3 "$TPY" hold 127.0.0.1 "$P" a.bin 60 >"$OUT/hold" 2>&1 &
 hold=$!
-wait_for 5 grep -q held "$OUT/hold"
+wait_for 10 grep -q held "$OUT/hold"
 check "max-transfers reached -> ERROR 0 (server busy)" test "$(err lower.bin)" = "error=0"
-wait "$hold"
+kill -TERM "$hold"; wait "$hold"
 wait_for 5 grep -q 'status=aborted' "$TFTPD_LOG"
 check "WRQ of a new file without create -> ERROR 1" test "$(tpy put 127.0.0.1 "$P" up/new.bin "$OUT/up")" = "error=1"
 r=$(tpy put 127.0.0.1 "$P" up/keep.bin "$OUT/up" 2)
