@@ -89,8 +89,11 @@ static void on_exit_cb(uv_process_t *p, int64_t status, int sig)
 static void hex(char *out, const uint8_t *b, size_t n, char sep)
 {
 	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		k += (size_t)sprintf(out + k, i && sep ? "%c%02x" : "%02x", sep, b[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (i && sep)
+			out[k++] = sep;
+		k += (size_t)sprintf(out + k, "%02x", b[i]);
+	}
 	out[k] = '\0';
 }
 

@@ -47,6 +47,7 @@ authoritative = yes
 lease-time = 10m
 decline-time = 1m
 log-level = debug
+script = $T_TMP/hook.sh
 
 [subnet 198.18.0.0/24]
 range = 198.18.0.100-198.18.0.150
@@ -64,6 +65,12 @@ mac = 02:54:43:00:00:99
 address = 198.18.0.50
 hostname = fixed-host
 EOF
+
+cat >"$T_TMP/hook.sh" <<EOF
+#!/bin/sh
+echo "\$DHCP_EVENT \$DHCP_MAC \$DHCP_IP \$1 \$2 \$3" >>"$T_TMP/hook.log"
+EOF
+chmod +x "$T_TMP/hook.sh"
 
 SRV_PID=
 start_server() {
@@ -107,6 +114,9 @@ IP1=$(bound_ip "$T_TMP/c1.log")
 if [[ $IP1 =~ ^198\.18\.0\.1([0-4][0-9]|50)$ ]]; then pass "udhcpc obtains an address in the range ($IP1)"; else fail "udhcpc obtain: got '$IP1'"; fi
 check "udhcpc got router and domain options" grep -q "bound $IP1 600 198.18.0.1 test.invalid" "$T_TMP/c1.log"
 check "lease line on disk" grep -q "add mac=02:54:43:00:00:01 ip=$IP1 " "$LEASES"
+
+wait_for 5 grep -q "^add 02:54:43:00:00:01 $IP1 add" "$T_TMP/hook.log"
+check "lease script runs with the facts in its environment" grep -q "^add 02:54:43:00:00:01 $IP1 add 02:54:43:00:00:01 $IP1" "$T_TMP/hook.log"
 
 # ---- same address again (the client restarts from INIT)
 udhcpc_once "${P}1" "$T_TMP/c1b.log"
