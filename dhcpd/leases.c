@@ -404,6 +404,7 @@ struct dhcp_lease *dhcp_leases_take(struct dhcp_leases *s, const uint8_t *key, s
 		l->addr = addr;
 		alink(s, l);
 		l->state = LEASE_EXPIRED;
+		l->probing = false;
 	}
 	dhcp_lease_set_state(s, l, st, expires);
 	return l;
@@ -413,6 +414,8 @@ void dhcp_lease_set_state(struct dhcp_leases *s, struct dhcp_lease *l, enum dhcp
 			  int64_t expires)
 {
 	bool was = state_holds(l->state), now = state_holds(st);
+	if (st != LEASE_OFFERED)
+		l->probing = false;
 	l->state = (uint8_t)st;
 	l->expires = expires;
 	if (was != now)

@@ -29,6 +29,7 @@ struct dhcp_lease {
 	uint8_t hw[16];
 	uint8_t key[DHCP_KEY_MAX];
 	char hostname[64];
+	bool probing;           /* OFFERED, waiting for the ping check */
 	/* internal */
 	struct dhcp_lease *knext, *anext;
 	size_t idx;

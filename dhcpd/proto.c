@@ -234,6 +234,9 @@ static int do_discover(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, c
 	if (!a)
 		return ignore(out, ri->host && ri->host->addr ? "reserved address in use" : "no free address");
 	struct dhcp_lease *l = dhcp_lease_by_client(ctx->leases, ri->key, ri->key_len);
+	bool fresh = !(l && l->addr == a) && !(ri->host && ri->host->addr == a);
+	if (l && l->addr == a && l->probing && dhcp_lease_active(l, now))
+		return ignore(out, "ping check of the address in progress");
 	if (!(l && l->addr == a && dhcp_lease_active(l, now) && l->state == LEASE_BOUND)) {
 		/* Held for this client, so a burst never offers it twice. */
 		l = dhcp_leases_take(ctx->leases, ri->key, ri->key_len, a, LEASE_OFFERED,
@@ -242,6 +245,15 @@ static int do_discover(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, c
 			return ignore(out, "out of memory");
 	}
 	note_client(l, req);
+	if (fresh && ctx->cfg->ping_check) {
+		/* The server pings it and hands the request back to us; only
+		 * this client waits (the address is held meanwhile). */
+		l->probing = true;
+		out->probe = true;
+		out->probe_addr = a;
+		out->yiaddr = htonl(a);
+		return ignore(out, "ping check first");
+	}
 	struct dhcp_reply rep;
 	reply_init(ctx, req, rx, ri, DHCPOFFER, &rep);
 	reply_encode(req, &rep, htonl(a), lease_secs(ctx->cfg, ri), out);
@@ -374,7 +386,7 @@ int dhcp_proto_handle(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
 	const uint8_t *cid = dhcp_opt_get(req, DHO_CLIENT_ID, &cid_len);
 	out->type = 0;
 	out->dest = DEST_NONE;
-	out->sync = out->journal = false;
+	out->sync = out->journal = out->probe = false;
 	out->why = NULL;
 	out->len = 0;
 	out->yiaddr = 0;

@@ -62,6 +62,8 @@ struct dhcp_out {
 	enum dhcp_jevent ev;
 	struct dhcp_lease lease_copy;
 	uint32_t yiaddr;          /* network order, for the log */
+	bool probe;               /* ping probe_addr first, then handle the request again */
+	uint32_t probe_addr;      /* host order */
 	const char *why;          /* reason for a NAK or for silence, for the log */
 	size_t len;
 	uint8_t buf[DHCP_MAX_MSG];

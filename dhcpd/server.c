@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "log.h"
+#include "ping.h"
 #include "script.h"
 #include "server.h"
 #include "sock.h"
@@ -171,6 +172,17 @@ static void handle_packet(struct dhcpd *d, const uint8_t *buf, size_t len, const
 	log_request(m, type, o, rx->ifindex);
 	if (o->journal)
 		journal_event(d, o->ev, &o->lease_copy);
+	if (o->probe) {
+		uint32_t a = o->probe_addr;
+		if (d->pinger && dhcp_ping_start(d->pinger, a, (unsigned)d->cfg->ping_timeout_ms, buf, len, rx) == 0)
+			return;
+		/* no check possible: offer at once */
+		struct dhcp_lease *l = dhcp_lease_by_addr(d->leases, a);
+		if (l)
+			l->probing = false;
+		handle_packet(d, buf, len, rx, m, o);
+		return;
+	}
 	if (!o->type)
 		return;
 	struct dhcp_pending *p = make_pending(m, o, rx);
@@ -182,6 +194,29 @@ static void handle_packet(struct dhcpd *d, const uint8_t *buf, size_t len, const
 		send_now(d, p);
 		free(p);
 	}
+}
+
+/* A ping-check is over: quarantine an address that answered, then handle
+ * the waiting request again (it gets an offer, or a probe of another
+ * address). */
+static void ping_done(void *ctx, uint32_t addr, bool in_use, const uint8_t *req, size_t len,
+		      const struct dhcp_rx *rx)
+{
+	struct dhcpd *d = ctx;
+	struct dhcp_lease *l = dhcp_lease_by_addr(d->leases, addr);
+	if (in_use) {
+		struct in_addr a = { .s_addr = htonl(addr) };
+		pxe_log_msg(PXE_LOG_WARN, "ping", "%s answers a ping: quarantined", inet_ntoa(a));
+		if (l) {
+			dhcp_lease_decline(d->leases, l, now_s() + d->cfg->decline_time_ms / 1000);
+			journal_event(d, JEV_DECLINE, l);
+		}
+	} else if (l) {
+		l->probing = false;
+	}
+	struct dhcp_rx r = *rx;
+	memcpy(d->rxbuf, req, len); /* the probe's slot may be reused at once */
+	handle_packet(d, d->rxbuf, len, &r, d->msg, d->out);
 }
 
 static bool read_pktinfo(struct msghdr *mh, struct dhcp_rx *rx)
@@ -366,6 +401,8 @@ static void on_reload(void *ctx)
 	pxe_common_log_config(&c->common, &lc);
 	pxe_log_open("pxe-dhcpd", &lc);
 	dhcp_script_configure(d->script, c->script, (size_t)c->script_queue);
+	if (c->ping_check && !d->pinger)
+		d->pinger = dhcp_pinger_new(d->loop, ping_done, d);
 	resolve_ifaces(d);
 	pxe_config_free(&old);
 	pxe_log_msg(PXE_LOG_NOTICE, "reload", "configuration reloaded, %zu leases kept",
@@ -394,6 +431,8 @@ static void on_stop(void *ctx)
 	uv_close((uv_handle_t *)&d->poll, NULL);
 	uv_close((uv_handle_t *)&d->check, NULL);
 	uv_close((uv_handle_t *)&d->tick, NULL);
+	dhcp_pinger_close(d->pinger);
+	d->pinger = NULL;
 	pxe_signals_close(&d->sig);
 }
 
@@ -488,6 +527,8 @@ int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, 
 		pxe_log_msg(PXE_LOG_WARN, "listen", "no packet socket (%s): replies to clients without "
 			    "an address are broadcast", strerror(-d->pkt_fd));
 	dhcp_script_configure(d->script, d->cfg->script, (size_t)d->cfg->script_queue);
+	if (d->cfg->ping_check)
+		d->pinger = dhcp_pinger_new(loop, ping_done, d);
 	resolve_ifaces(d);
 	uv_poll_init(loop, &d->poll, d->fd);
 	uv_check_init(loop, &d->check);

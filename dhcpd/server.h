@@ -71,6 +71,7 @@ struct dhcpd {
 	unsigned ticks;
 
 	struct dhcp_script *script;
+	struct dhcp_pinger *pinger;   /* NULL: no ping-check */
 	uint64_t stats_rx, stats_tx, stats_drop;
 	bool stopping;
 };
