@@ -57,6 +57,26 @@ static int absolute_root(struct httpd_config *cfg)
 	return 0;
 }
 
+/* --daemon runs in "/": a relative file name would then mean another file. */
+static void absolutize(char **path)
+{
+	char cwd[PATH_MAX], *abs;
+	if (!*path || (*path)[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return;
+	if (asprintf(&abs, "%s/%s", cwd, *path) < 0)
+		return;
+	free(*path);
+	*path = abs;
+}
+
+static void absolute_paths(struct httpd_config *cfg)
+{
+	absolutize(&cfg->access_log);
+	absolutize(&cfg->pidfile);
+	absolutize(&cfg->mimetypes);
+	absolutize(&cfg->auth_file);
+}
+
 /* After chroot(ROOT) the root is "/" (its directory for --single-file). */
 static int chroot_dir_of(const struct httpd_config *cfg, char *buf, size_t cap)
 {
@@ -112,6 +132,8 @@ static void on_reload(void *ctx)
 	pxe_sd_notify_reloading();
 	int r = pxe_config_load(&httpd_spec, a->argc, a->argv, &nc, &err);
 	struct httpd_config *cfg = r == 0 ? nc.cfg : NULL;
+	if (cfg)
+		absolute_paths(cfg);
 	if (r == 0 && a->chrooted)
 		rebase_root(cfg);
 	else if (r == 0)
@@ -239,6 +261,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pxe-httpd: %s: %s\n", a.srv.cfg->root, strerror(errno));
 		return 1;
 	}
+	absolute_paths(a.srv.cfg);
 	raise_nofile();
 	if (a.srv.cfg->daemon && (rc = pxe_daemon_start()) < 0) {
 		fprintf(stderr, "pxe-httpd: --daemon: %s\n", strerror(-rc));

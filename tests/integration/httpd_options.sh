@@ -194,6 +194,19 @@ expect "unknown option: exit 78" 78 "$?"
 "$HTTPD" --help | grep -q -- '--no-\]*keepalive\|--\[no-\]keepalive' && pass "--help lists [no-]keepalive" || fail "--help"
 "$HTTPD" "$ROOT" --maxconn 5 --print-config | grep -q '^maxconn = 5' && pass "--print-config" || fail "--print-config"
 
+# ---- --chroot and --uid/--gid (darkhttpd's privilege options)
+if is_root && id nobody >/dev/null 2>&1; then
+	chmod 755 "$ROOT"
+	srv chroot "$ROOT" --chroot --uid nobody --gid "$(id -gn nobody)"
+	cu "$U/a.txt"
+	expect "--chroot --uid nobody: serves" "200 hello" "$CODE $(cat "$B")"
+	expect "--chroot: root directory is ROOT" "$ROOT" "$(readlink /proc/"$SPID"/root)"
+	expect "--uid: runs as nobody" "$(id -u nobody)" "$(awk '/^Uid:/ {print $3}' /proc/"$SPID"/status)"
+	stop_pid "$SPID"
+else
+	skip "--chroot/--uid: needs root and user nobody"
+fi
+
 # ---- systemd socket activation
 if have systemd-socket-activate; then
 	P=$(port)
