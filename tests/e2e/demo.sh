@@ -63,9 +63,9 @@ file = ipxe.efi
 EOT
 
 say "starting pxe-tftpd, pxe-httpd and pxe-dhcpd in namespace $E2E_NS (br0 $SRV/24)"
-e2e_prefix "tftpd" "$LOGS/tftpd.log"
-e2e_prefix "httpd" "$LOGS/httpd.log"
-e2e_prefix "dhcpd" "$LOGS/dhcpd.log"
+e2e_follow "tftpd" "$LOGS/tftpd.log"
+e2e_follow "httpd" "$LOGS/httpd.log"
+e2e_follow "dhcpd" "$LOGS/dhcpd.log"
 start_bg "$LOGS/tftpd.log" ip netns exec "$E2E_NS" "$TFTPD" --listen "$SRV:69" "$E2E_ROOT"
 start_bg "$LOGS/httpd.log" ip netns exec "$E2E_NS" "$HTTPD" "$E2E_ROOT" --addr "$SRV" --port 80
 start_bg "$LOGS/dhcpd.log" ip netns exec "$E2E_NS" "$DHCPD" -c "$T_TMP/demo.conf"
@@ -102,22 +102,20 @@ EOT
 }
 
 declare -A RESULT SECS
+VMCOUNT=0
 run_vms() { # run_vms NAME:FW...
 	local spec name fw n=0 pids=() names=() t0 i
 	t0=$(e2e_now)
 	for spec; do
 		name=${spec%%:*}; fw=${spec#*:}; n=$((n + 1))
 		e2e_tap "tap-$name"
-		mac=$(e2e_mac $((n + ${#RESULT[@]})))
+		VMCOUNT=$((VMCOUNT + 1)); mac=$(e2e_mac "$VMCOUNT")
 		# lpxelinux (BIOS) loads by HTTP; syslinux.efi (the stand-in's UEFI path) by TFTP.
 		if [ "$fw" = bios ]; then e2e_pxelinux_cfg "$mac" "$name" "http://$SRV/"
 		else e2e_pxelinux_cfg "$mac" "$name"; fi
 		e2e_vm_start "$name" "$fw" "tap-$name" "$mac"
 		# The guest's own lines (not the firmware's screen) on the console.
-		tail -n +1 -F --pid=$$ "$T_TMP/$name.serial" 2>/dev/null | tr -d '\r' |
-			grep -a --line-buffered -E 'e2e-guest|NETBOOT|udhcpc: lease|iPXE script' |
-			sed -u "s/^/$name| /" &
-		T_PIDS+=("$!")
+		e2e_follow "$name" "$T_TMP/$name.serial" 'e2e-guest|NETBOOT|udhcpc: lease|iPXE script'
 		pids+=("$E2E_VM_PID"); names+=("$name")
 		echo "$name| started ($fw firmware, MAC $mac, $(e2e_accel))"
 	done
@@ -135,7 +133,7 @@ else
 	stop_pid "$DHCPD_PID"
 	say "NOTE: $FALLBACK."
 	echo "    Using busybox udhcpd for DHCP instead; TFTP and HTTP are still pxe-tftpd and pxe-httpd."
-	e2e_prefix "udhcpd" "$LOGS/udhcpd.log"
+	e2e_follow "udhcpd" "$LOGS/udhcpd.log"
 	say "booting a BIOS VM: lpxelinux.0 over TFTP, kernel and initrd over HTTP"
 	start_udhcpd lpxelinux.0 || { echo "udhcpd did not start"; exit 1; }
 	run_vms demo-bios:bios
@@ -143,7 +141,7 @@ else
 	start_udhcpd syslinux.efi || { echo "udhcpd did not start"; exit 1; }
 	run_vms demo-uefi:uefi
 fi
-sleep 0.5
+e2e_follow_stop
 
 say "summary"
 for n in demo-bios demo-uefi; do

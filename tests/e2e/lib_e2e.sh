@@ -222,15 +222,23 @@ e2e_side_ns() {
 # e2e_ns_bound NS udp|tcp PORT: something listens on PORT inside NS.
 e2e_ns_bound() { in_ns "$1" ss -Hln"${2:0:1}" "sport = :$3" | grep -q .; }
 
-# e2e_prefix TAG FILE: the new lines of FILE from now on, prefixed (live
-# log display for the demo). Sets E2E_PREFIX_PID.
-e2e_prefix() {
-	local tag=$1 file=$2
+# e2e_follow TAG FILE [REGEX]: show FILE's lines (those matching REGEX)
+# live, prefixed "TAG| ". The pid kept is tail's: stopping it ends the
+# filter through end of file (a pipeline's "wait" would block on tail).
+E2E_FOLLOW_PIDS=()
+e2e_follow() {
+	local tag=$1 file=$2 re=${3:-.}
 	: >>"$file"
-	# tail ends with this script (--pid); sed is stopped by pid at exit.
-	tail -n 0 -F --pid=$$ "$file" 2>/dev/null | sed -u "s/^/$tag| /" &
-	E2E_PREFIX_PID=$!
-	T_PIDS+=("$E2E_PREFIX_PID")
+	tail -n +1 -F --pid=$$ "$file" 2>/dev/null > >(tr -d '\r' |
+		grep -a --line-buffered -E "$re" | sed -u "s/^/$tag| /") &
+	E2E_FOLLOW_PIDS+=("$!")
+	T_PIDS+=("$!")
+}
+e2e_follow_stop() {
+	local p
+	sleep 0.5 # let the last lines through
+	for p in "${E2E_FOLLOW_PIDS[@]}"; do stop_pid "$p"; done
+	E2E_FOLLOW_PIDS=()
 }
 
 # Probe arguments that look like the firmware the VMs run (_dhcp_probe.py):
