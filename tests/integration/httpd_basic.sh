@@ -29,7 +29,7 @@ PORT=$(port)
 U=http://127.0.0.1:$PORT
 start_bg "$T_TMP/server.log" "$HTTPD" "$ROOT" --addr 127.0.0.1 --port "$PORT" --log "$T_TMP/access.log"
 PID=$T_LAST_PID
-wait_for 5 tcp_bound "$PORT" || { fail "httpd starts: not listening"; cat "$T_TMP/server.log"; t_done; }
+wait_for 20 tcp_bound "$PORT" || { fail "httpd starts: not listening"; cat "$T_TMP/server.log"; t_done; }
 
 H=$T_TMP/h B=$T_TMP/b
 # cu PATH [curl args] -> CODE, headers in $H, body in $B

@@ -20,7 +20,7 @@ P=$(port); U=http://127.0.0.1:$P
 ulimit -n 8192 2>/dev/null
 start_bg "$T_TMP/s.log" "$HTTPD" "$ROOT" --addr 127.0.0.1 --port "$P" --header-timeout 2 --timeout 3 --log /dev/null
 SPID=$T_LAST_PID
-wait_for 5 tcp_bound "$P" || { fail "not listening"; t_done; }
+wait_for 20 tcp_bound "$P" || { fail "not listening"; t_done; }
 
 # slowloris: one header byte every 0.5 s; cut at ~2 s with a 408
 out=$($RAW slow 127.0.0.1 "$P" 0.5 12)
@@ -64,7 +64,7 @@ stop_pid "$SPID"
 P=$(port); U=http://127.0.0.1:$P
 start_bg "$T_TMP/m.log" "$HTTPD" "$ROOT" --addr 127.0.0.1 --port "$P" --maxconn 2 --log /dev/null
 SPID=$T_LAST_PID
-wait_for 5 tcp_bound "$P"
+wait_for 20 tcp_bound "$P"
 $RAW idle 127.0.0.1 "$P" 2.5 >/dev/null &
 h1=$!
 $RAW idle 127.0.0.1 "$P" 2.5 >/dev/null &

@@ -30,7 +30,7 @@ srv() {
 	P=$(port); U=http://127.0.0.1:$P
 	start_bg "$T_TMP/$name.log" "$HTTPD" "$@" --addr 127.0.0.1 --port "$P"
 	SPID=$T_LAST_PID
-	wait_for 5 tcp_bound "$P" || { fail "$name: not listening: $(cat "$T_TMP/$name.log")"; return 1; }
+	wait_for 20 tcp_bound "$P" || { fail "$name: not listening: $(cat "$T_TMP/$name.log")"; return 1; }
 }
 
 # ---- the Arch Linux PXE guide's command line, with pxe-httpd for darkhttpd
@@ -140,7 +140,7 @@ grep -q '^ts=.* level=info daemon=pxe-httpd event=request client=127.0.0.1 metho
 P1=$(port); P2=$(port)
 start_bg "$T_TMP/multi.log" "$HTTPD" "$ROOT" --listen "127.0.0.1:$P1" --listen "127.0.0.1:$P2"
 SPID=$T_LAST_PID
-wait_for 5 tcp_bound "$P2"
+wait_for 20 tcp_bound "$P2"
 cu "http://127.0.0.1:$P1/a.txt"; c1=$CODE
 cu "http://127.0.0.1:$P2/a.txt"
 expect "--listen twice" "200 200" "$c1 $CODE"
@@ -149,7 +149,7 @@ if [ -e /proc/net/if_inet6 ] && $PY -c 'import socket; s=socket.socket(socket.AF
 	P=$(port)
 	start_bg "$T_TMP/v6.log" "$HTTPD" "$ROOT" --ipv6 --addr ::1 --port "$P"
 	SPID=$T_LAST_PID
-	wait_for 5 tcp_bound "$P"
+	wait_for 20 tcp_bound "$P"
 	cu "http://[::1]:$P/a.txt"
 	expect "--ipv6 --addr ::1" 200 "$CODE"
 	stop_pid "$SPID"
@@ -162,7 +162,7 @@ P=$(port); U=http://127.0.0.1:$P
 printf '[httpd]\nheader = X-Gen: 1\n' >"$T_TMP/h.conf"
 start_bg "$T_TMP/hup.log" "$HTTPD" "$ROOT" -c "$T_TMP/h.conf" --addr 127.0.0.1 --port "$P"
 SPID=$T_LAST_PID
-wait_for 5 tcp_bound "$P"
+wait_for 20 tcp_bound "$P"
 cu "$U/a.txt"; g1=$(hdr X-Gen)
 printf '[httpd]\nheader = X-Gen: 2\n' >"$T_TMP/h.conf"
 kill -HUP "$SPID"; sleep 0.5
@@ -212,7 +212,7 @@ if have systemd-socket-activate; then
 	P=$(port)
 	start_bg "$T_TMP/sa.log" systemd-socket-activate -l "127.0.0.1:$P" "$HTTPD" "$ROOT"
 	SPID=$T_LAST_PID
-	wait_for 5 tcp_bound "$P"
+	wait_for 20 tcp_bound "$P"
 	cu "http://127.0.0.1:$P/a.txt"
 	expect "socket activation (LISTEN_FDS)" 200 "$CODE"
 	stop_pid "$SPID"
