@@ -7,7 +7,7 @@
 # and prints what the firmware asked of TFTP (tcpdump).
 #   tests/e2e/_standin.sh [bios|uefi|lpxe|uefi-ipxe ...]
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib_e2e.sh"
+. "$(dirname "$0")/_lib_e2e.sh"
 e2e_need_tools standin
 have in.tftpd || { skip "standin: needs in.tftpd (tftpd-hpa)"; t_exit 77; }
 e2e_tree standin

@@ -22,8 +22,11 @@
 # not (a feature still missing) the scenario prints SKIP with the reason.
 # Each scenario prints PASS/FAIL with its seconds; a failure shows the
 # daemons' log lines of that scenario.
+#   E2E_DHCP=dnsmasq  reference run: dnsmasq (dnsmasq-base) instead of
+#                     pxe-dhcpd, with the same boot choices, to check the
+#                     scenarios themselves (not part of make check)
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib_e2e.sh"
+. "$(dirname "$0")/_lib_e2e.sh"
 e2e_need_tools e2e-boot
 for b in "$DHCPD" "$TFTPD" "$HTTPD"; do
 	[ -x "$b" ] || { skip "e2e-boot: $b not built (run make)"; t_exit 77; }
@@ -154,6 +157,7 @@ prepare() {
 		: >"$T_TMP/dhcpd-$SCEN.log"
 		return 0 ;;
 	esac
+	[ "${E2E_DHCP:-}" = dnsmasq ] && { start_dnsmasq; return; }
 	scen_conf "$SCEN" >"$conf"
 	out=$(in_ns "$E2E_NS" "$DHCPD" -c "$conf" --check-config 2>&1) || {
 		SKIP_WHY="pxe-dhcpd rejects the config: $(echo "$out" | grep -v '^$' | tail -1)"; return 1; }
@@ -167,6 +171,48 @@ prepare() {
 		e2e_probe "$PROBE_NS" probe0 "$PROBE_MAC" "$want" $args || {
 			SKIP_WHY="pxe-dhcpd does not give '$want' to a client like [$args] yet (got: $PROBE_GOT)"
 			return 1; }
+	done < <(scen_probes "$SCEN")
+	return 0
+}
+
+# The reference: dnsmasq with the boot choices of scen_conf.
+dnsmasq_args() {
+	local u=http://$SRV
+	echo "--dhcp-match=set:bios,option:client-arch,0 --dhcp-match=set:efi64,option:client-arch,7"
+	echo "--dhcp-match=set:efi64,option:client-arch,9 --dhcp-match=set:efihttp,option:client-arch,16"
+	echo "--dhcp-userclass=set:ipxe,iPXE"
+	case $SCEN in
+	proxy-*) echo "--dhcp-range=$E2E_NET.0,proxy" ;;
+	*) echo "--dhcp-range=$E2E_NET.100,$E2E_NET.199,255.255.255.0,10m --dhcp-option=3,$SRV" ;;
+	esac
+	case $SCEN in
+	bios-pxelinux) echo "--dhcp-boot=tag:bios,pxelinux.0" ;;
+	bios-lpxelinux) echo "--dhcp-boot=tag:bios,lpxelinux.0" ;;
+	bios-ipxe) echo "--dhcp-boot=tag:ipxe,$u/bios-ipxe.ipxe --dhcp-boot=tag:bios,tag:!ipxe,undionly.kpxe" ;;
+	uefi-syslinux) echo "--dhcp-boot=tag:efi64,syslinux.efi" ;;
+	uefi-ipxe) echo "--dhcp-boot=tag:ipxe,$u/uefi-ipxe.ipxe --dhcp-boot=tag:efi64,tag:!ipxe,ipxe.efi" ;;
+	uefi-http) echo "--dhcp-boot=tag:ipxe,$u/uefi-http.ipxe --dhcp-boot=tag:efihttp,tag:!ipxe,$u/snponly.efi"
+		echo "--dhcp-option-force=tag:efihttp,60,HTTPClient" ;;
+	proxy-bios) echo "--pxe-service=x86PC,e2e,pxelinux" ;;
+	proxy-uefi) echo "--pxe-service=X86-64_EFI,e2e,syslinux.efi" ;;
+	four-at-once) echo "--dhcp-boot=tag:bios,pxelinux.0 --dhcp-boot=tag:efi64,syslinux.efi" ;;
+	esac
+}
+start_dnsmasq() {
+	have dnsmasq || { SKIP_WHY="E2E_DHCP=dnsmasq needs dnsmasq (dnsmasq-base)"; return 1; }
+	case $SCEN in proxy-*) start_site_dhcp || { SKIP_WHY="site udhcpd did not start"; return 1; } ;; esac
+	# shellcheck disable=SC2046
+	start_bg "$T_TMP/dhcpd-$SCEN.log" ip netns exec "$E2E_NS" dnsmasq --no-daemon --conf-file=/dev/null \
+		--port=0 --interface=br0 --bind-interfaces --user=root --group=root --pid-file= \
+		--dhcp-leasefile="$T_TMP/dnsmasq-$SCEN.leases" --log-dhcp --log-facility=- $(dnsmasq_args)
+	DHCPD_PID=$T_LAST_PID
+	wait_for 5 e2e_ns_bound "$E2E_NS" udp 67 ||
+		{ SKIP_WHY="dnsmasq did not start: $(tail -2 "$T_TMP/dhcpd-$SCEN.log" | tr '\n' ' ')"; return 1; }
+	local want args
+	while IFS='|' read -r want args; do
+		# shellcheck disable=SC2086
+		e2e_probe "$PROBE_NS" probe0 "$PROBE_MAC" "$want" $args ||
+			echo "note: $SCEN: the probe would SKIP with dnsmasq: got $PROBE_GOT for [$args]"
 	done < <(scen_probes "$SCEN")
 	return 0
 }

@@ -12,7 +12,7 @@
 # While pxe-dhcpd cannot yet give boot files by client type, the demo says so
 # and uses busybox udhcpd for DHCP instead (BIOS and UEFI one after another).
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib_e2e.sh"
+. "$(dirname "$0")/_lib_e2e.sh"
 if ! is_root; then
 	echo "make demo needs root: it creates a network namespace with tap devices and"
 	echo "starts VMs and DHCP/TFTP/HTTP servers inside it. Run: sudo make demo"
