@@ -296,7 +296,8 @@ static int conn_send(struct conn *c)
 				return -1;
 			}
 			memcpy(nb, s->wbuf + done, rest);
-			memcpy(nb + rest, c->obuf + c->ooff, c->olen - c->ooff);
+			if (c->olen > c->ooff)
+				memcpy(nb + rest, c->obuf + c->ooff, c->olen - c->ooff);
 			free(c->obuf);
 			c->olen = rest + c->olen - c->ooff;
 			c->ooff = 0;
