@@ -55,6 +55,8 @@ static const struct pxe_opt tftpd_opts[] = {
 	{ .name = "refuse", .short_name = 'r', .type = PXE_OPT_STRLIST, .flags = PXE_OPTF_SPLIT,
 	  .offset = C(refuse), .arg = "OPTION",
 	  .help = "never accept this option (blksize, tsize, timeout, windowsize, rollover)" },
+	{ .name = "no-gso", .type = PXE_OPT_BOOL, .offset = C(no_gso), .def = "no",
+	  .help = "send windows with sendmmsg only, not UDP segmentation offload" },
 	PXE_OPTS_DAEMON(struct tftpd_config, common),
 	PXE_OPTS_LOG(struct tftpd_config, common),
 };

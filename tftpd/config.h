@@ -28,6 +28,7 @@ struct tftpd_config {
 	bool lowercase;
 	int unique_root;           /* enum tftpd_unique_root */
 	struct pxe_strlist refuse; /* option names never accepted */
+	bool no_gso;               /* --no-gso: windows with sendmmsg only */
 	struct pxe_common_config common;
 	/* Derived by validation. */
 	unsigned port_lo, port_hi;

@@ -6,10 +6,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +20,14 @@
 uint64_t tftp_now_us(void)
 {
 	return uv_hrtime() / 1000;
+}
+
+/* The state machines' clock: the loop's cached time. Millisecond
+ * resolution is plenty next to the 50 ms retransmit floor, and it saves a
+ * clock_gettime per packet (a system call on some hypervisors). */
+static uint64_t loop_us(const struct tftp_conn *c)
+{
+	return uv_now(c->srv->loop) * 1000;
 }
 
 /* ------------------------------------------------------------ sending */
@@ -99,6 +109,34 @@ static int ensure_buf(struct tftpd *s, size_t need)
 	return 0;
 }
 
+/* The file data of [off, off + len): from the transfer's read-ahead
+ * buffer (lock-step with small blocks: one pread per several blocks
+ * instead of one per block), else read into the shared buffer. */
+static int read_data(struct tftp_conn *c, uint64_t off, size_t len, const uint8_t **out)
+{
+	uint8_t *dst = c->srv->buf;
+	size_t want = len;
+	if (c->ra) {
+		if (off >= c->ra_off && off + len <= c->ra_off + c->ra_len) {
+			*out = c->ra + (off - c->ra_off);
+			return 0;
+		}
+		if (len <= c->ra_cap) {
+			dst = c->ra;
+			want = c->ra_cap;
+		}
+	}
+	ssize_t n = pread(c->fd, dst, want, (off_t)off);
+	if (n < (ssize_t)len)
+		return n < 0 ? -errno : -EIO; /* the file shrank under us */
+	if (dst == c->ra) {
+		c->ra_off = off;
+		c->ra_len = (size_t)n;
+	}
+	*out = dst;
+	return 0;
+}
+
 /* Send up to TFTP_BATCH blocks from first: one pread for their data (they
  * are contiguous in the file), one sendmmsg. Returns the number of
  * blocks sent (short when the socket buffer is full), or -errno. */
@@ -114,10 +152,11 @@ static int send_batch(struct tftp_conn *c, uint64_t first, uint32_t count)
 	size_t total = 0;
 	for (uint32_t i = 0; i < count; i++)
 		total += tftp_tx_len(x, first + i);
+	const uint8_t *src = s->buf;
 	if (total) {
-		ssize_t n = pread(c->fd, s->buf, total, (off_t)off);
-		if (n != (ssize_t)total)
-			return n < 0 ? -errno : -EIO; /* the file shrank under us */
+		int r = read_data(c, off, total, &src);
+		if (r < 0)
+			return r;
 	}
 	struct mmsghdr mm[TFTP_BATCH];
 	struct iovec iov[2 * TFTP_BATCH];
@@ -129,7 +168,7 @@ static int send_batch(struct tftp_conn *c, uint64_t first, uint32_t count)
 		uint32_t len = tftp_tx_len(x, first + i);
 		tftp_build_data_hdr(hdr[i], TFTP_HDR, tftp_wire_block(first + i, x->rollover));
 		iov[2 * i] = (struct iovec){ .iov_base = hdr[i], .iov_len = TFTP_HDR };
-		iov[2 * i + 1] = (struct iovec){ .iov_base = s->buf + pos, .iov_len = len };
+		iov[2 * i + 1] = (struct iovec){ .iov_base = (void *)(src + pos), .iov_len = len };
 		pos += len;
 		struct msghdr *m = &mm[i].msg_hdr;
 		m->msg_name = &c->peer.u.sa;
@@ -148,17 +187,86 @@ static int send_batch(struct tftp_conn *c, uint64_t first, uint32_t count)
 	return sent;
 }
 
+/* UDP GSO (Linux 4.18): one sendmsg carries up to 64 equal-sized
+ * datagrams, each with its own 4-byte TFTP header, and the stack
+ * handles them as one (DESIGN.md). The file data is read with one preadv
+ * straight into place between the headers. Returns the blocks sent, 0
+ * when the socket buffer is full, -EOPNOTSUPP when the route or kernel
+ * cannot segment (the caller falls back to sendmmsg), or -errno. */
+#define TFTP_GSO_MAX_SEGS 64
+#define TFTP_GSO_MAX_BYTES 65000
+static int send_gso(struct tftp_conn *c, uint64_t first, uint32_t count)
+{
+	struct tftpd *s = c->srv;
+	struct tftp_tx *x = &c->tx;
+	size_t seg = (size_t)x->blksize + TFTP_HDR;
+	uint32_t max = (uint32_t)(TFTP_GSO_MAX_BYTES / seg);
+	if (max > TFTP_GSO_MAX_SEGS)
+		max = TFTP_GSO_MAX_SEGS;
+	if (count > max)
+		count = max;
+	if (ensure_buf(s, (size_t)count * seg) < 0)
+		return -ENOMEM;
+	struct iovec rd[TFTP_GSO_MAX_SEGS];
+	size_t total = 0, data = 0;
+	for (uint32_t i = 0; i < count; i++) {
+		uint32_t len = tftp_tx_len(x, first + i);
+		uint8_t *h = s->buf + (size_t)i * seg;
+		tftp_build_data_hdr(h, TFTP_HDR, tftp_wire_block(first + i, x->rollover));
+		rd[i] = (struct iovec){ .iov_base = h + TFTP_HDR, .iov_len = len };
+		total = (size_t)i * seg + TFTP_HDR + len;
+		data += len;
+	}
+	if (data) {
+		ssize_t n = preadv(c->fd, rd, (int)count, (off_t)tftp_tx_offset(x, first));
+		if (n != (ssize_t)data)
+			return n < 0 ? -errno : -EIO;
+	}
+	struct iovec iov = { .iov_base = s->buf, .iov_len = total };
+	union {
+		struct cmsghdr h;
+		uint8_t b[CMSG_SPACE(sizeof(uint16_t))];
+	} cb;
+	memset(&cb, 0, sizeof(cb));
+	struct msghdr m = { .msg_name = &c->peer.u.sa, .msg_namelen = c->peer.len,
+			    .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = cb.b, .msg_controllen = sizeof(cb.b) };
+	uint16_t gso = (uint16_t)seg;
+	cb.h.cmsg_level = SOL_UDP;
+	cb.h.cmsg_type = UDP_SEGMENT;
+	cb.h.cmsg_len = CMSG_LEN(sizeof(gso));
+	memcpy(CMSG_DATA(&cb.h), &gso, sizeof(gso));
+	ssize_t r;
+	do
+		r = sendmsg(c->sock, &m, 0);
+	while (r < 0 && errno == EINTR);
+	if (r >= 0)
+		return (int)count;
+	if (errno == EAGAIN || errno == ENOBUFS)
+		return 0;
+	if (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT || errno == EOPNOTSUPP)
+		return -EOPNOTSUPP;
+	return -errno;
+}
+
 /* Send blocks; what the socket buffer cannot take waits for POLLOUT
  * (own socket) or for the retransmit timer (shared socket). */
 static int send_blocks(struct tftp_conn *c, uint64_t first, uint32_t count)
 {
 	while (count > 0) {
-		int n = send_batch(c, first, count);
+		int n = -EOPNOTSUPP;
+		if (c->gso && count > 1) {
+			n = send_gso(c, first, count);
+			if (n == -EOPNOTSUPP)
+				c->gso = false;
+		}
+		if (n == -EOPNOTSUPP)
+			n = send_batch(c, first, count);
 		if (n < 0)
 			return n;
 		first += (uint32_t)n;
 		count -= (uint32_t)n;
-		if (n == 0 || (uint32_t)n < TFTP_BATCH)
+		if (n == 0)
 			break;
 	}
 	c->pend_first = first;
@@ -177,6 +285,7 @@ static void conn_freed(uv_handle_t *h)
 		return;
 	free(c->file);
 	free(c->finalname);
+	free(c->ra);
 	free(c);
 }
 
@@ -202,6 +311,7 @@ void tftp_conn_free_unstarted(struct tftp_conn *c)
 		close(c->sock);
 	free(c->file);
 	free(c->finalname);
+	free(c->ra);
 	free(c);
 }
 
@@ -281,7 +391,7 @@ static void arm(struct tftp_conn *c, uint64_t deadline)
 	if (c->closing || deadline == c->armed)
 		return;
 	c->armed = deadline;
-	uint64_t now = tftp_now_us();
+	uint64_t now = loop_us(c);
 	uint64_t ms = deadline > now ? (deadline - now + 999) / 1000 : 0;
 	uv_timer_start(&c->timer, timer_cb, ms, 0);
 }
@@ -342,7 +452,7 @@ static void timer_cb(uv_timer_t *t)
 {
 	struct tftp_conn *c = t->data;
 	c->armed = 0;
-	uint64_t now = tftp_now_us();
+	uint64_t now = loop_us(c);
 	uint64_t dl = c->write ? c->rx.deadline : c->tx.deadline;
 	if (now < dl) {
 		arm(c, dl);
@@ -376,7 +486,7 @@ static int rx_store(struct tftp_conn *c, const uint8_t *data, size_t len)
 
 static void rx_data(struct tftp_conn *c, const struct tftp_pkt *p)
 {
-	struct tftp_act a = tftp_rx_data(&c->rx, p->block, (uint32_t)p->data_len, tftp_now_us());
+	struct tftp_act a = tftp_rx_data(&c->rx, p->block, (uint32_t)p->data_len, loop_us(c));
 	if (a.write) {
 		int r = rx_store(c, p->data, p->data_len);
 		if (r == 0 && a.complete)
@@ -413,7 +523,7 @@ void tftp_conn_packet(struct tftp_conn *c, const uint8_t *buf, size_t len)
 	if (p.op == TFTP_ERROR) {
 		client_error(c, &p);
 	} else if (p.op == TFTP_ACK && !c->write) {
-		struct tftp_act a = tftp_tx_ack(&c->tx, p.block, tftp_now_us());
+		struct tftp_act a = tftp_tx_ack(&c->tx, p.block, loop_us(c));
 		do_act(c, &a);
 	} else if (p.op == TFTP_DATA && c->write) {
 		rx_data(c, &p);
@@ -442,7 +552,13 @@ static void conn_readable(struct tftp_conn *c)
 				tftp_send_error(c->sock, &from, NULL, 0, TFTP_EBADID, NULL);
 			continue;
 		}
+		uint64_t sent_at = c->tx.sent_at;
 		tftp_conn_packet(c, s->rxbuf, (size_t)n);
+		/* A sender that just sent a window waits a round trip for the
+		 * next ACK: skip the recvfrom that would only say EAGAIN (what
+		 * else is queued, level-triggered epoll brings back). */
+		if (!c->write && c->tx.sent_at != sent_at)
+			break;
 	}
 }
 
@@ -536,9 +652,18 @@ int tftp_conn_start(struct tftp_conn *c, struct tftp_listener *l)
 			return fd;
 		c->sock = fd;
 		c->own_sock = true;
+		/* GSO pays off from two datagrams per window (own socket only:
+		 * the listen socket's replies need a source address each). */
+		c->gso = !c->write && c->tx.windowsize > 1 && !s->rt->cfg->no_gso &&
+			 2 * ((size_t)c->tx.blksize + TFTP_HDR) <= TFTP_GSO_MAX_BYTES;
 		uv_poll_init(s->loop, &c->poll, fd);
 		c->poll.data = c;
 		c->handles++;
+	}
+	/* Lock-step with small blocks: read ahead ~8 KiB per pread. */
+	if (!c->write && c->tx.windowsize == 1 && c->tx.blksize <= TFTP_RA_BYTES / 2) {
+		c->ra_cap = TFTP_RA_BYTES / c->tx.blksize * c->tx.blksize;
+		c->ra = malloc(c->ra_cap);
 	}
 	uv_timer_init(s->loop, &c->timer);
 	c->timer.data = c;
@@ -546,8 +671,8 @@ int tftp_conn_start(struct tftp_conn *c, struct tftp_listener *l)
 	tftp_hash_add(s, c);
 	if (c->own_sock)
 		poll_set(c, UV_READABLE);
-	struct tftp_act a = c->write ? tftp_rx_start(&c->rx, tftp_now_us())
-				     : tftp_tx_start(&c->tx, tftp_now_us());
+	struct tftp_act a = c->write ? tftp_rx_start(&c->rx, loop_us(c))
+				     : tftp_tx_start(&c->tx, loop_us(c));
 	do_act(c, &a);
 	return 0;
 }

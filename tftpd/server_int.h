@@ -21,6 +21,8 @@
 #define TFTP_RXBUF (TFTP_BLKSIZE_MAX + TFTP_HDR + 64)
 /* DATA datagrams handed to one sendmmsg call. */
 #define TFTP_BATCH 64
+/* Read-ahead of a lock-step transfer with small blocks. */
+#define TFTP_RA_BYTES 8192
 
 struct tftp_listener {
 	struct tftpd *srv;
@@ -71,6 +73,7 @@ struct tftp_conn {
 	int handles;                     /* open libuv handles, freed at 0 */
 	int sock;
 	bool own_sock;                   /* false: single-port, sock is the listener's */
+	bool gso;                        /* send windows with UDP_SEGMENT */
 	int poll_events;
 	struct pxe_sockaddr peer;
 	struct pxe_sockaddr local;       /* the address the request came to */
@@ -80,6 +83,9 @@ struct tftp_conn {
 	char *file;                      /* as requested, for the log */
 	int fd;                          /* RRQ source (or netascii memfd); WRQ temp file */
 	int dirfd;                       /* WRQ: directory of the target */
+	uint8_t *ra;                     /* read-ahead (lock-step, small blocks) */
+	size_t ra_cap, ra_len;
+	uint64_t ra_off;
 	char *tmpname, *finalname;       /* WRQ, relative to dirfd */
 	struct tftp_netascii_dec dec;
 	struct tftp_neg neg;
