@@ -10,8 +10,10 @@
 
 #define C(m) offsetof(struct tftpd_config, m)
 
-static const char *const unique_root_choices[] = { "none", "ip", NULL };
+static const char *const unique_root_choices[] = {"none", "ip", NULL};
 
+/* One option per paragraph reads better than one field per line. */
+/* clang-format off */
 static const struct pxe_opt tftpd_opts[] = {
 	{ .name = "listen", .short_name = 'l', .type = PXE_OPT_ADDRLIST, .flags = PXE_OPTF_SPLIT,
 	  .offset = C(listen), .def = "0.0.0.0:69 [::]:69", .default_port = 69,
@@ -60,6 +62,7 @@ static const struct pxe_opt tftpd_opts[] = {
 	PXE_OPTS_DAEMON(struct tftpd_config, common),
 	PXE_OPTS_LOG(struct tftpd_config, common),
 };
+/* clang-format on */
 
 static int parse_port_range(struct tftpd_config *c, struct pxe_err *err)
 {
@@ -69,8 +72,9 @@ static int parse_port_range(struct tftpd_config *c, struct pxe_err *err)
 	unsigned a, b;
 	char tail;
 	if (sscanf(c->port_range, "%u:%u%c", &a, &b, &tail) != 2 || a < 1 || b > 65535 || a > b)
-		return pxe_err_set(err, EINVAL, "port-range: expected A:B with 1 <= A <= B <= 65535, got %s",
-				   c->port_range);
+		return pxe_err_set(err, EINVAL,
+		                   "port-range: expected A:B with 1 <= A <= B <= 65535, got %s",
+		                   c->port_range);
 	c->port_lo = a;
 	c->port_hi = b;
 	return 0;
@@ -81,7 +85,7 @@ static int tftpd_validate(void *cfgp, struct pxe_err *err)
 	struct tftpd_config *c = cfgp;
 	if (c->blksize_max != 0 && c->blksize_max < 8)
 		return pxe_err_set(err, ERANGE, "blksize-max: expected 0 or 8..65464, got %lld",
-				   c->blksize_max);
+		                   c->blksize_max);
 	int r = parse_port_range(c, err);
 	if (r < 0)
 		return r;
@@ -89,15 +93,17 @@ static int tftpd_validate(void *cfgp, struct pxe_err *err)
 	unsigned long um = strtoul(c->umask ? c->umask : "022", &end, 8);
 	if (*end || um > 0777)
 		return pxe_err_set(err, EINVAL, "umask: expected an octal number up to 777, got %s",
-				   c->umask);
+		                   c->umask);
 	c->umask_val = (unsigned)um;
 	c->refuse_bits = 0;
 	for (size_t i = 0; i < c->refuse.n; i++) {
 		unsigned b = tftp_optbit_parse(c->refuse.v[i]);
 		if (!b)
-			return pxe_err_set(err, EINVAL,
-					   "refuse: expected blksize, tsize, timeout, windowsize or "
-					   "rollover, got %s", c->refuse.v[i]);
+			return pxe_err_set(
+			    err, EINVAL,
+			    "refuse: expected blksize, tsize, timeout, windowsize or "
+			    "rollover, got %s",
+			    c->refuse.v[i]);
 		c->refuse_bits |= b;
 	}
 	if (c->listen.n == 0)
@@ -106,13 +112,13 @@ static int tftpd_validate(void *cfgp, struct pxe_err *err)
 }
 
 const struct pxe_opt_spec tftpd_spec = {
-	.prog = "pxe-tftpd",
-	.section = "tftpd",
-	.usage = "[options] [ROOT]",
-	.summary = "TFTP server for network boot (RFC 1350, 2347, 2348, 2349, 7440).",
-	.opts = tftpd_opts,
-	.nopts = sizeof(tftpd_opts) / sizeof(tftpd_opts[0]),
-	.cfg_size = sizeof(struct tftpd_config),
-	.validate = tftpd_validate,
-	.epilog = "Signals: SIGHUP reloads the configuration, SIGUSR1 reopens the log file.",
+    .prog = "pxe-tftpd",
+    .section = "tftpd",
+    .usage = "[options] [ROOT]",
+    .summary = "TFTP server for network boot (RFC 1350, 2347, 2348, 2349, 7440).",
+    .opts = tftpd_opts,
+    .nopts = sizeof(tftpd_opts) / sizeof(tftpd_opts[0]),
+    .cfg_size = sizeof(struct tftpd_config),
+    .validate = tftpd_validate,
+    .epilog = "Signals: SIGHUP reloads the configuration, SIGUSR1 reopens the log file.",
 };

@@ -13,17 +13,17 @@ enum tftpd_unique_root { TFTPD_UNIQUE_NONE, TFTPD_UNIQUE_IP };
 struct tftpd_config {
 	struct pxe_addrlist listen;
 	char *root;
-	long long blksize_max;     /* 0: interface MTU - 32 (v4) / 52 (v6) */
+	long long blksize_max; /* 0: interface MTU - 32 (v4) / 52 (v6) */
 	long long windowsize_max;
 	long long timeout_ms;
 	long long retries;
 	long long rollover;
 	long long max_transfers;
-	char *port_range;          /* "A:B" */
+	char *port_range; /* "A:B" */
 	bool single_port;
 	bool allow_write;
 	bool create;
-	char *umask;               /* octal */
+	char *umask; /* octal */
 	char *map;
 	bool lowercase;
 	int unique_root;           /* enum tftpd_unique_root */

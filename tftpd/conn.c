@@ -40,21 +40,21 @@ union tftp_cmsg {
 };
 
 static size_t set_src(struct msghdr *m, union tftp_cmsg *cb, const struct pxe_sockaddr *src,
-		      int ifindex)
+                      int ifindex)
 {
 	memset(cb, 0, sizeof(*cb));
 	m->msg_control = cb->b;
 	struct cmsghdr *h = &cb->h;
 	if (src->u.sa.sa_family == AF_INET) {
-		struct in_pktinfo pi = { .ipi_spec_dst = src->u.in4.sin_addr };
+		struct in_pktinfo pi = {.ipi_spec_dst = src->u.in4.sin_addr};
 		h->cmsg_level = IPPROTO_IP;
 		h->cmsg_type = IP_PKTINFO;
 		h->cmsg_len = CMSG_LEN(sizeof(pi));
 		memcpy(CMSG_DATA(h), &pi, sizeof(pi));
 		m->msg_controllen = CMSG_SPACE(sizeof(pi));
 	} else {
-		struct in6_pktinfo pi = { .ipi6_addr = src->u.in6.sin6_addr,
-					  .ipi6_ifindex = (unsigned)ifindex };
+		struct in6_pktinfo pi = {.ipi6_addr = src->u.in6.sin6_addr,
+		                         .ipi6_ifindex = (unsigned)ifindex};
 		h->cmsg_level = IPPROTO_IPV6;
 		h->cmsg_type = IPV6_PKTINFO;
 		h->cmsg_len = CMSG_LEN(sizeof(pi));
@@ -65,11 +65,13 @@ static size_t set_src(struct msghdr *m, union tftp_cmsg *cb, const struct pxe_so
 }
 
 int tftp_sendto(int fd, const void *buf, size_t len, const struct pxe_sockaddr *dst,
-		const struct pxe_sockaddr *src, int ifindex)
+                const struct pxe_sockaddr *src, int ifindex)
 {
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr m = { .msg_name = (void *)&dst->u.sa, .msg_namelen = dst->len,
-			    .msg_iov = &iov, .msg_iovlen = 1 };
+	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
+	struct msghdr m = {.msg_name = (void *)&dst->u.sa,
+	                   .msg_namelen = dst->len,
+	                   .msg_iov = &iov,
+	                   .msg_iovlen = 1};
 	union tftp_cmsg cb;
 	if (src)
 		set_src(&m, &cb, src, ifindex);
@@ -77,7 +79,7 @@ int tftp_sendto(int fd, const void *buf, size_t len, const struct pxe_sockaddr *
 }
 
 void tftp_send_error(int fd, const struct pxe_sockaddr *dst, const struct pxe_sockaddr *src,
-		     int ifindex, uint16_t code, const char *msg)
+                     int ifindex, uint16_t code, const char *msg)
 {
 	uint8_t b[600];
 	size_t n = tftp_build_error(b, sizeof(b), code, msg);
@@ -167,8 +169,8 @@ static int send_batch(struct tftp_conn *c, uint64_t first, uint32_t count)
 	for (uint32_t i = 0; i < count; i++) {
 		uint32_t len = tftp_tx_len(x, first + i);
 		tftp_build_data_hdr(hdr[i], TFTP_HDR, tftp_wire_block(first + i, x->rollover));
-		iov[2 * i] = (struct iovec){ .iov_base = hdr[i], .iov_len = TFTP_HDR };
-		iov[2 * i + 1] = (struct iovec){ .iov_base = (void *)(src + pos), .iov_len = len };
+		iov[2 * i] = (struct iovec){.iov_base = hdr[i], .iov_len = TFTP_HDR};
+		iov[2 * i + 1] = (struct iovec){.iov_base = (void *)(src + pos), .iov_len = len};
 		pos += len;
 		struct msghdr *m = &mm[i].msg_hdr;
 		m->msg_name = &c->peer.u.sa;
@@ -193,7 +195,7 @@ static int send_batch(struct tftp_conn *c, uint64_t first, uint32_t count)
  * straight into place between the headers. Returns the blocks sent, 0
  * when the socket buffer is full, -EOPNOTSUPP when the route or kernel
  * cannot segment (the caller falls back to sendmmsg), or -errno. */
-#define TFTP_GSO_MAX_SEGS 64
+#define TFTP_GSO_MAX_SEGS  64
 #define TFTP_GSO_MAX_BYTES 65000
 static int send_gso(struct tftp_conn *c, uint64_t first, uint32_t count)
 {
@@ -213,7 +215,7 @@ static int send_gso(struct tftp_conn *c, uint64_t first, uint32_t count)
 		uint32_t len = tftp_tx_len(x, first + i);
 		uint8_t *h = s->buf + (size_t)i * seg;
 		tftp_build_data_hdr(h, TFTP_HDR, tftp_wire_block(first + i, x->rollover));
-		rd[i] = (struct iovec){ .iov_base = h + TFTP_HDR, .iov_len = len };
+		rd[i] = (struct iovec){.iov_base = h + TFTP_HDR, .iov_len = len};
 		total = (size_t)i * seg + TFTP_HDR + len;
 		data += len;
 	}
@@ -222,15 +224,18 @@ static int send_gso(struct tftp_conn *c, uint64_t first, uint32_t count)
 		if (n != (ssize_t)data)
 			return n < 0 ? -errno : -EIO;
 	}
-	struct iovec iov = { .iov_base = s->buf, .iov_len = total };
+	struct iovec iov = {.iov_base = s->buf, .iov_len = total};
 	union {
 		struct cmsghdr h;
 		uint8_t b[CMSG_SPACE(sizeof(uint16_t))];
 	} cb;
 	memset(&cb, 0, sizeof(cb));
-	struct msghdr m = { .msg_name = &c->peer.u.sa, .msg_namelen = c->peer.len,
-			    .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = cb.b, .msg_controllen = sizeof(cb.b) };
+	struct msghdr m = {.msg_name = &c->peer.u.sa,
+	                   .msg_namelen = c->peer.len,
+	                   .msg_iov = &iov,
+	                   .msg_iovlen = 1,
+	                   .msg_control = cb.b,
+	                   .msg_controllen = sizeof(cb.b)};
 	uint16_t gso = (uint16_t)seg;
 	cb.h.cmsg_level = SOL_UDP;
 	cb.h.cmsg_type = UDP_SEGMENT;
@@ -316,9 +321,8 @@ void tftp_conn_free_unstarted(struct tftp_conn *c)
 }
 
 static const char *const status_names[] = {
-	[TFTP_ST_OK] = "ok",           [TFTP_ST_TIMEOUT] = "timeout",
-	[TFTP_ST_DECLINED] = "declined", [TFTP_ST_ABORTED] = "aborted",
-	[TFTP_ST_ERROR] = "error",
+    [TFTP_ST_OK] = "ok",           [TFTP_ST_TIMEOUT] = "timeout", [TFTP_ST_DECLINED] = "declined",
+    [TFTP_ST_ABORTED] = "aborted", [TFTP_ST_ERROR] = "error",
 };
 
 static void log_asked(struct pxe_log_line *l, const char *key, long long v)
@@ -418,8 +422,7 @@ static void tx_bytes(struct tftp_conn *c)
 static void do_act(struct tftp_conn *c, const struct tftp_act *a)
 {
 	switch (a->kind) {
-	case TFTP_ACT_NONE:
-		break;
+	case TFTP_ACT_NONE: break;
 	case TFTP_ACT_SEND:
 		if (a->oack)
 			conn_send(c, c->oack, c->oack_len);
@@ -427,23 +430,19 @@ static void do_act(struct tftp_conn *c, const struct tftp_act *a)
 			int r = send_blocks(c, a->first, a->count);
 			if (r < 0) {
 				tftp_send_error(c->sock, &c->peer, conn_src(c), c->ifindex,
-						TFTP_EUNDEF, "Read error");
+				                TFTP_EUNDEF, "Read error");
 				tftp_conn_finish(c, TFTP_ST_ERROR, strerror(-r));
 				return;
 			}
 		}
 		break;
-	case TFTP_ACT_ACK:
-		send_ack_or_oack(c, a);
-		break;
+	case TFTP_ACT_ACK: send_ack_or_oack(c, a); break;
 	case TFTP_ACT_DONE:
 		if (!c->write)
 			tx_bytes(c);
 		tftp_conn_finish(c, TFTP_ST_OK, NULL);
 		return;
-	case TFTP_ACT_FAIL:
-		tftp_conn_finish(c, TFTP_ST_TIMEOUT, NULL);
-		return;
+	case TFTP_ACT_FAIL: tftp_conn_finish(c, TFTP_ST_TIMEOUT, NULL); return;
 	}
 	arm(c, c->write ? c->rx.deadline : c->tx.deadline);
 }
@@ -494,7 +493,8 @@ static void rx_data(struct tftp_conn *c, const struct tftp_pkt *p)
 		if (r < 0) {
 			bool full = r == -ENOSPC || r == -EDQUOT;
 			tftp_send_error(c->sock, &c->peer, conn_src(c), c->ifindex,
-					full ? TFTP_ENOSPACE : TFTP_EUNDEF, full ? NULL : "Write error");
+			                full ? TFTP_ENOSPACE : TFTP_EUNDEF,
+			                full ? NULL : "Write error");
 			tftp_conn_finish(c, TFTP_ST_ERROR, strerror(-r));
 			return;
 		}
@@ -506,7 +506,7 @@ static void client_error(struct tftp_conn *c, const struct tftp_pkt *p)
 {
 	char why[128];
 	snprintf(why, sizeof(why), "client ERROR %u: %.*s", p->errcode,
-		 (int)(p->errmsg_len > 80 ? 80 : p->errmsg_len), p->errmsg);
+	         (int)(p->errmsg_len > 80 ? 80 : p->errmsg_len), p->errmsg);
 	/* RFC 2347: ERROR 8 (or the tsize probe's "abort") right after the
 	 * OACK is a client declining, not a failure. */
 	bool declined = c->write ? c->rx.have == 0 : c->tx.state == TFTP_XS_OACK;
@@ -655,7 +655,7 @@ int tftp_conn_start(struct tftp_conn *c, struct tftp_listener *l)
 		/* GSO pays off from two datagrams per window (own socket only:
 		 * the listen socket's replies need a source address each). */
 		c->gso = !c->write && c->tx.windowsize > 1 && !s->rt->cfg->no_gso &&
-			 2 * ((size_t)c->tx.blksize + TFTP_HDR) <= TFTP_GSO_MAX_BYTES;
+		         2 * ((size_t)c->tx.blksize + TFTP_HDR) <= TFTP_GSO_MAX_BYTES;
 		uv_poll_init(s->loop, &c->poll, fd);
 		c->poll.data = c;
 		c->handles++;
@@ -671,8 +671,8 @@ int tftp_conn_start(struct tftp_conn *c, struct tftp_listener *l)
 	tftp_hash_add(s, c);
 	if (c->own_sock)
 		poll_set(c, UV_READABLE);
-	struct tftp_act a = c->write ? tftp_rx_start(&c->rx, loop_us(c))
-				     : tftp_tx_start(&c->tx, loop_us(c));
+	struct tftp_act a =
+	    c->write ? tftp_rx_start(&c->rx, loop_us(c)) : tftp_tx_start(&c->tx, loop_us(c));
 	do_act(c, &a);
 	return 0;
 }

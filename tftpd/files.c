@@ -22,27 +22,17 @@ static int errno_to_tftp(int e, const char **msg)
 	switch (e) {
 	case ENOENT:
 	case ENOTDIR:
-	case ENAMETOOLONG:
-		*msg = NULL;
-		return TFTP_ENOTFOUND;
+	case ENAMETOOLONG: *msg = NULL; return TFTP_ENOTFOUND;
 	case EACCES:
 	case EPERM:
 	case ELOOP:
 	case EINVAL:
 	case EISDIR:
-	case EXDEV:
-		*msg = NULL;
-		return TFTP_EACCESS;
+	case EXDEV: *msg = NULL; return TFTP_EACCESS;
 	case ENOSPC:
-	case EDQUOT:
-		*msg = NULL;
-		return TFTP_ENOSPACE;
-	case EEXIST:
-		*msg = NULL;
-		return TFTP_EEXISTS;
-	default:
-		*msg = strerror(e);
-		return TFTP_EUNDEF;
+	case EDQUOT: *msg = NULL; return TFTP_ENOSPACE;
+	case EEXIST: *msg = NULL; return TFTP_EEXISTS;
+	default: *msg = strerror(e); return TFTP_EUNDEF;
 	}
 }
 
@@ -72,7 +62,7 @@ static int unique_root(struct tftp_conn *c)
 /* Apply map rules; returns the name to resolve (name or buf), or NULL
  * when a rule refuses the request. */
 static const char *mapped_name(struct tftp_conn *c, const char *name, char *buf, size_t cap,
-			       int *err)
+                               int *err)
 {
 	const struct tftp_map *m = &c->srv->rt->map;
 	*err = 0;
@@ -93,12 +83,12 @@ static const char *mapped_name(struct tftp_conn *c, const char *name, char *buf,
 }
 
 static int open_under_root(struct tftp_conn *c, const char *name, int flags, unsigned mode,
-			   struct stat *st)
+                           struct stat *st)
 {
 	int uroot = unique_root(c);
 	int root = uroot >= 0 ? uroot : c->srv->rt->rootfd;
 	int fd = pxe_path_resolve_open(root, name, strlen(name), path_flags(c->srv->rt->cfg), flags,
-				       mode, st);
+	                               mode, st);
 	if (uroot >= 0)
 		close(uroot);
 	return fd;
@@ -133,8 +123,7 @@ static int netascii_copy(int src)
 	}
 }
 
-int tftp_open_read(struct tftp_conn *c, const struct tftp_req *r, struct stat *st,
-		   const char **msg)
+int tftp_open_read(struct tftp_conn *c, const struct tftp_req *r, struct stat *st, const char **msg)
 {
 	char buf[PXE_PATH_MAX];
 	int e;
@@ -208,10 +197,12 @@ static int make_temp(struct tftp_conn *c, const char *base, unsigned mode)
 		if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) < 0)
 			rnd = (unsigned)tftp_now_us() + (unsigned)i;
 		snprintf(c->tmpname, n, ".%s.%06x", base, rnd & 0xffffff);
-		int fd = openat(c->dirfd, c->tmpname, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		int fd =
+		    openat(c->dirfd, c->tmpname, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd >= 0) {
 			/* fchmod, not the open mode: the process umask is not ours */
-			if (fchmod(fd, mode) < 0) { /* best effort */ }
+			if (fchmod(fd, mode) < 0) { /* best effort */
+			}
 			return fd;
 		}
 		if (errno != EEXIST)
@@ -297,7 +288,7 @@ static int if_mtu(struct tftpd *s, int ifindex)
 		return 0;
 	int mtu = ioctl(fd, SIOCGIFMTU, &ifr) == 0 ? ifr.ifr_mtu : 0;
 	close(fd);
-	*slot = (struct tftp_mtu_entry){ .ifindex = ifindex, .mtu = mtu, .at_us = now };
+	*slot = (struct tftp_mtu_entry){.ifindex = ifindex, .mtu = mtu, .at_us = now};
 	return mtu;
 }
 

@@ -27,7 +27,7 @@ struct app {
 };
 
 static int runtime_open(struct tftpd_runtime *rt, const struct tftpd_config *cfg,
-			const struct tftpd_runtime *old, struct pxe_err *err)
+                        const struct tftpd_runtime *old, struct pxe_err *err)
 {
 	memset(rt, 0, sizeof(*rt));
 	rt->cfg = cfg;
@@ -101,7 +101,8 @@ static int open_listeners(struct app *a)
 			continue;
 		}
 		if (fd < 0)
-			return fprintf(stderr, "pxe-tftpd: listen %s: %s\n", txt, strerror(-fd)), -1;
+			return fprintf(stderr, "pxe-tftpd: listen %s: %s\n", txt, strerror(-fd)),
+			       -1;
 		int r = tftpd_listen_fd(a->srv, fd);
 		if (r < 0)
 			return fprintf(stderr, "pxe-tftpd: listen %s: %s\n", txt, strerror(-r)), -1;
@@ -115,7 +116,7 @@ static void on_stop(void *ctx)
 	struct app *a = ctx;
 	pxe_sd_notify("STOPPING=1");
 	pxe_log_msg(PXE_LOG_NOTICE, "stop", "stopping, %zu transfers in progress",
-		    tftpd_active(a->srv));
+	            tftpd_active(a->srv));
 	tftpd_stop(a->srv);
 	pxe_signals_close(&a->sig);
 }
@@ -146,7 +147,7 @@ static void on_reload(void *ctx)
 	pxe_sd_notify_reloading();
 	struct pxe_config nc;
 	struct tftpd_runtime nrt;
-	struct pxe_err err = { { 0 } };
+	struct pxe_err err = {{0}};
 	if (pxe_config_load(&tftpd_spec, a->argc, a->argv, &nc, &err) < 0) {
 		pxe_log_msg(PXE_LOG_ERR, "reload", "keeping the old configuration: %s", err.msg);
 		pxe_sd_notify("READY=1");
@@ -161,7 +162,7 @@ static void on_reload(void *ctx)
 	const struct tftpd_config *ncfg = nc.cfg;
 	if (!a->listen_activated && !same_listen(a->conf.cfg, ncfg))
 		pxe_log_msg(PXE_LOG_WARN, "reload",
-			    "listen addresses or single-port changed: restart to apply");
+		            "listen addresses or single-port changed: restart to apply");
 	log_setup(ncfg);
 	runtime_close(&a->rt);
 	pxe_config_free(&a->conf);
@@ -175,7 +176,7 @@ static void on_reload(void *ctx)
 
 static int drop_privileges(const struct tftpd_config *cfg)
 {
-	struct pxe_err err = { { 0 } };
+	struct pxe_err err = {{0}};
 	const struct pxe_common_config *cc = &cfg->common;
 	if (cc->pidfile && pxe_pidfile_write(cc->pidfile, &err) < 0)
 		return fprintf(stderr, "pxe-tftpd: %s\n", err.msg), -1;
@@ -187,9 +188,10 @@ static int drop_privileges(const struct tftpd_config *cfg)
 static int run(struct app *a)
 {
 	const struct tftpd_config *cfg = a->conf.cfg;
-	struct pxe_err err = { { 0 } };
+	struct pxe_err err = {{0}};
 	if (a->conf.n_extra > 0)
-		return fprintf(stderr, "pxe-tftpd: unexpected argument '%s'\n", a->conf.extra_args[0]),
+		return fprintf(stderr, "pxe-tftpd: unexpected argument '%s'\n",
+		               a->conf.extra_args[0]),
 		       PXE_EX_CONFIG;
 	log_setup(cfg);
 	if (runtime_open(&a->rt, cfg, NULL, &err) < 0)
@@ -202,8 +204,8 @@ static int run(struct app *a)
 		pxe_daemon_ready(1);
 		return 1;
 	}
-	a->sig = (struct pxe_signals){ .on_reload = on_reload, .on_reopen = on_reopen,
-				       .on_stop = on_stop, .ctx = a };
+	a->sig = (struct pxe_signals){
+	    .on_reload = on_reload, .on_reopen = on_reopen, .on_stop = on_stop, .ctx = a};
 	pxe_signals_start(&a->sig, a->loop);
 	pxe_log_msg(PXE_LOG_NOTICE, "start", "serving %s", cfg->root);
 	pxe_sd_notifyf("READY=1\nSTATUS=serving %s", cfg->root);

@@ -27,16 +27,16 @@ struct tftp_limits {
 };
 
 struct tftp_neg {
-	uint32_t blksize;     /* 512 unless negotiated */
-	uint32_t windowsize;  /* 1 unless negotiated */
-	uint32_t timeout_s;   /* 0: the client did not set one */
+	uint32_t blksize;    /* 512 unless negotiated */
+	uint32_t windowsize; /* 1 unless negotiated */
+	uint32_t timeout_s;  /* 0: the client did not set one */
 	int rollover;
-	bool tsize;           /* tsize in the OACK */
-	uint64_t wrq_tsize;   /* WRQ: the size the client announced */
+	bool tsize;         /* tsize in the OACK */
+	uint64_t wrq_tsize; /* WRQ: the size the client announced */
 	/* What the client asked, for the transfer's log line (-1: not asked). */
 	long long ask_blksize, ask_windowsize, ask_timeout, ask_tsize;
 	struct tftp_oack_item oack[5];
-	size_t noack;         /* 0: answer without an OACK (RFC 1350) */
+	size_t noack; /* 0: answer without an OACK (RFC 1350) */
 };
 
 /* Negotiate r against lim. file_size is the RRQ file's size (for tsize;
@@ -45,8 +45,8 @@ struct tftp_neg {
  * > 255, windowsize 0), are ignored: the option is left out of the OACK
  * and the RFC 1350 default applies (RFC 2347: the server omits options it
  * does not accept). */
-void tftp_negotiate(const struct tftp_req *r, const struct tftp_limits *lim,
-		    uint64_t file_size, struct tftp_neg *out);
+void tftp_negotiate(const struct tftp_req *r, const struct tftp_limits *lim, uint64_t file_size,
+                    struct tftp_neg *out);
 
 /* Parse an option value: decimal digits only, at most max. 0 or -EINVAL. */
 int tftp_optval(const struct tftp_opt *o, uint64_t max, uint64_t *out);

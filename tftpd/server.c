@@ -15,7 +15,7 @@
  * the floor under the measured one (a PXE ROM answers within
  * milliseconds; loopback within microseconds). */
 #define RTO_INIT_US 250000
-#define RTO_MIN_US 50000
+#define RTO_MIN_US  50000
 
 /* ------------------------------------------------------------ hash */
 
@@ -80,7 +80,7 @@ struct tftp_conn *tftp_hash_find(struct tftpd *s, const struct pxe_sockaddr *pee
 /* ------------------------------------------------------------ requests */
 
 static void log_refused(const struct pxe_sockaddr *from, const struct tftp_req *r, int code,
-			const char *msg)
+                        const char *msg)
 {
 	struct pxe_log_line l;
 	pxe_log_begin(&l, PXE_LOG_INFO, "transfer");
@@ -101,25 +101,24 @@ static struct tftp_timing timing(const struct tftpd_config *cfg, const struct tf
 	/* RFC 2349: the client's timeout is the retransmit interval; we use
 	 * it as the ceiling and retransmit sooner once the round trip is
 	 * known (a lost block then costs milliseconds, not seconds). */
-	t.timeout_us = n->timeout_s ? (uint64_t)n->timeout_s * 1000000u
-				    : (uint64_t)cfg->timeout_ms * 1000u;
+	t.timeout_us =
+	    n->timeout_s ? (uint64_t)n->timeout_s * 1000000u : (uint64_t)cfg->timeout_ms * 1000u;
 	t.rto_init_us = t.timeout_us < RTO_INIT_US ? t.timeout_us : RTO_INIT_US;
 	t.rto_min_us = t.timeout_us < RTO_MIN_US ? t.timeout_us : RTO_MIN_US;
 	t.retries = (unsigned)cfg->retries;
 	return t;
 }
 
-static void negotiate(struct tftpd *s, struct tftp_conn *c, const struct tftp_req *r,
-		      uint64_t size)
+static void negotiate(struct tftpd *s, struct tftp_conn *c, const struct tftp_req *r, uint64_t size)
 {
 	const struct tftpd_config *cfg = s->rt->cfg;
-	bool mapped = c->peer.u.sa.sa_family == AF_INET6 &&
-		      IN6_IS_ADDR_V4MAPPED(&c->peer.u.in6.sin6_addr);
+	bool mapped =
+	    c->peer.u.sa.sa_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&c->peer.u.in6.sin6_addr);
 	struct tftp_limits lim = {
-		.blksize_max = tftp_blksize_limit(s, c->peer.u.sa.sa_family, mapped, c->ifindex),
-		.windowsize_max = (uint32_t)cfg->windowsize_max,
-		.rollover = (int)cfg->rollover,
-		.refuse = cfg->refuse_bits,
+	    .blksize_max = tftp_blksize_limit(s, c->peer.u.sa.sa_family, mapped, c->ifindex),
+	    .windowsize_max = (uint32_t)cfg->windowsize_max,
+	    .rollover = (int)cfg->rollover,
+	    .refuse = cfg->refuse_bits,
 	};
 	tftp_negotiate(r, &lim, size, &c->neg);
 	if (c->neg.noack)
@@ -129,13 +128,13 @@ static void negotiate(struct tftpd *s, struct tftp_conn *c, const struct tftp_re
 	if (c->write)
 		tftp_rx_init(&c->rx, c->neg.blksize, c->neg.windowsize, c->neg.rollover, oack, &t);
 	else
-		tftp_tx_init(&c->tx, size, c->neg.blksize, c->neg.windowsize, c->neg.rollover,
-			     oack, &t);
+		tftp_tx_init(&c->tx, size, c->neg.blksize, c->neg.windowsize, c->neg.rollover, oack,
+		             &t);
 }
 
 static void start_request(struct tftp_listener *l, const struct tftp_req *r,
-			  const struct pxe_sockaddr *from, const struct pxe_sockaddr *local,
-			  int ifindex)
+                          const struct pxe_sockaddr *from, const struct pxe_sockaddr *local,
+                          int ifindex)
 {
 	struct tftpd *s = l->srv;
 	struct tftp_conn *c = tftp_conn_new(s);
@@ -148,7 +147,7 @@ static void start_request(struct tftp_listener *l, const struct tftp_req *r,
 	c->mode = r->mode;
 	c->file = strndup(r->filename, r->filename_len);
 	const char *msg = NULL;
-	struct stat st = { 0 };
+	struct stat st = {0};
 	int code = c->write ? tftp_open_write(c, r, &msg) : tftp_open_read(c, r, &st, &msg);
 	if (code) {
 		tftp_send_error(l->fd, from, local, ifindex, (uint16_t)code, msg);
@@ -166,15 +165,15 @@ static void start_request(struct tftp_listener *l, const struct tftp_req *r,
 }
 
 static void handle_request(struct tftp_listener *l, const uint8_t *buf, size_t n,
-			   const struct pxe_sockaddr *from, const struct pxe_sockaddr *local,
-			   int ifindex)
+                           const struct pxe_sockaddr *from, const struct pxe_sockaddr *local,
+                           int ifindex)
 {
 	struct tftpd *s = l->srv;
 	struct tftp_req r;
 	int e = tftp_parse_req(buf, n, &r);
 	if (e < 0) {
 		tftp_send_error(l->fd, from, local, ifindex, TFTP_EBADOP,
-				e == -ENOTSUP ? "Unsupported mode" : "Malformed request");
+		                e == -ENOTSUP ? "Unsupported mode" : "Malformed request");
 		return;
 	}
 	if ((size_t)s->nconns >= (size_t)s->rt->cfg->max_transfers) {
@@ -186,8 +185,8 @@ static void handle_request(struct tftp_listener *l, const uint8_t *buf, size_t n
 }
 
 static void handle_datagram(struct tftp_listener *l, const uint8_t *buf, size_t n,
-			    const struct pxe_sockaddr *from, const struct pxe_sockaddr *local,
-			    int ifindex)
+                            const struct pxe_sockaddr *from, const struct pxe_sockaddr *local,
+                            int ifindex)
 {
 	struct tftpd *s = l->srv;
 	if (n < 2 || s->stopping)
@@ -211,7 +210,7 @@ static void handle_datagram(struct tftp_listener *l, const uint8_t *buf, size_t 
 
 /* The destination address and interface of a received datagram. */
 static void read_pktinfo(struct msghdr *m, struct tftp_listener *l, struct pxe_sockaddr *local,
-			 int *ifindex)
+                         int *ifindex)
 {
 	memset(local, 0, sizeof(*local));
 	local->len = sizeof(local->u);
@@ -247,10 +246,13 @@ static void listener_cb(uv_poll_t *h, int status, int events)
 			struct cmsghdr h;
 			uint8_t b[256];
 		} cb;
-		struct iovec iov = { .iov_base = s->rxbuf, .iov_len = sizeof(s->rxbuf) };
-		struct msghdr m = { .msg_name = &from.u, .msg_namelen = sizeof(from.u),
-				    .msg_iov = &iov, .msg_iovlen = 1,
-				    .msg_control = cb.b, .msg_controllen = sizeof(cb.b) };
+		struct iovec iov = {.iov_base = s->rxbuf, .iov_len = sizeof(s->rxbuf)};
+		struct msghdr m = {.msg_name = &from.u,
+		                   .msg_namelen = sizeof(from.u),
+		                   .msg_iov = &iov,
+		                   .msg_iovlen = 1,
+		                   .msg_control = cb.b,
+		                   .msg_controllen = sizeof(cb.b)};
 		ssize_t n = recvmsg(l->fd, &m, 0);
 		if (n < 0) {
 			if (errno == EINTR || errno == ECONNREFUSED)
@@ -291,8 +293,8 @@ int tftpd_listen_fd(struct tftpd *s, int fd)
 		return -errno;
 	int on = 1;
 	int r = a.u.sa.sa_family == AF_INET6
-			? setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on))
-			: setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
+	            ? setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on))
+	            : setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
 	if (a.u.sa.sa_family == AF_INET6) /* v4-mapped on a dual-stack socket */
 		(void)setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
 	if (r < 0)

@@ -17,7 +17,7 @@
  * SIGHUP; transfers in progress keep what they opened. */
 struct tftpd_runtime {
 	const struct tftpd_config *cfg;
-	int rootfd;            /* O_PATH | O_DIRECTORY */
+	int rootfd; /* O_PATH | O_DIRECTORY */
 	struct tftp_map map;
 };
 

@@ -15,7 +15,7 @@
 #include "xfer.h"
 
 #define TFTP_HASH_BUCKETS 4096
-#define TFTP_MTU_CACHE 16
+#define TFTP_MTU_CACHE    16
 /* Largest request or ACK/ERROR we read on a transfer socket, and the
  * largest DATA of a WRQ. */
 #define TFTP_RXBUF (TFTP_BLKSIZE_MAX + TFTP_HDR + 64)
@@ -43,10 +43,10 @@ struct tftpd {
 	const struct tftpd_runtime *rt;
 	struct tftp_listener *listeners;
 	struct tftp_conn *hash[TFTP_HASH_BUCKETS];
-	struct tftp_conn *all;           /* every transfer, for tftpd_stop */
+	struct tftp_conn *all; /* every transfer, for tftpd_stop */
 	size_t nconns;
 	bool stopping;
-	unsigned port_next;              /* port-range: where the next search starts */
+	unsigned port_next; /* port-range: where the next search starts */
 	struct tftp_mtu_entry mtu[TFTP_MTU_CACHE];
 	/* Scratch shared by all transfers (one thread): file data of a
 	 * batch, the packet being received. */
@@ -67,26 +67,26 @@ enum tftp_status {
 struct tftp_conn {
 	struct tftpd *srv;
 	struct tftp_conn *hnext;
-	struct tftp_conn *prev, *next;   /* srv->all */
-	uv_poll_t poll;                  /* own socket only */
+	struct tftp_conn *prev, *next; /* srv->all */
+	uv_poll_t poll;                /* own socket only */
 	uv_timer_t timer;
-	int handles;                     /* open libuv handles, freed at 0 */
+	int handles; /* open libuv handles, freed at 0 */
 	int sock;
-	bool own_sock;                   /* false: single-port, sock is the listener's */
-	bool gso;                        /* send windows with UDP_SEGMENT */
+	bool own_sock; /* false: single-port, sock is the listener's */
+	bool gso;      /* send windows with UDP_SEGMENT */
 	int poll_events;
 	struct pxe_sockaddr peer;
-	struct pxe_sockaddr local;       /* the address the request came to */
+	struct pxe_sockaddr local; /* the address the request came to */
 	int ifindex;
-	bool write;                      /* WRQ */
+	bool write; /* WRQ */
 	enum tftp_mode mode;
-	char *file;                      /* as requested, for the log */
-	int fd;                          /* RRQ source (or netascii memfd); WRQ temp file */
-	int dirfd;                       /* WRQ: directory of the target */
-	uint8_t *ra;                     /* read-ahead (lock-step, small blocks) */
+	char *file;  /* as requested, for the log */
+	int fd;      /* RRQ source (or netascii memfd); WRQ temp file */
+	int dirfd;   /* WRQ: directory of the target */
+	uint8_t *ra; /* read-ahead (lock-step, small blocks) */
 	size_t ra_cap, ra_len;
 	uint64_t ra_off;
-	char *tmpname, *finalname;       /* WRQ, relative to dirfd */
+	char *tmpname, *finalname; /* WRQ, relative to dirfd */
 	struct tftp_netascii_dec dec;
 	struct tftp_neg neg;
 	struct tftp_tx tx;
@@ -94,8 +94,8 @@ struct tftp_conn {
 	uint8_t oack[512];
 	size_t oack_len;
 	uint64_t start_us;
-	uint64_t armed;                  /* deadline the timer is armed for */
-	uint64_t bytes;                  /* file bytes acknowledged / written */
+	uint64_t armed; /* deadline the timer is armed for */
+	uint64_t bytes; /* file bytes acknowledged / written */
 	/* Blocks a full socket buffer kept us from sending (EAGAIN). */
 	uint64_t pend_first;
 	uint32_t pend_count;
@@ -115,9 +115,9 @@ void tftp_conn_free_unstarted(struct tftp_conn *c);
 /* Send a datagram to dst from fd; src: the source address for a shared
  * (listen) socket, NULL for an own socket. */
 int tftp_sendto(int fd, const void *buf, size_t len, const struct pxe_sockaddr *dst,
-		const struct pxe_sockaddr *src, int ifindex);
+                const struct pxe_sockaddr *src, int ifindex);
 void tftp_send_error(int fd, const struct pxe_sockaddr *dst, const struct pxe_sockaddr *src,
-		     int ifindex, uint16_t code, const char *msg);
+                     int ifindex, uint16_t code, const char *msg);
 
 /* server.c */
 void tftp_hash_add(struct tftpd *s, struct tftp_conn *c);
@@ -126,7 +126,7 @@ struct tftp_conn *tftp_hash_find(struct tftpd *s, const struct pxe_sockaddr *pee
 
 /* files.c: 0 or a TFTP error code with *msg set. */
 int tftp_open_read(struct tftp_conn *c, const struct tftp_req *r, struct stat *st,
-		   const char **msg);
+                   const char **msg);
 int tftp_open_write(struct tftp_conn *c, const struct tftp_req *r, const char **msg);
 /* WRQ complete: flush, rename into place. 0 or -errno. */
 int tftp_write_commit(struct tftp_conn *c);

@@ -8,15 +8,15 @@
 
 /* RFC 1350 §5 / RFC 2347 §"Error codes" texts, indexed by code. */
 static const char *const error_texts[] = {
-	[TFTP_EUNDEF] = "Not defined",
-	[TFTP_ENOTFOUND] = "File not found",
-	[TFTP_EACCESS] = "Access violation",
-	[TFTP_ENOSPACE] = "Disk full or allocation exceeded",
-	[TFTP_EBADOP] = "Illegal TFTP operation",
-	[TFTP_EBADID] = "Unknown transfer ID",
-	[TFTP_EEXISTS] = "File already exists",
-	[TFTP_ENOUSER] = "No such user",
-	[TFTP_EOPTNEG] = "Option negotiation refused",
+    [TFTP_EUNDEF] = "Not defined",
+    [TFTP_ENOTFOUND] = "File not found",
+    [TFTP_EACCESS] = "Access violation",
+    [TFTP_ENOSPACE] = "Disk full or allocation exceeded",
+    [TFTP_EBADOP] = "Illegal TFTP operation",
+    [TFTP_EBADID] = "Unknown transfer ID",
+    [TFTP_EEXISTS] = "File already exists",
+    [TFTP_ENOUSER] = "No such user",
+    [TFTP_EOPTNEG] = "Option negotiation refused",
 };
 
 const char *tftp_error_text(uint16_t code)
@@ -101,14 +101,11 @@ int tftp_parse_pkt(const uint8_t *buf, size_t len, struct tftp_pkt *out)
 	switch (out->op) {
 	case TFTP_RRQ:
 	case TFTP_WRQ:
-	case TFTP_OACK:
-		return 0;
+	case TFTP_OACK: return 0;
 	case TFTP_DATA:
 	case TFTP_ACK:
-	case TFTP_ERROR:
-		break;
-	default:
-		return -EINVAL;
+	case TFTP_ERROR: break;
+	default: return -EINVAL;
 	}
 	if (len < TFTP_HDR)
 		return -EINVAL;

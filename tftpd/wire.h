@@ -17,25 +17,25 @@ enum tftp_op {
 };
 
 enum tftp_errcode {
-	TFTP_EUNDEF = 0,     /* not defined, see message */
+	TFTP_EUNDEF = 0, /* not defined, see message */
 	TFTP_ENOTFOUND = 1,
 	TFTP_EACCESS = 2,
 	TFTP_ENOSPACE = 3,
 	TFTP_EBADOP = 4,
-	TFTP_EBADID = 5,     /* unknown transfer ID */
+	TFTP_EBADID = 5, /* unknown transfer ID */
 	TFTP_EEXISTS = 6,
 	TFTP_ENOUSER = 7,
-	TFTP_EOPTNEG = 8,    /* RFC 2347: option negotiation refused */
+	TFTP_EOPTNEG = 8, /* RFC 2347: option negotiation refused */
 };
 
 enum tftp_mode { TFTP_MODE_OCTET, TFTP_MODE_NETASCII };
 
 #define TFTP_BLKSIZE_DEFAULT 512
-#define TFTP_BLKSIZE_MIN 8       /* RFC 2348 */
-#define TFTP_BLKSIZE_MAX 65464   /* RFC 2348 */
-#define TFTP_WINDOW_MAX 65535    /* RFC 7440 */
-#define TFTP_HDR 4               /* opcode + block (DATA/ACK/ERROR) */
-#define TFTP_MAX_OPTS 16         /* more options than this are ignored */
+#define TFTP_BLKSIZE_MIN     8     /* RFC 2348 */
+#define TFTP_BLKSIZE_MAX     65464 /* RFC 2348 */
+#define TFTP_WINDOW_MAX      65535 /* RFC 7440 */
+#define TFTP_HDR             4     /* opcode + block (DATA/ACK/ERROR) */
+#define TFTP_MAX_OPTS        16    /* more options than this are ignored */
 
 /* One option as the client sent it (pointers into the packet). */
 struct tftp_opt {
@@ -56,11 +56,11 @@ struct tftp_req {
 /* Any packet. */
 struct tftp_pkt {
 	enum tftp_op op;
-	uint16_t block;           /* DATA, ACK */
-	const uint8_t *data;      /* DATA payload */
+	uint16_t block;      /* DATA, ACK */
+	const uint8_t *data; /* DATA payload */
 	size_t data_len;
-	uint16_t errcode;         /* ERROR */
-	const char *errmsg;       /* ERROR text, may lack its NUL: use errmsg_len */
+	uint16_t errcode;   /* ERROR */
+	const char *errmsg; /* ERROR text, may lack its NUL: use errmsg_len */
 	size_t errmsg_len;
 };
 

@@ -73,7 +73,7 @@ static void rtt_sample(struct tftp_tx *x, uint64_t r)
 /* ------------------------------------------------------------ sender */
 
 void tftp_tx_init(struct tftp_tx *x, uint64_t size, uint32_t blksize, uint32_t windowsize,
-		  int rollover, bool oack, const struct tftp_timing *t)
+                  int rollover, bool oack, const struct tftp_timing *t)
 {
 	memset(x, 0, sizeof(*x));
 	x->size = size;
@@ -107,7 +107,7 @@ uint32_t tftp_tx_len(const struct tftp_tx *x, uint64_t abs)
 /* Send a window from x->next. */
 static struct tftp_act send_window(struct tftp_tx *x, uint64_t now, bool retransmit)
 {
-	struct tftp_act a = { .kind = TFTP_ACT_SEND, .retransmit = retransmit };
+	struct tftp_act a = {.kind = TFTP_ACT_SEND, .retransmit = retransmit};
 	uint64_t left = x->last - x->next + 1;
 	a.first = x->next;
 	a.count = (uint32_t)(left < x->windowsize ? left : x->windowsize);
@@ -124,7 +124,7 @@ struct tftp_act tftp_tx_start(struct tftp_tx *x, uint64_t now)
 		x->state = TFTP_XS_OACK;
 		x->sent_at = now;
 		x->deadline = now + x->rto;
-		return (struct tftp_act){ .kind = TFTP_ACT_SEND, .oack = true };
+		return (struct tftp_act){.kind = TFTP_ACT_SEND, .oack = true};
 	}
 	x->state = TFTP_XS_DATA;
 	return send_window(x, now, false);
@@ -134,7 +134,7 @@ static struct tftp_act tx_oack_ack(struct tftp_tx *x, uint16_t block, uint64_t n
 {
 	/* RFC 2347: the client answers the OACK of an RRQ with ACK 0. */
 	if (block != 0)
-		return (struct tftp_act){ .kind = TFTP_ACT_NONE };
+		return (struct tftp_act){.kind = TFTP_ACT_NONE};
 	if (!x->resent)
 		rtt_sample(x, now - x->sent_at);
 	x->tries = 0;
@@ -144,7 +144,7 @@ static struct tftp_act tx_oack_ack(struct tftp_tx *x, uint16_t block, uint64_t n
 
 struct tftp_act tftp_tx_ack(struct tftp_tx *x, uint16_t block, uint64_t now)
 {
-	struct tftp_act none = { .kind = TFTP_ACT_NONE };
+	struct tftp_act none = {.kind = TFTP_ACT_NONE};
 	if (x->state == TFTP_XS_OACK)
 		return tx_oack_ack(x, block, now);
 	if (x->state != TFTP_XS_DATA)
@@ -164,7 +164,7 @@ struct tftp_act tftp_tx_ack(struct tftp_tx *x, uint16_t block, uint64_t now)
 	x->base = abs + 1;
 	if (abs == x->last) {
 		x->state = TFTP_XS_DONE;
-		return (struct tftp_act){ .kind = TFTP_ACT_DONE };
+		return (struct tftp_act){.kind = TFTP_ACT_DONE};
 	}
 	if (abs == hi)
 		return send_window(x, now, false);
@@ -180,11 +180,11 @@ struct tftp_act tftp_tx_ack(struct tftp_tx *x, uint16_t block, uint64_t now)
 struct tftp_act tftp_tx_timeout(struct tftp_tx *x, uint64_t now)
 {
 	if (x->state != TFTP_XS_OACK && x->state != TFTP_XS_DATA)
-		return (struct tftp_act){ .kind = TFTP_ACT_NONE };
+		return (struct tftp_act){.kind = TFTP_ACT_NONE};
 	x->timeouts++;
 	if (x->rto >= x->t.timeout_us && ++x->tries > x->t.retries) {
 		x->state = TFTP_XS_FAILED;
-		return (struct tftp_act){ .kind = TFTP_ACT_FAIL };
+		return (struct tftp_act){.kind = TFTP_ACT_FAIL};
 	}
 	/* Back off (RFC 6298 §5.5), up to the negotiated timeout. */
 	x->rto = x->rto * 2 > x->t.timeout_us ? x->t.timeout_us : x->rto * 2;
@@ -192,7 +192,7 @@ struct tftp_act tftp_tx_timeout(struct tftp_tx *x, uint64_t now)
 		x->resent = true;
 		x->retransmits++;
 		x->deadline = now + x->rto;
-		return (struct tftp_act){ .kind = TFTP_ACT_SEND, .oack = true, .retransmit = true };
+		return (struct tftp_act){.kind = TFTP_ACT_SEND, .oack = true, .retransmit = true};
 	}
 	uint64_t inflight = x->next - x->base;
 	x->next = x->base;
@@ -203,8 +203,8 @@ struct tftp_act tftp_tx_timeout(struct tftp_tx *x, uint64_t now)
 
 /* ---------------------------------------------------------- receiver */
 
-void tftp_rx_init(struct tftp_rx *x, uint32_t blksize, uint32_t windowsize, int rollover,
-		  bool oack, const struct tftp_timing *t)
+void tftp_rx_init(struct tftp_rx *x, uint32_t blksize, uint32_t windowsize, int rollover, bool oack,
+                  const struct tftp_timing *t)
 {
 	memset(x, 0, sizeof(*x));
 	x->blksize = blksize ? blksize : 512;
@@ -218,8 +218,10 @@ static struct tftp_act rx_ack(struct tftp_rx *x, uint64_t now, bool retransmit)
 {
 	x->win_cnt = 0;
 	x->deadline = now + x->t.timeout_us;
-	return (struct tftp_act){ .kind = TFTP_ACT_ACK, .first = x->have,
-				  .oack = x->have == 0 && x->oack, .retransmit = retransmit };
+	return (struct tftp_act){.kind = TFTP_ACT_ACK,
+	                         .first = x->have,
+	                         .oack = x->have == 0 && x->oack,
+	                         .retransmit = retransmit};
 }
 
 struct tftp_act tftp_rx_start(struct tftp_rx *x, uint64_t now)
@@ -230,7 +232,7 @@ struct tftp_act tftp_rx_start(struct tftp_rx *x, uint64_t now)
 
 struct tftp_act tftp_rx_data(struct tftp_rx *x, uint16_t block, uint32_t len, uint64_t now)
 {
-	struct tftp_act none = { .kind = TFTP_ACT_NONE };
+	struct tftp_act none = {.kind = TFTP_ACT_NONE};
 	if (x->state == TFTP_XS_DALLY) {
 		/* RFC 1350 §6: our final ACK was lost; say it again. */
 		if (block == tftp_wire_block(x->have, x->rollover))
@@ -251,7 +253,7 @@ struct tftp_act tftp_rx_data(struct tftp_rx *x, uint16_t block, uint32_t len, ui
 	x->gap_acked = false;
 	x->tries = 0;
 	x->win_cnt++;
-	struct tftp_act a = { .kind = TFTP_ACT_NONE, .write = true, .first = x->have };
+	struct tftp_act a = {.kind = TFTP_ACT_NONE, .write = true, .first = x->have};
 	if (len < x->blksize) {
 		a = rx_ack(x, now, false);
 		a.write = a.complete = true;
@@ -269,14 +271,14 @@ struct tftp_act tftp_rx_timeout(struct tftp_rx *x, uint64_t now)
 {
 	if (x->state == TFTP_XS_DALLY) {
 		x->state = TFTP_XS_DONE;
-		return (struct tftp_act){ .kind = TFTP_ACT_DONE };
+		return (struct tftp_act){.kind = TFTP_ACT_DONE};
 	}
 	if (x->state != TFTP_XS_DATA)
-		return (struct tftp_act){ .kind = TFTP_ACT_NONE };
+		return (struct tftp_act){.kind = TFTP_ACT_NONE};
 	x->timeouts++;
 	if (++x->tries > x->t.retries) {
 		x->state = TFTP_XS_FAILED;
-		return (struct tftp_act){ .kind = TFTP_ACT_FAIL };
+		return (struct tftp_act){.kind = TFTP_ACT_FAIL};
 	}
 	x->retransmits++;
 	return rx_ack(x, now, true);

@@ -5,33 +5,32 @@
 #include "unit.h"
 #include "../../../tftpd/map.h"
 
-static const char rules[] =
-	"# comment line\n"
-	"\n"
-	"ri ^/?pxelinux\\.cfg/([0-9a-f-]+)$ cfg/\\1.conf   # per-host\n"
-	"a  \\.\\./secret\n"
-	"r  ^boot\\\\(.*) boot/\\1\n"
-	"r  ^host$ hosts/\\i/cfg\n"
-	"re ^(.*)\\.EFI$ \\1.efi\n";
+static const char rules[] = "# comment line\n"
+                            "\n"
+                            "ri ^/?pxelinux\\.cfg/([0-9a-f-]+)$ cfg/\\1.conf   # per-host\n"
+                            "a  \\.\\./secret\n"
+                            "r  ^boot\\\\(.*) boot/\\1\n"
+                            "r  ^host$ hosts/\\i/cfg\n"
+                            "re ^(.*)\\.EFI$ \\1.efi\n";
 
 static const struct {
 	const char *in, *ip;
 	int rc;
 	const char *out;
 } cases[] = {
-	{ "pxelinux.cfg/01-52-54", "1.2.3.4", TFTP_MAP_REWRITTEN, "cfg/01-52-54.conf" },
-	{ "/PXELINUX.CFG/ab", NULL, TFTP_MAP_REWRITTEN, "cfg/ab.conf" },
-	{ "x/../secret", NULL, TFTP_MAP_DENIED, NULL },
-	{ "boot\\x86\\wdsnbp.com", NULL, TFTP_MAP_REWRITTEN, "boot/x86\\wdsnbp.com" },
-	{ "host", "198.18.0.5", TFTP_MAP_REWRITTEN, "hosts/198.18.0.5/cfg" },
-	{ "grub/GRUBX64.EFI", NULL, TFTP_MAP_REWRITTEN, "grub/GRUBX64.efi" },
-	{ "plain.bin", NULL, TFTP_MAP_NONE, NULL },
+    {"pxelinux.cfg/01-52-54", "1.2.3.4", TFTP_MAP_REWRITTEN, "cfg/01-52-54.conf"},
+    {"/PXELINUX.CFG/ab", NULL, TFTP_MAP_REWRITTEN, "cfg/ab.conf"},
+    {"x/../secret", NULL, TFTP_MAP_DENIED, NULL},
+    {"boot\\x86\\wdsnbp.com", NULL, TFTP_MAP_REWRITTEN, "boot/x86\\wdsnbp.com"},
+    {"host", "198.18.0.5", TFTP_MAP_REWRITTEN, "hosts/198.18.0.5/cfg"},
+    {"grub/GRUBX64.EFI", NULL, TFTP_MAP_REWRITTEN, "grub/GRUBX64.efi"},
+    {"plain.bin", NULL, TFTP_MAP_NONE, NULL},
 };
 
 START_TEST(test_map_rules)
 {
 	struct tftp_map m;
-	struct pxe_err err = { { 0 } };
+	struct pxe_err err = {{0}};
 	ck_assert_msg(tftp_map_parse(&m, rules, "map", &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(m.n, 5);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -43,7 +42,7 @@ START_TEST(test_map_rules)
 	}
 	char small[8];
 	ck_assert_int_eq(tftp_map_apply(&m, "pxelinux.cfg/0123456789", NULL, small, sizeof(small)),
-			 -ENAMETOOLONG);
+	                 -ENAMETOOLONG);
 	tftp_map_free(&m);
 }
 END_TEST
@@ -51,7 +50,7 @@ END_TEST
 START_TEST(test_map_errors)
 {
 	struct tftp_map m;
-	struct pxe_err err = { { 0 } };
+	struct pxe_err err = {{0}};
 	ck_assert_int_eq(tftp_map_parse(&m, "r ^a b\n r (unclosed x\n", "f.map", &err), -EINVAL);
 	ck_assert_msg(strstr(err.msg, "f.map:2:") != NULL, "%s", err.msg);
 	ck_assert_int_eq(m.n, 0);

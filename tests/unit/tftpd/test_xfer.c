@@ -6,16 +6,19 @@
 #include "../../../tftpd/xfer.h"
 
 static const struct tftp_timing T = {
-	.timeout_us = 1000000, .rto_init_us = 250000, .rto_min_us = 50000, .retries = 3,
+    .timeout_us = 1000000,
+    .rto_init_us = 250000,
+    .rto_min_us = 50000,
+    .retries = 3,
 };
 
-#define SEND(act, f, c)                                                              \
-	do {                                                                         \
-		struct tftp_act a_ = (act);                                          \
-		ck_assert_int_eq(a_.kind, TFTP_ACT_SEND);                            \
-		ck_assert_msg(a_.first == (f) && a_.count == (c),                    \
-			      "send %llu+%u, want %llu+%u", (unsigned long long)a_.first, \
-			      a_.count, (unsigned long long)(f), (unsigned)(c));        \
+#define SEND(act, f, c)                                                                            \
+	do {                                                                                       \
+		struct tftp_act a_ = (act);                                                        \
+		ck_assert_int_eq(a_.kind, TFTP_ACT_SEND);                                          \
+		ck_assert_msg(a_.first == (f) && a_.count == (c), "send %llu+%u, want %llu+%u",    \
+		              (unsigned long long)a_.first, a_.count, (unsigned long long)(f),     \
+		              (unsigned)(c));                                                      \
 	} while (0)
 
 START_TEST(test_lockstep_no_oack)
@@ -195,7 +198,7 @@ START_TEST(test_rollover_to_one)
 	tftp_tx_start(&x, 0);
 	for (uint64_t b = 4; b < 65532; b += 4)
 		tftp_tx_ack(&x, tftp_wire_block(b, 1), 1);
-	ck_assert_int_eq(x.next, 65533); /* in flight: 65529..65532 */
+	ck_assert_int_eq(x.next, 65533);           /* in flight: 65529..65532 */
 	SEND(tftp_tx_ack(&x, 65532, 2), 65533, 4); /* 65533, 65534, 65535, 1 */
 	struct tftp_act a = tftp_tx_ack(&x, 1, 3);
 	SEND(a, 65537, 4);
@@ -272,7 +275,7 @@ START_TEST(test_netascii)
 	size_t n = tftp_netascii_encode((const uint8_t *)"a\nb\rc", 5, out);
 	ck_assert_int_eq(n, 7);
 	ck_assert_mem_eq(out, "a\r\nb\r\0c", 7);
-	struct tftp_netascii_dec d = { 0 };
+	struct tftp_netascii_dec d = {0};
 	/* CR at the end of one block pairs with the next */
 	n = tftp_netascii_decode(&d, (const uint8_t *)"x\r", 2, out);
 	ck_assert_int_eq(n, 1);
