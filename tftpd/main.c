@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -185,6 +186,22 @@ static int drop_privileges(const struct tftpd_config *cfg)
 	return 0;
 }
 
+/* Each transfer holds a socket and a file: max-transfers 1000 needs more
+ * than the usual soft limit of 1024 descriptors (systemd's default). */
+static void raise_nofile(const struct tftpd_config *cfg)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)cfg->max_transfers * 2 + 64;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < want)
+		pxe_log_msg(PXE_LOG_WARN, "start",
+		            "RLIMIT_NOFILE %llu is below what max-transfers %lld needs (%llu)",
+		            (unsigned long long)rl.rlim_cur, cfg->max_transfers,
+		            (unsigned long long)want);
+}
+
 static int run(struct app *a)
 {
 	const struct tftpd_config *cfg = a->conf.cfg;
@@ -194,6 +211,7 @@ static int run(struct app *a)
 		               a->conf.extra_args[0]),
 		       PXE_EX_CONFIG;
 	log_setup(cfg);
+	raise_nofile(cfg);
 	if (runtime_open(&a->rt, cfg, NULL, &err) < 0)
 		return fprintf(stderr, "pxe-tftpd: %s\n", err.msg), PXE_EX_CONFIG;
 	if (cfg->common.daemon && pxe_daemon_start() < 0)
