@@ -166,6 +166,8 @@ prepare() {
 	DHCPD_PID=$T_LAST_PID
 	wait_for 5 e2e_ns_bound "$E2E_NS" udp 67 ||
 		{ SKIP_WHY="pxe-dhcpd did not start: $(tail -2 "$T_TMP/dhcpd-$SCEN.log" | tr '\n' ' ')"; return 1; }
+	E2E_PROBE_ACCEPT_43=""
+	case $SCEN in proxy-*) E2E_PROBE_ACCEPT_43=1 ;; esac
 	while IFS='|' read -r want args; do
 		# shellcheck disable=SC2086
 		e2e_probe "$PROBE_NS" probe0 "$PROBE_MAC" "$want" $args || {
@@ -209,6 +211,8 @@ start_dnsmasq() {
 	wait_for 5 e2e_ns_bound "$E2E_NS" udp 67 ||
 		{ SKIP_WHY="dnsmasq did not start: $(tail -2 "$T_TMP/dhcpd-$SCEN.log" | tr '\n' ' ')"; return 1; }
 	local want args
+	E2E_PROBE_ACCEPT_43=""
+	case $SCEN in proxy-*) E2E_PROBE_ACCEPT_43=1 ;; esac
 	while IFS='|' read -r want args; do
 		# shellcheck disable=SC2086
 		e2e_probe "$PROBE_NS" probe0 "$PROBE_MAC" "$want" $args ||
