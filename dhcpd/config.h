@@ -21,13 +21,13 @@ struct dhcp_subnet {
 	char *cidr;
 	struct pxe_strlist range, router, dns, option;
 	char *domain_name;
-	long long lease_time_ms;    /* 0: the [dhcpd] lease-time */
-	const char *file;           /* where the section starts, for messages */
+	long long lease_time_ms; /* 0: the [dhcpd] lease-time */
+	const char *file;        /* where the section starts, for messages */
 	int line;
 	/* ... and what validation derives from them. Host byte order. */
 	uint32_t net, mask;
 	size_t first_range, n_ranges;
-	struct dhcp_optlist opts;   /* router, dns, domain-name, option = ... */
+	struct dhcp_optlist opts; /* router, dns, domain-name, option = ... */
 	uint32_t lease_secs;
 };
 
@@ -42,7 +42,7 @@ struct dhcp_host {
 	/* derived */
 	uint8_t hw[16], hw_len;
 	uint8_t cid[DHCP_KEY_MAX], cid_len;
-	uint32_t addr;              /* 0: no fixed address */
+	uint32_t addr; /* 0: no fixed address */
 	struct dhcp_optlist opts;
 };
 
@@ -64,14 +64,14 @@ struct dhcpd_config {
 	char *leasefile;
 	bool authoritative;
 	long long lease_time_ms, offer_time_ms, decline_time_ms;
-	struct pxe_strlist range;   /* [dhcpd] range/netmask: an implicit subnet */
+	struct pxe_strlist range; /* [dhcpd] range/netmask: an implicit subnet */
 	char *netmask;
-	struct pxe_strlist option;  /* options for every subnet */
+	struct pxe_strlist option; /* options for every subnet */
 	char *script;
 	long long script_queue;
 	bool ping_check;
 	long long ping_timeout_ms;
-	bool print_leases;          /* --leases */
+	bool print_leases; /* --leases */
 	struct pxe_common_config common;
 
 	struct dhcp_subnet *subnets;
@@ -93,7 +93,7 @@ extern const struct pxe_opt_spec dhcp_config_spec;
 /* Look-ups on a validated config. Addresses in host byte order. */
 const struct dhcp_subnet *dhcp_config_subnet_for(const struct dhcpd_config *c, uint32_t addr);
 const struct dhcp_host *dhcp_config_host_for(const struct dhcpd_config *c, const uint8_t *hw,
-					     uint8_t hlen, const uint8_t *cid, size_t cid_len);
+                                             uint8_t hlen, const uint8_t *cid, size_t cid_len);
 int dhcp_parse_cidr(const char *s, uint32_t *net, uint32_t *mask);
 
 #endif

@@ -37,10 +37,11 @@ static int print_leases(const struct dhcpd_config *c)
 		struct tm tm;
 		inet_ntop(AF_INET, &be, ip, sizeof(ip));
 		for (size_t k = 0, o = 0; k < l->hlen && o + 4 < sizeof(mac); k++)
-			o += (size_t)snprintf(mac + o, sizeof(mac) - o, k ? ":%02x" : "%02x", l->hw[k]);
+			o += (size_t)snprintf(mac + o, sizeof(mac) - o, k ? ":%02x" : "%02x",
+			                      l->hw[k]);
 		strftime(exp, sizeof(exp), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
-		printf("%-15s  %-17s  %-20s  %-8s  %s\n", ip, mac, exp, dhcp_lease_state_name(l->state),
-		       l->hostname[0] ? l->hostname : "-");
+		printf("%-15s  %-17s  %-20s  %-8s  %s\n", ip, mac, exp,
+		       dhcp_lease_state_name(l->state), l->hostname[0] ? l->hostname : "-");
 	}
 	dhcp_leases_free(s);
 	return 0;
@@ -62,13 +63,14 @@ static int absolute_leasefile(struct dhcpd_config *c)
 static int drop_privileges(const struct dhcpd_config *c)
 {
 	/* Reload may re-open port 67 (bind) and packet sockets (raw). */
-	static const int keep[] = { CAP_NET_BIND_SERVICE, CAP_NET_RAW };
+	static const int keep[] = {CAP_NET_BIND_SERVICE, CAP_NET_RAW};
 	struct pxe_err err;
 	if (c->common.pidfile && pxe_pidfile_write(c->common.pidfile, &err) < 0) {
 		pxe_log_msg(PXE_LOG_ERR, "start", "%s", err.msg);
 		return -1;
 	}
-	if (pxe_privileges_drop(c->common.chroot, c->common.user, c->common.group, keep, 2, &err) < 0) {
+	if (pxe_privileges_drop(c->common.chroot, c->common.user, c->common.group, keep, 2, &err) <
+	    0) {
 		pxe_log_msg(PXE_LOG_ERR, "start", "%s", err.msg);
 		return -1;
 	}
@@ -99,7 +101,7 @@ static int run(struct pxe_config *conf, int argc, char **argv)
 	pxe_daemon_ready(0);
 	dhcp_server_run(d);
 	pxe_log_msg(PXE_LOG_NOTICE, "stop", "%llu requests, %llu replies",
-		    (unsigned long long)d->stats_rx, (unsigned long long)d->stats_tx);
+	            (unsigned long long)d->stats_rx, (unsigned long long)d->stats_tx);
 	dhcp_server_free(d);
 	free(d);
 	uv_loop_close(loop);
@@ -117,7 +119,7 @@ int main(int argc, char **argv)
 	pxe_common_log_config(&c->common, &lc);
 	if (pxe_log_open("pxe-dhcpd", &lc) < 0) {
 		fprintf(stderr, "pxe-dhcpd: cannot open log %s: %s\n", lc.file ? lc.file : "-",
-			strerror(errno));
+		        strerror(errno));
 		pxe_config_free(&conf);
 		return PXE_EX_CONFIG;
 	}

@@ -12,18 +12,18 @@
 #include "wire.h"
 
 enum dhcp_opt_type {
-	DOT_HEX,      /* "01:02:ab", "0102ab"; also the type of unknown codes */
-	DOT_ADDR,     /* one IPv4 address */
-	DOT_ADDRS,    /* IPv4 addresses, separated by ',' or spaces */
-	DOT_STRING,   /* text, optional surrounding double quotes removed */
+	DOT_HEX,    /* "01:02:ab", "0102ab"; also the type of unknown codes */
+	DOT_ADDR,   /* one IPv4 address */
+	DOT_ADDRS,  /* IPv4 addresses, separated by ',' or spaces */
+	DOT_STRING, /* text, optional surrounding double quotes removed */
 	DOT_U8,
 	DOT_U16,
 	DOT_U32,
 	DOT_S32,
-	DOT_SECS,     /* u32 seconds; accepts durations "1h", "30m" */
-	DOT_BOOL,     /* one byte 0/1 */
-	DOT_DOMAINS,  /* RFC 3397 list of DNS names (option 119) */
-	DOT_ROUTES,   /* RFC 3442: "NET/PREFIX ROUTER, ..." (option 121) */
+	DOT_SECS,    /* u32 seconds; accepts durations "1h", "30m" */
+	DOT_BOOL,    /* one byte 0/1 */
+	DOT_DOMAINS, /* RFC 3397 list of DNS names (option 119) */
+	DOT_ROUTES,  /* RFC 3442: "NET/PREFIX ROUTER, ..." (option 121) */
 };
 
 struct dhcp_opt_def {
@@ -40,8 +40,8 @@ const struct dhcp_opt_def *dhcp_optdef_table(size_t *n);
 
 /* Encode text as type t into out (cap bytes). 0 with *len set, or
  * -EINVAL/-ENOSPC with err saying what was expected. */
-int dhcp_opt_encode(enum dhcp_opt_type t, const char *text, uint8_t *out, size_t cap,
-		    size_t *len, struct pxe_err *err);
+int dhcp_opt_encode(enum dhcp_opt_type t, const char *text, uint8_t *out, size_t cap, size_t *len,
+                    struct pxe_err *err);
 
 /* A configured option: code and encoded value (owned). */
 struct dhcp_optval {
@@ -82,7 +82,7 @@ bool dhcp_optset_has(const struct dhcp_optset *s, uint8_t code);
  * e.g. 54, 51, 58, 59, 1), then the ones the client's parameter request
  * list (55) names, in its order (RFC 2131 §4.3.1), then the remaining ones.
  * Options that do not fit are left out; returns how many were left out. */
-int dhcp_optset_emit(const struct dhcp_optset *s, struct dhcp_builder *b, const struct dhcp_msg *req,
-		     const uint8_t *always, size_t n_always);
+int dhcp_optset_emit(const struct dhcp_optset *s, struct dhcp_builder *b,
+                     const struct dhcp_msg *req, const uint8_t *always, size_t n_always);
 
 #endif

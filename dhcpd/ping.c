@@ -75,7 +75,8 @@ static void on_icmp(uv_poll_t *h, int status, int events)
 	for (int n = 0; n < 64; n++) {
 		struct sockaddr_in from;
 		socklen_t fl = sizeof(from);
-		ssize_t r = recvfrom(p->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
+		ssize_t r =
+		    recvfrom(p->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
 		if (r < 0)
 			return;
 		size_t off = p->raw ? (size_t)(buf[0] & 15) * 4 : 0;
@@ -100,7 +101,8 @@ struct dhcp_pinger *dhcp_pinger_new(uv_loop_t *loop, dhcp_ping_done done, void *
 		p->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP);
 	}
 	if (p->fd < 0) {
-		pxe_log_msg(PXE_LOG_WARN, "ping", "no ICMP socket (%s): ping-check disabled", strerror(errno));
+		pxe_log_msg(PXE_LOG_WARN, "ping", "no ICMP socket (%s): ping-check disabled",
+		            strerror(errno));
 		free(p);
 		return NULL;
 	}
@@ -116,7 +118,7 @@ struct dhcp_pinger *dhcp_pinger_new(uv_loop_t *loop, dhcp_ping_done done, void *
 
 static int send_echo(struct dhcp_pinger *p, uint32_t addr)
 {
-	uint8_t pkt[16] = { ICMP_ECHO, 0 };
+	uint8_t pkt[16] = {ICMP_ECHO, 0};
 	uint16_t seq = ++p->seq, id = (uint16_t)getpid();
 	pkt[4] = id >> 8;
 	pkt[5] = id & 0xff;
@@ -126,14 +128,14 @@ static int send_echo(struct dhcp_pinger *p, uint32_t addr)
 	uint16_t c = csum(pkt, sizeof(pkt));
 	pkt[2] = c >> 8;
 	pkt[3] = c & 0xff;
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(addr) };
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(addr)};
 	if (sendto(p->fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)) < 0)
 		return -errno;
 	return 0;
 }
 
 int dhcp_ping_start(struct dhcp_pinger *p, uint32_t addr, unsigned timeout_ms, const uint8_t *req,
-		    size_t len, const struct dhcp_rx *rx)
+                    size_t len, const struct dhcp_rx *rx)
 {
 	size_t i;
 	for (i = 0; i < MAX_PROBES && p->probes[i] && p->probes[i]->active; i++)

@@ -35,7 +35,7 @@ static int ignore(struct dhcp_out *out, const char *why)
 /* The link the client is on: giaddr (or the relay's link-selection
  * sub-option), else the interface the request came in on. */
 static const struct dhcp_subnet *pick_subnet(const struct dhcpd_config *c, const struct dhcp_msg *m,
-					     const struct dhcp_rx *rx)
+                                             const struct dhcp_rx *rx)
 {
 	if (m->giaddr) {
 		size_t n;
@@ -84,8 +84,9 @@ static void note_client(struct dhcp_lease *l, const struct dhcp_msg *m)
 
 /* ---- building replies ---- */
 
-static void reply_init(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const struct dhcp_rx *rx,
-		       const struct req_info *ri, int type, struct dhcp_reply *rep)
+static void reply_init(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
+                       const struct dhcp_rx *rx, const struct req_info *ri, int type,
+                       struct dhcp_reply *rep)
 {
 	const struct dhcpd_config *c = ctx->cfg;
 	memset(rep, 0, offsetof(struct dhcp_reply, scratch));
@@ -119,14 +120,15 @@ static void put_u32(struct dhcp_reply *rep, uint8_t code, uint32_t v)
 
 /* Encode rep for req into out->buf; yiaddr network order. */
 static void reply_encode(const struct dhcp_msg *req, struct dhcp_reply *rep, uint32_t yiaddr,
-			 uint32_t lease, struct dhcp_out *out)
+                         uint32_t lease, struct dhcp_out *out)
 {
-	static const uint8_t always[] = { DHO_SERVER_ID, DHO_LEASE_TIME, DHO_T1, DHO_T2, DHO_SUBNET_MASK };
+	static const uint8_t always[] = {DHO_SERVER_ID, DHO_LEASE_TIME, DHO_T1, DHO_T2,
+	                                 DHO_SUBNET_MASK};
 	uint32_t sid = htonl(rep->server_addr);
 	dhcp_optset_put(&rep->opts, DHO_SERVER_ID, dhcp_reply_scratch(rep, &sid, 4), 4);
 	if (lease) {
 		put_u32(rep, DHO_LEASE_TIME, lease);
-		put_u32(rep, DHO_T1, lease / 2);             /* RFC 2131 §4.4.5 */
+		put_u32(rep, DHO_T1, lease / 2); /* RFC 2131 §4.4.5 */
 		put_u32(rep, DHO_T2, (uint32_t)((uint64_t)lease * 7 / 8));
 	} else {
 		dhcp_optset_del(&rep->opts, DHO_LEASE_TIME);
@@ -177,7 +179,7 @@ static void pick_dest(const struct dhcp_msg *req, int type, struct dhcp_out *out
 }
 
 static int send_nak(const struct dhcp_msg *req, const struct dhcp_rx *rx, const char *why,
-		    struct dhcp_out *out)
+                    struct dhcp_out *out)
 {
 	struct dhcp_builder b;
 	uint32_t sid = htonl(rx->local_addr);
@@ -211,7 +213,7 @@ static bool usable(const struct dhcp_ctx *ctx, const struct req_info *ri, uint32
 /* §4.3.1: the client's current or previous address, else the requested
  * one, else a free one. A host reservation wins over all of them. */
 static uint32_t choose_addr(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
-			    const struct req_info *ri, int64_t now)
+                            const struct req_info *ri, int64_t now)
 {
 	if (ri->host && ri->host->addr)
 		return usable(ctx, ri, ri->host->addr, now) ? ri->host->addr : 0;
@@ -227,12 +229,14 @@ static uint32_t choose_addr(const struct dhcp_ctx *ctx, const struct dhcp_msg *r
 	return a;
 }
 
-static int do_discover(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const struct dhcp_rx *rx,
-		       const struct req_info *ri, int64_t now, struct dhcp_out *out)
+static int do_discover(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
+                       const struct dhcp_rx *rx, const struct req_info *ri, int64_t now,
+                       struct dhcp_out *out)
 {
 	uint32_t a = choose_addr(ctx, req, ri, now);
 	if (!a)
-		return ignore(out, ri->host && ri->host->addr ? "reserved address in use" : "no free address");
+		return ignore(out, ri->host && ri->host->addr ? "reserved address in use"
+		                                              : "no free address");
 	struct dhcp_lease *l = dhcp_lease_by_client(ctx->leases, ri->key, ri->key_len);
 	bool fresh = !(l && l->addr == a) && !(ri->host && ri->host->addr == a);
 	if (l && l->addr == a && l->probing && dhcp_lease_active(l, now))
@@ -240,7 +244,7 @@ static int do_discover(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, c
 	if (!(l && l->addr == a && dhcp_lease_active(l, now) && l->state == LEASE_BOUND)) {
 		/* Held for this client, so a burst never offers it twice. */
 		l = dhcp_leases_take(ctx->leases, ri->key, ri->key_len, a, LEASE_OFFERED,
-				     now + ctx->cfg->offer_time_ms / 1000);
+		                     now + ctx->cfg->offer_time_ms / 1000);
 		if (!l)
 			return ignore(out, "out of memory");
 	}
@@ -262,7 +266,7 @@ static int do_discover(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, c
 }
 
 static int ack(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const struct dhcp_rx *rx,
-	       const struct req_info *ri, uint32_t a, int64_t now, struct dhcp_out *out)
+               const struct req_info *ri, uint32_t a, int64_t now, struct dhcp_out *out)
 {
 	uint32_t secs = lease_secs(ctx->cfg, ri);
 	struct dhcp_lease *l = dhcp_lease_by_client(ctx->leases, ri->key, ri->key_len);
@@ -283,8 +287,9 @@ static int ack(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const str
 }
 
 /* §4.3.2 SELECTING: the client names the server it chose in option 54. */
-static int req_selecting(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const struct dhcp_rx *rx,
-			 const struct req_info *ri, uint32_t sid, int64_t now, struct dhcp_out *out)
+static int req_selecting(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
+                         const struct dhcp_rx *rx, const struct req_info *ri, uint32_t sid,
+                         int64_t now, struct dhcp_out *out)
 {
 	struct dhcp_lease *l = dhcp_lease_by_client(ctx->leases, ri->key, ri->key_len);
 	if (ntohl(sid) != rx->local_addr) {
@@ -304,8 +309,9 @@ static int req_selecting(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
 
 /* §4.3.2 INIT-REBOOT (option 50, no ciaddr) and RENEWING/REBINDING
  * (ciaddr). Silence when we know nothing, unless authoritative. */
-static int req_verify(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const struct dhcp_rx *rx,
-		      const struct req_info *ri, uint32_t a, int64_t now, struct dhcp_out *out)
+static int req_verify(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
+                      const struct dhcp_rx *rx, const struct req_info *ri, uint32_t a, int64_t now,
+                      struct dhcp_out *out)
 {
 	if (!in_subnet(ri->subnet, a))
 		return send_nak(req, rx, "wrong network", out);
@@ -316,12 +322,14 @@ static int req_verify(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, co
 	if ((known || ctx->cfg->authoritative) && usable(ctx, ri, a, now))
 		return ack(ctx, req, rx, ri, a, now, out);
 	if (known || ctx->cfg->authoritative || (l && dhcp_lease_active(l, now)))
-		return send_nak(req, rx, known ? "address in use" : "address not leased to this client", out);
+		return send_nak(
+		    req, rx, known ? "address in use" : "address not leased to this client", out);
 	return ignore(out, "unknown client, not authoritative");
 }
 
-static int do_request(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const struct dhcp_rx *rx,
-		      const struct req_info *ri, int64_t now, struct dhcp_out *out)
+static int do_request(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
+                      const struct dhcp_rx *rx, const struct req_info *ri, int64_t now,
+                      struct dhcp_out *out)
 {
 	uint32_t sid, want;
 	if (dhcp_opt_addr(req, DHO_SERVER_ID, &sid))
@@ -333,8 +341,8 @@ static int do_request(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, co
 	return ignore(out, "request without address");
 }
 
-static int do_decline(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const struct req_info *ri,
-		      int64_t now, struct dhcp_out *out)
+static int do_decline(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
+                      const struct req_info *ri, int64_t now, struct dhcp_out *out)
 {
 	uint32_t a;
 	struct dhcp_lease *l = dhcp_lease_by_client(ctx->leases, ri->key, ri->key_len);
@@ -349,8 +357,8 @@ static int do_decline(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, co
 	return DHCPDECLINE;
 }
 
-static int do_release(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const struct req_info *ri,
-		      int64_t now, struct dhcp_out *out)
+static int do_release(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
+                      const struct req_info *ri, int64_t now, struct dhcp_out *out)
 {
 	struct dhcp_lease *l = dhcp_lease_by_client(ctx->leases, ri->key, ri->key_len);
 	if (!l || l->addr != ntohl(req->ciaddr) || l->state != LEASE_BOUND)
@@ -363,8 +371,8 @@ static int do_release(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, co
 	return DHCPRELEASE;
 }
 
-static int do_inform(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const struct dhcp_rx *rx,
-		     struct req_info *ri, struct dhcp_out *out)
+static int do_inform(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
+                     const struct dhcp_rx *rx, struct req_info *ri, struct dhcp_out *out)
 {
 	if (!req->ciaddr)
 		return ignore(out, "inform without ciaddr");
@@ -379,7 +387,7 @@ static int do_inform(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, con
 }
 
 int dhcp_proto_handle(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
-		      const struct dhcp_rx *rx, int64_t now, struct dhcp_out *out)
+                      const struct dhcp_rx *rx, int64_t now, struct dhcp_out *out)
 {
 	struct req_info ri;
 	size_t cid_len = 0;
@@ -405,17 +413,11 @@ int dhcp_proto_handle(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
 	if (!ri.subnet && ri.type != DHCPINFORM)
 		return ignore(out, "no subnet for this link");
 	switch (ri.type) {
-	case DHCPDISCOVER:
-		return do_discover(ctx, req, rx, &ri, now, out);
-	case DHCPREQUEST:
-		return do_request(ctx, req, rx, &ri, now, out);
-	case DHCPDECLINE:
-		return do_decline(ctx, req, &ri, now, out);
-	case DHCPRELEASE:
-		return do_release(ctx, req, &ri, now, out);
-	case DHCPINFORM:
-		return do_inform(ctx, req, rx, &ri, out);
-	default:
-		return ignore(out, "not a client message");
+	case DHCPDISCOVER: return do_discover(ctx, req, rx, &ri, now, out);
+	case DHCPREQUEST: return do_request(ctx, req, rx, &ri, now, out);
+	case DHCPDECLINE: return do_decline(ctx, req, &ri, now, out);
+	case DHCPRELEASE: return do_release(ctx, req, &ri, now, out);
+	case DHCPINFORM: return do_inform(ctx, req, rx, &ri, out);
+	default: return ignore(out, "not a client message");
 	}
 }

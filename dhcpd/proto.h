@@ -16,7 +16,7 @@
 
 /* Where a request arrived. */
 struct dhcp_rx {
-	uint32_t local_addr;   /* our address on the receiving interface (host order) */
+	uint32_t local_addr; /* our address on the receiving interface (host order) */
 	int ifindex;
 };
 
@@ -24,15 +24,15 @@ struct dhcp_rx {
  * 43, file/next-server) plugs in through dhcp_boot_hook and edits this
  * before it is encoded. */
 struct dhcp_reply {
-	int type;                        /* DHCPOFFER, DHCPACK */
-	struct dhcp_optset opts;         /* layered: server, [dhcpd], subnet, host, boot */
-	uint32_t siaddr;                 /* next-server, network order */
+	int type;                /* DHCPOFFER, DHCPACK */
+	struct dhcp_optset opts; /* layered: server, [dhcpd], subnet, host, boot */
+	uint32_t siaddr;         /* next-server, network order */
 	char sname[64], file[128];
 	const struct dhcp_subnet *subnet;
 	const struct dhcp_host *host;
-	uint32_t server_addr;            /* host order */
-	size_t max_len;                  /* the client's limit; a hook may lower it (1472) */
-	uint8_t scratch[1024];           /* storage for values made for this reply */
+	uint32_t server_addr;  /* host order */
+	size_t max_len;        /* the client's limit; a hook may lower it (1472) */
+	uint8_t scratch[1024]; /* storage for values made for this reply */
 	size_t scratch_len;
 };
 
@@ -41,30 +41,30 @@ typedef void (*dhcp_boot_hook)(void *arg, const struct dhcp_msg *req, struct dhc
 struct dhcp_ctx {
 	const struct dhcpd_config *cfg;
 	struct dhcp_leases *leases;
-	dhcp_boot_hook boot_hook;        /* NULL: none */
+	dhcp_boot_hook boot_hook; /* NULL: none */
 	void *boot_arg;
 };
 
 enum dhcp_dest {
 	DEST_NONE,
-	DEST_RELAY,       /* unicast to giaddr, port 67 */
-	DEST_BROADCAST,   /* 255.255.255.255:68 on the receiving interface */
-	DEST_CIADDR,      /* unicast to ciaddr:68 */
-	DEST_YIADDR,      /* unicast to yiaddr:68 without ARP (packet socket) */
+	DEST_RELAY,     /* unicast to giaddr, port 67 */
+	DEST_BROADCAST, /* 255.255.255.255:68 on the receiving interface */
+	DEST_CIADDR,    /* unicast to ciaddr:68 */
+	DEST_YIADDR,    /* unicast to yiaddr:68 without ARP (packet socket) */
 };
 
 struct dhcp_out {
-	int type;                 /* message sent (0: nothing) */
+	int type; /* message sent (0: nothing) */
 	enum dhcp_dest dest;
-	uint32_t dst_addr;        /* network order (giaddr, ciaddr or yiaddr) */
-	bool sync;                /* send only after the journal is on disk */
-	bool journal;             /* lease_copy / ev go to the journal (and script) */
+	uint32_t dst_addr; /* network order (giaddr, ciaddr or yiaddr) */
+	bool sync;         /* send only after the journal is on disk */
+	bool journal;      /* lease_copy / ev go to the journal (and script) */
 	enum dhcp_jevent ev;
 	struct dhcp_lease lease_copy;
-	uint32_t yiaddr;          /* network order, for the log */
-	bool probe;               /* ping probe_addr first, then handle the request again */
-	uint32_t probe_addr;      /* host order */
-	const char *why;          /* reason for a NAK or for silence, for the log */
+	uint32_t yiaddr;     /* network order, for the log */
+	bool probe;          /* ping probe_addr first, then handle the request again */
+	uint32_t probe_addr; /* host order */
+	const char *why;     /* reason for a NAK or for silence, for the log */
 	size_t len;
 	uint8_t buf[DHCP_MAX_MSG];
 };
@@ -72,7 +72,7 @@ struct dhcp_out {
 /* Handle one request. Returns the message type handled, or 0 when the
  * request was not for us (out->why says why). */
 int dhcp_proto_handle(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
-		      const struct dhcp_rx *rx, int64_t now, struct dhcp_out *out);
+                      const struct dhcp_rx *rx, int64_t now, struct dhcp_out *out);
 
 /* Store bytes in rep->scratch for use as an option value; NULL when full. */
 void *dhcp_reply_scratch(struct dhcp_reply *rep, const void *data, size_t len);

@@ -29,23 +29,28 @@ int dhcp_send_open_packet(void)
 	return fd < 0 ? -errno : fd;
 }
 
-static int send_udp(struct dhcpd *d, const struct dhcp_pending *p, uint32_t dst_be, int port, int ifindex)
+static int send_udp(struct dhcpd *d, const struct dhcp_pending *p, uint32_t dst_be, int port,
+                    int ifindex)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	to.sin_addr.s_addr = dst_be;
-	struct iovec iov = { .iov_base = (void *)p->buf, .iov_len = p->len };
+	struct iovec iov = {.iov_base = (void *)p->buf, .iov_len = p->len};
 	union {
 		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
 		struct cmsghdr align;
 	} cb;
 	memset(&cb, 0, sizeof(cb));
-	struct msghdr mh = { .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cb.buf, .msg_controllen = sizeof(cb.buf) };
+	struct msghdr mh = {.msg_name = &to,
+	                    .msg_namelen = sizeof(to),
+	                    .msg_iov = &iov,
+	                    .msg_iovlen = 1,
+	                    .msg_control = cb.buf,
+	                    .msg_controllen = sizeof(cb.buf)};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
 	c->cmsg_level = IPPROTO_IP;
 	c->cmsg_type = IP_PKTINFO;
 	c->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
-	struct in_pktinfo pi = { .ipi_ifindex = ifindex };
+	struct in_pktinfo pi = {.ipi_ifindex = ifindex};
 	pi.ipi_spec_dst.s_addr = htonl(p->local_addr);
 	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
 	if (sendmsg(d->fd, &mh, 0) < 0)
@@ -70,8 +75,8 @@ static uint16_t csum_add(uint32_t sum, const void *data, size_t len)
 static int send_packet(struct dhcpd *d, const struct dhcp_pending *p)
 {
 	uint8_t frame[sizeof(struct iphdr) + sizeof(struct udphdr) + DHCP_MAX_MSG];
-	struct iphdr ip = { .version = 4, .ihl = 5, .ttl = 64, .protocol = IPPROTO_UDP };
-	struct udphdr udp = { .source = htons(67), .dest = htons(68) };
+	struct iphdr ip = {.version = 4, .ihl = 5, .ttl = 64, .protocol = IPPROTO_UDP};
+	struct udphdr udp = {.source = htons(67), .dest = htons(68)};
 	size_t total = sizeof(ip) + sizeof(udp) + p->len;
 	ip.tot_len = htons((uint16_t)total);
 	ip.saddr = htonl(p->local_addr);
@@ -92,8 +97,10 @@ static int send_packet(struct dhcpd *d, const struct dhcp_pending *p)
 	udp.check = htons(uc ? uc : 0xffff);
 	memcpy(frame, &ip, sizeof(ip));
 	memcpy(frame + sizeof(ip), &udp, sizeof(udp));
-	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP),
-				  .sll_ifindex = p->ifindex, .sll_halen = 6 };
+	struct sockaddr_ll ll = {.sll_family = AF_PACKET,
+	                         .sll_protocol = htons(ETH_P_IP),
+	                         .sll_ifindex = p->ifindex,
+	                         .sll_halen = 6};
 	memcpy(ll.sll_addr, p->chaddr, 6);
 	if (sendto(d->pkt_fd, frame, total, 0, (struct sockaddr *)&ll, sizeof(ll)) < 0)
 		return -errno;
@@ -103,19 +110,15 @@ static int send_packet(struct dhcpd *d, const struct dhcp_pending *p)
 int dhcp_send(struct dhcpd *d, const struct dhcp_pending *p)
 {
 	switch (p->dest) {
-	case DEST_RELAY:
-		return send_udp(d, p, p->dst_addr, 67, 0);
-	case DEST_CIADDR:
-		return send_udp(d, p, p->dst_addr, 68, 0);
+	case DEST_RELAY: return send_udp(d, p, p->dst_addr, 67, 0);
+	case DEST_CIADDR: return send_udp(d, p, p->dst_addr, 68, 0);
 	case DEST_YIADDR:
 		if (d->pkt_fd >= 0 && p->htype == 1 && p->hlen == 6 && p->ifindex > 0 &&
 		    send_packet(d, p) == 0)
 			return 0;
 		/* no packet socket or not Ethernet: broadcast instead */
 		return send_udp(d, p, htonl(INADDR_BROADCAST), 68, p->ifindex);
-	case DEST_BROADCAST:
-		return send_udp(d, p, htonl(INADDR_BROADCAST), 68, p->ifindex);
-	default:
-		return 0;
+	case DEST_BROADCAST: return send_udp(d, p, htonl(INADDR_BROADCAST), 68, p->ifindex);
+	default: return 0;
 	}
 }

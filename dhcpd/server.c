@@ -69,7 +69,8 @@ static int apply_ranges(struct dhcpd *d, const struct dhcpd_config *c)
 	if (getifaddrs(&ifa) == 0) {
 		for (i = ifa; i && n < c->n_reserved + 64; i = i->ifa_next)
 			if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET)
-				rsv[n++] = ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
+				rsv[n++] =
+				    ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
 		freeifaddrs(ifa);
 	}
 	int r = dhcp_leases_set_ranges(d->leases, c->ranges, c->n_ranges, rsv, n);
@@ -110,7 +111,7 @@ static void log_request(const struct dhcp_msg *m, int type, const struct dhcp_ou
 /* ---- replies ---- */
 
 static struct dhcp_pending *make_pending(const struct dhcp_msg *m, const struct dhcp_out *o,
-					 const struct dhcp_rx *rx)
+                                         const struct dhcp_rx *rx)
 {
 	struct dhcp_pending *p = malloc(sizeof(*p) + o->len);
 	if (!p)
@@ -161,7 +162,7 @@ static void journal_event(struct dhcpd *d, enum dhcp_jevent ev, const struct dhc
 }
 
 static void handle_packet(struct dhcpd *d, const uint8_t *buf, size_t len, const struct dhcp_rx *rx,
-			  struct dhcp_msg *m, struct dhcp_out *o)
+                          struct dhcp_msg *m, struct dhcp_out *o)
 {
 	if (dhcp_parse(buf, len, m) < 0) {
 		pxe_log_msg(PXE_LOG_DEBUG, "dhcp", "malformed packet of %zu bytes ignored", len);
@@ -174,7 +175,8 @@ static void handle_packet(struct dhcpd *d, const uint8_t *buf, size_t len, const
 		journal_event(d, o->ev, &o->lease_copy);
 	if (o->probe) {
 		uint32_t a = o->probe_addr;
-		if (d->pinger && dhcp_ping_start(d->pinger, a, (unsigned)d->cfg->ping_timeout_ms, buf, len, rx) == 0)
+		if (d->pinger && dhcp_ping_start(d->pinger, a, (unsigned)d->cfg->ping_timeout_ms,
+		                                 buf, len, rx) == 0)
 			return;
 		/* no check possible: offer at once */
 		struct dhcp_lease *l = dhcp_lease_by_addr(d->leases, a);
@@ -200,12 +202,12 @@ static void handle_packet(struct dhcpd *d, const uint8_t *buf, size_t len, const
  * the waiting request again (it gets an offer, or a probe of another
  * address). */
 static void ping_done(void *ctx, uint32_t addr, bool in_use, const uint8_t *req, size_t len,
-		      const struct dhcp_rx *rx)
+                      const struct dhcp_rx *rx)
 {
 	struct dhcpd *d = ctx;
 	struct dhcp_lease *l = dhcp_lease_by_addr(d->leases, addr);
 	if (in_use) {
-		struct in_addr a = { .s_addr = htonl(addr) };
+		struct in_addr a = {.s_addr = htonl(addr)};
 		pxe_log_msg(PXE_LOG_WARN, "ping", "%s answers a ping: quarantined", inet_ntoa(a));
 		if (l) {
 			dhcp_lease_decline(d->leases, l, now_s() + d->cfg->decline_time_ms / 1000);
@@ -242,29 +244,35 @@ static void on_readable(uv_poll_t *h, int status, int events)
 		return;
 	for (int i = 0; i < RX_BATCH; i++) {
 		struct sockaddr_in from;
-		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(d->rxbuf) };
+		struct iovec iov = {.iov_base = buf, .iov_len = sizeof(d->rxbuf)};
 		union {
 			char c[256];
 			struct cmsghdr align;
 		} cb;
-		struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
-				     .msg_iovlen = 1, .msg_control = cb.c, .msg_controllen = sizeof(cb.c) };
+		struct msghdr mh = {.msg_name = &from,
+		                    .msg_namelen = sizeof(from),
+		                    .msg_iov = &iov,
+		                    .msg_iovlen = 1,
+		                    .msg_control = cb.c,
+		                    .msg_controllen = sizeof(cb.c)};
 		ssize_t n = recvmsg(d->fd, &mh, MSG_DONTWAIT);
 		if (n < 0)
 			break;
-		struct dhcp_rx rx = { 0 };
+		struct dhcp_rx rx = {0};
 		d->stats_rx++;
-		if (!read_pktinfo(&mh, &rx) || !iface_allowed(d, rx.ifindex) || (size_t)n > DHCP_MAX_MSG)
+		if (!read_pktinfo(&mh, &rx) || !iface_allowed(d, rx.ifindex) ||
+		    (size_t)n > DHCP_MAX_MSG)
 			continue;
 		handle_packet(d, buf, (size_t)n, &rx, d->msg, d->out);
 	}
 }
 
 static void deliver(struct dhcpd *d, struct dhcp_pending **pend, size_t n, int result,
-		    const char *path)
+                    const char *path)
 {
 	if (result < 0) /* not on disk: no ACK; the clients retry */
-		pxe_log_msg(PXE_LOG_ERR, "journal", "%s: %s; %zu ACKs not sent", path, strerror(-result), n);
+		pxe_log_msg(PXE_LOG_ERR, "journal", "%s: %s; %zu ACKs not sent", path,
+		            strerror(-result), n);
 	for (size_t i = 0; i < n; i++) {
 		if (result == 0)
 			send_now(d, pend[i]);
@@ -386,7 +394,8 @@ static void on_reload(void *ctx)
 		apply_ranges(d, d->cfg);
 	}
 	if (r < 0) {
-		pxe_log_msg(PXE_LOG_ERR, "reload", "%s; the old configuration stays in force", err.msg);
+		pxe_log_msg(PXE_LOG_ERR, "reload", "%s; the old configuration stays in force",
+		            err.msg);
 		pxe_sd_notify("READY=1\nSTATUS=reload failed, old configuration in force");
 		return;
 	}
@@ -406,7 +415,7 @@ static void on_reload(void *ctx)
 	resolve_ifaces(d);
 	pxe_config_free(&old);
 	pxe_log_msg(PXE_LOG_NOTICE, "reload", "configuration reloaded, %zu leases kept",
-		    dhcp_leases_count(d->leases));
+	            dhcp_leases_count(d->leases));
 	pxe_sd_notify("READY=1\nSTATUS=serving");
 }
 
@@ -469,7 +478,8 @@ static int open_socket(struct dhcpd *d)
 	}
 	struct pxe_sockaddr a;
 	pxe_addr_parse("0.0.0.0", 67, &a);
-	d->fd = pxe_sock_bind(&a, SOCK_DGRAM, PXE_SOCK_REUSEADDR | PXE_SOCK_PKTINFO | PXE_SOCK_BROADCAST, 0);
+	d->fd = pxe_sock_bind(&a, SOCK_DGRAM,
+	                      PXE_SOCK_REUSEADDR | PXE_SOCK_PKTINFO | PXE_SOCK_BROADCAST, 0);
 	if (d->fd < 0) {
 		pxe_log_msg(PXE_LOG_ERR, "listen", "cannot bind 0.0.0.0:67: %s", strerror(-d->fd));
 		return d->fd;
@@ -498,11 +508,12 @@ static int load_leases(struct dhcpd *d)
 	}
 	d->journal.lines = lines;
 	pxe_log_msg(PXE_LOG_INFO, "leases", "%s: %ld lines read, %zu records", path, n,
-		    dhcp_leases_count(d->leases));
+	            dhcp_leases_count(d->leases));
 	return 0;
 }
 
-int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, int argc, char **argv)
+int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, int argc,
+                     char **argv)
 {
 	memset(d, 0, sizeof(*d));
 	d->loop = loop;
@@ -524,8 +535,10 @@ int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, 
 		return r;
 	d->pkt_fd = dhcp_send_open_packet();
 	if (d->pkt_fd < 0)
-		pxe_log_msg(PXE_LOG_WARN, "listen", "no packet socket (%s): replies to clients without "
-			    "an address are broadcast", strerror(-d->pkt_fd));
+		pxe_log_msg(PXE_LOG_WARN, "listen",
+		            "no packet socket (%s): replies to clients without "
+		            "an address are broadcast",
+		            strerror(-d->pkt_fd));
 	dhcp_script_configure(d->script, d->cfg->script, (size_t)d->cfg->script_queue);
 	if (d->cfg->ping_check)
 		d->pinger = dhcp_pinger_new(loop, ping_done, d);
@@ -534,8 +547,8 @@ int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, 
 	uv_check_init(loop, &d->check);
 	uv_timer_init(loop, &d->tick);
 	d->poll.data = d->check.data = d->tick.data = d;
-	d->sig = (struct pxe_signals){ .on_reload = on_reload, .on_reopen = on_reopen,
-				       .on_stop = on_stop, .ctx = d };
+	d->sig = (struct pxe_signals){
+	    .on_reload = on_reload, .on_reopen = on_reopen, .on_stop = on_stop, .ctx = d};
 	return pxe_signals_start(&d->sig, loop);
 }
 
@@ -545,7 +558,7 @@ int dhcp_server_run(struct dhcpd *d)
 	uv_check_start(&d->check, on_check);
 	uv_timer_start(&d->tick, on_tick, 1000, 1000);
 	pxe_log_msg(PXE_LOG_NOTICE, "start", "serving %zu subnets, %zu ranges, %zu leases",
-		    d->cfg->n_subnets, d->cfg->n_ranges, dhcp_leases_count(d->leases));
+	            d->cfg->n_subnets, d->cfg->n_ranges, dhcp_leases_count(d->leases));
 	pxe_sd_notify("READY=1\nSTATUS=serving");
 	uv_run(d->loop, UV_RUN_DEFAULT);
 	uv_run(d->loop, UV_RUN_NOWAIT); /* finish closing handles */

@@ -18,8 +18,8 @@ struct dhcp_script;
 /* A reply waiting for the journal's fdatasync (ACKs). */
 struct dhcp_pending {
 	enum dhcp_dest dest;
-	uint32_t dst_addr;        /* network order */
-	uint32_t local_addr;      /* host order */
+	uint32_t dst_addr;   /* network order */
+	uint32_t local_addr; /* host order */
 	int ifindex;
 	uint8_t htype, hlen, chaddr[16];
 	size_t len;
@@ -41,7 +41,7 @@ struct dhcp_sync {
 
 struct dhcpd {
 	uv_loop_t *loop;
-	struct pxe_config conf;       /* current config (owned) */
+	struct pxe_config conf; /* current config (owned) */
 	const struct dhcpd_config *cfg;
 	int argc;
 	char **argv;
@@ -50,35 +50,36 @@ struct dhcpd {
 	struct dhcp_journal journal;
 	struct dhcp_ctx ctx;
 
-	int fd;                       /* UDP 0.0.0.0:67 with IP_PKTINFO */
-	int pkt_fd;                   /* AF_PACKET for unicast without ARP, -1 if none */
+	int fd;     /* UDP 0.0.0.0:67 with IP_PKTINFO */
+	int pkt_fd; /* AF_PACKET for unicast without ARP, -1 if none */
 	uv_poll_t poll;
-	uv_check_t check;             /* end of loop iteration: flush, then send ACKs */
-	uv_timer_t tick;              /* lease expiry, interface refresh */
+	uv_check_t check; /* end of loop iteration: flush, then send ACKs */
+	uv_timer_t tick;  /* lease expiry, interface refresh */
 	struct pxe_signals sig;
 
-	int *ifaces;                  /* allowed ifindexes; NULL: any with a subnet */
+	int *ifaces; /* allowed ifindexes; NULL: any with a subnet */
 	size_t n_ifaces;
 
-	struct dhcp_pending **pend;   /* ACKs whose lines are not yet being synced */
+	struct dhcp_pending **pend; /* ACKs whose lines are not yet being synced */
 	size_t n_pend, cap_pend;
 	struct dhcp_sync sync;
 	bool syncing;
 
-	struct dhcp_msg *msg;         /* scratch for the request being handled */
+	struct dhcp_msg *msg; /* scratch for the request being handled */
 	struct dhcp_out *out;
 	uint8_t rxbuf[DHCP_MAX_MSG + 1];
 	unsigned ticks;
 
 	struct dhcp_script *script;
-	struct dhcp_pinger *pinger;   /* NULL: no ping-check */
+	struct dhcp_pinger *pinger; /* NULL: no ping-check */
 	uint64_t stats_rx, stats_tx, stats_drop;
 	bool stopping;
 };
 
 /* Set up everything from conf (taken over): lease replay, compaction,
  * sockets. 0 or -errno (logged). */
-int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, int argc, char **argv);
+int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, int argc,
+                     char **argv);
 /* Run until SIGTERM/SIGINT. */
 int dhcp_server_run(struct dhcpd *d);
 void dhcp_server_free(struct dhcpd *d);

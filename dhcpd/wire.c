@@ -191,7 +191,8 @@ const uint8_t *dhcp_rai_sub(const struct dhcp_msg *m, uint8_t sub, size_t *len)
 {
 	size_t n;
 	const uint8_t *v = dhcp_opt_get(m, DHO_RELAY_AGENT, &n);
-	for (size_t i = 0; v && i + 2 <= n && i + 2 + (size_t)v[i + 1] <= n; i += 2 + (size_t)v[i + 1]) {
+	for (size_t i = 0; v && i + 2 <= n && i + 2 + (size_t)v[i + 1] <= n;
+	     i += 2 + (size_t)v[i + 1]) {
 		if (v[i] == sub) {
 			*len = v[i + 1];
 			return v + i + 2;
@@ -203,14 +204,13 @@ const uint8_t *dhcp_rai_sub(const struct dhcp_msg *m, uint8_t sub, size_t *len)
 const char *dhcp_msg_type_name(int type)
 {
 	static const char *const names[] = {
-		"bootp", "discover", "offer", "request", "decline",
-		"ack", "nak", "release", "inform",
+	    "bootp", "discover", "offer", "request", "decline", "ack", "nak", "release", "inform",
 	};
 	return type >= 0 && type <= DHCPINFORM ? names[type] : "unknown";
 }
 
-void dhcp_build_start(struct dhcp_builder *b, uint8_t *buf, size_t cap,
-		      const struct dhcp_msg *req, uint8_t type)
+void dhcp_build_start(struct dhcp_builder *b, uint8_t *buf, size_t cap, const struct dhcp_msg *req,
+                      uint8_t type)
 {
 	b->buf = buf;
 	b->cap = cap;

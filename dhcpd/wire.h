@@ -7,15 +7,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DHCP_HDR_LEN 236          /* fixed BOOTP header, before the cookie */
-#define DHCP_COOKIE 0x63825363u
-#define DHCP_MIN_MSG 548          /* 576-byte IP datagram minus IP and UDP headers */
-#define DHCP_BOOTP_MIN 300        /* RFC 951 size; some clients drop shorter replies */
-#define DHCP_MAX_MSG 4096         /* largest message we read or build */
+#define DHCP_HDR_LEN   236 /* fixed BOOTP header, before the cookie */
+#define DHCP_COOKIE    0x63825363u
+#define DHCP_MIN_MSG   548  /* 576-byte IP datagram minus IP and UDP headers */
+#define DHCP_BOOTP_MIN 300  /* RFC 951 size; some clients drop shorter replies */
+#define DHCP_MAX_MSG   4096 /* largest message we read or build */
 #define DHCP_IPUDP_HDR 28
 
-#define DHCP_BOOTREQUEST 1
-#define DHCP_BOOTREPLY 2
+#define DHCP_BOOTREQUEST    1
+#define DHCP_BOOTREPLY      2
 #define DHCP_FLAG_BROADCAST 0x8000
 
 enum dhcp_msg_type {
@@ -73,11 +73,11 @@ struct dhcp_msg {
 	uint16_t secs, flags;
 	uint32_t ciaddr, yiaddr, siaddr, giaddr;
 	uint8_t chaddr[16];
-	char sname[65];          /* NUL-terminated copies (empty when overloaded) */
+	char sname[65]; /* NUL-terminated copies (empty when overloaded) */
 	char file[129];
-	bool has_cookie;         /* false: plain BOOTP */
-	bool missing_end;        /* tolerated: many ROMs omit END */
-	uint8_t overload;        /* option 52 value (1 file, 2 sname, 3 both) */
+	bool has_cookie;  /* false: plain BOOTP */
+	bool missing_end; /* tolerated: many ROMs omit END */
+	uint8_t overload; /* option 52 value (1 file, 2 sname, 3 both) */
 	bool overload_seen;
 	uint16_t opt_off[256];
 	uint16_t opt_len[256];
@@ -108,13 +108,13 @@ const char *dhcp_msg_type_name(int type);
  * in order; dhcp_build_finish adds END and pads to DHCP_BOOTP_MIN. */
 struct dhcp_builder {
 	uint8_t *buf;
-	size_t cap;      /* the client's limit, see dhcp_max_reply */
+	size_t cap; /* the client's limit, see dhcp_max_reply */
 	size_t len;
-	bool overflow;   /* an option did not fit and was left out */
+	bool overflow; /* an option did not fit and was left out */
 };
 
-void dhcp_build_start(struct dhcp_builder *b, uint8_t *buf, size_t cap,
-		      const struct dhcp_msg *req, uint8_t type);
+void dhcp_build_start(struct dhcp_builder *b, uint8_t *buf, size_t cap, const struct dhcp_msg *req,
+                      uint8_t type);
 /* Set header fields (network byte order). */
 void dhcp_build_set_addr(struct dhcp_builder *b, size_t field_off, uint32_t be);
 void dhcp_build_set_flags(struct dhcp_builder *b, uint16_t flags);
@@ -128,14 +128,14 @@ int dhcp_build_opt_addr(struct dhcp_builder *b, uint8_t code, uint32_t be);
 size_t dhcp_build_finish(struct dhcp_builder *b);
 
 /* Header field offsets for dhcp_build_set_*. */
-#define DHCP_OFF_FLAGS 10
+#define DHCP_OFF_FLAGS  10
 #define DHCP_OFF_CIADDR 12
 #define DHCP_OFF_YIADDR 16
 #define DHCP_OFF_SIADDR 20
 #define DHCP_OFF_GIADDR 24
 #define DHCP_OFF_CHADDR 28
-#define DHCP_OFF_SNAME 44
-#define DHCP_OFF_FILE 108
+#define DHCP_OFF_SNAME  44
+#define DHCP_OFF_FILE   108
 
 /* Build a request (tests and fuzz seeds): header fields from m, options
  * from m's option store in code order. Returns the length or 0. */

@@ -17,7 +17,7 @@ static struct dhcpd_config cfg;
 static void init(void)
 {
 	static struct dhcp_subnet sub;
-	static struct dhcp_range_def r = { 0xc6120100u, 0xc61201ffu };
+	static struct dhcp_range_def r = {0xc6120100u, 0xc61201ffu};
 	sub.net = 0xc6120000u;
 	sub.mask = 0xffff0000u;
 	sub.n_ranges = 1;
@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct dhcp_msg m, back;
 	static struct dhcp_out out;
 	static int64_t now = 1000;
-	static const struct dhcp_rx rx = { .local_addr = 0xc6120001u, .ifindex = 2 };
+	static const struct dhcp_rx rx = {.local_addr = 0xc6120001u, .ifindex = 2};
 	if (!ctx.leases)
 		init();
 	if (dhcp_parse(data, size, &m) < 0)
@@ -48,7 +48,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dhcp_proto_handle(&ctx, &m, &rx, now++, &out);
 	if (out.type) {
 		/* every reply parses back and respects the client's size */
-		if (dhcp_parse(out.buf, out.len, &back) < 0 || out.len > dhcp_max_reply(&m, DHCP_MAX_MSG))
+		if (dhcp_parse(out.buf, out.len, &back) < 0 ||
+		    out.len > dhcp_max_reply(&m, DHCP_MAX_MSG))
 			abort();
 	}
 	if (now % 4096 == 0)

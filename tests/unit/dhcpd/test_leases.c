@@ -13,15 +13,15 @@
 
 static size_t key_of(unsigned i, uint8_t *k)
 {
-	uint8_t mac[6] = { 2, 0x54, 0, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+	uint8_t mac[6] = {2, 0x54, 0, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i};
 	return dhcp_client_key(NULL, 0, 1, mac, 6, k);
 }
 
 START_TEST(test_alloc_distinct)
 {
 	struct dhcp_leases *s = dhcp_leases_new();
-	struct dhcp_range_def r = { BASE, BASE + 1999 };
-	uint32_t rsv[] = { BASE + 5 };
+	struct dhcp_range_def r = {BASE, BASE + 1999};
+	uint32_t rsv[] = {BASE + 5};
 	ck_assert_int_eq(dhcp_leases_set_ranges(s, &r, 1, rsv, 1), 0);
 	/* A burst of 2,000 offers: never the same address twice. */
 	static uint8_t seen[2000];
@@ -57,7 +57,7 @@ END_TEST
 START_TEST(test_take_moves_and_decline)
 {
 	struct dhcp_leases *s = dhcp_leases_new();
-	struct dhcp_range_def r = { BASE, BASE + 9 };
+	struct dhcp_range_def r = {BASE, BASE + 9};
 	ck_assert_int_eq(dhcp_leases_set_ranges(s, &r, 1, NULL, 0), 0);
 	uint8_t k1[DHCP_KEY_MAX], k2[DHCP_KEY_MAX];
 	size_t l1 = key_of(1, k1), l2 = key_of(2, k2);
@@ -81,8 +81,8 @@ END_TEST
 START_TEST(test_reserved_outside_ranges)
 {
 	struct dhcp_leases *s = dhcp_leases_new();
-	struct dhcp_range_def r = { BASE, BASE + 9 };
-	uint32_t rsv[] = { BASE + 3 };
+	struct dhcp_range_def r = {BASE, BASE + 9};
+	uint32_t rsv[] = {BASE + 3};
 	dhcp_leases_set_ranges(s, &r, 1, rsv, 1);
 	uint8_t k[DHCP_KEY_MAX];
 	size_t kl = key_of(1, k);
@@ -119,7 +119,8 @@ START_TEST(test_journal_roundtrip)
 	ck_assert_int_eq(r.until, 1764000000);
 	ck_assert_str_eq(r.hostname, "evil host\nadd");
 	ck_assert_uint_eq(r.key_len, l.key_len);
-	ck_assert_int_lt(dhcp_journal_parse("2025-11-24T00:00:00Z add mac=zz ip=1.2.3.4 until=x", &r, &why), 0);
+	ck_assert_int_lt(
+	    dhcp_journal_parse("2025-11-24T00:00:00Z add mac=zz ip=1.2.3.4 until=x", &r, &why), 0);
 	ck_assert_int_lt(dhcp_journal_parse("garbage", &r, &why), 0);
 }
 END_TEST
@@ -139,15 +140,16 @@ START_TEST(test_journal_replay_truncated)
 	char path[512];
 	snprintf(path, sizeof(path), "%s/leases", dir);
 	struct dhcp_leases *s = dhcp_leases_new();
-	struct dhcp_range_def r = { BASE, BASE + 99 };
+	struct dhcp_range_def r = {BASE, BASE + 99};
 	dhcp_leases_set_ranges(s, &r, 1, NULL, 0);
-	struct dhcp_journal j = { .fd = -1 };
+	struct dhcp_journal j = {.fd = -1};
 	struct pxe_err e;
 	ck_assert_int_eq(dhcp_journal_open(&j, path, &e), 0);
 	uint8_t k[DHCP_KEY_MAX];
 	for (unsigned i = 0; i < 10; i++) {
 		size_t kl = key_of(i, k);
-		struct dhcp_lease *l = dhcp_leases_take(s, k, kl, BASE + i, LEASE_BOUND, 2000000000);
+		struct dhcp_lease *l =
+		    dhcp_leases_take(s, k, kl, BASE + i, LEASE_BOUND, 2000000000);
 		ck_assert_int_eq(dhcp_journal_add(&j, 1700000000, JEV_ADD, l), 0);
 	}
 	struct dhcp_lease *l3 = dhcp_lease_by_addr(s, BASE + 3);
@@ -157,7 +159,9 @@ START_TEST(test_journal_replay_truncated)
 	dhcp_journal_close(&j);
 	/* a crash mid-line, and a corrupt line before it */
 	FILE *f = fopen(path, "a");
-	fputs("this is not a lease line\n2025-11-24T00:00:00Z add mac=02:54:00:00:00:63 ip=198.18.1.99 unt", f);
+	fputs("this is not a lease line\n2025-11-24T00:00:00Z add mac=02:54:00:00:00:63 "
+	      "ip=198.18.1.99 unt",
+	      f);
 	fclose(f);
 	struct dhcp_leases *t = dhcp_leases_new();
 	dhcp_leases_set_ranges(t, &r, 1, NULL, 0);

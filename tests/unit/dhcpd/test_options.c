@@ -9,7 +9,8 @@ static void enc_ok(enum dhcp_opt_type t, const char *text, const char *hex)
 	uint8_t out[256], want[256];
 	size_t n = 0, wn = 0;
 	struct pxe_err e;
-	ck_assert_msg(dhcp_opt_encode(t, text, out, sizeof(out), &n, &e) == 0, "%s: %s", text, e.msg);
+	ck_assert_msg(dhcp_opt_encode(t, text, out, sizeof(out), &n, &e) == 0, "%s: %s", text,
+	              e.msg);
 	ck_assert_int_eq(dhcp_opt_encode(DOT_HEX, hex, want, sizeof(want), &wn, &e), 0);
 	ck_assert_uint_eq(n, wn);
 	ck_assert(!memcmp(out, want, n));
@@ -40,7 +41,8 @@ START_TEST(test_encode_routes_and_errors)
 	ck_assert_int_lt(dhcp_opt_encode(DOT_ADDR, "1.2.3", out, sizeof(out), &n, &e), 0);
 	ck_assert_int_lt(dhcp_opt_encode(DOT_U8, "256", out, sizeof(out), &n, &e), 0);
 	ck_assert_int_lt(dhcp_opt_encode(DOT_HEX, "0g", out, sizeof(out), &n, &e), 0);
-	ck_assert_int_lt(dhcp_opt_encode(DOT_ADDRS, "1.2.3.4 1.2.3.5 1.2.3.6", out, sizeof(out), &n, &e), 0);
+	ck_assert_int_lt(
+	    dhcp_opt_encode(DOT_ADDRS, "1.2.3.4 1.2.3.5 1.2.3.6", out, sizeof(out), &n, &e), 0);
 	ck_assert_int_lt(dhcp_opt_encode(DOT_BOOL, "maybe", out, sizeof(out), &n, &e), 0);
 }
 END_TEST
@@ -78,11 +80,11 @@ START_TEST(test_optset_order)
 	static struct dhcp_msg req;
 	uint8_t buf[DHCP_MAX_MSG];
 	memset(&req, 0, sizeof(req));
-	const uint8_t prl[] = { 6, 3, 1 };
+	const uint8_t prl[] = {6, 3, 1};
 	dhcp_msg_set_opt(&req, DHO_PARAM_LIST, prl, sizeof(prl));
 	struct dhcp_optset s;
 	dhcp_optset_init(&s);
-	const uint8_t a[4] = { 1, 2, 3, 4 };
+	const uint8_t a[4] = {1, 2, 3, 4};
 	dhcp_optset_put(&s, 1, a, 4);
 	dhcp_optset_put(&s, 3, a, 4);
 	dhcp_optset_put(&s, 6, a, 4);
@@ -91,10 +93,10 @@ START_TEST(test_optset_order)
 	dhcp_optset_put(&s, 3, a, 2); /* a later layer overrides */
 	struct dhcp_builder b;
 	dhcp_build_start(&b, buf, sizeof(buf), &req, DHCPOFFER);
-	const uint8_t always[] = { 54 };
+	const uint8_t always[] = {54};
 	ck_assert_int_eq(dhcp_optset_emit(&s, &b, &req, always, 1), 0);
 	/* 53, then 54 (always), then 6, 3, 1 in the client's order, then 42 */
-	const uint8_t want[] = { 53, 1, 2, 54, 4, 1, 2, 3, 4, 6, 4, 1, 2, 3, 4, 3, 2, 1, 2, 1, 4 };
+	const uint8_t want[] = {53, 1, 2, 54, 4, 1, 2, 3, 4, 6, 4, 1, 2, 3, 4, 3, 2, 1, 2, 1, 4};
 	ck_assert(!memcmp(buf + 240, want, sizeof(want)));
 	ck_assert_int_eq(buf[240 + sizeof(want) + 4], 42);
 }

@@ -16,27 +16,31 @@ static struct pxe_config conf;
 static struct dhcp_ctx ctx;
 static struct dhcp_msg req, rep;
 static struct dhcp_out out;
-static const struct dhcp_rx rx = { .local_addr = SRV, .ifindex = 2 };
+static const struct dhcp_rx rx = {.local_addr = SRV, .ifindex = 2};
 
 static void setup(void)
 {
 	dir = unit_tmpdir();
-	ck_assert_int_eq(unit_write_file(dir, "d.conf",
-		"[dhcpd]\nauthoritative = yes\nlease-time = 10m\ndecline-time = 1m\n"
-		"option = ntp-server:198.18.0.1\n"
-		"[subnet 198.18.0.0/24]\nrange = 198.18.0.10-198.18.0.19\nrouter = 198.18.0.1\n"
-		"option = 224:c6:12:00:01\n"
-		"[subnet 198.18.16.0/20]\nrange = 198.18.16.10-198.18.31.250\n"
-		"[host fixed]\nmac = 02:54:00:00:00:99\naddress = 198.18.0.50\nhostname = fx\n"), 0);
-	char path[512], *argv[] = { "pxe-dhcpd", "-c", path, NULL };
+	ck_assert_int_eq(
+	    unit_write_file(
+	        dir, "d.conf",
+	        "[dhcpd]\nauthoritative = yes\nlease-time = 10m\ndecline-time = 1m\n"
+	        "option = ntp-server:198.18.0.1\n"
+	        "[subnet 198.18.0.0/24]\nrange = 198.18.0.10-198.18.0.19\nrouter = 198.18.0.1\n"
+	        "option = 224:c6:12:00:01\n"
+	        "[subnet 198.18.16.0/20]\nrange = 198.18.16.10-198.18.31.250\n"
+	        "[host fixed]\nmac = 02:54:00:00:00:99\naddress = 198.18.0.50\nhostname = fx\n"),
+	    0);
+	char path[512], *argv[] = {"pxe-dhcpd", "-c", path, NULL};
 	snprintf(path, sizeof(path), "%s/d.conf", dir);
 	struct pxe_err e;
 	ck_assert_msg(pxe_config_load(&dhcp_config_spec, 3, argv, &conf, &e) == 0, "%s", e.msg);
 	const struct dhcpd_config *c = conf.cfg;
 	ctx.cfg = c;
 	ctx.leases = dhcp_leases_new();
-	ck_assert_int_eq(dhcp_leases_set_ranges(ctx.leases, c->ranges, c->n_ranges, c->reserved,
-						c->n_reserved), 0);
+	ck_assert_int_eq(
+	    dhcp_leases_set_ranges(ctx.leases, c->ranges, c->n_ranges, c->reserved, c->n_reserved),
+	    0);
 }
 
 static void teardown(void)
@@ -53,7 +57,7 @@ static void mkreq(int type, unsigned mac)
 	req.htype = 1;
 	req.hlen = 6;
 	req.xid = 0x1234 + mac;
-	uint8_t hw[6] = { 2, 0x54, 0, (uint8_t)(mac >> 16), (uint8_t)(mac >> 8), (uint8_t)mac };
+	uint8_t hw[6] = {2, 0x54, 0, (uint8_t)(mac >> 16), (uint8_t)(mac >> 8), (uint8_t)mac};
 	memcpy(req.chaddr, hw, 6);
 	uint8_t t = (uint8_t)type;
 	dhcp_msg_set_opt(&req, DHO_MSG_TYPE, &t, 1);
@@ -81,7 +85,7 @@ static uint32_t yiaddr(void)
 START_TEST(test_discover_offer)
 {
 	mkreq(DHCPDISCOVER, 1);
-	const uint8_t prl[] = { 1, 3, 42, 224 };
+	const uint8_t prl[] = {1, 3, 42, 224};
 	dhcp_msg_set_opt(&req, DHO_PARAM_LIST, prl, sizeof(prl));
 	run(1000);
 	ck_assert_int_eq(out.type, DHCPOFFER);
@@ -242,7 +246,7 @@ START_TEST(test_host_and_relay_options)
 	/* relayed, with option 82: echoed unchanged as the last option */
 	mkreq(DHCPDISCOVER, 5);
 	req.giaddr = htonl(0xc6121001);
-	const uint8_t rai[] = { 1, 4, 0xde, 0xad, 0xbe, 0xef };
+	const uint8_t rai[] = {1, 4, 0xde, 0xad, 0xbe, 0xef};
 	dhcp_msg_set_opt(&req, DHO_RELAY_AGENT, rai, sizeof(rai));
 	run(1000);
 	ck_assert_int_eq(out.dest, DEST_RELAY);
@@ -255,7 +259,7 @@ START_TEST(test_host_and_relay_options)
 	/* link selection overrides giaddr */
 	mkreq(DHCPDISCOVER, 6);
 	req.giaddr = htonl(0xc6121001);
-	const uint8_t ls[] = { 5, 4, 198, 18, 0, 0 };
+	const uint8_t ls[] = {5, 4, 198, 18, 0, 0};
 	dhcp_msg_set_opt(&req, DHO_RELAY_AGENT, ls, sizeof(ls));
 	run(1000);
 	ck_assert_uint_eq(yiaddr() >> 8, 0xc61200);

@@ -30,7 +30,7 @@ static struct dhcp_msg m;
 START_TEST(test_parse_basic)
 {
 	uint8_t buf[600];
-	const uint8_t o[] = { 53, 1, 1, 0, 0, 55, 3, 1, 3, 6, 61, 7, 1, 2, 0x54, 0, 0, 0, 1, 255 };
+	const uint8_t o[] = {53, 1, 1, 0, 0, 55, 3, 1, 3, 6, 61, 7, 1, 2, 0x54, 0, 0, 0, 1, 255};
 	size_t n = mk(buf, o, sizeof(o));
 	ck_assert_int_eq(dhcp_parse(buf, n, &m), 0);
 	ck_assert_int_eq(dhcp_msg_type(&m), DHCPDISCOVER);
@@ -48,7 +48,7 @@ END_TEST
 START_TEST(test_parse_missing_end_and_pads)
 {
 	uint8_t buf[600];
-	const uint8_t o[] = { 0, 0, 53, 1, 3, 0, 50, 4, 198, 18, 0, 5 };
+	const uint8_t o[] = {0, 0, 53, 1, 3, 0, 50, 4, 198, 18, 0, 5};
 	size_t n = mk(buf, o, sizeof(o));
 	ck_assert_int_eq(dhcp_parse(buf, n, &m), 0);
 	ck_assert(m.missing_end);
@@ -63,10 +63,10 @@ START_TEST(test_parse_overload_and_concat)
 	uint8_t buf[600];
 	/* 52 = 3: file then sname carry options; option 12 split in three
 	 * pieces across the areas is one value (RFC 3396). */
-	const uint8_t o[] = { 53, 1, 1, 52, 1, 3, 12, 2, 'a', 'b', 255 };
+	const uint8_t o[] = {53, 1, 1, 52, 1, 3, 12, 2, 'a', 'b', 255};
 	size_t n = mk(buf, o, sizeof(o));
-	const uint8_t f[] = { 12, 2, 'c', 'd', 0, 255 };
-	const uint8_t s[] = { 12, 1, 'e', 255 };
+	const uint8_t f[] = {12, 2, 'c', 'd', 0, 255};
+	const uint8_t s[] = {12, 1, 'e', 255};
 	memcpy(buf + DHCP_OFF_FILE, f, sizeof(f));
 	memcpy(buf + DHCP_OFF_SNAME, s, sizeof(s));
 	ck_assert_int_eq(dhcp_parse(buf, n, &m), 0);
@@ -82,16 +82,16 @@ END_TEST
 START_TEST(test_parse_malformed)
 {
 	uint8_t buf[600];
-	const uint8_t bad1[] = { 53, 1, 1, 12, 10, 'a' };      /* runs past the end */
-	const uint8_t bad2[] = { 53 };                         /* no length */
+	const uint8_t bad1[] = {53, 1, 1, 12, 10, 'a'}; /* runs past the end */
+	const uint8_t bad2[] = {53};                    /* no length */
 	ck_assert_int_lt(dhcp_parse(buf, mk(buf, bad1, sizeof(bad1)), &m), 0);
 	ck_assert_int_lt(dhcp_parse(buf, mk(buf, bad2, sizeof(bad2)), &m), 0);
-	ck_assert_int_lt(dhcp_parse(buf, 100, &m), 0);         /* short */
+	ck_assert_int_lt(dhcp_parse(buf, 100, &m), 0); /* short */
 	mk(buf, bad2, 0);
-	buf[2] = 17;                                            /* hlen > 16 */
+	buf[2] = 17; /* hlen > 16 */
 	ck_assert_int_lt(dhcp_parse(buf, 240, &m), 0);
 	/* overload pointing at garbage that runs past the file field */
-	const uint8_t o[] = { 53, 1, 1, 52, 1, 1, 255 };
+	const uint8_t o[] = {53, 1, 1, 52, 1, 1, 255};
 	size_t n = mk(buf, o, sizeof(o));
 	memset(buf + DHCP_OFF_FILE, 0, 128);
 	buf[DHCP_OFF_FILE + 126] = 12;
@@ -108,13 +108,13 @@ END_TEST
 START_TEST(test_max_size)
 {
 	uint8_t buf[600];
-	const uint8_t o1[] = { 53, 1, 1, 57, 2, 0x05, 0xdc, 255 };  /* 1500 */
+	const uint8_t o1[] = {53, 1, 1, 57, 2, 0x05, 0xdc, 255}; /* 1500 */
 	ck_assert_int_eq(dhcp_parse(buf, mk(buf, o1, sizeof(o1)), &m), 0);
 	ck_assert_uint_eq(dhcp_max_reply(&m, DHCP_MAX_MSG), 1500 - 28);
-	const uint8_t o2[] = { 53, 1, 1, 57, 2, 0x01, 0x00, 255 };  /* 256: below the minimum */
+	const uint8_t o2[] = {53, 1, 1, 57, 2, 0x01, 0x00, 255}; /* 256: below the minimum */
 	ck_assert_int_eq(dhcp_parse(buf, mk(buf, o2, sizeof(o2)), &m), 0);
 	ck_assert_uint_eq(dhcp_max_reply(&m, DHCP_MAX_MSG), DHCP_MIN_MSG);
-	const uint8_t o3[] = { 53, 1, 1, 255 };
+	const uint8_t o3[] = {53, 1, 1, 255};
 	ck_assert_int_eq(dhcp_parse(buf, mk(buf, o3, sizeof(o3)), &m), 0);
 	ck_assert_uint_eq(dhcp_max_reply(&m, DHCP_MAX_MSG), DHCP_MIN_MSG);
 }
@@ -123,7 +123,7 @@ END_TEST
 START_TEST(test_build)
 {
 	uint8_t req[600], out[DHCP_MAX_MSG];
-	const uint8_t o[] = { 53, 1, 1, 255 };
+	const uint8_t o[] = {53, 1, 1, 255};
 	ck_assert_int_eq(dhcp_parse(req, mk(req, o, sizeof(o)), &m), 0);
 	struct dhcp_builder b;
 	dhcp_build_start(&b, out, DHCP_MIN_MSG, &m, DHCPOFFER);
@@ -150,7 +150,8 @@ END_TEST
 START_TEST(test_rai)
 {
 	uint8_t buf[600];
-	const uint8_t o[] = { 53, 1, 1, 82, 12, 1, 4, 0xde, 0xad, 0xbe, 0xef, 5, 4, 198, 18, 1, 0, 255 };
+	const uint8_t o[] = {53,   1,    1, 82, 12,  1,  4, 0xde, 0xad,
+	                     0xbe, 0xef, 5, 4,  198, 18, 1, 0,    255};
 	ck_assert_int_eq(dhcp_parse(buf, mk(buf, o, sizeof(o)), &m), 0);
 	size_t n;
 	const uint8_t *v = dhcp_rai_sub(&m, DHCP_RAI_LINK_SELECTION, &n);
