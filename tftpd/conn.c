@@ -442,7 +442,15 @@ static void do_act(struct tftp_conn *c, const struct tftp_act *a)
 			tx_bytes(c);
 		tftp_conn_finish(c, TFTP_ST_OK, NULL);
 		return;
-	case TFTP_ACT_FAIL: tftp_conn_finish(c, TFTP_ST_TIMEOUT, NULL); return;
+	case TFTP_ACT_FAIL:
+		/* A client that read the OACK (the tsize probe) and went away
+		 * without an ERROR declined; it did not fail. */
+		if (!c->write && c->tx.state == TFTP_XS_FAILED && c->tx.base == 1 && c->oack_len &&
+		    c->neg.ask_tsize >= 0 && c->tx.next == 1)
+			tftp_conn_finish(c, TFTP_ST_DECLINED, "no ACK of the OACK");
+		else
+			tftp_conn_finish(c, TFTP_ST_TIMEOUT, NULL);
+		return;
 	}
 	arm(c, c->write ? c->rx.deadline : c->tx.deadline);
 }

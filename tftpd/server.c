@@ -164,6 +164,20 @@ static void start_request(struct tftp_listener *l, const struct tftp_req *r,
 	}
 }
 
+static uint32_t req_hash(const uint8_t *buf, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ buf[i]) * 16777619u;
+	return h;
+}
+
+/* A retransmission of the request that started c. */
+static bool same_request(const struct tftp_conn *c, const uint8_t *buf, size_t n)
+{
+	return c->req_len == n && c->req_hash == req_hash(buf, n);
+}
+
 static void handle_request(struct tftp_listener *l, const uint8_t *buf, size_t n,
                            const struct pxe_sockaddr *from, const struct pxe_sockaddr *local,
                            int ifindex)
@@ -182,6 +196,11 @@ static void handle_request(struct tftp_listener *l, const uint8_t *buf, size_t n
 		return;
 	}
 	start_request(l, &r, from, local, ifindex);
+	struct tftp_conn *c = tftp_hash_find(s, from);
+	if (c) {
+		c->req_len = n;
+		c->req_hash = req_hash(buf, n);
+	}
 }
 
 static void handle_datagram(struct tftp_listener *l, const uint8_t *buf, size_t n,
@@ -196,6 +215,15 @@ static void handle_datagram(struct tftp_listener *l, const uint8_t *buf, size_t 
 	 * repeated RRQ (the client's retransmit) must not start a second one;
 	 * in single-port mode the packet is that transfer's. */
 	struct tftp_conn *c = tftp_hash_find(s, from);
+	if (c && (op == TFTP_RRQ || op == TFTP_WRQ) && !same_request(c, buf, n)) {
+		/* A different request from the same port: the client gave up
+		 * on the old transfer without an ERROR (firmware that reads
+		 * tsize from the OACK and asks again). */
+		tftp_conn_finish(
+		    c, c->write || c->tx.state != TFTP_XS_OACK ? TFTP_ST_ABORTED : TFTP_ST_DECLINED,
+		    "new request from the same port");
+		c = NULL;
+	}
 	if (c) {
 		if (!c->own_sock && op != TFTP_RRQ && op != TFTP_WRQ)
 			tftp_conn_packet(c, buf, n);
@@ -330,8 +358,13 @@ static void listener_closed(uv_handle_t *h)
 void tftpd_stop(struct tftpd *s)
 {
 	s->stopping = true;
-	while (s->all)
-		tftp_conn_finish(s->all, TFTP_ST_ABORTED, "server stopping");
+	while (s->all) {
+		struct tftp_conn *c = s->all;
+		if (!(c->write && c->rx.state == TFTP_XS_DALLY))
+			tftp_send_error(c->sock, &c->peer, c->own_sock ? NULL : &c->local,
+			                c->ifindex, TFTP_EUNDEF, "Server shutting down");
+		tftp_conn_finish(c, TFTP_ST_ABORTED, "server stopping");
+	}
 	for (struct tftp_listener *l = s->listeners, *n; l; l = n) {
 		n = l->next;
 		uv_close((uv_handle_t *)&l->poll, listener_closed);

@@ -94,8 +94,10 @@ struct tftp_conn {
 	uint8_t oack[512];
 	size_t oack_len;
 	uint64_t start_us;
-	uint64_t armed; /* deadline the timer is armed for */
-	uint64_t bytes; /* file bytes acknowledged / written */
+	size_t req_len;    /* the request that started it, to tell */
+	uint32_t req_hash; /* a retransmission from a new request */
+	uint64_t armed;    /* deadline the timer is armed for */
+	uint64_t bytes;    /* file bytes acknowledged / written */
 	/* Blocks a full socket buffer kept us from sending (EAGAIN). */
 	uint64_t pend_first;
 	uint32_t pend_count;

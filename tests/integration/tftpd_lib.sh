@@ -144,6 +144,13 @@ def main():
             except socket.timeout:
                 break
         print("server_ports=%d" % len(ports))
+    elif cmd == "reprobe":  # RRQ tsize, read the OACK, ask again from the same port, no ERROR
+        s = sock(host)
+        s.sendto(rrq_pkt(1, args[0], "octet", [("tsize", 0)]), (host, port))
+        b, a1 = s.recvfrom(70000)
+        s.sendto(rrq_pkt(1, args[0]), (host, port))
+        b, a2 = s.recvfrom(70000)
+        print("first_op=6 second_op=%d new_port=%d" % (struct.unpack("!H", b[:2])[0], a1 != a2))
     elif cmd == "hold":  # hold NAME SECS: start a transfer and never ACK
         s = sock(host)
         s.sendto(rrq_pkt(1, args[0]), (host, port))

@@ -53,6 +53,11 @@ r=$(tpy tid 127.0.0.1 "$P" a.bin)
 check "wrong TID gets ERROR 5, the transfer goes on ($r)" test "$r" = "$(printf 'stranger_op=5 stranger_code=5\nbytes=200000')"
 r=$(tpy dup 127.0.0.1 "$P" a.bin)
 check "a repeated RRQ starts one transfer ($r)" test "$r" = "server_ports=1"
+r=$(tpy reprobe 127.0.0.1 "$P" a.bin)
+check "tsize probe, then a new RRQ from the same port without ERROR: served ($r)" \
+	test "$r" = "first_op=6 second_op=3 new_port=1"
+wait_for 3 grep -q 'status=declined reason="new request' "$L"
+check "... the probe is logged as declined" grep -q 'status=declined reason="new request' "$L"
 
 # --- errors
 err() { tpy oack 127.0.0.1 "$P" "$1"; }
