@@ -256,7 +256,7 @@ IPXE_EFI="--arch 7 --vendor PXEClient:Arch:00007:UNDI:003010 --user-class iPXE"
 # looks like a firmware (ARGS: see _dhcp_probe.py); does a reply of ours
 # (server id or siaddr $E2E_SERVER) carry WANT as boot file (file field or
 # option 67)? With E2E_PROBE_ACCEPT_43=1 (proxy scenarios) a PXEClient
-# reply with option 43 and no file counts too. Sets PROBE_GOT ("OK", or
+# reply without a file (file on port 4011) counts too. Sets PROBE_GOT ("OK", or
 # what the replies held).
 e2e_probe() {
 	local ns=$1 ifn=$2 mac=$3 want=$4 out; shift 4
@@ -272,9 +272,10 @@ for l in sys.stdin:
     if r.get("server_id") not in (srv, None) and r.get("siaddr") != srv: continue
     f = r.get("opt67") or r.get("file") or ""
     if f == want: print("OK"); sys.exit(0)
-    # A proxy may answer with a PXE menu / boot server list (option 43)
-    # and give the file on port 4011 (dnsmasq does): the boot will tell.
-    if accept43 and not f and r.get("opt43") and (r.get("opt60") or "").startswith("PXEClient"):
+    # A proxy may answer with a PXE menu / boot server list (option 43),
+    # or with option 60 alone, and give the file on port 4011 (dnsmasq
+    # does both; EDK2 then asks 4011): the boot will tell.
+    if accept43 and not f and (r.get("opt60") or "").startswith("PXEClient"):
         print("OK"); sys.exit(0)
     files.append(f or ("(option 43, no boot file)" if r.get("opt43") else "(no boot file)"))
 print(", ".join(files) or "no reply")' "$E2E_SERVER" "$want" "${E2E_PROBE_ACCEPT_43:-}" <<<"$out")

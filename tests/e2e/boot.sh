@@ -22,6 +22,8 @@
 # not (a feature still missing) the scenario prints SKIP with the reason.
 # Each scenario prints PASS/FAIL with its seconds; a failure shows the
 # daemons' log lines of that scenario.
+#   E2E_BUDGET=S      start no scenario after S seconds (default 1500)
+#   E2E_VM_TIMEOUT=S  limit of one VM (default 240)
 #   E2E_DHCP=dnsmasq  reference run: dnsmasq (dnsmasq-base) instead of
 #                     pxe-dhcpd, with the same boot choices, to check the
 #                     scenarios themselves (not part of make check)
@@ -259,8 +261,14 @@ show_logs() { # the daemons' lines of this scenario
 	for f in "${CUR_VMS[@]}"; do echo "    --- console $f: $(e2e_console_tail "$f")"; done
 }
 
+# tests/run-all gives this script 1800 s; stop starting boots in time.
+BUDGET_END=$((SECONDS + ${E2E_BUDGET:-1500}))
 for SCEN in $ALL_SCENARIOS; do
 	[ -n "${E2E_ONLY:-}" ] && ! [[ $SCEN =~ $E2E_ONLY ]] && continue
+	if [ $SECONDS -ge $BUDGET_END ]; then
+		skip "$SCEN: time budget of ${E2E_BUDGET:-1500}s used up by earlier scenarios"
+		continue
+	fi
 	SKIP_WHY=""
 	if ! prepare; then
 		skip "$SCEN: $SKIP_WHY"
