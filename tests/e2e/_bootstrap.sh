@@ -37,6 +37,13 @@ for f in /usr/lib/PXELINUX/pxelinux.0 /usr/lib/PXELINUX/lpxelinux.0 \
 	[ -e "$f" ] || missing "$f (make deps installs pxelinux syslinux-common syslinux-efi ipxe)"
 done
 
+# One bootstrap at a time per cache (two test runs at once share it).
+mkdir -p "$CACHE"
+if command -v flock >/dev/null 2>&1; then
+	exec 9>"$CACHE/.lock"
+	flock -w 600 9 || missing "the cache lock $CACHE/.lock (another bootstrap hangs?)"
+fi
+
 # The kernel package the archive's linux-image-amd64 currently points at.
 kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
 if [ -z "$kpkg" ]; then

@@ -6,6 +6,10 @@
 # syslinux.efi over TFTP -> kernel+initrd over TFTP), one after the other,
 # and prints what the firmware asked of TFTP (tcpdump).
 #   tests/e2e/_standin.sh [bios|uefi|lpxe|uefi-ipxe ...]
+# uefi-ipxe loops on purpose: udhcpd gives ipxe.efi to iPXE too (it cannot
+# tell iPXE from EDK2), which is what pxe-dhcpd's classes are for.
+# Needs tftpd-hpa (in.tftpd), not in DEB_E2E_PKGS: its package starts a
+# TFTP service in the root namespace on install.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/_lib_e2e.sh"
 e2e_need_tools standin
