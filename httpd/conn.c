@@ -280,7 +280,9 @@ static int conn_send(struct conn *c)
 {
 	struct httpd *s = c->srv;
 	if (s->wlen) {
-		bool more = c->sf || c->mp || c->olen > c->ooff;
+		/* A whole reply followed by close(): corked, so that the FIN
+		 * rides in the reply's segment instead of one of its own. */
+		bool more = c->sf || c->mp || c->olen > c->ooff || (c->close_after && !c->linger);
 		ssize_t n = send(c->fd, s->wbuf, s->wlen, MSG_NOSIGNAL | (more ? MSG_MORE : 0));
 		if (n < 0 && errno != EAGAIN && errno != EINTR) {
 			s->wlen = 0;
