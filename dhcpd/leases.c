@@ -375,7 +375,8 @@ static struct dhcp_lease *new_record(struct dhcp_leases *s, const uint8_t *key, 
 	if (!l)
 		return NULL;
 	l->key_len = (uint8_t)(key_len < DHCP_KEY_MAX ? key_len : DHCP_KEY_MAX);
-	memcpy(l->key, key, l->key_len);
+	if (l->key_len)
+		memcpy(l->key, key, l->key_len);
 	l->state = LEASE_EXPIRED;
 	l->idx = s->n;
 	s->all[s->n++] = l;

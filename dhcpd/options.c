@@ -232,13 +232,13 @@ static int enc_route_dest(const char *s, uint8_t *out, size_t cap, size_t *len, 
 static int enc_number(enum dhcp_opt_type t, const char *s, uint8_t *out, size_t cap, size_t *len,
                       struct pxe_err *err)
 {
-	long long v;
+	long long v = 0;
 	int r;
 	size_t n = t == DOT_U8 || t == DOT_BOOL ? 1 : t == DOT_U16 ? 2 : 4;
 	if (cap < n)
 		return pxe_err_set(err, ENOSPC, "no room");
 	if (t == DOT_BOOL) {
-		bool b;
+		bool b = false;
 		r = pxe_parse_bool(s, &b, err);
 		v = b;
 	} else if (t == DOT_SECS) {

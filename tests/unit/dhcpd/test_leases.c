@@ -198,6 +198,26 @@ START_TEST(test_journal_replay_truncated)
 }
 END_TEST
 
+START_TEST(test_journal_decline_replay)
+{
+	struct dhcp_leases *s = dhcp_leases_new();
+	struct dhcp_range_def r = {BASE, BASE + 9};
+	dhcp_leases_set_ranges(s, &r, 1, NULL, 0);
+	struct dhcp_jrec rec;
+	const char *why = NULL;
+	ck_assert_int_eq(dhcp_journal_parse("2026-11-25T09:00:00Z decline mac=02:54:43:00:00:04 "
+	                                    "ip=198.18.1.3 until=2026-11-25T10:00:00Z cid=-",
+	                                    &rec, &why),
+	                 0);
+	dhcp_journal_apply(s, &rec, 1764061200); /* 09:00 */
+	struct dhcp_lease *l = dhcp_lease_by_addr(s, BASE + 3);
+	ck_assert_ptr_nonnull(l);
+	ck_assert_int_eq(l->state, LEASE_DECLINED);
+	ck_assert_uint_eq(dhcp_leases_range_free(s, 0), 9);
+	dhcp_leases_free(s);
+}
+END_TEST
+
 UNIT_SUITE(dhcp_leases)
 {
 	Suite *s = suite_create("dhcp_leases");
@@ -207,6 +227,7 @@ UNIT_SUITE(dhcp_leases)
 	tcase_add_test(tc, test_reserved_outside_ranges);
 	tcase_add_test(tc, test_journal_roundtrip);
 	tcase_add_test(tc, test_journal_replay_truncated);
+	tcase_add_test(tc, test_journal_decline_replay);
 	suite_add_tcase(s, tc);
 	return s;
 }
