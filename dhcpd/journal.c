@@ -209,6 +209,10 @@ void dhcp_journal_apply(struct dhcp_leases *s, const struct dhcp_jrec *r, int64_
 		if (l)
 			dhcp_leases_remove(s, l);
 		l = dhcp_leases_take(s, NULL, 0, r->addr, LEASE_DECLINED, r->until);
+		if (l) { /* who declined it, for --leases and the next compaction */
+			l->hlen = r->hlen;
+			memcpy(l->hw, r->hw, sizeof(l->hw));
+		}
 		return;
 	}
 	if (!r->key_len)
