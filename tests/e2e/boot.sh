@@ -68,13 +68,18 @@ interface = br0
 mode = $1
 leasefile = $T_TMP/dhcpd-$SCEN.leases
 EOT
-	[ "$1" = full ] && cat <<EOT
+	if [ "$1" = full ]; then cat <<EOT
 
 [subnet $E2E_NET.0/24]
 range = $E2E_NET.100-$E2E_NET.199
 router = $SRV
 lease-time = 10m
 EOT
+	else # proxy: the subnet it serves, no addresses (the site's udhcpd has them)
+		printf '
+[subnet %s.0/24]
+' "$E2E_NET"
+	fi
 }
 boot_section() { # boot_section NAME FILE MATCH...
 	local n=$1 f=$2 m; shift 2
