@@ -40,22 +40,31 @@ e2e_tree() {
 
 # e2e_accel: "kvm" only where KVM can run firmware. A paravirtual KVM
 # (kvm_pvm) dies in SeaBIOS's iPXE ROM and in OVMF with "KVM internal
-# error ... emulation failure", so it counts as no KVM. E2E_ACCEL overrides.
+# error ... emulation failure", so it counts as no KVM; any other /dev/kvm
+# must survive a short OVMF probe boot (6 s) first. E2E_ACCEL overrides.
+# The answer is kept in $T_TMP/accel (one probe per script).
 e2e_accel() {
 	if [ -n "${E2E_ACCEL:-}" ]; then echo "$E2E_ACCEL"; return; fi
-	if [ -e /sys/module/kvm_pvm ]; then echo tcg; return; fi
-	if [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
-		{ [ -e /sys/module/kvm_intel ] || [ -e /sys/module/kvm_amd ]; }; then
-		echo kvm
-	else
-		echo tcg
+	if [ -s "$T_TMP/accel" ]; then cut -d' ' -f1 "$T_TMP/accel"; return; fi
+	local a=tcg why="no usable /dev/kvm" st=0
+	if [ -e /sys/module/kvm_pvm ]; then
+		why="/dev/kvm is paravirtual (kvm_pvm), cannot run firmware"
+	elif [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		timeout 6 "$E2E_QEMU" -accel kvm -m 256 -nodefaults -display none -monitor none \
+			-bios /usr/share/ovmf/OVMF.fd -serial none >"$T_TMP/kvm-probe.log" 2>&1 || st=$?
+		if [ $st -eq 124 ] && ! grep -qi 'internal error\|emulation failure' "$T_TMP/kvm-probe.log"; then
+			a=kvm why="/dev/kvm ran OVMF for 6 s"
+		else
+			why="KVM probe boot failed: $(grep -v '^$' "$T_TMP/kvm-probe.log" | head -1 | cut -c1-100)"
+		fi
 	fi
+	echo "$a $why" >"$T_TMP/accel"
+	echo "$a"
 }
 e2e_accel_why() {
-	if [ -n "${E2E_ACCEL:-}" ]; then echo "E2E_ACCEL=$E2E_ACCEL"
-	elif [ -e /sys/module/kvm_pvm ]; then echo "tcg: /dev/kvm is paravirtual (kvm_pvm), cannot run firmware"
-	elif [ "$(e2e_accel)" = kvm ]; then echo "kvm"
-	else echo "tcg: no usable /dev/kvm"; fi
+	if [ -n "${E2E_ACCEL:-}" ]; then echo "E2E_ACCEL=$E2E_ACCEL"; return; fi
+	e2e_accel >/dev/null
+	echo "$(cut -d' ' -f1 "$T_TMP/accel"): $(cut -d' ' -f2- "$T_TMP/accel")"
 }
 
 # e2e_net_up NS: the namespace, its loopback and the bridge.
