@@ -105,7 +105,11 @@ e2e_vm_start() {
 		-netdev "tap,id=n0,ifname=$tap,script=no,downscript=no")
 	case $fw in
 	bios)
-		args+=(-device "virtio-net-pci,netdev=n0,mac=$mac,bootindex=1")
+		# SeaBIOS "sercon": the text screen (SeaBIOS, iPXE, pxelinux) also
+		# on the serial port, since there is no VGA (little-endian 0x3f8).
+		printf '\370\003' >"$T_TMP/sercon.bin"
+		args+=(-device "virtio-net-pci,netdev=n0,mac=$mac,bootindex=1"
+			-fw_cfg "name=etc/sercon-port,file=$T_TMP/sercon.bin")
 		;;
 	uefi)
 		cp "$E2E_OVMF_VARS" "$T_TMP/$name.vars.fd"
