@@ -8,6 +8,8 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TFTPD=$TOP/tftpd/pxe-tftpd
 HTTPD=$TOP/httpd/pxe-httpd
 DHCPD=$TOP/dhcpd/pxe-dhcpd
+# Debian's python3 (a pyenv shim on PATH can take seconds per start).
+if [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3; else PY=python3; fi
 T_FAILS=0
 T_PIDS=()
 T_NETNS=()
@@ -29,7 +31,7 @@ need_cmd() { local c; for c; do have "$c" || { skip "$(basename "$0" .sh): needs
 
 # A free UDP/TCP port on 127.0.0.1 (asks the kernel).
 free_port() {
-	python3 -c 'import socket,sys
+	$PY -c 'import socket,sys
 s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1]=="udp" else socket.SOCK_STREAM)
 s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' "${1:-tcp}"
 }
