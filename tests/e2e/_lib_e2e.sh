@@ -245,7 +245,9 @@ E2E_FOLLOW_PIDS=()
 e2e_follow() {
 	local tag=$1 file=$2 re=${3:-.}
 	: >>"$file"
+	# Firmware screens carry terminal escapes: drop them.
 	tail -n +1 -F --pid=$$ "$file" 2>/dev/null > >(tr -d '\r' |
+		sed -u -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1b[a-zA-Z]//g' |
 		grep -a --line-buffered -E "$re" | sed -u "s/^/$tag| /") &
 	E2E_FOLLOW_PIDS+=("$!")
 	T_PIDS+=("$!")

@@ -115,7 +115,8 @@ run_vms() { # run_vms NAME:FW...
 		else e2e_pxelinux_cfg "$mac" "$name"; fi
 		e2e_vm_start "$name" "$fw" "tap-$name" "$mac"
 		# The guest's own lines (not the firmware's screen) on the console.
-		e2e_follow "$name" "$T_TMP/$name.serial" 'e2e-guest|NETBOOT|udhcpc: lease|iPXE script'
+		e2e_follow "$name" "$T_TMP/$name.serial" \
+			'e2e-guest|NETBOOT|udhcpc: lease|iPXE script|^(PXE|SYS)LINUX [0-9]|NBP file|Station IP|(tftp|http)://'
 		pids+=("$E2E_VM_PID"); names+=("$name")
 		echo "$name| started ($fw firmware, MAC $mac, $(e2e_accel))"
 	done
