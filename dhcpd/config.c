@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <arpa/inet.h>
 
+#include "boot.h"
 #include "config.h"
 
 #define C(f) offsetof(struct dhcpd_config, f)
@@ -250,21 +251,36 @@ static struct dhcp_host *get_host(struct dhcpd_config *c, const char *name, stru
 	return h;
 }
 
-static int boot_key(struct dhcpd_config *c, const char *name, const char *key, const char *value,
-                    int line)
+static struct dhcp_boot *get_boot(struct dhcpd_config *c, const char *name, const char *file,
+                                  int line, struct pxe_err *err)
 {
-	struct dhcp_boot *b = NULL;
-	if (c->n_boots && !strcmp(c->boots[c->n_boots - 1].name, name))
-		b = &c->boots[c->n_boots - 1];
-	if (!b) {
-		struct dhcp_boot *nb = grow(c->boots, &c->n_boots, sizeof(*nb));
-		if (!nb)
-			return -ENOMEM;
-		c->boots = nb;
-		b = &nb[c->n_boots - 1];
-		if (!(b->name = strdup(name)))
-			return -ENOMEM;
+	for (size_t i = 0; i < c->n_boots; i++)
+		if (!strcmp(c->boots[i].name, name))
+			return &c->boots[i];
+	struct dhcp_boot *nb = grow(c->boots, &c->n_boots, sizeof(*nb));
+	if (!nb)
+		return NULL;
+	c->boots = nb;
+	struct dhcp_boot *b = &nb[c->n_boots - 1];
+	b->file = file;
+	b->line = line;
+	if (!(b->name = strdup(name)))
+		return NULL;
+	if (dhcp_pxe_boot_init(&b->pxe, name, err) < 0) {
+		c->n_boots--; /* not a section: nothing of it to keep */
+		free(b->name);
+		return NULL;
 	}
+	return b;
+}
+
+static int boot_key(struct dhcpd_config *c, const char *name, const char *key, const char *value,
+                    const char *file, int line, struct pxe_err *err)
+{
+	pxe_err_set(err, ENOMEM, "out of memory");
+	struct dhcp_boot *b = get_boot(c, name, file, line, err);
+	if (!b)
+		return -EINVAL;
 	struct dhcp_kv *nkv = grow(b->kv, &b->n, sizeof(*nkv));
 	if (!nkv)
 		return -ENOMEM;
@@ -272,7 +288,9 @@ static int boot_key(struct dhcpd_config *c, const char *name, const char *key, c
 	nkv[b->n - 1].key = strdup(key);
 	nkv[b->n - 1].value = strdup(value);
 	nkv[b->n - 1].line = line;
-	return nkv[b->n - 1].key && nkv[b->n - 1].value ? 0 : -ENOMEM;
+	if (!nkv[b->n - 1].key || !nkv[b->n - 1].value)
+		return -ENOMEM;
+	return dhcp_boot_section_key(b, key, value, err);
 }
 
 static int other_section(void *cfg, const char *section, const char *key, const char *value,
@@ -301,7 +319,7 @@ static int other_section(void *cfg, const char *section, const char *key, const 
 		return pxe_opt_apply(host_opts, N_HOST_OPTS, h, key, value, err);
 	}
 	if ((arg = section_arg(section, "boot")))
-		return boot_key(c, arg, key, value, line);
+		return boot_key(c, arg, key, value, file, line, err);
 	return pxe_err_set(err, EINVAL,
 	                   "unknown section [%s] (expected [dhcpd], [subnet CIDR], "
 	                   "[host NAME] or [boot NAME])",
@@ -557,8 +575,6 @@ static int validate(void *cfg, struct pxe_err *err)
 	int r = implicit_subnet(c, err);
 	if (r < 0)
 		return r;
-	if (c->mode != DHCP_MODE_FULL)
-		return pxe_err_set(err, EINVAL, "mode: only 'full' is implemented so far");
 	for (size_t i = 0; i < c->n_subnets; i++)
 		if ((r = validate_subnet(c, &c->subnets[i], err)) < 0)
 			return located(err, r, c->subnets[i].file, c->subnets[i].line);
@@ -568,7 +584,10 @@ static int validate(void *cfg, struct pxe_err *err)
 	struct pxe_err e;
 	if ((r = add_opts(&c->global_opts, &c->option, &e)) < 0)
 		return pxe_err_set(err, -r, "option: %s", e.msg);
-	if (!c->n_subnets && !c->print_leases)
+	for (size_t i = 0; i < c->n_boots; i++)
+		if ((r = dhcp_boot_section_check(&c->boots[i], err)) < 0)
+			return located(err, r, c->boots[i].file, c->boots[i].line);
+	if (!c->n_subnets && !c->print_leases && c->mode == DHCP_MODE_FULL)
 		return pxe_err_set(err, EINVAL,
 		                   "no [subnet CIDR] section and no range: nothing to serve");
 	return 0;
@@ -594,6 +613,7 @@ static void free_extra(void *cfg)
 		}
 		free(c->boots[i].kv);
 		free(c->boots[i].name);
+		dhcp_optlist_free(&c->boots[i].opts);
 	}
 	free(c->subnets);
 	free(c->hosts);

@@ -13,6 +13,7 @@
 #include "leases.h"
 #include "options.h"
 #include "opts.h"
+#include "pxe_match.h"
 
 enum dhcp_mode { DHCP_MODE_FULL, DHCP_MODE_PROXY, DHCP_MODE_PROXY4011 };
 
@@ -46,16 +47,23 @@ struct dhcp_host {
 	struct dhcp_optlist opts;
 };
 
-/* [boot NAME]: kept as written, in file order, for the PXE boot service
- * (issue 7), which parses match/file/next-server/... itself. */
+/* [boot NAME]: the keys as written and what boot.c parses them into.
+ * Kept in file order: the first section whose match terms hold wins. */
 struct dhcp_kv {
 	char *key, *value;
 	int line;
 };
 struct dhcp_boot {
 	char *name;
-	struct dhcp_kv *kv;
+	struct dhcp_kv *kv; /* as written, for --print-config */
 	size_t n;
+	const char *file; /* where the section starts, for messages */
+	int line;
+	struct dhcp_pxe_boot pxe; /* match, file, menu ... (pxe_match.h) */
+	struct dhcp_optlist opts; /* option = ... */
+	long long delay_ms;       /* reply-delay */
+	bool broadcast;           /* broadcast = yes: always broadcast replies */
+	bool no_uuid_echo;        /* echo-uuid = no */
 };
 
 struct dhcpd_config {

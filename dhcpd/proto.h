@@ -18,6 +18,9 @@
 struct dhcp_rx {
 	uint32_t local_addr; /* our address on the receiving interface (host order) */
 	int ifindex;
+	bool on_4011;      /* arrived on the PXE boot-server port */
+	uint32_t src_addr; /* the sender, network order (for 4011 replies) */
+	uint16_t src_port; /* host order */
 };
 
 /* A reply under construction. The boot service (issue 7: classes, option
@@ -51,12 +54,14 @@ enum dhcp_dest {
 	DEST_BROADCAST, /* 255.255.255.255:68 on the receiving interface */
 	DEST_CIADDR,    /* unicast to ciaddr:68 */
 	DEST_YIADDR,    /* unicast to yiaddr:68 without ARP (packet socket) */
+	DEST_SOURCE,    /* back to the request's source address and port (4011) */
 };
 
 struct dhcp_out {
 	int type; /* message sent (0: nothing) */
 	enum dhcp_dest dest;
 	uint32_t dst_addr; /* network order (giaddr, ciaddr or yiaddr) */
+	uint16_t dst_port; /* DEST_SOURCE: the request's source port */
 	bool sync;         /* send only after the journal is on disk */
 	bool journal;      /* lease_copy / ev go to the journal (and script) */
 	enum dhcp_jevent ev;

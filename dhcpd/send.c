@@ -7,6 +7,8 @@
  *    yet: an AF_PACKET datagram socket addressed to chaddr, so no ARP is
  *    needed; broadcast when that is not possible (no packet socket, not
  *    Ethernet).
+ *  - port 4011 (PXE boot server): back to the request's source address
+ *    and port, from the 4011 socket.
  * Every reply leaves from the address the request was sent to (IP_PKTINFO
  * ipi_spec_dst). */
 #include <errno.h>
@@ -29,8 +31,7 @@ int dhcp_send_open_packet(void)
 	return fd < 0 ? -errno : fd;
 }
 
-static int send_udp(struct dhcpd *d, const struct dhcp_pending *p, uint32_t dst_be, int port,
-                    int ifindex)
+static int send_udp(int fd, const struct dhcp_pending *p, uint32_t dst_be, int port, int ifindex)
 {
 	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	to.sin_addr.s_addr = dst_be;
@@ -53,7 +54,9 @@ static int send_udp(struct dhcpd *d, const struct dhcp_pending *p, uint32_t dst_
 	struct in_pktinfo pi = {.ipi_ifindex = ifindex};
 	pi.ipi_spec_dst.s_addr = htonl(p->local_addr);
 	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-	if (sendmsg(d->fd, &mh, 0) < 0)
+	if (fd < 0)
+		return -EBADF;
+	if (sendmsg(fd, &mh, 0) < 0)
 		return -errno;
 	return 0;
 }
@@ -109,16 +112,18 @@ static int send_packet(struct dhcpd *d, const struct dhcp_pending *p)
 
 int dhcp_send(struct dhcpd *d, const struct dhcp_pending *p)
 {
+	int fd = d->fd >= 0 ? d->fd : d->fd4011; /* mode=proxy-4011 has no port 67 */
 	switch (p->dest) {
-	case DEST_RELAY: return send_udp(d, p, p->dst_addr, 67, 0);
-	case DEST_CIADDR: return send_udp(d, p, p->dst_addr, 68, 0);
+	case DEST_RELAY: return send_udp(fd, p, p->dst_addr, 67, 0);
+	case DEST_CIADDR: return send_udp(fd, p, p->dst_addr, 68, 0);
+	case DEST_SOURCE: return send_udp(d->fd4011, p, p->dst_addr, p->dst_port, 0);
 	case DEST_YIADDR:
 		if (d->pkt_fd >= 0 && p->htype == 1 && p->hlen == 6 && p->ifindex > 0 &&
 		    send_packet(d, p) == 0)
 			return 0;
 		/* no packet socket or not Ethernet: broadcast instead */
-		return send_udp(d, p, htonl(INADDR_BROADCAST), 68, p->ifindex);
-	case DEST_BROADCAST: return send_udp(d, p, htonl(INADDR_BROADCAST), 68, p->ifindex);
+		return send_udp(fd, p, htonl(INADDR_BROADCAST), 68, p->ifindex);
+	case DEST_BROADCAST: return send_udp(fd, p, htonl(INADDR_BROADCAST), 68, p->ifindex);
 	default: return 0;
 	}
 }

@@ -108,6 +108,37 @@ static void log_request(const struct dhcp_msg *m, int type, const struct dhcp_ou
 	pxe_log_end(&l);
 }
 
+/* One line per boot decision: which firmware, which section, which file. */
+static void log_pxe(const struct dhcp_msg *m, const struct dhcp_boot_decision *dec,
+                    const struct dhcp_rx *rx)
+{
+	struct pxe_log_line l;
+	const struct dhcp_pxe_client *c = &dec->client;
+	pxe_log_begin(&l, PXE_LOG_INFO, "pxe");
+	if (!l.active)
+		return;
+	char xid[16];
+	snprintf(xid, sizeof(xid), "0x%08x", m->xid);
+	pxe_log_mac(&l, "mac", m->chaddr, m->hlen <= 16 ? m->hlen : 16);
+	pxe_log_str(&l, "xid", xid);
+	pxe_log_str(&l, "type", dhcp_msg_type_name(dhcp_msg_type(m)));
+	if (rx->on_4011)
+		pxe_log_uint(&l, "port", DHCP_PORT_PXE);
+	pxe_log_str(&l, "arch", c->arch_known ? c->arch_name : "unknown");
+	if (c->arch_known)
+		pxe_log_uint(&l, "arch_code", c->arch);
+	pxe_log_str(&l, "class", dhcp_pxe_client_class(c));
+	if (c->rpi != DHCP_PXE_RPI_NONE)
+		pxe_log_str(&l, "rpi", dhcp_pxe_rpi_name(c->rpi));
+	if (c->has_boot_item)
+		pxe_log_uint(&l, "item", c->boot_item_type);
+	pxe_log_str(&l, "boot", dec->boot ? dec->boot->name : "-");
+	pxe_log_str(&l, "file", dec->file[0] ? dec->file : "-");
+	if (!dec->file[0] && dec->why)
+		pxe_log_str(&l, "why", dec->why);
+	pxe_log_end(&l);
+}
+
 /* ---- replies ---- */
 
 static struct dhcp_pending *make_pending(const struct dhcp_msg *m, const struct dhcp_out *o,
@@ -118,6 +149,8 @@ static struct dhcp_pending *make_pending(const struct dhcp_msg *m, const struct 
 		return NULL;
 	p->dest = o->dest;
 	p->dst_addr = o->dst_addr;
+	p->dst_port = o->dst_port;
+	p->due_ms = 0;
 	p->local_addr = rx->local_addr;
 	p->ifindex = rx->ifindex;
 	p->htype = m->htype;
@@ -154,11 +187,79 @@ static void queue_reply(struct dhcpd *d, struct dhcp_pending *p)
 	d->pend[d->n_pend++] = p;
 }
 
+/* reply-delay: replies wait in d->delayed until due; one timer serves
+ * them all (delays are short and few clients have them). */
+static void on_delay(uv_timer_t *t);
+
+static void arm_delay(struct dhcpd *d)
+{
+	int64_t next = -1;
+	for (size_t i = 0; i < d->n_delayed; i++)
+		if (next < 0 || d->delayed[i]->due_ms < next)
+			next = d->delayed[i]->due_ms;
+	if (next < 0)
+		return;
+	int64_t now = (int64_t)uv_now(d->loop);
+	uv_timer_start(&d->delay_timer, on_delay, next > now ? (uint64_t)(next - now) : 0,
+	               0);
+}
+
+static void on_delay(uv_timer_t *t)
+{
+	struct dhcpd *d = t->data;
+	int64_t now = (int64_t)uv_now(d->loop);
+	size_t k = 0;
+	for (size_t i = 0; i < d->n_delayed; i++) {
+		struct dhcp_pending *p = d->delayed[i];
+		if (p->due_ms <= now) {
+			send_now(d, p);
+			free(p);
+		} else {
+			d->delayed[k++] = p;
+		}
+	}
+	d->n_delayed = k;
+	arm_delay(d);
+}
+
+static void delay_reply(struct dhcpd *d, struct dhcp_pending *p, long long ms)
+{
+	if (d->n_delayed >= DHCP_MAX_DELAYED) { /* a storm: no room to wait */
+		send_now(d, p);
+		free(p);
+		return;
+	}
+	p->due_ms = (int64_t)uv_now(d->loop) + ms;
+	d->delayed[d->n_delayed++] = p;
+	arm_delay(d);
+}
+
 static void journal_event(struct dhcpd *d, enum dhcp_jevent ev, const struct dhcp_lease *l)
 {
 	if (dhcp_journal_add(&d->journal, now_s(), ev, l) < 0)
 		pxe_log_msg(PXE_LOG_ERR, "journal", "cannot buffer a lease line");
 	dhcp_script_event(d->script, ev, l);
+}
+
+/* Decide: the DHCP core in full mode (with the boot hook), the boot
+ * service alone in the proxy modes and on port 4011. */
+static void decide(struct dhcpd *d, const struct dhcp_msg *m, const struct dhcp_rx *rx,
+                   struct dhcp_out *o)
+{
+	d->boot.dec.made = false;
+	if (rx->on_4011) {
+		dhcp_boot_proxy(d->cfg, m, rx, true, &d->boot.dec, o);
+		o->dest = DEST_SOURCE; /* PXE spec: back to the client's port */
+		o->dst_addr = rx->src_addr;
+		o->dst_port = rx->src_port;
+	} else if (d->cfg->mode == DHCP_MODE_FULL) {
+		dhcp_proto_handle(&d->ctx, m, rx, now_s(), o);
+	} else {
+		dhcp_boot_proxy(d->cfg, m, rx, false, &d->boot.dec, o);
+	}
+	if (d->boot.dec.made && d->boot.dec.broadcast && !m->giaddr &&
+	    (o->dest == DEST_YIADDR || o->dest == DEST_CIADDR))
+		o->dest = DEST_BROADCAST;
 }
 
 static void handle_packet(struct dhcpd *d, const uint8_t *buf, size_t len, const struct dhcp_rx *rx,
@@ -169,7 +270,9 @@ static void handle_packet(struct dhcpd *d, const uint8_t *buf, size_t len, const
 		return;
 	}
 	int type = dhcp_msg_type(m);
-	dhcp_proto_handle(&d->ctx, m, rx, now_s(), o);
+	decide(d, m, rx, o);
+	if (d->boot.dec.made)
+		log_pxe(m, &d->boot.dec, rx);
 	log_request(m, type, o, rx->ifindex);
 	if (o->journal)
 		journal_event(d, o->ev, &o->lease_copy);
@@ -192,6 +295,8 @@ static void handle_packet(struct dhcpd *d, const uint8_t *buf, size_t len, const
 		return;
 	if (o->sync) {
 		queue_reply(d, p);
+	} else if (d->boot.dec.made && d->boot.dec.delay_ms > 0) {
+		delay_reply(d, p, d->boot.dec.delay_ms);
 	} else {
 		send_now(d, p);
 		free(p);
@@ -235,13 +340,9 @@ static bool read_pktinfo(struct msghdr *mh, struct dhcp_rx *rx)
 	return false;
 }
 
-static void on_readable(uv_poll_t *h, int status, int events)
+static void read_socket(struct dhcpd *d, int fd, bool on_4011)
 {
-	struct dhcpd *d = h->data;
 	uint8_t *buf = d->rxbuf;
-	(void)events;
-	if (status < 0)
-		return;
 	for (int i = 0; i < RX_BATCH; i++) {
 		struct sockaddr_in from;
 		struct iovec iov = {.iov_base = buf, .iov_len = sizeof(d->rxbuf)};
@@ -255,16 +356,34 @@ static void on_readable(uv_poll_t *h, int status, int events)
 		                    .msg_iovlen = 1,
 		                    .msg_control = cb.c,
 		                    .msg_controllen = sizeof(cb.c)};
-		ssize_t n = recvmsg(d->fd, &mh, MSG_DONTWAIT);
+		ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
 		if (n < 0)
 			break;
-		struct dhcp_rx rx = {0};
+		struct dhcp_rx rx = {.on_4011 = on_4011,
+		                     .src_addr = from.sin_addr.s_addr,
+		                     .src_port = ntohs(from.sin_port)};
 		d->stats_rx++;
 		if (!read_pktinfo(&mh, &rx) || !iface_allowed(d, rx.ifindex) ||
 		    (size_t)n > DHCP_MAX_MSG)
 			continue;
+		/* A 4011 request comes from a configured client (ciaddr): a
+		 * source without an address or port cannot be answered. */
+		if (on_4011 && (!rx.src_addr || !rx.src_port))
+			continue;
 		handle_packet(d, buf, (size_t)n, &rx, d->msg, d->out);
 	}
+}
+
+static void on_readable(uv_poll_t *h, int status, int events)
+{
+	struct dhcpd *d = h->data;
+	(void)events;
+	if (status < 0)
+		return;
+	if (h == &d->poll4011)
+		read_socket(d, d->fd4011, true);
+	else
+		read_socket(d, d->fd, false);
 }
 
 static void deliver(struct dhcpd *d, struct dhcp_pending **pend, size_t n, int result,
@@ -402,10 +521,13 @@ static void on_reload(void *ctx)
 	const struct dhcpd_config *c = nc.cfg;
 	if (strcmp(c->leasefile, d->cfg->leasefile))
 		pxe_log_msg(PXE_LOG_WARN, "reload", "leasefile change takes effect at restart");
+	if (c->mode != d->cfg->mode)
+		pxe_log_msg(PXE_LOG_WARN, "reload", "mode change takes effect at restart");
 	struct pxe_config old = d->conf;
 	d->conf = nc;
 	d->cfg = c;
 	d->ctx.cfg = c;
+	d->boot.cfg = c;
 	struct pxe_log_config lc;
 	pxe_common_log_config(&c->common, &lc);
 	pxe_log_open("pxe-dhcpd", &lc);
@@ -434,12 +556,20 @@ static void on_stop(void *ctx)
 	pxe_sd_notify("STOPPING=1");
 	if (!d->syncing) /* else sync_done finishes the job */
 		finish_sync(d);
-	uv_poll_stop(&d->poll);
+	for (size_t i = 0; i < d->n_delayed; i++) { /* due soon anyway: send now */
+		send_now(d, d->delayed[i]);
+		free(d->delayed[i]);
+	}
+	d->n_delayed = 0;
+	if (d->fd >= 0)
+		uv_close((uv_handle_t *)&d->poll, NULL);
+	if (d->fd4011 >= 0)
+		uv_close((uv_handle_t *)&d->poll4011, NULL);
 	uv_check_stop(&d->check);
 	uv_timer_stop(&d->tick);
-	uv_close((uv_handle_t *)&d->poll, NULL);
 	uv_close((uv_handle_t *)&d->check, NULL);
 	uv_close((uv_handle_t *)&d->tick, NULL);
+	uv_close((uv_handle_t *)&d->delay_timer, NULL);
 	dhcp_pinger_close(d->pinger);
 	d->pinger = NULL;
 	pxe_signals_close(&d->sig);
@@ -462,29 +592,57 @@ static void big_rcvbuf(int fd)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 }
 
-static int open_socket(struct dhcpd *d)
+static int bound_port(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t n = sizeof(a);
+	if (getsockname(fd, (struct sockaddr *)&a, &n) < 0 || a.sin_family != AF_INET)
+		return -1;
+	return ntohs(a.sin_port);
+}
+
+static int bind_port(int port)
+{
+	struct pxe_sockaddr a;
+	pxe_addr_parse("0.0.0.0", (uint16_t)port, &a);
+	int fd = pxe_sock_bind(&a, SOCK_DGRAM,
+	                       PXE_SOCK_REUSEADDR | PXE_SOCK_PKTINFO | PXE_SOCK_BROADCAST, 0);
+	if (fd < 0)
+		pxe_log_msg(PXE_LOG_ERR, "listen", "cannot bind 0.0.0.0:%d: %s", port,
+		            strerror(-fd));
+	else
+		big_rcvbuf(fd);
+	return fd;
+}
+
+/* Port 67 (not in mode=proxy-4011, where the site's DHCP server has it)
+ * and port 4011, the PXE boot server, in every mode. Sockets passed by
+ * systemd are told apart by their port. */
+static int open_sockets(struct dhcpd *d)
 {
 	struct pxe_activated_fd act[8];
+	bool want67 = d->cfg->mode != DHCP_MODE_PROXY4011;
 	int n = pxe_listen_fds(act, 8);
 	for (int i = 0; i < n && i < 8; i++) {
-		if (act[i].type == SOCK_DGRAM && act[i].family == AF_INET) {
-			int one = 1;
-			d->fd = act[i].fd;
-			setsockopt(d->fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
-			setsockopt(d->fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
-			big_rcvbuf(d->fd);
-			return 0;
-		}
+		if (act[i].type != SOCK_DGRAM || act[i].family != AF_INET)
+			continue;
+		int one = 1, fd = act[i].fd;
+		int *slot = bound_port(fd) == DHCP_PORT_PXE ? &d->fd4011 : &d->fd;
+		if (*slot >= 0 || (slot == &d->fd && !want67))
+			continue;
+		*slot = fd;
+		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+		setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
+		big_rcvbuf(fd);
 	}
-	struct pxe_sockaddr a;
-	pxe_addr_parse("0.0.0.0", 67, &a);
-	d->fd = pxe_sock_bind(&a, SOCK_DGRAM,
-	                      PXE_SOCK_REUSEADDR | PXE_SOCK_PKTINFO | PXE_SOCK_BROADCAST, 0);
-	if (d->fd < 0) {
-		pxe_log_msg(PXE_LOG_ERR, "listen", "cannot bind 0.0.0.0:67: %s", strerror(-d->fd));
+	if (want67 && d->fd < 0 && (d->fd = bind_port(67)) < 0)
 		return d->fd;
+	if (d->fd4011 < 0 && (d->fd4011 = bind_port(DHCP_PORT_PXE)) < 0) {
+		if (!want67)
+			return d->fd4011;
+		d->fd4011 = -1; /* full/proxy still work without the boot server */
+		pxe_log_msg(PXE_LOG_WARN, "listen", "no PXE boot server on port 4011");
 	}
-	big_rcvbuf(d->fd);
 	return 0;
 }
 
@@ -521,7 +679,7 @@ int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, 
 	d->cfg = conf->cfg;
 	d->argc = argc;
 	d->argv = argv;
-	d->fd = d->pkt_fd = d->journal.fd = -1;
+	d->fd = d->fd4011 = d->pkt_fd = d->journal.fd = -1;
 	d->leases = dhcp_leases_new();
 	d->script = dhcp_script_new(loop);
 	d->msg = malloc(sizeof(*d->msg));
@@ -530,8 +688,11 @@ int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, 
 		return -ENOMEM;
 	d->ctx.cfg = d->cfg;
 	d->ctx.leases = d->leases;
+	d->boot.cfg = d->cfg;
+	d->ctx.boot_hook = dhcp_boot_full_hook;
+	d->ctx.boot_arg = &d->boot;
 	int r = apply_ranges(d, d->cfg);
-	if (r < 0 || (r = load_leases(d)) < 0 || (r = open_socket(d)) < 0)
+	if (r < 0 || (r = load_leases(d)) < 0 || (r = open_sockets(d)) < 0)
 		return r;
 	d->pkt_fd = dhcp_send_open_packet();
 	if (d->pkt_fd < 0)
@@ -543,10 +704,14 @@ int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, 
 	if (d->cfg->ping_check)
 		d->pinger = dhcp_pinger_new(loop, ping_done, d);
 	resolve_ifaces(d);
-	uv_poll_init(loop, &d->poll, d->fd);
+	if (d->fd >= 0)
+		uv_poll_init(loop, &d->poll, d->fd);
+	if (d->fd4011 >= 0)
+		uv_poll_init(loop, &d->poll4011, d->fd4011);
 	uv_check_init(loop, &d->check);
 	uv_timer_init(loop, &d->tick);
-	d->poll.data = d->check.data = d->tick.data = d;
+	uv_timer_init(loop, &d->delay_timer);
+	d->poll.data = d->poll4011.data = d->check.data = d->tick.data = d->delay_timer.data = d;
 	d->sig = (struct pxe_signals){
 	    .on_reload = on_reload, .on_reopen = on_reopen, .on_stop = on_stop, .ctx = d};
 	return pxe_signals_start(&d->sig, loop);
@@ -554,7 +719,10 @@ int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, 
 
 int dhcp_server_run(struct dhcpd *d)
 {
-	uv_poll_start(&d->poll, UV_READABLE, on_readable);
+	if (d->fd >= 0)
+		uv_poll_start(&d->poll, UV_READABLE, on_readable);
+	if (d->fd4011 >= 0)
+		uv_poll_start(&d->poll4011, UV_READABLE, on_readable);
 	uv_check_start(&d->check, on_check);
 	uv_timer_start(&d->tick, on_tick, 1000, 1000);
 	pxe_log_msg(PXE_LOG_NOTICE, "start", "serving %zu subnets, %zu ranges, %zu leases",
@@ -576,8 +744,12 @@ void dhcp_server_free(struct dhcpd *d)
 	dhcp_journal_close(&d->journal);
 	dhcp_leases_free(d->leases);
 	dhcp_script_free(d->script);
+	for (size_t i = 0; i < d->n_delayed; i++)
+		free(d->delayed[i]);
 	if (d->fd >= 0)
 		close(d->fd);
+	if (d->fd4011 >= 0)
+		close(d->fd4011);
 	if (d->pkt_fd >= 0)
 		close(d->pkt_fd);
 	pxe_config_free(&d->conf);

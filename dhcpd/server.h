@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "boot.h"
 #include "config.h"
 #include "daemon.h"
 #include "journal.h"
@@ -15,13 +16,17 @@
 
 struct dhcp_script;
 
+#define DHCP_MAX_DELAYED 1024 /* replies waiting out a reply-delay */
+
 /* A reply waiting for the journal's fdatasync (ACKs). */
 struct dhcp_pending {
 	enum dhcp_dest dest;
 	uint32_t dst_addr;   /* network order */
+	uint16_t dst_port;   /* DEST_SOURCE */
 	uint32_t local_addr; /* host order */
 	int ifindex;
 	uint8_t htype, hlen, chaddr[16];
+	int64_t due_ms; /* reply-delay: uv_now() when it is to be sent */
 	size_t len;
 	uint8_t buf[];
 };
@@ -50,7 +55,13 @@ struct dhcpd {
 	struct dhcp_journal journal;
 	struct dhcp_ctx ctx;
 
-	int fd;     /* UDP 0.0.0.0:67 with IP_PKTINFO */
+	int fd;     /* UDP 0.0.0.0:67 with IP_PKTINFO; -1 in mode=proxy-4011 */
+	int fd4011; /* UDP 0.0.0.0:4011, the PXE boot server */
+	uv_poll_t poll4011;
+	struct dhcp_boot_ctx boot; /* the full-mode boot hook's state */
+	uv_timer_t delay_timer;    /* reply-delay */
+	struct dhcp_pending *delayed[DHCP_MAX_DELAYED];
+	size_t n_delayed;
 	int pkt_fd; /* AF_PACKET for unicast without ARP, -1 if none */
 	uv_poll_t poll;
 	uv_check_t check; /* end of loop iteration: flush, then send ACKs */
