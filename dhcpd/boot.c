@@ -307,6 +307,21 @@ static void proxy_encode(const struct dhcp_msg *req, struct dhcp_reply *rep, str
 	}
 }
 
+/* A proxy sends no subnet options, but an HTTP Boot URL with a host name
+ * needs a DNS server in some offer (EDK2 HttpBootDhcp4.c): the subnet's
+ * dns, when one is configured, goes along. */
+static void proxy_dns(const struct dhcpd_config *cfg, const struct dhcp_boot_decision *dec,
+                      const struct dhcp_rx *rx, struct dhcp_reply *rep)
+{
+	if (!dec->client.is_http || !dhcp_pxe_url_host_is_name(dec->file) ||
+	    dhcp_optset_has(&rep->opts, DHO_DNS))
+		return;
+	const struct dhcp_subnet *s = dhcp_config_subnet_for(cfg, rx->local_addr);
+	for (size_t i = 0; s && i < s->opts.n; i++)
+		if (s->opts.v[i].code == DHO_DNS)
+			dhcp_optset_put(&rep->opts, DHO_DNS, s->opts.v[i].data, s->opts.v[i].len);
+}
+
 int dhcp_boot_proxy(const struct dhcpd_config *cfg, const struct dhcp_msg *req,
                     const struct dhcp_rx *rx, bool on_4011, struct dhcp_boot_decision *dec,
                     struct dhcp_out *out)
@@ -335,6 +350,7 @@ int dhcp_boot_proxy(const struct dhcpd_config *cfg, const struct dhcp_msg *req,
 	rep.max_len = dhcp_max_reply(req, DHCP_MAX_MSG);
 	dhcp_optset_init(&rep.opts);
 	fill_reply(dec, req, &rep);
+	proxy_dns(cfg, dec, rx, &rep);
 	proxy_encode(req, &rep, out);
 	return type;
 }
