@@ -390,9 +390,12 @@ void tftp_conn_finish(struct tftp_conn *c, enum tftp_status st, const char *why)
 
 static void timer_cb(uv_timer_t *t);
 
+/* Deadlines move later with every ACK; restarting the libuv timer each
+ * time costs two heap operations per block. Keep an earlier timer armed
+ * instead: when it fires early, timer_cb re-arms for what is left. */
 static void arm(struct tftp_conn *c, uint64_t deadline)
 {
-	if (c->closing || deadline == c->armed)
+	if (c->closing || (c->armed && deadline >= c->armed))
 		return;
 	c->armed = deadline;
 	uint64_t now = loop_us(c);
