@@ -5,6 +5,7 @@
   dhcpd_pxe.py clients --mode full|proxy --iface IF --addr OURADDR --server ADDR
   dhcpd_pxe.py relay   --mode full|proxy --relay GIADDR --server ADDR
   dhcpd_pxe.py garbage --iface IF --server ADDR --n N
+  dhcpd_pxe.py 4011    --iface IF --addr OURADDR --server ADDR
 
 Prints one "PASS name" or "FAIL name: why" line per check. Every wait is
 bounded (at most ~1.5 s per exchange).
@@ -220,24 +221,46 @@ def cmd_clients(a):
                                                                 (54, socket.inet_aton("198.18.0.3"))],
                   want_server=None)
         check("proxy: DHCPREQUEST for another server: no answer (no NAK)", r is None, r and r["type"])
-    # Port 4011: a boot-server request for menu item 0x8000, from our port 4011.
-    if n.b:
-        item = bytes.fromhex("47048000000 0ff".replace(" ", ""))
-        r = n.ask(REQUEST, "02:50:00:00:0b:01", pxe_opts(0) + [(43, item)], ciaddr=a.addr, flags=0,
-                  sock=n.b, dst=(S, 4011))
-        check("4011 boot-server request: ACK", r is not None and r["type"] == ACK, repr(r and r["type"]))
-        if r:
-            check("4011: item's boot file", r["file"] == "lpxelinux.0", r["file"])
-            check("4011: 43.71 echoed", r["opts"].get(43, b"")[:6] == item[:6], r["opts"].get(43, b"").hex())
-            check("4011: sent back to our address and port from :4011", r["from"] == (S, 4011), repr(r["from"]))
-            check("4011: yiaddr 0, siaddr ours", r["yiaddr"] == "0.0.0.0" and r["siaddr"] == S,
-                  r["yiaddr"] + " " + r["siaddr"])
-        r = n.ask(REQUEST, "02:50:00:00:00:17", pxe_opts(7, undi="003000", extra=[(97, u)]), ciaddr=a.addr,
-                  flags=0, sock=n.b, dst=(S, 4011))
-        check("4011 EDK2 BINL request (no 43): ACK with the file", r is not None and r["file"] == "ipxe.efi",
-              repr(r and r["file"]))
-        check("4011 BINL: option 60 PXEClient, 97 echoed",
-              r is not None and r["opts"].get(60) == b"PXEClient" and r["opts"].get(97) == u, repr(r and r["opts"]))
+    # Quirks: broadcast although the client did not ask (flags 0, chaddr
+    # not our link's MAC: only a broadcast reaches us), reply-delay,
+    # echo-uuid = no, option43 = no-uefi.
+    t0 = time.time()
+    r = n.ask(DISCOVER, "02:50:00:00:0c:01", pxe_opts(7, undi="003000", extra=[(97, u)]), flags=0)
+    dt = time.time() - t0
+    check("quirks: broadcast = yes reaches a client that asked for unicast", r is not None, "no reply")
+    check("quirks: reply-delay = 300ms (%.2f s)" % dt, r is not None and 0.3 <= dt < 1.2, "%.2f s" % dt)
+    check("quirks: echo-uuid = no, option43 = no-uefi",
+          r is not None and 97 not in r["opts"] and 43 not in r["opts"] and r["opts"].get(60) == b"PXEClient",
+          repr(r and r["opts"]))
+    check_4011(n, a, u)
+    return FAILS
+
+
+def check_4011(n, a, u):
+    """Port 4011: a boot-server request for menu item 0x8000 and an EDK2
+    BINL request, from our port 4011."""
+    S = a.server
+    item = bytes.fromhex("47048000000 0ff".replace(" ", ""))
+    r = n.ask(REQUEST, "02:50:00:00:0b:01", pxe_opts(0) + [(43, item)], ciaddr=a.addr, flags=0,
+              sock=n.b, dst=(S, 4011))
+    check("4011 boot-server request: ACK", r is not None and r["type"] == ACK, repr(r and r["type"]))
+    if r:
+        check("4011: item's boot file", r["file"] == "lpxelinux.0", r["file"])
+        check("4011: 43.71 echoed", r["opts"].get(43, b"")[:6] == item[:6], r["opts"].get(43, b"").hex())
+        check("4011: sent back to our address and port from :4011", r["from"] == (S, 4011), repr(r["from"]))
+        check("4011: yiaddr 0, siaddr ours", r["yiaddr"] == "0.0.0.0" and r["siaddr"] == S,
+              r["yiaddr"] + " " + r["siaddr"])
+    r = n.ask(REQUEST, "02:50:00:00:00:17", pxe_opts(7, undi="003000", extra=[(97, u)]), ciaddr=a.addr,
+              flags=0, sock=n.b, dst=(S, 4011))
+    check("4011 EDK2 BINL request (no 43): ACK with the file", r is not None and r["file"] == "ipxe.efi",
+          repr(r and r["file"]))
+    check("4011 BINL: option 60 PXEClient, 97 echoed",
+          r is not None and r["opts"].get(60) == b"PXEClient" and r["opts"].get(97) == u, repr(r and r["opts"]))
+
+
+def cmd_b4011(a):
+    n = Net(a)
+    check_4011(n, a, uuid())
     return FAILS
 
 
@@ -286,7 +309,7 @@ def cmd_garbage(a):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("cmd", choices=["clients", "relay", "garbage"])
+    p.add_argument("cmd", choices=["clients", "relay", "garbage", "4011"])
     p.add_argument("--mode", default="full")
     p.add_argument("--iface")
     p.add_argument("--addr")
@@ -294,7 +317,7 @@ def main():
     p.add_argument("--relay")
     p.add_argument("--n", type=int, default=300)
     a = p.parse_args()
-    f = {"clients": cmd_clients, "relay": cmd_relay, "garbage": cmd_garbage}[a.cmd](a)
+    f = {"clients": cmd_clients, "relay": cmd_relay, "garbage": cmd_garbage, "4011": cmd_b4011}[a.cmd](a)
     raise SystemExit(1 if f else 0)
 
 

@@ -61,6 +61,14 @@ file = http://boot.test.invalid/${arch}/ipxe.efi
 match = http
 file = http://${server}/ipxe.efi
 
+[boot quirky]
+match = mac:02:50:00:00:0c
+file = ipxe.efi
+broadcast = yes
+reply-delay = 300ms
+echo-uuid = no
+option43 = no-uefi
+
 [boot arm64]
 match = arch:arm64-uefi
 file = arm64/grubaa64.efi
@@ -123,6 +131,17 @@ for MODE in full proxy; do
 	check "$MODE: server alive after the malformed burst" kill -0 "$SRV_PID"
 	stop_pid "$SRV_PID"
 done
+
+# ---- mode=proxy-4011 (on the site DHCP server's host): port 4011 only
+MODE=proxy-4011
+if start_server proxy-4011; then
+	check "proxy-4011: port 67 left to the site server" \
+		sh -c "! ip netns exec $S ss -Hlun 'sport = :67' | grep -q ."
+	py "$C" 4011 --iface eth0 --addr 198.18.0.60 --server 198.18.0.1
+	stop_pid "$SRV_PID"
+else
+	fail "proxy-4011: server start"
+fi
 
 # ---- proxy beside a real site DHCP server: udhcpd gives the address
 MODE=proxy-site
