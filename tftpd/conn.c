@@ -146,6 +146,14 @@ static int send_batch(struct tftp_conn *c, uint64_t first, uint32_t count)
 {
 	struct tftpd *s = c->srv;
 	struct tftp_tx *x = &c->tx;
+	/* At most ~64 KiB per batch: with large blocks the client starts on
+	 * the first one while we read the next, instead of waiting for a
+	 * whole window to be read. */
+	uint32_t cap = TFTP_BATCH_BYTES / x->blksize;
+	if (cap < 1)
+		cap = 1;
+	if (count > cap)
+		count = cap;
 	if (count > TFTP_BATCH)
 		count = TFTP_BATCH;
 	if (ensure_buf(s, (size_t)count * x->blksize) < 0)

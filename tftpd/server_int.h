@@ -20,7 +20,8 @@
  * largest DATA of a WRQ. */
 #define TFTP_RXBUF (TFTP_BLKSIZE_MAX + TFTP_HDR + 64)
 /* DATA datagrams handed to one sendmmsg call. */
-#define TFTP_BATCH 64
+#define TFTP_BATCH       64
+#define TFTP_BATCH_BYTES 65536
 /* Read-ahead of a lock-step transfer with small blocks. */
 #define TFTP_RA_BYTES 8192
 
