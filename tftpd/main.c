@@ -179,6 +179,9 @@ static int drop_privileges(const struct tftpd_config *cfg)
 {
 	struct pxe_err err = {{0}};
 	const struct pxe_common_config *cc = &cfg->common;
+	/* READY/RELOADING must still reach systemd after --chroot. */
+	if (cc->chroot)
+		(void)pxe_sd_notify_keep();
 	if (cc->pidfile && pxe_pidfile_write(cc->pidfile, &err) < 0)
 		return fprintf(stderr, "pxe-tftpd: %s\n", err.msg), -1;
 	if (pxe_privileges_drop(cc->chroot, cc->user, cc->group, NULL, 0, &err) < 0)
