@@ -245,9 +245,10 @@ E2E_FOLLOW_PIDS=()
 e2e_follow() {
 	local tag=$1 file=$2 re=${3:-.}
 	: >>"$file"
-	# Firmware screens carry terminal escapes: drop them.
-	tail -n +1 -F --pid=$$ "$file" 2>/dev/null > >(tr -d '\r' |
-		sed -u -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1b[a-zA-Z]//g' |
+	# Firmware screens carry terminal escapes and CRs: drop them (sed -u,
+	# not tr, which would hold lines back in its buffer).
+	tail -n +1 -F --pid=$$ "$file" 2>/dev/null > >(
+		sed -u -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1b[a-zA-Z]//g' |
 		grep -a --line-buffered -E "$re" | sed -u "s/^/$tag| /") &
 	E2E_FOLLOW_PIDS+=("$!")
 	T_PIDS+=("$!")
@@ -257,6 +258,7 @@ e2e_follow_stop() {
 	sleep 0.5 # let the last lines through
 	for p in "${E2E_FOLLOW_PIDS[@]}"; do stop_pid "$p"; done
 	E2E_FOLLOW_PIDS=()
+	sleep 0.3 # the filters print what they still hold, then see EOF
 }
 
 # Probe arguments that look like the firmware the VMs run (_dhcp_probe.py):

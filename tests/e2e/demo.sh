@@ -9,8 +9,9 @@
 #   BIOS: SeaBIOS + qemu's iPXE ROM -> lpxelinux.0 (TFTP) -> kernel, initrd (HTTP)
 #   UEFI: OVMF PXE -> ipxe.efi (TFTP) -> iPXE script, kernel, initrd (HTTP)
 # Each guest then fetches a root image over HTTP and checks its sha256.
-# While pxe-dhcpd cannot yet give boot files by client type, the demo says so
-# and uses busybox udhcpd for DHCP instead (BIOS and UEFI one after another).
+# Should pxe-dhcpd not give boot files by client type (an old or broken
+# build), the demo says so and uses busybox udhcpd for DHCP instead (BIOS
+# and UEFI one after another, UEFI through syslinux.efi).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/_lib_e2e.sh"
 if ! is_root; then
@@ -73,6 +74,7 @@ DHCPD_PID=$T_LAST_PID
 wait_for 10 e2e_ns_bound "$E2E_NS" udp 69 || { echo "pxe-tftpd did not start"; exit 1; }
 wait_for 10 e2e_ns_bound "$E2E_NS" tcp 80 || { echo "pxe-httpd did not start"; exit 1; }
 FALLBACK=""
+say "checking that pxe-dhcpd answers BIOS, UEFI and iPXE clients (3 probe DISCOVERs from 52:54:00:e2:e1:01)"
 if ! wait_for 5 e2e_ns_bound "$E2E_NS" udp 67; then
 	FALLBACK="pxe-dhcpd did not start with the demo config"
 elif ! e2e_probe "pxe-demo-$$-c" probe0 52:54:00:e2:e1:01 lpxelinux.0 $IPXE_BIOS ||
