@@ -64,7 +64,8 @@ static int apply_ranges(struct dhcpd *d, const struct dhcpd_config *c)
 	uint32_t *rsv = malloc((n + 64) * sizeof(*rsv));
 	if (!rsv)
 		return -ENOMEM;
-	memcpy(rsv, c->reserved, n * sizeof(*rsv));
+	if (n) /* a proxy config has no reserved addresses (NULL) */
+		memcpy(rsv, c->reserved, n * sizeof(*rsv));
 	struct ifaddrs *ifa, *i;
 	if (getifaddrs(&ifa) == 0) {
 		for (i = ifa; i && n < c->n_reserved + 64; i = i->ifa_next)
