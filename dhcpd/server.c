@@ -693,7 +693,12 @@ int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, 
 	d->ctx.boot_hook = dhcp_boot_full_hook;
 	d->ctx.boot_arg = &d->boot;
 	int r = apply_ranges(d, d->cfg);
-	if (r < 0 || (r = load_leases(d)) < 0 || (r = open_sockets(d)) < 0)
+	if (r < 0)
+		return r;
+	/* The proxy modes hand out no addresses: no lease file at all. */
+	if (d->cfg->mode == DHCP_MODE_FULL && (r = load_leases(d)) < 0)
+		return r;
+	if ((r = open_sockets(d)) < 0)
 		return r;
 	d->pkt_fd = dhcp_send_open_packet();
 	if (d->pkt_fd < 0)

@@ -174,5 +174,6 @@ MODE=proxy-site
 py "$C" garbage --iface eth0 --server 198.18.0.1 --n 0
 stop_pid "$SRV_PID"
 stop_pid "$SITE_PID"
+check "proxy modes write no lease file" test ! -e "$T_TMP/leases-proxy" -a ! -e "$T_TMP/leases-proxy-4011"
 check "no errors in the server logs" sh -c "! grep -q level=err $T_TMP/server-*.log"
 t_done
