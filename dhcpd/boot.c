@@ -137,7 +137,6 @@ static void decide(const struct dhcpd_config *cfg, const struct dhcp_msg *req, u
 {
 	struct dhcp_pxe_raw raw;
 	pxe_raw_from_msg(req, &raw);
-	dec->boot = NULL;
 	dec->file[0] = '\0';
 	dec->why = NULL;
 	dec->delay_ms = 0;
@@ -227,7 +226,11 @@ static void fill_reply(const struct dhcp_boot_decision *dec, const struct dhcp_m
 	dhcp_optset_put_list(&rep->opts, &b->opts);
 	if (dec->file[0])
 		put_file(dec, req, rep);
-	put_pxe_opts(dec, req, rep);
+	/* Options 60, 97 and 43 only for firmware that sent option 60 (every
+	 * PXE ROM, EDK2, iPXE and the Pi boot loader do): a Pi running Linux
+	 * matched by its MAC prefix gets none of them. */
+	if (dhcp_pxe_client_is_netboot(&dec->client))
+		put_pxe_opts(dec, req, rep);
 }
 
 void dhcp_boot_full_hook(void *arg, const struct dhcp_msg *req, struct dhcp_reply *rep)
