@@ -230,6 +230,7 @@ static void delay_reply(struct dhcpd *d, struct dhcp_pending *p, long long ms)
 		free(p);
 		return;
 	}
+	uv_update_time(d->loop); /* the delay counts from now, not the loop's start */
 	p->due_ms = (int64_t)uv_now(d->loop) + ms;
 	d->delayed[d->n_delayed++] = p;
 	arm_delay(d);
