@@ -345,6 +345,11 @@ int dhcp_boot_proxy(const struct dhcpd_config *cfg, const struct dhcp_msg *req,
 	}
 	if (!serves(dec))
 		return ignore(out, dec->why ? dec->why : "no boot file for this client");
+	/* Layer bit 0x8000 asks for BIS credentials, which we do not have; a
+	 * reply without them fails the client's check, so stay silent (as
+	 * dnsmasq does). */
+	if (dec->client.has_boot_item && (dec->client.boot_item_layer & DHCP_PXE_LAYER_BIS))
+		return ignore(out, "BIS credentials requested (not supported)");
 	struct dhcp_reply rep;
 	memset(&rep, 0, offsetof(struct dhcp_reply, scratch));
 	rep.scratch_len = 0;

@@ -266,6 +266,10 @@ START_TEST(test_4011)
 	const uint8_t *o43 = dhcp_opt_get(&rep, DHO_VENDOR_ENCAP, &n);
 	ck_assert(o43 && n >= 6 && !memcmp(o43, item, 6));
 	ck_assert_uint_eq(ntohl(rep.ciaddr), 0xc6120040u);
+	/* BIS credentials (layer bit 0x8000) are not served */
+	const uint8_t bis[] = {71, 4, 0x80, 0, 0x80, 0, 255};
+	dhcp_msg_set_opt(&req, DHO_VENDOR_ENCAP, bis, sizeof(bis));
+	ck_assert_int_eq(proxy(true), 0);
 	/* a DISCOVER on 4011 is not answered */
 	mkreq(DHCPDISCOVER, 3, 7, PXE_X64);
 	ck_assert_int_eq(proxy(true), 0);
