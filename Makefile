@@ -157,6 +157,12 @@ install: $(BINS)
 	$(INSTALL) -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/
 	$(if $(wildcard man/*.8),$(INSTALL) -m 0644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/)
 	$(if $(wildcard man/*.5),$(INSTALL) -m 0644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5/)
+	$(INSTALL) -d $(DESTDIR)$(SYSCONFDIR)/pxesuite
+	# default configuration: never overwrite the admin's own
+	for c in $(wildcard systemd/*.conf); do \
+		t=$(DESTDIR)$(SYSCONFDIR)/pxesuite/$${c#systemd/}; \
+		[ -e $$t ] || $(INSTALL) -m 0644 $$c $$t; \
+	done
 	for u in $(wildcard systemd/*.service systemd/*.socket); do \
 		sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 		    -e 's|@LOCALSTATEDIR@|$(LOCALSTATEDIR)|g' $$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$${u#systemd/}; \
