@@ -16,6 +16,20 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 PYP="python3 $HERE/dhcpd_pxe.py"
 [ -x "$DHCPD" ] || { fail "dhcpd_pxe: $DHCPD not built"; t_done; }
 
+# The example configs of the man pages are valid (checked, not run).
+man_examples() { # FILE: every literal block that starts with a [section]
+	awk -v dir="$T_TMP" '/^\.Bd -literal/ {n++; f = 1; first = 1; next}
+		/^\.Ed/ {f = 0} f && first && !/^\[/ {f = 0} f {first = 0; print > (dir "/ex-" n ".conf")}' "$1"
+}
+man_examples "$TOP/man/pxe-dhcpd.8"
+BAD=""
+for f in "$T_TMP"/ex-*.conf; do
+	grep -q '^\[dhcpd\]' "$f" || sed -i '1i [dhcpd]\nmode = proxy' "$f"
+	sed -i "s#^leasefile = .*#leasefile = $T_TMP/ex.leases#" "$f"
+	"$DHCPD" -c "$f" --check-config >/dev/null 2>"$f.err" || BAD="$BAD $(cat "$f.err")"
+done
+check "pxe-dhcpd(8) example configs pass --check-config${BAD:+:$BAD}" test -z "$BAD" -a -e "$T_TMP/ex-4.conf"
+
 P=pxp$$
 S=${P}s C=${P}c R=${P}r D=${P}d U=${P}u
 netns_add "$S" || { fail "netns: cannot create namespaces"; t_done; }
