@@ -139,6 +139,7 @@ static void decide(const struct dhcpd_config *cfg, const struct dhcp_msg *req, u
 	pxe_raw_from_msg(req, &raw);
 	dec->file[0] = '\0';
 	dec->why = NULL;
+	dec->warn = NULL;
 	dec->delay_ms = 0;
 	dec->broadcast = false;
 	dhcp_pxe_client_classify(&raw, &dec->client);
@@ -233,12 +234,23 @@ static void fill_reply(const struct dhcp_boot_decision *dec, const struct dhcp_m
 		put_pxe_opts(dec, req, rep);
 }
 
+/* EDK2 cannot resolve a URL's host name without a DNS server in some
+ * offer: say so in the log when there is none to send. */
+static void check_dns(struct dhcp_boot_decision *dec, const struct dhcp_reply *rep)
+{
+	if (dec->client.is_http && dhcp_pxe_url_host_is_name(dec->file) &&
+	    !dhcp_optset_has(&rep->opts, DHO_DNS))
+		dec->warn = "the URL names a host but no dns is configured";
+}
+
 void dhcp_boot_full_hook(void *arg, const struct dhcp_msg *req, struct dhcp_reply *rep)
 {
 	struct dhcp_boot_ctx *bc = arg;
 	decide(bc->cfg, req, rep->server_addr, &bc->dec);
-	if (bc->dec.made)
-		fill_reply(&bc->dec, req, rep);
+	if (!bc->dec.made)
+		return;
+	fill_reply(&bc->dec, req, rep);
+	check_dns(&bc->dec, rep);
 }
 
 /* ---- proxyDHCP and boot-server replies ---- */
@@ -359,6 +371,7 @@ int dhcp_boot_proxy(const struct dhcpd_config *cfg, const struct dhcp_msg *req,
 	dhcp_optset_init(&rep.opts);
 	fill_reply(dec, req, &rep);
 	proxy_dns(cfg, dec, rx, &rep);
+	check_dns(dec, &rep);
 	proxy_encode(req, &rep, out);
 	return type;
 }

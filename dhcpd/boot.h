@@ -30,6 +30,7 @@ struct dhcp_boot_decision {
 	const struct dhcp_boot *boot; /* NULL: no section matched */
 	char file[DHCP_PXE_FILE_MAX + 1]; /* expanded boot file, "" = none */
 	const char *why;                  /* why there is no file */
+	const char *warn;                 /* a problem with the reply, for the log */
 	long long delay_ms;               /* reply-delay of the section */
 	bool broadcast;                   /* broadcast = yes */
 };

@@ -137,6 +137,8 @@ static void log_pxe(const struct dhcp_msg *m, const struct dhcp_boot_decision *d
 	pxe_log_str(&l, "file", dec->file[0] ? dec->file : "-");
 	if (!dec->file[0] && dec->why)
 		pxe_log_str(&l, "why", dec->why);
+	if (dec->warn)
+		pxe_log_str(&l, "warn", dec->warn);
 	pxe_log_end(&l);
 }
 

@@ -25,6 +25,7 @@ static const char *const sections =
     "[boot quirky]\nmatch = arch:x64-uefi mac:02:54:00:00:00:77\nfile = q.efi\n"
     "option43 = no-uefi\necho-uuid = no\nbroadcast = yes\nreply-delay = 250ms\n"
     "option = 209:\"pxelinux.cfg/default\"\n"
+    "[boot hname]\nmatch = http mac:02:54:00:00:00:66\nfile = http://boot.example/x.efi\n"
     "[boot uefi]\nmatch = arch:x64-uefi\nfile = ipxe.efi\nnext-server = 198.18.0.5\n"
     "server-name = tftp.test\n"
     "[boot http]\nmatch = http\nfile = http://${server}/${arch}.efi\n"
@@ -142,7 +143,7 @@ START_TEST(test_config_errors)
 		ck_assert_msg(strstr(e.msg, "bad.conf:"), "no location: %s", e.msg);
 	}
 	const struct dhcpd_config *c = conf.cfg;
-	ck_assert_uint_eq(c->n_boots, 5);
+	ck_assert_uint_eq(c->n_boots, 6);
 	ck_assert_int_eq(c->boots[1].delay_ms, 250);
 	ck_assert(c->boots[1].broadcast && c->boots[1].no_uuid_echo);
 	ck_assert_uint_eq(c->boots[1].opts.n, 1);
@@ -205,6 +206,12 @@ START_TEST(test_full_http_and_ipxe)
 	ck_assert(opt_is(DHO_VENDOR_CLASS, "HTTPClient"));
 	ck_assert(!dhcp_opt_has(&rep, DHO_VENDOR_ENCAP));
 	ck_assert_uint_le(out.len, DHCP_PXE_HTTP_MAX_OFFER);
+	/* a URL with a host name: the subnet's DNS server goes along */
+	mkreq(DHCPDISCOVER, 0x66, 16, HTTP_X64);
+	full();
+	ck_assert_str_eq(rep.file, "http://boot.example/x.efi");
+	ck_assert(dhcp_opt_has(&rep, DHO_DNS));
+	ck_assert(!bctx.dec.warn);
 	mkreq(DHCPDISCOVER, 7, 0, PXE_BIOS);
 	dhcp_msg_set_opt(&req, DHO_USER_CLASS, "iPXE", 4);
 	full();
@@ -247,6 +254,12 @@ START_TEST(test_proxy_offer)
 	dhcp_msg_set_opt(&req, DHO_SERVER_ID, &other, 4);
 	ck_assert_int_eq(proxy(false), 0);
 	ck_assert_int_eq(out.type, 0);
+	/* a URL with a host name and no dns to send: logged */
+	mkreq(DHCPDISCOVER, 0x66, 16, HTTP_X64);
+	ck_assert_int_eq(proxy(false), DHCPOFFER);
+	ck_assert(opt_is(DHO_VENDOR_CLASS, "HTTPClient"));
+	ck_assert(!dhcp_opt_has(&rep, DHO_DNS));
+	ck_assert(bctx.dec.warn);
 	/* unknown arch: nothing to offer */
 	mkreq(DHCPDISCOVER, 4, 31, "PXEClient:Arch:00031:UNDI:003000");
 	ck_assert_int_eq(proxy(false), 0);
