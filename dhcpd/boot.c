@@ -299,14 +299,7 @@ static void proxy_encode(const struct dhcp_msg *req, struct dhcp_reply *rep, str
 	dhcp_build_set_addr(&b, DHCP_OFF_SIADDR, rep->siaddr);
 	dhcp_build_set_str(&b, DHCP_OFF_SNAME, 64, rep->sname);
 	dhcp_build_set_str(&b, DHCP_OFF_FILE, 128, rep->file);
-	size_t rai_len = 0;
-	const uint8_t *rai = dhcp_opt_get(req, DHO_RELAY_AGENT, &rai_len);
-	size_t rai_room = rai ? rai_len + 2 * ((rai_len + 254) / 255 + 1) : 0;
-	b.cap = rep->max_len > rai_room ? rep->max_len - rai_room : b.len;
-	dhcp_optset_emit(&rep->opts, &b, req, always, sizeof(always));
-	b.cap = rep->max_len;
-	if (rai) /* RFC 3046 §2.2: echoed last */
-		dhcp_build_opt(&b, DHO_RELAY_AGENT, rai, rai_len);
+	dhcp_reply_emit_options(&b, req, rep, always, sizeof(always));
 	out->len = dhcp_build_finish(&b);
 	out->type = rep->type;
 	/* RFC 2131 §4.1; a proxy offer has no yiaddr to unicast to, so it is

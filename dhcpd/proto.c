@@ -118,6 +118,20 @@ static void put_u32(struct dhcp_reply *rep, uint8_t code, uint32_t v)
 		dhcp_optset_put(&rep->opts, code, p, 4);
 }
 
+void dhcp_reply_emit_options(struct dhcp_builder *b, const struct dhcp_msg *req,
+			     const struct dhcp_reply *rep, const uint8_t *always, size_t n_always)
+{
+	/* Option 82 goes last, unchanged (RFC 3046 §2.2): keep room for it. */
+	size_t rai_len = 0;
+	const uint8_t *rai = dhcp_opt_get(req, DHO_RELAY_AGENT, &rai_len);
+	size_t rai_room = rai ? rai_len + 2 * ((rai_len + 254) / 255 + 1) : 0;
+	b->cap = rep->max_len > rai_room ? rep->max_len - rai_room : b->len;
+	dhcp_optset_emit(&rep->opts, b, req, always, n_always);
+	b->cap = rep->max_len;
+	if (rai)
+		dhcp_build_opt(b, DHO_RELAY_AGENT, rai, rai_len);
+}
+
 /* Encode rep for req into out->buf; yiaddr network order. */
 static void reply_encode(const struct dhcp_msg *req, struct dhcp_reply *rep, uint32_t yiaddr,
                          uint32_t lease, struct dhcp_out *out)
@@ -143,15 +157,7 @@ static void reply_encode(const struct dhcp_msg *req, struct dhcp_reply *rep, uin
 		dhcp_build_set_addr(&b, DHCP_OFF_CIADDR, req->ciaddr);
 	dhcp_build_set_str(&b, DHCP_OFF_SNAME, 64, rep->sname);
 	dhcp_build_set_str(&b, DHCP_OFF_FILE, 128, rep->file);
-	/* Option 82 goes last, unchanged (RFC 3046 §2.2): keep room for it. */
-	size_t rai_len = 0;
-	const uint8_t *rai = dhcp_opt_get(req, DHO_RELAY_AGENT, &rai_len);
-	size_t rai_room = rai ? rai_len + 2 * ((rai_len + 254) / 255 + 1) : 0;
-	b.cap = rep->max_len > rai_room ? rep->max_len - rai_room : b.len;
-	dhcp_optset_emit(&rep->opts, &b, req, always, sizeof(always));
-	b.cap = rep->max_len;
-	if (rai)
-		dhcp_build_opt(&b, DHO_RELAY_AGENT, rai, rai_len);
+	dhcp_reply_emit_options(&b, req, rep, always, sizeof(always));
 	out->len = dhcp_build_finish(&b);
 	out->type = rep->type;
 	out->yiaddr = yiaddr;
