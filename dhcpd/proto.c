@@ -125,6 +125,9 @@ void dhcp_reply_emit_options(struct dhcp_builder *b, const struct dhcp_msg *req,
 	size_t rai_len = 0;
 	const uint8_t *rai = dhcp_opt_get(req, DHO_RELAY_AGENT, &rai_len);
 	size_t rai_room = rai ? rai_len + 2 * ((rai_len + 254) / 255 + 1) : 0;
+	/* What does not fit goes into file and sname when they are free
+	 * (RFC 2131 §4.1, RFC 2132 §9.3). */
+	dhcp_build_allow_overload(b, !rep->file[0], !rep->sname[0]);
 	b->cap = rep->max_len > rai_room ? rep->max_len - rai_room : b->len;
 	dhcp_optset_emit(&rep->opts, b, req, always, n_always);
 	b->cap = rep->max_len;

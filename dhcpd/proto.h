@@ -79,11 +79,13 @@ struct dhcp_out {
 int dhcp_proto_handle(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
                       const struct dhcp_rx *rx, int64_t now, struct dhcp_out *out);
 
-/* Store bytes in rep->scratch for use as an option value; NULL when full. */
 /* Emit rep's options into b in the client's order, then option 82 echoed
- * unchanged and last, with room kept for it (RFC 3046 §2.2). */
+ * unchanged and last, with room kept for it (RFC 3046 §2.2). Options that
+ * do not fit go into the file and sname fields when rep leaves them empty
+ * (option 52, RFC 2132 §9.3); b's cap is kept. */
 void dhcp_reply_emit_options(struct dhcp_builder *b, const struct dhcp_msg *req,
 			     const struct dhcp_reply *rep, const uint8_t *always, size_t n_always);
+/* Store bytes in rep->scratch for use as an option value; NULL when full. */
 void *dhcp_reply_scratch(struct dhcp_reply *rep, const void *data, size_t len);
 
 #endif

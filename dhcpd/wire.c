@@ -204,9 +204,10 @@ const uint8_t *dhcp_rai_sub(const struct dhcp_msg *m, uint8_t sub, size_t *len)
 const char *dhcp_msg_type_name(int type)
 {
 	static const char *const names[] = {
-	    "bootp", "discover", "offer", "request", "decline", "ack", "nak", "release", "inform",
+	    "bootp", "discover", "offer", "request", "decline",
+	    "ack",   "nak",      "release", "inform", "bootreply",
 	};
-	return type >= 0 && type <= DHCPINFORM ? names[type] : "unknown";
+	return type >= 0 && type <= DHCPBOOTREPLY ? names[type] : "unknown";
 }
 
 void dhcp_build_start(struct dhcp_builder *b, uint8_t *buf, size_t cap, const struct dhcp_msg *req,
@@ -215,6 +216,8 @@ void dhcp_build_start(struct dhcp_builder *b, uint8_t *buf, size_t cap, const st
 	b->buf = buf;
 	b->cap = cap;
 	b->overflow = false;
+	b->ovl_allowed = b->ovl_used = 0;
+	b->ovl_len[0] = b->ovl_len[1] = 0;
 	memset(buf, 0, DHCP_HDR_LEN + 4);
 	buf[0] = DHCP_BOOTREPLY;
 	buf[1] = req->htype;
@@ -249,25 +252,79 @@ void dhcp_build_set_str(struct dhcp_builder *b, size_t off, size_t field_len, co
 	memcpy(b->buf + off, s, n < field_len ? n : field_len - 1);
 }
 
-int dhcp_build_opt(struct dhcp_builder *b, uint8_t code, const void *val, size_t len)
+/* Write code/val at dst, split into 255-byte instances (RFC 3396);
+ * returns the bytes written. The caller checked the room (opt_size). */
+static size_t put_opt(uint8_t *dst, uint8_t code, const uint8_t *v, size_t len)
 {
-	size_t pieces = len ? (len + 254) / 255 : 1;
-	if (b->len + len + 2 * pieces + 1 > b->cap) {
-		b->overflow = true;
-		return -ENOSPC;
-	}
-	const uint8_t *v = val;
+	size_t k = 0;
 	do {
 		size_t n = len > 255 ? 255 : len;
-		b->buf[b->len++] = code;
-		b->buf[b->len++] = (uint8_t)n;
+		dst[k++] = code;
+		dst[k++] = (uint8_t)n;
 		if (n)
-			memcpy(b->buf + b->len, v, n);
-		b->len += n;
+			memcpy(dst + k, v, n);
+		k += n;
 		v += n;
 		len -= n;
 	} while (len);
-	return 0;
+	return k;
+}
+
+static size_t opt_size(size_t len)
+{
+	return len + 2 * (len ? (len + 254) / 255 : 1);
+}
+
+/* The overload fields in the order RFC 2131 §4.1 reads them: file, then
+ * sname; bit 1 and bit 2 of option 52. */
+static const struct {
+	size_t off, size;
+} ovl_field[2] = {{DHCP_OFF_FILE, 128}, {DHCP_OFF_SNAME, 64}};
+#define OVL_OPT_LEN 3 /* option 52 itself, kept free in the options field */
+
+/* An option that does not fit the options field: into file or sname,
+ * leaving one byte of each for its END (RFC 2132 §9.3). */
+static bool spill(struct dhcp_builder *b, uint8_t code, const void *val, size_t len)
+{
+	size_t need = opt_size(len);
+	for (int f = 0; f < 2; f++) {
+		if (!(b->ovl_allowed & (1u << f)) || b->ovl_len[f] + need + 1 > ovl_field[f].size)
+			continue;
+		b->ovl_len[f] += put_opt(b->buf + ovl_field[f].off + b->ovl_len[f], code, val, len);
+		b->ovl_used |= (uint8_t)(1u << f);
+		return true;
+	}
+	return false;
+}
+
+int dhcp_build_opt(struct dhcp_builder *b, uint8_t code, const void *val, size_t len)
+{
+	size_t need = opt_size(len);
+	/* While overload may still be needed, option 52 keeps its room. */
+	size_t keep = b->ovl_allowed ? OVL_OPT_LEN : 0;
+	if (b->len + need + 1 + keep <= b->cap) {
+		b->len += put_opt(b->buf + b->len, code, val, len);
+		return 0;
+	}
+	if (b->ovl_allowed && spill(b, code, val, len))
+		return 0;
+	if (!b->ovl_used && b->len + need + 1 <= b->cap) {
+		/* Fits only in the room kept for option 52: take it and give
+		 * up overload, no option has needed it so far. */
+		b->ovl_allowed = 0;
+		b->len += put_opt(b->buf + b->len, code, val, len);
+		return 0;
+	}
+	b->overflow = true;
+	return -ENOSPC;
+}
+
+void dhcp_build_allow_overload(struct dhcp_builder *b, bool file, bool sname)
+{
+	/* Only with room for option 52 and END in the options field. */
+	if (b->len + OVL_OPT_LEN + 1 > b->cap)
+		return;
+	b->ovl_allowed = (uint8_t)((file ? 1 : 0) | (sname ? 2 : 0));
 }
 
 int dhcp_build_opt_u32(struct dhcp_builder *b, uint8_t code, uint32_t v)
@@ -284,9 +341,26 @@ int dhcp_build_opt_addr(struct dhcp_builder *b, uint8_t code, uint32_t be)
 
 size_t dhcp_build_finish(struct dhcp_builder *b)
 {
+	if (b->ovl_used) {
+		/* RFC 2132 §9.3: 52 in the options field; each used field
+		 * ends with END, its rest is PAD (zero from set_str). */
+		for (int f = 0; f < 2; f++)
+			if (b->ovl_used & (1u << f))
+				b->buf[ovl_field[f].off + b->ovl_len[f]] = DHO_END;
+		b->buf[b->len++] = DHO_OVERLOAD;
+		b->buf[b->len++] = 1;
+		b->buf[b->len++] = b->ovl_used;
+	}
 	b->buf[b->len++] = DHO_END;
 	while (b->len < DHCP_BOOTP_MIN && b->len < b->cap)
 		b->buf[b->len++] = DHO_PAD;
+	return b->len;
+}
+
+size_t dhcp_build_finish_plain(struct dhcp_builder *b)
+{
+	memset(b->buf + DHCP_HDR_LEN, 0, DHCP_BOOTP_MIN - DHCP_HDR_LEN);
+	b->len = DHCP_BOOTP_MIN;
 	return b->len;
 }
 

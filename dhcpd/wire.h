@@ -27,6 +27,9 @@ enum dhcp_msg_type {
 	DHCPNAK = 6,
 	DHCPRELEASE = 7,
 	DHCPINFORM = 8,
+	/* Not a DHCP type: how the core and the log name its reply to a
+	 * BOOTP request, which carries no option 53 (RFC 1534 §2). */
+	DHCPBOOTREPLY = 9,
 };
 
 /* Option codes the core uses by number. */
@@ -105,12 +108,20 @@ const uint8_t *dhcp_rai_sub(const struct dhcp_msg *m, uint8_t sub, size_t *len);
 const char *dhcp_msg_type_name(int type);
 
 /* Reply builder. The header is copied from the request; options are added
- * in order; dhcp_build_finish adds END and pads to DHCP_BOOTP_MIN. */
+ * in order; dhcp_build_finish adds END and pads to DHCP_BOOTP_MIN.
+ * With overload allowed (RFC 2132 §9.3, RFC 2131 §4.1), an option that does
+ * not fit into the options field before cap goes into the `file` field,
+ * then `sname`, whichever of them the caller allowed, and
+ * dhcp_build_finish writes option 52 and the fields' END bytes; the
+ * message never grows past cap for it. */
 struct dhcp_builder {
 	uint8_t *buf;
 	size_t cap; /* the client's limit, see dhcp_max_reply */
 	size_t len;
-	bool overflow; /* an option did not fit and was left out */
+	bool overflow;       /* an option did not fit and was left out */
+	uint8_t ovl_allowed; /* 1: file may take options, 2: sname, 3: both */
+	uint8_t ovl_used;    /* the fields that took options: option 52's value */
+	size_t ovl_len[2];   /* bytes of options in file, in sname */
 };
 
 void dhcp_build_start(struct dhcp_builder *b, uint8_t *buf, size_t cap, const struct dhcp_msg *req,
@@ -126,6 +137,12 @@ int dhcp_build_opt(struct dhcp_builder *b, uint8_t code, const void *val, size_t
 int dhcp_build_opt_u32(struct dhcp_builder *b, uint8_t code, uint32_t v);
 int dhcp_build_opt_addr(struct dhcp_builder *b, uint8_t code, uint32_t be);
 size_t dhcp_build_finish(struct dhcp_builder *b);
+/* Allow options into the file and/or sname fields (they must hold no
+ * boot file or server name: set them with dhcp_build_set_str first). */
+void dhcp_build_allow_overload(struct dhcp_builder *b, bool file, bool sname);
+/* RFC 951 reply to a client that sent no RFC 1048 cookie: no options, a
+ * zero 64-byte vend area, DHCP_BOOTP_MIN bytes in all. */
+size_t dhcp_build_finish_plain(struct dhcp_builder *b);
 
 /* Header field offsets for dhcp_build_set_*. */
 #define DHCP_OFF_FLAGS  10
