@@ -95,7 +95,10 @@ size_t dhcp_journal_format(char *buf, size_t cap, int64_t ts, enum dhcp_jevent e
 	char t1[32], t2[32], mac[16 * 3], key[DHCP_KEY_MAX * 2 + 1], ip[INET_ADDRSTRLEN], host[200];
 	uint32_t be = htonl(l->addr);
 	fmt_time(t1, sizeof(t1), ts);
-	fmt_time(t2, sizeof(t2), l->expires);
+	if (l->expires == DHCP_LEASE_INFINITE) /* a BOOTP lease (RFC 1534 §2) */
+		snprintf(t2, sizeof(t2), "never");
+	else if (!fmt_time(t2, sizeof(t2), l->expires))
+		return 0;
 	hex(mac, l->hw, l->hlen, ':');
 	hex(key, l->key, l->key_len, 0);
 	inet_ntop(AF_INET, &be, ip, sizeof(ip));
@@ -144,6 +147,10 @@ static int parse_field(struct dhcp_jrec *r, const char *k, const char *v, unsign
 	}
 	if (!strcmp(k, "until")) {
 		*seen |= 4;
+		if (!strcmp(v, "never")) {
+			r->until = DHCP_LEASE_INFINITE;
+			return 0;
+		}
 		return parse_time(v, &r->until);
 	}
 	if (!strcmp(k, "cid"))

@@ -4,6 +4,8 @@
  *   2026-11-25T09:20:00Z add mac=02:54:42:00:00:01 ip=198.18.1.0 until=2026-11-25T10:20:00Z
  * cid=0102544200000001 host=node1
  *
+ * A BOOTP lease, which never ends (RFC 1534 §2), has until=never.
+ *
  * Events: add, renew, release, expire, decline. Lines are buffered during
  * one loop iteration and written with one write + fdatasync (the caller
  * sends its ACKs after that). Compaction writes the live records to

@@ -20,9 +20,12 @@ enum dhcp_lease_state {
 	LEASE_DECLINED, /* quarantined after DHCPDECLINE until expires; no client */
 };
 
+/* expires of a lease that never ends: a BOOTP client's (RFC 1534 §2) */
+#define DHCP_LEASE_INFINITE INT64_MAX
+
 struct dhcp_lease {
 	uint32_t addr;   /* host byte order */
-	int64_t expires; /* unix seconds */
+	int64_t expires; /* unix seconds, or DHCP_LEASE_INFINITE */
 	uint8_t state;
 	uint8_t htype, hlen;
 	uint8_t key_len;

@@ -39,7 +39,10 @@ static int print_leases(const struct dhcpd_config *c)
 		for (size_t k = 0, o = 0; k < l->hlen && o + 4 < sizeof(mac); k++)
 			o += (size_t)snprintf(mac + o, sizeof(mac) - o, k ? ":%02x" : "%02x",
 			                      l->hw[k]);
-		strftime(exp, sizeof(exp), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+		if (l->expires == DHCP_LEASE_INFINITE || !gmtime_r(&t, &tm))
+			snprintf(exp, sizeof(exp), "never"); /* BOOTP, RFC 1534 §2 */
+		else
+			strftime(exp, sizeof(exp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		printf("%-15s  %-17s  %-20s  %-8s  %s\n", ip, mac, exp,
 		       dhcp_lease_state_name(l->state), l->hostname[0] ? l->hostname : "-");
 	}

@@ -110,7 +110,10 @@ static void spawn(struct dhcp_script *s, const struct script_ev *e)
 	snprintf(env[2], sizeof(env[2]), "DHCP_IP=%s", ip);
 	snprintf(env[3], sizeof(env[3]), "DHCP_HOSTNAME=%s", e->l.hostname);
 	snprintf(env[4], sizeof(env[4]), "DHCP_CLIENT_ID=%s", cid);
-	snprintf(env[5], sizeof(env[5]), "DHCP_EXPIRES=%lld", (long long)e->l.expires);
+	if (e->l.expires == DHCP_LEASE_INFINITE) /* BOOTP (RFC 1534 §2) */
+		snprintf(env[5], sizeof(env[5]), "DHCP_EXPIRES=never");
+	else
+		snprintf(env[5], sizeof(env[5]), "DHCP_EXPIRES=%lld", (long long)e->l.expires);
 	snprintf(env[6], sizeof(env[6]),
 	         "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	char *envp[] = {env[0], env[1], env[2], env[3], env[4], env[5], env[6], NULL};
