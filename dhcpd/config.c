@@ -48,6 +48,28 @@ static const struct pxe_opt dhcpd_opts[] = {
      .max = 4294967000LL * 1000,
      .arg = "DURATION",
      .help = "lease time when a subnet or host sets none"},
+    {.name = "max-lease-time",
+     .type = PXE_OPT_DURATION,
+     .offset = C(max_lease_time_ms),
+     .min = 60000,
+     .max = 4294967000LL * 1000,
+     .arg = "DURATION",
+     .help = "longest lease granted to a client asking for one with option 51 (default: "
+             "lease-time)"},
+    {.name = "min-lease-time",
+     .type = PXE_OPT_DURATION,
+     .offset = C(min_lease_time_ms),
+     .def = "1m",
+     .min = 1000,
+     .max = 4294967000LL * 1000,
+     .arg = "DURATION",
+     .help = "shortest lease granted to a client asking for one with option 51"},
+    {.name = "bootp-dynamic",
+     .type = PXE_OPT_BOOL,
+     .offset = C(bootp_dynamic),
+     .def = "no",
+     .help = "give BOOTP clients without a [host] address one from the range, with no "
+             "expiry (RFC 1534)"},
     {.name = "offer-time",
      .type = PXE_OPT_DURATION,
      .offset = C(offer_time_ms),
@@ -146,6 +168,25 @@ static const struct pxe_opt subnet_opts[] = {
      .max = 4294967000LL * 1000,
      .arg = "DURATION",
      .help = "lease time in this subnet"},
+    {.name = "max-lease-time",
+     .type = PXE_OPT_DURATION,
+     .offset = S(max_lease_time_ms),
+     .min = 60000,
+     .max = 4294967000LL * 1000,
+     .arg = "DURATION",
+     .help = "longest lease granted on request (option 51) in this subnet"},
+    {.name = "min-lease-time",
+     .type = PXE_OPT_DURATION,
+     .offset = S(min_lease_time_ms),
+     .min = 1000,
+     .max = 4294967000LL * 1000,
+     .arg = "DURATION",
+     .help = "shortest lease granted on request (option 51) in this subnet"},
+    {.name = "bootp-dynamic",
+     .type = PXE_OPT_STRING,
+     .offset = S(bootp_dynamic),
+     .arg = "yes|no",
+     .help = "BOOTP clients without a [host] address get one from this subnet's range"},
     {.name = "option",
      .type = PXE_OPT_STRLIST,
      .offset = S(option),
@@ -449,6 +490,36 @@ static int subnet_ranges(struct dhcpd_config *c, struct dhcp_subnet *s, struct p
 	return 0;
 }
 
+/* lease-time, and the limits of a lease time the client asks for
+ * (option 51, RFC 2131 §4.3.1): the subnet's keys, else [dhcpd]'s. The
+ * limits never exclude the configured lease time itself. */
+static int subnet_lease_limits(const struct dhcpd_config *c, struct dhcp_subnet *s,
+                               struct pxe_err *err)
+{
+	long long lt = s->lease_time_ms ? s->lease_time_ms : c->lease_time_ms;
+	long long max = s->max_lease_time_ms ? s->max_lease_time_ms : c->max_lease_time_ms;
+	long long min = s->min_lease_time_ms ? s->min_lease_time_ms : c->min_lease_time_ms;
+	if (!max)
+		max = lt;
+	if (max < lt)
+		return pxe_err_set(err, EINVAL,
+		                   "[subnet %s]: max-lease-time %llds is shorter than lease-time "
+		                   "%llds",
+		                   s->cidr, max / 1000, lt / 1000);
+	if (min > lt)
+		return pxe_err_set(err, EINVAL,
+		                   "[subnet %s]: min-lease-time %llds is longer than lease-time %llds",
+		                   s->cidr, min / 1000, lt / 1000);
+	s->lease_secs = (uint32_t)(lt / 1000);
+	s->max_lease_secs = (uint32_t)(max / 1000);
+	s->min_lease_secs = (uint32_t)(min / 1000);
+	s->bootp_dyn = c->bootp_dynamic;
+	if (s->bootp_dynamic && pxe_parse_bool(s->bootp_dynamic, &s->bootp_dyn, err) < 0)
+		return pxe_err_set(err, EINVAL, "[subnet %s] bootp-dynamic: expected yes or no, got '%s'",
+		                   s->cidr, s->bootp_dynamic);
+	return 0;
+}
+
 static int validate_subnet(struct dhcpd_config *c, struct dhcp_subnet *s, struct pxe_err *err)
 {
 	struct pxe_err e;
@@ -464,8 +535,8 @@ static int validate_subnet(struct dhcpd_config *c, struct dhcp_subnet *s, struct
 	int r = subnet_ranges(c, s, err);
 	if (r < 0)
 		return r;
-	uint32_t lt = (uint32_t)((s->lease_time_ms ? s->lease_time_ms : c->lease_time_ms) / 1000);
-	s->lease_secs = lt;
+	if ((r = subnet_lease_limits(c, s, err)) < 0)
+		return r;
 	if ((r = add_addr_opt(&s->opts, DHO_ROUTER, &s->router, &e)) < 0 ||
 	    (r = add_addr_opt(&s->opts, DHO_DNS, &s->dns, &e)) < 0)
 		return pxe_err_set(err, -r, "[subnet %s]: %s", s->cidr, e.msg);

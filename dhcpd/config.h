@@ -23,6 +23,8 @@ struct dhcp_subnet {
 	struct pxe_strlist range, router, dns, option;
 	char *domain_name;
 	long long lease_time_ms; /* 0: the [dhcpd] lease-time */
+	long long max_lease_time_ms, min_lease_time_ms; /* 0: the [dhcpd] ones */
+	char *bootp_dynamic;     /* yes/no; NULL: the [dhcpd] bootp-dynamic */
 	const char *file;        /* where the section starts, for messages */
 	int line;
 	/* ... and what validation derives from them. Host byte order. */
@@ -30,6 +32,9 @@ struct dhcp_subnet {
 	size_t first_range, n_ranges;
 	struct dhcp_optlist opts; /* router, dns, domain-name, option = ... */
 	uint32_t lease_secs;
+	uint32_t max_lease_secs; /* cap of a lease time the client asks for */
+	uint32_t min_lease_secs; /* floor of it */
+	bool bootp_dyn;          /* BOOTP clients without a reservation served */
 };
 
 struct dhcp_host {
@@ -72,6 +77,9 @@ struct dhcpd_config {
 	char *leasefile;
 	bool authoritative;
 	long long lease_time_ms, offer_time_ms, decline_time_ms;
+	long long max_lease_time_ms; /* 0: lease-time */
+	long long min_lease_time_ms;
+	bool bootp_dynamic;
 	struct pxe_strlist range; /* [dhcpd] range/netmask: an implicit subnet */
 	char *netmask;
 	struct pxe_strlist option; /* options for every subnet */

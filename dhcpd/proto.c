@@ -1,7 +1,7 @@
 /* RFC 2131 §4.3 server behaviour: DISCOVER (§4.3.1), REQUEST (§4.3.2),
  * DECLINE (§4.3.3), RELEASE (§4.3.4), INFORM (§4.3.5); reply delivery per
  * §4.1; relay agents per RFC 3046 (echo option 82) and RFC 3527 (link
- * selection). */
+ * selection); BOOTP clients per RFC 951, RFC 1542 and RFC 1534. */
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -61,11 +61,30 @@ static bool in_ranges(const struct dhcp_leases *ls, const struct dhcp_subnet *s,
 	return r >= 0 && (size_t)r >= s->first_range && (size_t)r < s->first_range + s->n_ranges;
 }
 
-static uint32_t lease_secs(const struct dhcpd_config *c, const struct req_info *ri)
+static uint32_t configured_secs(const struct dhcpd_config *c, const struct req_info *ri)
 {
 	if (ri->host && ri->host->lease_time_ms)
 		return (uint32_t)(ri->host->lease_time_ms / 1000);
 	return ri->subnet ? ri->subnet->lease_secs : (uint32_t)(c->lease_time_ms / 1000);
+}
+
+/* The lease time granted. A client may ask for one with option 51 in a
+ * DISCOVER or REQUEST (RFC 2131 §3.1 step 1, §4.3.1): it gets it within
+ * [min-lease-time, max-lease-time]; without option 51 the configured time.
+ * The limits never exclude the configured time itself (a [host]'s may be
+ * longer than its subnet's cap). */
+static uint32_t lease_secs(const struct dhcpd_config *c, const struct req_info *ri,
+                           const struct dhcp_msg *req)
+{
+	uint32_t lt = configured_secs(c, ri);
+	size_t n;
+	const uint8_t *v = dhcp_opt_get(req, DHO_LEASE_TIME, &n);
+	if (!v || n != 4 || !ri->subnet)
+		return lt;
+	uint32_t want = (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3];
+	uint32_t hi = ri->subnet->max_lease_secs > lt ? ri->subnet->max_lease_secs : lt;
+	uint32_t lo = ri->subnet->min_lease_secs < lt ? ri->subnet->min_lease_secs : lt;
+	return want > hi ? hi : want < lo ? lo : want;
 }
 
 static void note_client(struct dhcp_lease *l, const struct dhcp_msg *m)
@@ -96,6 +115,8 @@ static void reply_init(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
 	rep->host = ri->host;
 	rep->server_addr = rx->local_addr;
 	rep->max_len = dhcp_max_reply(req, DHCP_MAX_MSG);
+	if (type == DHCPBOOTREPLY && !dhcp_opt_has(req, DHO_MAX_SIZE))
+		rep->max_len = DHCP_BOOTP_MIN; /* RFC 951: a 64-byte vend area */
 	dhcp_optset_init(&rep->opts);
 	if (ri->subnet) {
 		uint32_t mask = htonl(ri->subnet->mask);
@@ -126,8 +147,10 @@ void dhcp_reply_emit_options(struct dhcp_builder *b, const struct dhcp_msg *req,
 	const uint8_t *rai = dhcp_opt_get(req, DHO_RELAY_AGENT, &rai_len);
 	size_t rai_room = rai ? rai_len + 2 * ((rai_len + 254) / 255 + 1) : 0;
 	/* What does not fit goes into file and sname when they are free
-	 * (RFC 2131 §4.1, RFC 2132 §9.3). */
-	dhcp_build_allow_overload(b, !rep->file[0], !rep->sname[0]);
+	 * (RFC 2131 §4.1, RFC 2132 §9.3), not for BOOTP: option 52 is a DHCP
+	 * extension, and a BOOTP client would read options as a file name. */
+	if (rep->type != DHCPBOOTREPLY)
+		dhcp_build_allow_overload(b, !rep->file[0], !rep->sname[0]);
 	b->cap = rep->max_len > rai_room ? rep->max_len - rai_room : b->len;
 	dhcp_optset_emit(&rep->opts, b, req, always, n_always);
 	b->cap = rep->max_len;
@@ -269,7 +292,7 @@ static int do_discover(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
 	}
 	struct dhcp_reply rep;
 	reply_init(ctx, req, rx, ri, DHCPOFFER, &rep);
-	reply_encode(req, &rep, htonl(a), lease_secs(ctx->cfg, ri), out);
+	reply_encode(req, &rep, htonl(a), lease_secs(ctx->cfg, ri, req), out);
 	pick_dest(req, DHCPOFFER, out);
 	return DHCPDISCOVER;
 }
@@ -277,7 +300,7 @@ static int do_discover(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
 static int ack(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const struct dhcp_rx *rx,
                const struct req_info *ri, uint32_t a, int64_t now, struct dhcp_out *out)
 {
-	uint32_t secs = lease_secs(ctx->cfg, ri);
+	uint32_t secs = lease_secs(ctx->cfg, ri, req);
 	struct dhcp_lease *l = dhcp_lease_by_client(ctx->leases, ri->key, ri->key_len);
 	bool renew = l && l->addr == a && l->state == LEASE_BOUND;
 	l = dhcp_leases_take(ctx->leases, ri->key, ri->key_len, a, LEASE_BOUND, now + secs);
@@ -395,6 +418,93 @@ static int do_inform(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
 	return DHCPINFORM;
 }
 
+/* ---- BOOTP (RFC 951, RFC 1542, RFC 1534) ---- */
+
+/* A BOOTREPLY: the header, and options only for a client that sent the
+ * RFC 1048 cookie; never the DHCP extensions (RFC 2132 §9, codes 50-61:
+ * lease time, T1, T2, message type, server identifier ...). */
+static void bootp_encode(const struct dhcp_msg *req, struct dhcp_reply *rep, uint32_t yiaddr,
+                         struct dhcp_out *out)
+{
+	static const uint8_t always[] = {DHO_SUBNET_MASK};
+	struct dhcp_builder b;
+	dhcp_build_start(&b, out->buf, rep->max_len, req, 0);
+	dhcp_build_set_addr(&b, DHCP_OFF_YIADDR, yiaddr);
+	dhcp_build_set_addr(&b, DHCP_OFF_SIADDR, rep->siaddr);
+	dhcp_build_set_str(&b, DHCP_OFF_SNAME, 64, rep->sname);
+	dhcp_build_set_str(&b, DHCP_OFF_FILE, 128, rep->file);
+	if (req->has_cookie) {
+		for (int c = DHO_REQUESTED_ADDR; c <= DHO_CLIENT_ID; c++)
+			dhcp_optset_del(&rep->opts, (uint8_t)c);
+		dhcp_reply_emit_options(&b, req, rep, always, sizeof(always));
+		out->len = dhcp_build_finish(&b);
+	} else {
+		out->len = dhcp_build_finish_plain(&b);
+	}
+	out->type = DHCPBOOTREPLY;
+	out->yiaddr = yiaddr;
+}
+
+/* A dynamic BOOTP address is bound for good: BOOTP has no lease time, no
+ * renewal and no release (RFC 1534 §2). False when out says why not yet. */
+static bool bootp_bind(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
+                       const struct req_info *ri, uint32_t a, int64_t now, struct dhcp_out *out)
+{
+	struct dhcp_lease *l = dhcp_lease_by_client(ctx->leases, ri->key, ri->key_len);
+	bool mine = l && l->addr == a && dhcp_lease_active(l, now);
+	if (mine && l->probing)
+		return ignore(out, "ping check of the address in progress");
+	if (!(l && l->addr == a) && ctx->cfg->ping_check) {
+		/* As for a DISCOVER: held while the server pings it. */
+		l = dhcp_leases_take(ctx->leases, ri->key, ri->key_len, a, LEASE_OFFERED,
+		                     now + ctx->cfg->offer_time_ms / 1000);
+		if (!l)
+			return ignore(out, "out of memory");
+		l->probing = true;
+		out->probe = true;
+		out->probe_addr = a;
+		out->yiaddr = htonl(a);
+		return ignore(out, "ping check first");
+	}
+	bool bound = mine && l->state == LEASE_BOUND;
+	if (bound && l->expires == DHCP_LEASE_INFINITE) {
+		note_client(l, req); /* nothing new for the journal */
+		return true;
+	}
+	l = dhcp_leases_take(ctx->leases, ri->key, ri->key_len, a, LEASE_BOUND,
+	                     DHCP_LEASE_INFINITE);
+	if (!l)
+		return ignore(out, "out of memory");
+	note_client(l, req);
+	out->journal = true;
+	out->sync = true; /* on disk before the reply, as an ACK */
+	out->ev = bound ? JEV_RENEW : JEV_ADD;
+	out->lease_copy = *l;
+	return true;
+}
+
+/* A BOOTREQUEST without option 53. A host with a reserved address always
+ * gets it (no lease is recorded: the reservation is the binding); other
+ * clients only where bootp-dynamic allows. */
+static int do_bootp(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
+                    const struct dhcp_rx *rx, const struct req_info *ri, int64_t now,
+                    struct dhcp_out *out)
+{
+	bool fixed = ri->host && ri->host->addr;
+	if (!fixed && !ri->subnet->bootp_dyn)
+		return ignore(out, "BOOTP client without a reserved address (bootp-dynamic = no)");
+	uint32_t a = choose_addr(ctx, req, ri, now);
+	if (!a)
+		return ignore(out, fixed ? "reserved address in use" : "no free address");
+	if (!fixed && !bootp_bind(ctx, req, ri, a, now, out))
+		return 0;
+	struct dhcp_reply rep;
+	reply_init(ctx, req, rx, ri, DHCPBOOTREPLY, &rep);
+	bootp_encode(req, &rep, htonl(a), out);
+	pick_dest(req, DHCPBOOTREPLY, out); /* RFC 1542 §5.4 */
+	return DHCPBOOTREPLY;
+}
+
 int dhcp_proto_handle(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
                       const struct dhcp_rx *rx, int64_t now, struct dhcp_out *out)
 {
@@ -410,8 +520,8 @@ int dhcp_proto_handle(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
 	if (req->op != DHCP_BOOTREQUEST)
 		return ignore(out, "not a request");
 	ri.type = dhcp_msg_type(req);
-	if (!ri.type)
-		return ignore(out, "no DHCP message type (BOOTP is not served)");
+	if (!ri.type && dhcp_opt_has(req, DHO_MSG_TYPE))
+		return ignore(out, "invalid DHCP message type");
 	if (req->hlen == 0 && !cid)
 		return ignore(out, "no client identifier and no hardware address");
 	ri.key_len = dhcp_client_key(cid, cid_len, req->htype, req->chaddr, req->hlen, ri.key);
@@ -422,6 +532,7 @@ int dhcp_proto_handle(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
 	if (!ri.subnet && ri.type != DHCPINFORM)
 		return ignore(out, "no subnet for this link");
 	switch (ri.type) {
+	case 0: return do_bootp(ctx, req, rx, &ri, now, out);
 	case DHCPDISCOVER: return do_discover(ctx, req, rx, &ri, now, out);
 	case DHCPREQUEST: return do_request(ctx, req, rx, &ri, now, out);
 	case DHCPDECLINE: return do_decline(ctx, req, &ri, now, out);

@@ -27,7 +27,7 @@ struct dhcp_rx {
  * 43, file/next-server) plugs in through dhcp_boot_hook and edits this
  * before it is encoded. */
 struct dhcp_reply {
-	int type;                /* DHCPOFFER, DHCPACK */
+	int type;                /* DHCPOFFER, DHCPACK, DHCPBOOTREPLY */
 	struct dhcp_optset opts; /* layered: server, [dhcpd], subnet, host, boot */
 	uint32_t siaddr;         /* next-server, network order */
 	char sname[64], file[128];
@@ -74,15 +74,16 @@ struct dhcp_out {
 	uint8_t buf[DHCP_MAX_MSG];
 };
 
-/* Handle one request. Returns the message type handled, or 0 when the
- * request was not for us (out->why says why). */
+/* Handle one request. Returns the message type handled (DHCPBOOTREPLY for
+ * a BOOTP request), or 0 when the request was not for us (out->why says
+ * why). */
 int dhcp_proto_handle(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
                       const struct dhcp_rx *rx, int64_t now, struct dhcp_out *out);
 
 /* Emit rep's options into b in the client's order, then option 82 echoed
  * unchanged and last, with room kept for it (RFC 3046 §2.2). Options that
  * do not fit go into the file and sname fields when rep leaves them empty
- * (option 52, RFC 2132 §9.3); b's cap is kept. */
+ * (option 52, RFC 2132 §9.3), except in a BOOTREPLY; b's cap is kept. */
 void dhcp_reply_emit_options(struct dhcp_builder *b, const struct dhcp_msg *req,
 			     const struct dhcp_reply *rep, const uint8_t *always, size_t n_always);
 /* Store bytes in rep->scratch for use as an option value; NULL when full. */
