@@ -7,6 +7,11 @@ the network namespaces the tests create.
   dhcpd_client.py request --iface IF --mac MAC --addr ADDR [--server-id ADDR] [--ciaddr]
   dhcpd_client.py burst   --relay GIADDR --server ADDR --n N --out FILE [--mac-base N]
   dhcpd_client.py verify  --relay GIADDR --server ADDR --granted FILE
+  dhcpd_client.py bootp   --iface IF --mac MAC [--no-cookie] [--prl 1,3,6] [--relay ... --server ...]
+  dhcpd_client.py discover --iface IF --mac MAC [--max-size N] [--prl 1,3,224] [--lease-time S]
+
+dora and discover send option 51 with --lease-time. bootp sends a BOOTREQUEST
+without option 53 (RFC 951), with the RFC 1048 cookie unless --no-cookie.
 
 Every reply is printed as one JSON object per line. Every wait is bounded.
 """
@@ -28,37 +33,57 @@ def mac_bytes(mac):
     return bytes(int(x, 16) for x in mac.split(":"))
 
 
-def build(mtype, mac, xid, ciaddr="0.0.0.0", giaddr="0.0.0.0", flags=0x8000, opts=(), hops=0):
+def build(mtype, mac, xid, ciaddr="0.0.0.0", giaddr="0.0.0.0", flags=0x8000, opts=(), hops=0,
+          prl=(1, 3, 6, 51), cookie=True):
     hdr = struct.pack("!BBBBIHH4s4s4s4s16s64s128s", 1, 1, 6, hops, xid, 0, flags,
                       socket.inet_aton(ciaddr), b"\0" * 4, b"\0" * 4, socket.inet_aton(giaddr),
                       mac_bytes(mac).ljust(16, b"\0"), b"", b"")
-    o = bytes([53, 1, mtype])
+    if not cookie:  # RFC 951: a plain 64-byte vend area
+        return hdr + b"\0" * 64
+    o = bytes([53, 1, mtype]) if mtype else b""
     for code, val in opts:
         o += bytes([code, len(val)]) + val
-    o += bytes([55, 4, 1, 3, 6, 51]) + b"\xff"
-    return hdr + COOKIE + o
+    o += bytes([55, len(prl)]) + bytes(prl) + b"\xff"
+    return (hdr + COOKIE + o).ljust(300, b"\0")
+
+
+def parse_area(r, a):
+    """Options of one area into r["opts"] (RFC 3396: instances concatenate)."""
+    i = 0
+    while i < len(a):
+        c = a[i]
+        if c == 0:
+            i += 1
+            continue
+        if c == 255:
+            return True
+        n = a[i + 1]
+        r["opts"][str(c)] = r["opts"].get(str(c), "") + a[i + 2:i + 2 + n].hex()
+        i += 2 + n
+    return False
 
 
 def parse(b):
-    if len(b) < 240 or b[236:240] != COOKIE:
+    if len(b) < 236:
         return None
     op, htype, hlen, hops, xid, secs, flags = struct.unpack("!BBBBIHH", b[:12])
     r = {"op": op, "xid": xid, "flags": flags, "ciaddr": socket.inet_ntoa(b[12:16]),
          "yiaddr": socket.inet_ntoa(b[16:20]), "siaddr": socket.inet_ntoa(b[20:24]),
          "giaddr": socket.inet_ntoa(b[24:28]), "mac": ":".join("%02x" % x for x in b[28:28 + hlen]),
-         "len": len(b), "opts": {}}
-    i = 240
-    while i < len(b):
-        c = b[i]
-        if c == 0:
-            i += 1
-            continue
-        if c == 255:
-            r["end"] = True
-            break
-        n = b[i + 1]
-        r["opts"][str(c)] = r["opts"].get(str(c), "") + b[i + 2:i + 2 + n].hex()
-        i += 2 + n
+         "len": len(b), "opts": {}, "cookie": b[236:240] == COOKIE,
+         "sname": b[44:108].split(b"\0")[0].decode("latin-1"),
+         "file": b[108:236].split(b"\0")[0].decode("latin-1")}
+    if r["cookie"]:
+        r["end"] = parse_area(r, b[240:])
+        ovl = int(r["opts"].get("52", "00")[:2], 16)
+        if ovl & 1:  # RFC 2131 section 4.1: options, then file, then sname
+            r["file"] = ""
+            parse_area(r, b[108:236])
+        if ovl & 2:
+            r["sname"] = ""
+            parse_area(r, b[44:108])
+    else:
+        r["vend_zero"] = b[236:300] == b"\0" * 64
     t = r["opts"].get("53")
     r["type"] = NAMES.get(int(t, 16), "?") if t else "BOOTP"
     if "54" in r["opts"]:
@@ -102,20 +127,27 @@ class Client:
                 b, src = self.s.recvfrom(4096)
                 r = parse(b)
                 if r and r["op"] == 2 and r["xid"] == xid and r["type"] in want:
+                    r["raw_len"] = len(b)
                     r["from"] = "%s:%d" % src
                     return r
         return None
 
 
+def lease_opt(a):
+    lt = getattr(a, "lease_time", None)
+    return [(51, struct.pack("!I", lt))] if lt is not None else []
+
+
 def dora(c, mac, out=True):
     xid = random.getrandbits(32)
-    off = c.xchg(build(1, mac, xid, giaddr=c.giaddr, opts=c.extra()), xid, ("OFFER",))
+    lt = lease_opt(c.a)
+    off = c.xchg(build(1, mac, xid, giaddr=c.giaddr, opts=lt + c.extra()), xid, ("OFFER",))
     if not off:
         print(json.dumps({"type": "TIMEOUT", "stage": "discover"}))
         return None
     if out:
         print(json.dumps(off))
-    opts = [(50, socket.inet_aton(off["yiaddr"])), (54, bytes.fromhex(off["opts"]["54"]))] + c.extra()
+    opts = [(50, socket.inet_aton(off["yiaddr"])), (54, bytes.fromhex(off["opts"]["54"]))] + lt + c.extra()
     ack = c.xchg(build(3, mac, xid, giaddr=c.giaddr, opts=opts), xid, ("ACK", "NAK"))
     print(json.dumps(ack if ack else {"type": "TIMEOUT", "stage": "request"}))
     return ack
@@ -148,6 +180,32 @@ def cmd_request(a):
     r = c.xchg(pkt, xid, ("ACK", "NAK"), tries=2)
     print(json.dumps(r if r else {"type": "TIMEOUT"}))
     return 0
+
+
+def prl_arg(a, default):
+    return tuple(int(x) for x in a.prl.split(",")) if a.prl else default
+
+
+def cmd_bootp(a):
+    c = Client(a)
+    xid = random.getrandbits(32)
+    pkt = build(0, a.mac, xid, giaddr=c.giaddr, opts=c.extra(), prl=prl_arg(a, (1, 3, 6)),
+                cookie=not a.no_cookie)
+    r = c.xchg(pkt, xid, ("BOOTP",), tries=2)
+    print(json.dumps(r if r else {"type": "TIMEOUT"}))
+    return 0 if r else 1
+
+
+def cmd_discover(a):
+    c = Client(a)
+    xid = random.getrandbits(32)
+    opts = lease_opt(a) + c.extra()
+    if a.max_size:
+        opts.append((57, struct.pack("!H", a.max_size)))
+    r = c.xchg(build(1, a.mac, xid, giaddr=c.giaddr, opts=opts, prl=prl_arg(a, (1, 3, 6, 51))),
+               xid, ("OFFER",))
+    print(json.dumps(r if r else {"type": "TIMEOUT"}))
+    return 0 if r else 1
 
 
 def burst_macs(base, n):
@@ -257,9 +315,13 @@ def main():
     p.add_argument("--out")
     p.add_argument("--granted")
     p.add_argument("--deadline", type=float, default=60)
+    p.add_argument("--no-cookie", action="store_true")
+    p.add_argument("--prl")
+    p.add_argument("--max-size", type=int)
+    p.add_argument("--lease-time", type=int)
     a = p.parse_args()
     f = {"dora": cmd_dora, "decline": cmd_decline, "request": cmd_request, "burst": cmd_burst,
-         "verify": cmd_verify}.get(a.cmd)
+         "verify": cmd_verify, "bootp": cmd_bootp, "discover": cmd_discover}.get(a.cmd)
     if not f:
         print(__doc__, file=sys.stderr)
         return 2
