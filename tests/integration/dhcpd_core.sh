@@ -18,6 +18,9 @@ netns_add "$S" || { fail "netns: cannot create namespaces"; t_done; }
 netns_add "$R"
 in_ns "$S" ip link set lo up
 in_ns "$S" ip link add br0 type bridge
+# A fixed address: a bridge otherwise takes its lowest port's, which changes
+# as client ports join, and the relay's cached neighbour entry goes stale.
+in_ns "$S" ip link set br0 address 02:54:43:ff:ff:01
 in_ns "$S" ip addr add 198.18.0.1/24 dev br0
 in_ns "$S" ip link set br0 up
 
