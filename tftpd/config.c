@@ -57,8 +57,12 @@ static const struct pxe_opt tftpd_opts[] = {
 	{ .name = "refuse", .short_name = 'r', .type = PXE_OPT_STRLIST, .flags = PXE_OPTF_SPLIT,
 	  .offset = C(refuse), .arg = "OPTION",
 	  .help = "never accept this option (blksize, tsize, timeout, windowsize, rollover)" },
-	{ .name = "no-gso", .type = PXE_OPT_BOOL, .offset = C(no_gso), .def = "no",
-	  .help = "send windows with sendmmsg only, not UDP segmentation offload" },
+	{ .name = "gso", .type = PXE_OPT_BOOL, .offset = C(gso), .def = "yes",
+	  .help = "send windows with UDP segmentation offload (no: sendmmsg only)" },
+	{ .name = "busy-poll", .type = PXE_OPT_INT, .offset = C(busy_poll_us), .def = "0",
+	  .min = 0, .max = 100000, .arg = "MICROSECONDS",
+	  .help = "while transfers run, poll this long for the next packet before "
+		  "sleeping (0: off)" },
 	PXE_OPTS_DAEMON(struct tftpd_config, common),
 	PXE_OPTS_LOG(struct tftpd_config, common),
 };

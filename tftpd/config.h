@@ -28,7 +28,8 @@ struct tftpd_config {
 	bool lowercase;
 	int unique_root;           /* enum tftpd_unique_root */
 	struct pxe_strlist refuse; /* option names never accepted */
-	bool no_gso;               /* --no-gso: windows with sendmmsg only */
+	bool gso;                  /* windows with UDP_SEGMENT, else sendmmsg only */
+	long long busy_poll_us;    /* spin this long for the next packet; 0: off */
 	struct pxe_common_config common;
 	/* Derived by validation. */
 	unsigned port_lo, port_hi;

@@ -595,6 +595,7 @@ static void conn_writable(struct tftp_conn *c)
 static void poll_cb(uv_poll_t *h, int status, int events)
 {
 	struct tftp_conn *c = h->data;
+	c->srv->io_events++;
 	if (status < 0) {
 		/* e.g. an ICMP error queued on the socket: read it away */
 		events = UV_READABLE;
@@ -673,7 +674,7 @@ int tftp_conn_start(struct tftp_conn *c, struct tftp_listener *l)
 		c->own_sock = true;
 		/* GSO pays off from two datagrams per window (own socket only:
 		 * the listen socket's replies need a source address each). */
-		c->gso = !c->write && c->tx.windowsize > 1 && !s->rt->cfg->no_gso &&
+		c->gso = !c->write && c->tx.windowsize > 1 && s->rt->cfg->gso &&
 		         2 * ((size_t)c->tx.blksize + TFTP_HDR) <= TFTP_GSO_MAX_BYTES;
 		uv_poll_init(s->loop, &c->poll, fd);
 		c->poll.data = c;

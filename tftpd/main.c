@@ -231,7 +231,7 @@ static int run(struct app *a)
 	pxe_log_msg(PXE_LOG_NOTICE, "start", "serving %s", cfg->root);
 	pxe_sd_notifyf("READY=1\nSTATUS=serving %s", cfg->root);
 	pxe_daemon_ready(0);
-	uv_run(a->loop, UV_RUN_DEFAULT);
+	tftpd_run(a->srv);
 	tftpd_free(a->srv);
 	runtime_close(&a->rt);
 	uv_loop_close(a->loop);

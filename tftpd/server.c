@@ -268,6 +268,7 @@ static void listener_cb(uv_poll_t *h, int status, int events)
 	struct tftpd *s = l->srv;
 	(void)events;
 	(void)status;
+	s->io_events++;
 	for (int i = 0; i < 64; i++) {
 		struct pxe_sockaddr from, local;
 		union {
@@ -348,6 +349,40 @@ int tftpd_listen_fd(struct tftpd *s, int fd)
 size_t tftpd_active(const struct tftpd *s)
 {
 	return s->nconns;
+}
+
+/* Busy polling (like the kernel's net.core.busy_poll for NIC queues):
+ * while transfers run, look for the next packet without sleeping for up
+ * to busy-poll microseconds after the last one. A sleeping server is woken
+ * by the client's ACK; on a virtual machine that wake-up (an IPI through
+ * the hypervisor) costs more than the whole rest of a lock-step round trip,
+ * and its cost lands on the client's send. The spin stops after that long
+ * without a packet, and never runs without a transfer. */
+static bool busy_poll_on(const struct tftpd *s)
+{
+	return s->rt->cfg->busy_poll_us > 0 && s->nconns > 0 && !s->stopping;
+}
+
+void tftpd_run(struct tftpd *s)
+{
+	for (;;) {
+		unsigned woke = s->io_events;
+		if (!uv_run(s->loop, UV_RUN_ONCE))
+			return;
+		if (s->io_events == woke)
+			continue; /* a timer or a signal, not a packet: sleep again */
+		uint64_t idle_since = uv_hrtime();
+		while (busy_poll_on(s)) {
+			unsigned before = s->io_events;
+			if (!uv_run(s->loop, UV_RUN_NOWAIT))
+				return;
+			uint64_t now = uv_hrtime();
+			if (s->io_events != before)
+				idle_since = now;
+			else if (now - idle_since > (uint64_t)s->rt->cfg->busy_poll_us * 1000u)
+				break;
+		}
+	}
 }
 
 static void listener_closed(uv_handle_t *h)

@@ -33,6 +33,10 @@ const struct tftpd_runtime *tftpd_set_runtime(struct tftpd *s, const struct tftp
 int tftpd_listen_fd(struct tftpd *s, int fd);
 /* Number of transfers in progress. */
 size_t tftpd_active(const struct tftpd *s);
+
+/* Run the loop until everything is closed (tftpd_stop), busy polling as
+ * busy-poll says. */
+void tftpd_run(struct tftpd *s);
 /* Close listeners and end every transfer (logged as aborted). The loop
  * then runs out; free with tftpd_free after uv_run returns. */
 void tftpd_stop(struct tftpd *s);

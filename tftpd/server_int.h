@@ -47,6 +47,7 @@ struct tftpd {
 	struct tftp_conn *all; /* every transfer, for tftpd_stop */
 	size_t nconns;
 	bool stopping;
+	unsigned io_events; /* socket callbacks so far: busy-poll's progress test */
 	unsigned port_next; /* port-range: where the next search starts */
 	struct tftp_mtu_entry mtu[TFTP_MTU_CACHE];
 	/* Scratch shared by all transfers (one thread): file data of a

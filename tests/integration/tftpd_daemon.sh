@@ -126,4 +126,41 @@ check "--daemon serves" same "$OUT/d" "$ROOT/a.txt"
 [ -n "$DPID" ] && kill "$DPID"
 "$TFTPD" --daemon --listen 127.0.0.1:$PORT /nonexistent >/dev/null 2>&1
 check "--daemon with a missing root fails visibly" test $? != 0
+
+# --- busy-poll: spins only while a transfer runs; gso = no still serves windows
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+head -c 3000000 /dev/urandom >"$ROOT/c.bin"
+if tftpd_start "$ROOT" --busy-poll 100000; then
+	BP=$TFTPD_PID
+	curl -s --max-time 60 -o "$OUT/bp1" "tftp://127.0.0.1:$TFTPD_PORT/c.bin"
+	check "busy-poll: curl lock-step byte-exact" same "$OUT/bp1" "$ROOT/c.bin"
+	timeout 60 atftp --option "blksize 1468" --option "windowsize 8" -g -r c.bin -l "$OUT/bp8" \
+		127.0.0.1 "$TFTPD_PORT" >/dev/null 2>&1
+	check "busy-poll: atftp windowsize 8 byte-exact" same "$OUT/bp8" "$ROOT/c.bin"
+	sleep 0.3
+	t0=$(cpu_ticks "$BP"); sleep 1.5; t1=$(cpu_ticks "$BP")
+	check "busy-poll: no spinning without transfers ($((t1 - t0)) ticks in 1.5 s)" test $((t1 - t0)) -le 5
+	# A client that asks and then stays silent: the server spins 100 ms
+	# after the request (an event), then sleeps until its retransmit.
+	t0=$(cpu_ticks "$BP")
+	timeout 10 python3 - "$TFTPD_PORT" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b"\x00\x01c.bin\x00octet\x00", ("127.0.0.1", int(sys.argv[1])))
+s.settimeout(5); s.recvfrom(600)
+time.sleep(0.6)
+PY
+	t1=$(cpu_ticks "$BP")
+	check "busy-poll: spins while a transfer waits ($((t1 - t0)) ticks)" test $((t1 - t0)) -ge 2
+	stop_pid "$BP"
+fi
+if tftpd_start "$ROOT" --no-gso; then
+	timeout 60 atftp --option "blksize 1468" --option "windowsize 16" -g -r c.bin -l "$OUT/ng" \
+		127.0.0.1 "$TFTPD_PORT" >/dev/null 2>&1
+	check "--no-gso: atftp windowsize 16 byte-exact" same "$OUT/ng" "$ROOT/c.bin"
+	check "--print-config shows gso and busy-poll" eval \
+		'"$TFTPD" --no-gso --busy-poll 50 --print-config | grep -q "^gso = no" &&
+		 "$TFTPD" --no-gso --busy-poll 50 --print-config | grep -q "^busy-poll = 50"'
+	stop_pid "$TFTPD_PID"
+fi
 t_done
