@@ -102,7 +102,11 @@ static const struct pxe_opt httpd_opts[] = {
 	{ .name = "gzip-static", .type = PXE_OPT_BOOL, .offset = OFF(gzip_static), .def = "no",
 	  .help = "serve FILE.gz with Content-Encoding: gzip to clients accepting gzip" },
 	{ .name = "accf", .type = PXE_OPT_BOOL, .flags = PXE_OPTF_HIDDEN | PXE_OPTF_CLI_ONLY,
-	  .offset = OFF(accf), .def = "no", .help = "FreeBSD accept filter (ignored)" },
+	  .offset = OFF(accf), .def = "no",
+	  .help = "darkhttpd's FreeBSD accept filter: here --defer-accept" },
+	{ .name = "defer-accept", .type = PXE_OPT_BOOL, .offset = OFF(defer_accept), .def = "yes",
+	  .help = "take a connection only once its first request bytes are there "
+		  "(TCP_DEFER_ACCEPT)" },
 	{ .name = "max-request-line", .type = PXE_OPT_SIZE, .offset = OFF(max_request_line),
 	  .def = "8K", .min = 64, .max = 1048576, .arg = "BYTES",
 	  .help = "longer request lines get 414" },

@@ -46,7 +46,8 @@ struct httpd_config {
 	struct pxe_strlist trusted_ip;
 	struct pxe_strlist header;
 	bool gzip_static;
-	bool accf;
+	bool accf;                  /* darkhttpd's --accf: same as defer_accept */
+	bool defer_accept;
 	unsigned long long max_request_line, max_head;
 	long long max_headers;
 	long long backlog;

@@ -69,9 +69,11 @@ P=$(port); U=http://127.0.0.1:$P
 start_bg "$T_TMP/m.log" "$HTTPD" "$ROOT" --addr 127.0.0.1 --port "$P" --maxconn 2 --log /dev/null
 SPID=$T_LAST_PID
 wait_for 20 tcp_bound "$P"
-$RAW idle 127.0.0.1 "$P" 2.5 >/dev/null &
+# (the holders send a partial request: a silent connection would wait in
+# the kernel, not taking a slot, under --defer-accept)
+$RAW raw 127.0.0.1 "$P" 'GET /a.txt HTTP/1.1\r\n' 2.5 >/dev/null &
 h1=$!
-$RAW idle 127.0.0.1 "$P" 2.5 >/dev/null &
+$RAW raw 127.0.0.1 "$P" 'GET /a.txt HTTP/1.1\r\n' 2.5 >/dev/null &
 h2=$!
 sleep 0.7
 t0=$(date +%s.%N)
@@ -81,4 +83,33 @@ wait "$h1" "$h2"
 waited=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
 [ "$code" = 200 ] && awk -v w="$waited" 'BEGIN {exit !(w >= 1.2)}' && pass "--maxconn 2: third client served after ${waited}s, once a slot freed" || fail "--maxconn: code=$code waited=$waited"
 stop_pid "$SPID"
+
+# --defer-accept (default): a silent new connection waits in the kernel
+# (SYN-RECV on the server side) until its request comes; --no-defer-accept
+# takes it at once (ESTABLISHED).
+if command -v ss >/dev/null; then
+	for mode in defer no-defer; do
+		P=$(port)
+		args=(); [ $mode = no-defer ] && args=(--no-defer-accept)
+		start_bg "$T_TMP/d.log" "$HTTPD" "$ROOT" --addr 127.0.0.1 --port "$P" --log /dev/null "${args[@]}"
+		SPID=$T_LAST_PID
+		wait_for 20 tcp_bound "$P"
+		$RAW idle 127.0.0.1 "$P" 0.8 >/dev/null &
+		h1=$!
+		sleep 0.4
+		syn=$(ss -Htn state syn-recv "( sport = :$P )" | wc -l)
+		est=$(ss -Htn state established "( sport = :$P )" | wc -l)
+		wait "$h1"
+		if [ $mode = defer ]; then
+			expect "--defer-accept: a silent connection is not taken yet (syn-recv $syn, established $est)" "1 0" "$syn $est"
+			code=$($RAW raw 127.0.0.1 "$P" 'GET /a.txt HTTP/1.0\r\n\r\n' 2 | head -1 | tr -d '\r')
+			expect "--defer-accept: a request is answered" "HTTP/1.1 200 OK" "$code"
+		else
+			expect "--no-defer-accept: a silent connection is taken at once (syn-recv $syn, established $est)" "0 1" "$syn $est"
+		fi
+		stop_pid "$SPID"
+	done
+else
+	skip "defer-accept: no ss"
+fi
 t_done
