@@ -75,6 +75,13 @@ if have atftp; then
 	done
 	grep -q 'windowsize=64 .*status=ok' "$TFTPD_LOG"
 	check "windowsize 64 negotiated with atftp" grep -q 'file=roll.bin.*blksize=8 windowsize=64.*status=ok' "$TFTPD_LOG"
+	# WRQ with a window (RFC 7440 §4: the server ACKs each window's last block)
+	head -c 3000000 /dev/urandom >"$OUT/atput"
+	timeout 60 atftp --option "blksize 1468" --option "windowsize 8" -p -l "$OUT/atput" -r up/atput.bin \
+		127.0.0.1 "$P" >/dev/null 2>&1
+	check "atftp put blksize=1468 windowsize=8 byte-exact" same "$ROOT/up/atput.bin" "$OUT/atput"
+	wait_for 5 grep -q 'op=write file=up/atput.bin.*windowsize=8 .*status=ok' "$TFTPD_LOG"
+	check "WRQ windowsize 8 negotiated with atftp" grep -q 'op=write file=up/atput.bin.*blksize=1468 windowsize=8 .*status=ok' "$TFTPD_LOG"
 else
 	skip "atftp: not installed"
 fi
