@@ -1,8 +1,9 @@
 /* pxe-dhcpd event loop. Requests are read in batches from one UDP socket
- * (IP_PKTINFO tells the interface and our address on it); each is decided
- * by dhcp_proto_handle; lease changes are buffered in the journal; at the
- * end of the loop iteration (uv_check) the journal is written and
- * fdatasynced once, and only then are the ACKs of that batch sent. */
+ * (IP_PKTINFO tells the interface and our address on it), up to RX_VLEN
+ * per recvmmsg; each is decided by dhcp_proto_handle; replies are queued
+ * and leave with one sendmmsg at the end of the loop iteration (uv_check);
+ * lease changes are buffered in the journal, which is then written and
+ * fdatasynced once, and only after that are the ACKs of that batch sent. */
 #include <errno.h>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -20,7 +21,20 @@
 #include "server.h"
 #include "sock.h"
 
+/* requests per wakeup and socket: the other socket gets its turn */
 #define RX_BATCH 256
+#define RX_VLEN  32 /* datagrams per recvmmsg */
+
+/* Everything recvmmsg fills: per datagram a buffer one byte longer than
+ * the largest message (so a longer one shows), its source and its
+ * control data (IP_PKTINFO). */
+struct dhcp_rxq {
+	struct mmsghdr mm[RX_VLEN];
+	struct iovec iov[RX_VLEN];
+	struct sockaddr_in from[RX_VLEN];
+	_Alignas(struct cmsghdr) char cb[RX_VLEN][256];
+	uint8_t buf[RX_VLEN][DHCP_MAX_MSG + 1];
+};
 
 static int64_t now_s(void)
 {
@@ -164,17 +178,6 @@ static struct dhcp_pending *make_pending(const struct dhcp_msg *m, const struct 
 	return p;
 }
 
-static void send_now(struct dhcpd *d, struct dhcp_pending *p)
-{
-	int r = dhcp_send(d, p);
-	if (r < 0) {
-		d->stats_drop++;
-		pxe_log_msg(PXE_LOG_WARN, "send", "reply not sent: %s", strerror(-r));
-	} else {
-		d->stats_tx++;
-	}
-}
-
 static void queue_reply(struct dhcpd *d, struct dhcp_pending *p)
 {
 	if (d->n_pend == d->cap_pend) {
@@ -203,8 +206,7 @@ static void arm_delay(struct dhcpd *d)
 	if (next < 0)
 		return;
 	int64_t now = (int64_t)uv_now(d->loop);
-	uv_timer_start(&d->delay_timer, on_delay, next > now ? (uint64_t)(next - now) : 0,
-	               0);
+	uv_timer_start(&d->delay_timer, on_delay, next > now ? (uint64_t)(next - now) : 0, 0);
 }
 
 static void on_delay(uv_timer_t *t)
@@ -214,22 +216,20 @@ static void on_delay(uv_timer_t *t)
 	size_t k = 0;
 	for (size_t i = 0; i < d->n_delayed; i++) {
 		struct dhcp_pending *p = d->delayed[i];
-		if (p->due_ms <= now) {
-			send_now(d, p);
-			free(p);
-		} else {
+		if (p->due_ms <= now)
+			dhcp_send_queue(d, p);
+		else
 			d->delayed[k++] = p;
-		}
 	}
 	d->n_delayed = k;
+	dhcp_send_flush(d); /* a timer callback: the loop may sleep next */
 	arm_delay(d);
 }
 
 static void delay_reply(struct dhcpd *d, struct dhcp_pending *p, long long ms)
 {
 	if (d->n_delayed >= DHCP_MAX_DELAYED) { /* a storm: no room to wait */
-		send_now(d, p);
-		free(p);
+		dhcp_send_queue(d, p);
 		return;
 	}
 	uv_update_time(d->loop); /* the delay counts from now, not the loop's start */
@@ -302,8 +302,7 @@ static void handle_packet(struct dhcpd *d, const uint8_t *buf, size_t len, const
 	} else if (d->boot.dec.made && d->boot.dec.delay_ms > 0) {
 		delay_reply(d, p, d->boot.dec.delay_ms);
 	} else {
-		send_now(d, p);
-		free(p);
+		dhcp_send_queue(d, p);
 	}
 }
 
@@ -328,6 +327,7 @@ static void ping_done(void *ctx, uint32_t addr, bool in_use, const uint8_t *req,
 	struct dhcp_rx r = *rx;
 	memcpy(d->rxbuf, req, len); /* the probe's slot may be reused at once */
 	handle_packet(d, d->rxbuf, len, &r, d->msg, d->out);
+	dhcp_send_flush(d); /* maybe a timer callback: the loop may sleep next */
 }
 
 static bool read_pktinfo(struct msghdr *mh, struct dhcp_rx *rx)
@@ -344,37 +344,55 @@ static bool read_pktinfo(struct msghdr *mh, struct dhcp_rx *rx)
 	return false;
 }
 
+/* One datagram of a recvmmsg batch: the checks, then the request. */
+static void read_one(struct dhcpd *d, struct dhcp_rxq *q, int i, bool on_4011)
+{
+	size_t n = q->mm[i].msg_len;
+	struct dhcp_rx rx = {.on_4011 = on_4011,
+	                     .src_addr = q->from[i].sin_addr.s_addr,
+	                     .src_port = ntohs(q->from[i].sin_port)};
+	d->stats_rx++;
+	if (!read_pktinfo(&q->mm[i].msg_hdr, &rx) || !iface_allowed(d, rx.ifindex) ||
+	    n > DHCP_MAX_MSG)
+		return;
+	/* A 4011 request comes from a configured client (ciaddr): a source
+	 * without an address or port cannot be answered. */
+	if (on_4011 && (!rx.src_addr || !rx.src_port))
+		return;
+	handle_packet(d, q->buf[i], n, &rx, d->msg, d->out);
+}
+
+/* The kernel writes back the name and control lengths: set them anew. */
+static void rxq_reset(struct dhcp_rxq *q, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		q->iov[i] = (struct iovec){.iov_base = q->buf[i], .iov_len = sizeof(q->buf[i])};
+		q->mm[i].msg_hdr = (struct msghdr){.msg_name = &q->from[i],
+		                                   .msg_namelen = sizeof(q->from[i]),
+		                                   .msg_iov = &q->iov[i],
+		                                   .msg_iovlen = 1,
+		                                   .msg_control = q->cb[i],
+		                                   .msg_controllen = sizeof(q->cb[i])};
+	}
+}
+
+/* Up to RX_BATCH requests, RX_VLEN per system call, handled in the order
+ * they arrived. A short batch means the socket is empty: no further call
+ * just to hear EAGAIN. */
 static void read_socket(struct dhcpd *d, int fd, bool on_4011)
 {
-	uint8_t *buf = d->rxbuf;
-	for (int i = 0; i < RX_BATCH; i++) {
-		struct sockaddr_in from;
-		struct iovec iov = {.iov_base = buf, .iov_len = sizeof(d->rxbuf)};
-		union {
-			char c[256];
-			struct cmsghdr align;
-		} cb;
-		struct msghdr mh = {.msg_name = &from,
-		                    .msg_namelen = sizeof(from),
-		                    .msg_iov = &iov,
-		                    .msg_iovlen = 1,
-		                    .msg_control = cb.c,
-		                    .msg_controllen = sizeof(cb.c)};
-		ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
-		if (n < 0)
+	struct dhcp_rxq *q = d->rxq;
+	for (unsigned got = 0; got < RX_BATCH;) {
+		unsigned want = RX_BATCH - got < RX_VLEN ? RX_BATCH - got : RX_VLEN;
+		rxq_reset(q, want);
+		int n = recvmmsg(fd, q->mm, want, MSG_DONTWAIT, NULL);
+		if (n <= 0)
 			break;
-		struct dhcp_rx rx = {.on_4011 = on_4011,
-		                     .src_addr = from.sin_addr.s_addr,
-		                     .src_port = ntohs(from.sin_port)};
-		d->stats_rx++;
-		if (!read_pktinfo(&mh, &rx) || !iface_allowed(d, rx.ifindex) ||
-		    (size_t)n > DHCP_MAX_MSG)
-			continue;
-		/* A 4011 request comes from a configured client (ciaddr): a
-		 * source without an address or port cannot be answered. */
-		if (on_4011 && (!rx.src_addr || !rx.src_port))
-			continue;
-		handle_packet(d, buf, (size_t)n, &rx, d->msg, d->out);
+		for (int i = 0; i < n; i++)
+			read_one(d, q, i, on_4011);
+		got += (unsigned)n;
+		if ((unsigned)n < want)
+			break;
 	}
 }
 
@@ -398,9 +416,11 @@ static void deliver(struct dhcpd *d, struct dhcp_pending **pend, size_t n, int r
 		            strerror(-result), n);
 	for (size_t i = 0; i < n; i++) {
 		if (result == 0)
-			send_now(d, pend[i]);
-		free(pend[i]);
+			dhcp_send_queue(d, pend[i]);
+		else
+			free(pend[i]);
 	}
+	dhcp_send_flush(d); /* the ACKs at once, in one sendmmsg */
 }
 
 static void maybe_compact(struct dhcpd *d)
@@ -473,6 +493,7 @@ static void start_sync(struct dhcpd *d)
 static void on_check(uv_check_t *h)
 {
 	struct dhcpd *d = h->data;
+	dhcp_send_flush(d); /* the replies of this iteration's requests */
 	if (d->syncing)
 		return;
 	start_sync(d);
@@ -560,11 +581,10 @@ static void on_stop(void *ctx)
 	pxe_sd_notify("STOPPING=1");
 	if (!d->syncing) /* else sync_done finishes the job */
 		finish_sync(d);
-	for (size_t i = 0; i < d->n_delayed; i++) { /* due soon anyway: send now */
-		send_now(d, d->delayed[i]);
-		free(d->delayed[i]);
-	}
+	for (size_t i = 0; i < d->n_delayed; i++) /* due soon anyway: send now */
+		dhcp_send_queue(d, d->delayed[i]);
 	d->n_delayed = 0;
+	dhcp_send_flush(d);
 	if (d->fd >= 0)
 		uv_close((uv_handle_t *)&d->poll, NULL);
 	if (d->fd4011 >= 0)
@@ -688,7 +708,9 @@ int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, 
 	d->script = dhcp_script_new(loop);
 	d->msg = malloc(sizeof(*d->msg));
 	d->out = malloc(sizeof(*d->out));
-	if (!d->leases || !d->script || !d->msg || !d->out)
+	d->rxq = malloc(sizeof(*d->rxq));
+	d->txq = dhcp_txq_new();
+	if (!d->leases || !d->script || !d->msg || !d->out || !d->rxq || !d->txq)
 		return -ENOMEM;
 	d->ctx.cfg = d->cfg;
 	d->ctx.leases = d->leases;
@@ -750,6 +772,8 @@ void dhcp_server_free(struct dhcpd *d)
 	free(d->ifaces);
 	free(d->msg);
 	free(d->out);
+	free(d->rxq);
+	dhcp_txq_free(d->txq);
 	dhcp_journal_close(&d->journal);
 	dhcp_leases_free(d->leases);
 	dhcp_script_free(d->script);

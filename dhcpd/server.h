@@ -15,6 +15,8 @@
 #include "proto.h"
 
 struct dhcp_script;
+struct dhcp_txq;
+struct dhcp_rxq;
 
 #define DHCP_MAX_DELAYED 1024 /* replies waiting out a reply-delay */
 
@@ -78,7 +80,9 @@ struct dhcpd {
 
 	struct dhcp_msg *msg; /* scratch for the request being handled */
 	struct dhcp_out *out;
-	uint8_t rxbuf[DHCP_MAX_MSG + 1];
+	uint8_t rxbuf[DHCP_MAX_MSG + 1]; /* a request back from a ping-check */
+	struct dhcp_rxq *rxq;            /* recvmmsg buffers (server.c) */
+	struct dhcp_txq *txq;            /* replies waiting for sendmmsg (send.c) */
 	unsigned ticks;
 
 	struct dhcp_script *script;
@@ -95,8 +99,15 @@ int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, 
 int dhcp_server_run(struct dhcpd *d);
 void dhcp_server_free(struct dhcpd *d);
 
-/* Reply delivery (send.c), RFC 2131 §4.1. */
-int dhcp_send(struct dhcpd *d, const struct dhcp_pending *p);
+/* Reply delivery (send.c), RFC 2131 §4.1. dhcp_send_queue takes p over
+ * and keeps it, in order, until dhcp_send_flush sends the queue with one
+ * sendmmsg per run of replies through the same socket (a full queue is
+ * flushed at once). Whoever queues outside the poll phase flushes before
+ * returning to the loop, which may sleep next. */
+struct dhcp_txq *dhcp_txq_new(void);
+void dhcp_txq_free(struct dhcp_txq *q);
+void dhcp_send_queue(struct dhcpd *d, struct dhcp_pending *p);
+void dhcp_send_flush(struct dhcpd *d);
 int dhcp_send_open_packet(void);
 
 #endif
