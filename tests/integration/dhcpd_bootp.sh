@@ -15,31 +15,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 PYC="$PY $HERE/dhcpd_client.py"
 [ -x "$DHCPD" ] || { fail "dhcpd_bootp: $DHCPD not built"; t_done; }
 
-P=pxb$$
-S=${P}s R=${P}r
-netns_add "$S" || { fail "netns: cannot create namespaces"; t_done; }
-netns_add "$R"
-in_ns "$S" ip link set lo up
-in_ns "$S" ip link add br0 type bridge
-# A fixed address: a bridge otherwise takes its lowest port's, which changes
-# as client ports join, and the relay's cached neighbour entry goes stale.
-in_ns "$S" ip link set br0 address 02:54:45:ff:ff:01
-in_ns "$S" ip addr add 198.18.0.1/24 dev br0
-in_ns "$S" ip link set br0 up
-client() { # NAME MAC: a namespace with eth0 bridged to the server's br0
-	netns_add "$P$1"
-	in_ns "$S" ip link add "v$P$1" type veth peer name eth0 netns "$P$1"
-	in_ns "$S" ip link set "v$P$1" master br0 up
-	in_ns "$P$1" ip link set eth0 address "$2"
-	in_ns "$P$1" ip link set eth0 up
-	in_ns "$P$1" ip link set lo up
-}
-in_ns "$S" ip link add "v${P}r" type veth peer name eth0 netns "$R"
-in_ns "$S" ip link set "v${P}r" master br0 up
-in_ns "$R" ip link set eth0 up
-in_ns "$R" ip addr add 198.18.0.2/24 dev eth0
-in_ns "$R" ip addr add 198.18.16.1/20 dev eth0
-in_ns "$S" ip route add 198.18.16.0/20 via 198.18.0.2
+. "$HERE/dhcpd_lib.sh"
+dhcp_topology pxb$$ 02:54:45:ff:ff:01
 
 A100=$(printf 'a%.0s' $(seq 100)) B100=$(printf 'b%.0s' $(seq 100)) C100=$(printf 'c%.0s' $(seq 100))
 D40=$(printf 'd%.0s' $(seq 40)) E40=$(printf 'e%.0s' $(seq 40))
@@ -114,7 +91,7 @@ print(v)' "$1"; }
 hexof() { printf %s "$1" | od -An -v -tx1 | tr -d ' \n'; }
 
 # ---- BOOTP: a reserved host, without and with the RFC 1048 cookie
-client 1 02:54:45:00:00:60
+dhcp_client 1 02:54:45:00:00:60
 B1=$(timeout 15 ip netns exec "${P}1" $PYC bootp --iface eth0 --mac 02:54:45:00:00:60 --no-cookie | tail -1)
 cond "BOOTP reserved, no cookie: BOOTREPLY with the fixed address" \
 	'[ "$(jf type <<<"$B1")" = BOOTP ] && [ "$(jf op <<<"$B1")" = 2 ] && [ "$(jf yiaddr <<<"$B1")" = 198.18.0.60 ]'
@@ -133,7 +110,7 @@ check "BOOTP logged like the other replies" \
 	grep -q "type=bootp mac=02:54:45:00:00:60 .*reply=bootreply ip=198.18.0.60" "$T_TMP/server.log"
 
 # ---- BOOTP without a reservation: refused where bootp-dynamic = no
-client 2 02:54:45:00:00:61
+dhcp_client 2 02:54:45:00:00:61
 B3=$(timeout 15 ip netns exec "${P}2" $PYC bootp --iface eth0 --mac 02:54:45:00:00:61 | tail -1)
 check "BOOTP unknown client, bootp-dynamic = no: no reply" [ "$(jf type <<<"$B3")" = TIMEOUT ]
 check "BOOTP refusal logged with its reason" \
@@ -161,7 +138,7 @@ cat >"$UDHCPC_SCRIPT" <<'EOF'
 echo "$1 ${ip:-} ${lease:-}" >>"$UDHCPC_LOG"
 EOF
 chmod +x "$UDHCPC_SCRIPT"
-client 3 02:54:45:00:00:63
+dhcp_client 3 02:54:45:00:00:63
 UDHCPC_LOG=$T_TMP/u1.log timeout 20 ip netns exec "${P}3" busybox udhcpc -i eth0 -f -q -n -t 5 -T 1 \
 	-s "$UDHCPC_SCRIPT" -x lease:300 >"$T_TMP/u1.out" 2>&1
 check "udhcpc asks for 300 s of 600: granted 300" grep -q "^bound 198.18.0.[0-9]* 300$" "$T_TMP/u1.log"
@@ -172,7 +149,7 @@ check "udhcpc asks for 7200 s: capped at lease-time 600 (max-lease-time default)
 
 # ---- dhclient: send dhcp-lease-time
 if have dhclient; then
-	client 4 02:54:45:00:00:64
+	dhcp_client 4 02:54:45:00:00:64
 	printf 'send dhcp-lease-time 120;\n' >"$T_TMP/dhclient.conf"
 	DHL=$T_TMP/dhclient.leases
 	timeout 20 ip netns exec "${P}4" dhclient -1 -v -cf "$T_TMP/dhclient.conf" -lf "$DHL" \
@@ -196,21 +173,21 @@ L3=$(timeout 20 ip netns exec "$R" $PYC dora --relay 198.18.16.1 --server 198.18
 check "asks for 30 min (within the limits): 1800" [ "$(jf opts.51 <<<"$L3")" = 00000708 ]
 
 # ---- overload: option 57 = 576 and five large options asked for
-client 5 02:54:45:00:03:01
+dhcp_client 5 02:54:45:00:03:01
 O1=$(timeout 15 ip netns exec "${P}5" $PYC discover --iface eth0 --mac 02:54:45:00:03:01 --max-size 576 --prl 1,3,6,224,225,226,227,228 | tail -1)
 cond "overload: OFFER within 576 bytes of IP ($(jf raw_len <<<"$O1") of DHCP)" \
 	'[ "$(jf type <<<"$O1")" = OFFER ] && [ "$(jf raw_len <<<"$O1")" -le 548 ]'
 check "overload: option 52 = 3 (file and sname)" [ "$(jf opts.52 <<<"$O1")" = 03 ]
 cond "overload: all five large options arrive whole" \
 	'[ "$(jf opts.224 <<<"$O1")" = "$(hexof "$A100")" ] && [ "$(jf opts.225 <<<"$O1")" = "$(hexof "$B100")" ] && [ "$(jf opts.226 <<<"$O1")" = "$(hexof "$C100")" ] && [ "$(jf opts.227 <<<"$O1")" = "$(hexof "$D40")" ] && [ "$(jf opts.228 <<<"$O1")" = "$(hexof "$E40")" ]'
-client 6 02:54:45:00:03:02
+dhcp_client 6 02:54:45:00:03:02
 O2=$(timeout 15 ip netns exec "${P}6" $PYC discover --iface eth0 --mac 02:54:45:00:03:02 --max-size 576 --prl 1,3,6,224,225,226,227,228 | tail -1)
 cond "overload with a boot file: file kept, option 52 = 2 (sname only)" \
 	'[ "$(jf file <<<"$O2")" = boot/grubx64.efi ] && [ "$(jf opts.52 <<<"$O2")" = 02 ] && [ "$(jf raw_len <<<"$O2")" -le 548 ]'
 check "overload with a boot file: an option that fits nowhere is left out" [ -z "$(jf opts.226 <<<"$O2")" ]
 if have dhclient; then
 	# a real client reads the overloaded reply: dhclient asks for 224-228
-	client 7 02:54:45:00:03:07
+	dhcp_client 7 02:54:45:00:03:07
 	cat >"$T_TMP/dhclient7.conf" <<'EOF'
 option o224 code 224 = string;
 option o226 code 226 = string;

@@ -15,25 +15,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 PYB="python3 $HERE/dhcpd_burst.py"
 [ -x "$DHCPD" ] || { fail "dhcpd_burst: $DHCPD not built"; t_done; }
 
-P=pxb$$
-S=${P}s C=${P}c R=${P}r
-netns_add "$S" || { fail "netns: cannot create namespaces"; t_done; }
-netns_add "$C"
-netns_add "$R"
-in_ns "$S" ip link set lo up
-in_ns "$S" ip link add br0 type bridge
-in_ns "$S" ip link set br0 address 02:54:43:ff:ff:02
-in_ns "$S" ip addr add 198.18.0.1/24 dev br0
-in_ns "$S" ip link set br0 up
-for ns in "$C" "$R"; do
-	in_ns "$S" ip link add "v$ns" type veth peer name eth0 netns "$ns"
-	in_ns "$S" ip link set "v$ns" master br0 up
-	in_ns "$ns" ip link set eth0 up
-	in_ns "$ns" ip link set lo up
-done
-in_ns "$R" ip addr add 198.18.0.2/24 dev eth0
-in_ns "$R" ip addr add 198.18.16.1/20 dev eth0
-in_ns "$S" ip route add 198.18.16.0/20 via 198.18.0.2
+. "$HERE/dhcpd_lib.sh"
+dhcp_topology pxu$$ 02:54:43:ff:ff:02
+dhcp_client c 02:54:43:00:00:c0
+C=${P}c
 
 CONF=$T_TMP/dhcpd.conf
 cat >"$CONF" <<EOF2

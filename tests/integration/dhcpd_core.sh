@@ -3,7 +3,7 @@
 # (dhcpd_client.py), all inside network namespaces made here:
 #   S (server): bridge br0 198.18.0.1/24, route to 198.18.16.0/20 via the relay
 #   Cn (clients): eth0 on br0, no address until DHCP gives one
-#   R (relay agent): 198.18.0.2/24 on br0, 198.18.16.1/20 on a dummy link
+#   R (relay agent): 198.18.0.2/24 and 198.18.16.1/20 on eth0 on br0 (dhcpd_lib.sh)
 # No DHCP leaves these namespaces.
 . "$(dirname "$0")/../lib.sh"
 need_root dhcpd_core
@@ -12,33 +12,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 PYC="python3 $HERE/dhcpd_client.py"
 [ -x "$DHCPD" ] || { fail "dhcpd_core: $DHCPD not built"; t_done; }
 
-P=pxd$$
-S=${P}s R=${P}r
-netns_add "$S" || { fail "netns: cannot create namespaces"; t_done; }
-netns_add "$R"
-in_ns "$S" ip link set lo up
-in_ns "$S" ip link add br0 type bridge
-# A fixed address: a bridge otherwise takes its lowest port's, which changes
-# as client ports join, and the relay's cached neighbour entry goes stale.
-in_ns "$S" ip link set br0 address 02:54:43:ff:ff:01
-in_ns "$S" ip addr add 198.18.0.1/24 dev br0
-in_ns "$S" ip link set br0 up
-
-# client NAME MAC: a namespace with eth0 bridged to the server's br0
-client() {
-	netns_add "$P$1"
-	in_ns "$S" ip link add "v$P$1" type veth peer name eth0 netns "$P$1"
-	in_ns "$S" ip link set "v$P$1" master br0 up
-	in_ns "$P$1" ip link set eth0 address "$2"
-	in_ns "$P$1" ip link set eth0 up
-	in_ns "$P$1" ip link set lo up
-}
-in_ns "$S" ip link add "v${P}r" type veth peer name eth0 netns "$R"
-in_ns "$S" ip link set "v${P}r" master br0 up
-in_ns "$R" ip link set eth0 up
-in_ns "$R" ip addr add 198.18.0.2/24 dev eth0
-in_ns "$R" ip addr add 198.18.16.1/20 dev eth0
-in_ns "$S" ip route add 198.18.16.0/20 via 198.18.0.2
+. "$HERE/dhcpd_lib.sh"
+dhcp_topology pxd$$ 02:54:43:ff:ff:01
 
 CONF=$T_TMP/dhcpd.conf
 LEASES=$T_TMP/leases
@@ -111,7 +86,7 @@ for k in sys.argv[1].split("."): v = v.get(k, "") if isinstance(v, dict) else ""
 print(v)' "$1"; }
 
 # ---- udhcpc: obtain, options, journal
-client 1 02:54:43:00:00:01
+dhcp_client 1 02:54:43:00:00:01
 udhcpc_once "${P}1" "$T_TMP/c1.log"
 IP1=$(bound_ip "$T_TMP/c1.log")
 if [[ $IP1 =~ ^198\.18\.0\.1([0-4][0-9]|50)$ ]]; then pass "udhcpc obtains an address in the range ($IP1)"; else fail "udhcpc obtain: got '$IP1'"; fi
@@ -127,7 +102,7 @@ IP1b=$(bound_ip "$T_TMP/c1b.log")
 cond "a restarted client gets the same address" '[ -n "$IP1" ] && [ "$IP1" = "$IP1b" ]'
 
 # ---- two clients never share
-client 2 02:54:43:00:00:02
+dhcp_client 2 02:54:43:00:00:02
 udhcpc_once "${P}2" "$T_TMP/c2.log"
 IP2=$(bound_ip "$T_TMP/c2.log")
 cond "second client gets a different address ($IP2)" '[ -n "$IP2" ] && [ "$IP2" != "$IP1" ]'
@@ -148,7 +123,7 @@ stop_pid "$UPID"
 
 # ---- dhclient: obtain, then INIT-REBOOT with its lease file
 if have dhclient; then
-	client 3 02:54:43:00:00:03
+	dhcp_client 3 02:54:43:00:00:03
 	DHL=$T_TMP/dhclient.leases
 	for i in 1 2; do
 		timeout 20 ip netns exec "${P}3" dhclient -1 -v -lf "$DHL" -pf "$T_TMP/dhclient.pid" \
@@ -165,13 +140,13 @@ else
 fi
 
 # ---- host reservation
-client 9 02:54:43:00:00:99
+dhcp_client 9 02:54:43:00:00:99
 R9=$(timeout 20 ip netns exec "${P}9" $PYC dora --iface eth0 --mac 02:54:43:00:00:99 | tail -1)
 check "host reservation: fixed address" [ "$(json_field yiaddr <<<"$R9")" = 198.18.0.50 ]
 check "host reservation: hostname option" [ "$(json_field opts.12 <<<"$R9")" = "$(printf fixed-host | od -An -tx1 | tr -d ' \n')" ]
 
 # ---- DECLINE: the address is quarantined
-client 4 02:54:43:00:00:04
+dhcp_client 4 02:54:43:00:00:04
 D=$(timeout 20 ip netns exec "${P}4" $PYC decline --iface eth0 --mac 02:54:43:00:00:04 | tail -1)
 DIP4=$(json_field yiaddr <<<"$D")
 wait_for 3 grep -q "decline mac=02:54:43:00:00:04 ip=$DIP4 " "$LEASES"
