@@ -77,11 +77,9 @@ static uint32_t lease_secs(const struct dhcpd_config *c, const struct req_info *
                            const struct dhcp_msg *req)
 {
 	uint32_t lt = configured_secs(c, ri);
-	size_t n;
-	const uint8_t *v = dhcp_opt_get(req, DHO_LEASE_TIME, &n);
-	if (!v || n != 4 || !ri->subnet)
+	uint32_t want;
+	if (!ri->subnet || !dhcp_opt_u32(req, DHO_LEASE_TIME, &want))
 		return lt;
-	uint32_t want = (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3];
 	uint32_t hi = ri->subnet->max_lease_secs > lt ? ri->subnet->max_lease_secs : lt;
 	uint32_t lo = ri->subnet->min_lease_secs < lt ? ri->subnet->min_lease_secs : lt;
 	return want > hi ? hi : want < lo ? lo : want;

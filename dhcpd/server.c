@@ -362,17 +362,27 @@ static void read_one(struct dhcpd *d, struct dhcp_rxq *q, int i, bool on_4011)
 	handle_packet(d, q->buf[i], n, &rx, d->msg, d->out);
 }
 
+static struct dhcp_rxq *rxq_new(void)
+{
+	struct dhcp_rxq *q = malloc(sizeof(*q));
+	if (!q)
+		return NULL;
+	for (unsigned i = 0; i < RX_VLEN; i++) {
+		q->iov[i] = (struct iovec){.iov_base = q->buf[i], .iov_len = sizeof(q->buf[i])};
+		q->mm[i].msg_hdr = (struct msghdr){.msg_name = &q->from[i],
+		                                   .msg_iov = &q->iov[i],
+		                                   .msg_iovlen = 1,
+		                                   .msg_control = q->cb[i]};
+	}
+	return q;
+}
+
 /* The kernel writes back the name and control lengths: set them anew. */
 static void rxq_reset(struct dhcp_rxq *q, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
-		q->iov[i] = (struct iovec){.iov_base = q->buf[i], .iov_len = sizeof(q->buf[i])};
-		q->mm[i].msg_hdr = (struct msghdr){.msg_name = &q->from[i],
-		                                   .msg_namelen = sizeof(q->from[i]),
-		                                   .msg_iov = &q->iov[i],
-		                                   .msg_iovlen = 1,
-		                                   .msg_control = q->cb[i],
-		                                   .msg_controllen = sizeof(q->cb[i])};
+		q->mm[i].msg_hdr.msg_namelen = sizeof(q->from[i]);
+		q->mm[i].msg_hdr.msg_controllen = sizeof(q->cb[i]);
 	}
 }
 
@@ -708,7 +718,7 @@ int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, 
 	d->script = dhcp_script_new(loop);
 	d->msg = malloc(sizeof(*d->msg));
 	d->out = malloc(sizeof(*d->out));
-	d->rxq = malloc(sizeof(*d->rxq));
+	d->rxq = rxq_new();
 	d->txq = dhcp_txq_new();
 	if (!d->leases || !d->script || !d->msg || !d->out || !d->rxq || !d->txq)
 		return -ENOMEM;

@@ -178,6 +178,16 @@ bool dhcp_opt_addr(const struct dhcp_msg *m, uint8_t code, uint32_t *out)
 	return true;
 }
 
+bool dhcp_opt_u32(const struct dhcp_msg *m, uint8_t code, uint32_t *out)
+{
+	size_t n;
+	const uint8_t *v = dhcp_opt_get(m, code, &n);
+	if (!v || n != 4)
+		return false;
+	*out = get32(v);
+	return true;
+}
+
 size_t dhcp_max_reply(const struct dhcp_msg *m, size_t cap)
 {
 	size_t n, max = DHCP_MIN_MSG;

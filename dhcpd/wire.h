@@ -100,6 +100,8 @@ bool dhcp_opt_has(const struct dhcp_msg *m, uint8_t code);
 int dhcp_msg_type(const struct dhcp_msg *m);
 /* Address options (50, 54): false unless exactly 4 bytes. */
 bool dhcp_opt_addr(const struct dhcp_msg *m, uint8_t code, uint32_t *out_be);
+/* 32-bit number options (51 lease time): host order, false unless 4 bytes. */
+bool dhcp_opt_u32(const struct dhcp_msg *m, uint8_t code, uint32_t *out);
 /* Largest reply the client accepts, as DHCP bytes (option 57 counts the
  * IP and UDP headers too, RFC 2132 §9.10); at least DHCP_MIN_MSG, at most cap. */
 size_t dhcp_max_reply(const struct dhcp_msg *m, size_t cap);
