@@ -91,21 +91,25 @@ def parse(b):
     return r
 
 
+def client_socket(a):
+    """Where a test client sends from: a relay agent's port 67 (a.relay,
+    unicast to a.server) or port 68 on a.iface (broadcast). Returns the
+    socket, the destination and the giaddr to put in requests."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+    if getattr(a, "relay", None):
+        s.bind((a.relay, 67))
+        return s, (a.server, 67), a.relay
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, a.iface.encode())
+    s.bind(("0.0.0.0", 68))
+    return s, ("255.255.255.255", 67), "0.0.0.0"
+
+
 class Client:
     def __init__(self, a):
         self.a = a
-        self.s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
-        if getattr(a, "relay", None):
-            self.s.bind((a.relay, 67))
-            self.dst = (a.server, 67)
-            self.giaddr = a.relay
-        else:
-            self.s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, a.iface.encode())
-            self.s.bind(("0.0.0.0", 68))
-            self.dst = ("255.255.255.255", 67)
-            self.giaddr = "0.0.0.0"
+        self.s, self.dst, self.giaddr = client_socket(a)
 
     def extra(self):
         o = []

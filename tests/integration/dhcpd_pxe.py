@@ -16,7 +16,11 @@ import random
 import select
 import socket
 import struct
+import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dhcpd_client import client_socket  # noqa: E402
 
 COOKIE = b"\x63\x82\x53\x63"
 DISCOVER, OFFER, REQUEST, ACK, INFORM = 1, 2, 3, 5, 8
@@ -89,18 +93,7 @@ def pxe_opts(arch, vc=None, undi="002001", extra=()):
 class Net:
     def __init__(self, a):
         self.a = a
-        self.s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
-        if getattr(a, "relay", None):
-            self.s.bind((a.relay, 67))
-            self.dst = (a.server, 67)
-            self.giaddr = a.relay
-        else:
-            self.s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, a.iface.encode())
-            self.s.bind(("0.0.0.0", 68))
-            self.dst = ("255.255.255.255", 67)
-            self.giaddr = "0.0.0.0"
+        self.s, self.dst, self.giaddr = client_socket(a)
         self.b = None
         if getattr(a, "addr", None):
             self.b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

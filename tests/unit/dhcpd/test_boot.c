@@ -8,6 +8,7 @@
 #include "../../../dhcpd/boot.h"
 #include "../../../dhcpd/config.h"
 #include "../../../dhcpd/proto.h"
+#include "fixture.h"
 #include "unit.h"
 
 #define SRV 0xc6120001u /* 198.18.0.1 */
@@ -31,29 +32,16 @@ static const char *const sections =
     "[boot http]\nmatch = http\nfile = http://${server}/${arch}.efi\n"
     "[boot bios]\nmatch = arch:bios\nfile = undionly.kpxe\n";
 
-static int load(const char *mode_and_subnet, struct pxe_err *e)
-{
-	char text[2048], path[512], *argv[] = {"pxe-dhcpd", "-c", path, NULL};
-	snprintf(text, sizeof(text), "%s%s", mode_and_subnet, sections);
-	ck_assert_int_eq(unit_write_file(dir, "d.conf", text), 0);
-	snprintf(path, sizeof(path), "%s/d.conf", dir);
-	return pxe_config_load(&dhcp_config_spec, 3, argv, &conf, e);
-}
-
 static void setup_mode(const char *head)
 {
-	struct pxe_err e;
+	char text[2048];
+	snprintf(text, sizeof(text), "%s%s", head, sections);
 	dir = unit_tmpdir();
-	ck_assert_msg(load(head, &e) == 0, "%s", e.msg);
-	const struct dhcpd_config *c = conf.cfg;
-	ctx.cfg = c;
-	ctx.leases = dhcp_leases_new();
-	bctx.cfg = c;
+	dhcp_fixture_load(dir, text, &conf);
+	dhcp_fixture_ctx(&ctx, &conf);
+	bctx.cfg = conf.cfg;
 	ctx.boot_hook = dhcp_boot_full_hook;
 	ctx.boot_arg = &bctx;
-	ck_assert_int_eq(
-	    dhcp_leases_set_ranges(ctx.leases, c->ranges, c->n_ranges, c->reserved, c->n_reserved),
-	    0);
 }
 
 static void setup_full(void)
@@ -69,9 +57,7 @@ static void setup_proxy(void)
 
 static void teardown(void)
 {
-	dhcp_leases_free(ctx.leases);
-	pxe_config_free(&conf);
-	unit_tmpdir_remove(dir);
+	dhcp_fixture_free(&ctx, &conf, dir);
 }
 
 static void mkreq(int type, uint8_t last, uint16_t arch, const char *vc)

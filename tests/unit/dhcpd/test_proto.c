@@ -7,6 +7,7 @@
 
 #include "../../../dhcpd/config.h"
 #include "../../../dhcpd/proto.h"
+#include "fixture.h"
 #include "unit.h"
 
 #define SRV 0xc6120001u /* 198.18.0.1 */
@@ -21,33 +22,21 @@ static const struct dhcp_rx rx = {.local_addr = SRV, .ifindex = 2};
 static void setup(void)
 {
 	dir = unit_tmpdir();
-	ck_assert_int_eq(
-	    unit_write_file(
-	        dir, "d.conf",
-	        "[dhcpd]\nauthoritative = yes\nlease-time = 10m\ndecline-time = 1m\n"
-	        "option = ntp-server:198.18.0.1\n"
-	        "[subnet 198.18.0.0/24]\nrange = 198.18.0.10-198.18.0.19\nrouter = 198.18.0.1\n"
-	        "option = 224:c6:12:00:01\n"
-	        "[subnet 198.18.16.0/20]\nrange = 198.18.16.10-198.18.31.250\n"
-	        "[host fixed]\nmac = 02:54:00:00:00:99\naddress = 198.18.0.50\nhostname = fx\n"),
-	    0);
-	char path[512], *argv[] = {"pxe-dhcpd", "-c", path, NULL};
-	snprintf(path, sizeof(path), "%s/d.conf", dir);
-	struct pxe_err e;
-	ck_assert_msg(pxe_config_load(&dhcp_config_spec, 3, argv, &conf, &e) == 0, "%s", e.msg);
-	const struct dhcpd_config *c = conf.cfg;
-	ctx.cfg = c;
-	ctx.leases = dhcp_leases_new();
-	ck_assert_int_eq(
-	    dhcp_leases_set_ranges(ctx.leases, c->ranges, c->n_ranges, c->reserved, c->n_reserved),
-	    0);
+	dhcp_fixture_load(
+	    dir,
+	    "[dhcpd]\nauthoritative = yes\nlease-time = 10m\ndecline-time = 1m\n"
+	    "option = ntp-server:198.18.0.1\n"
+	    "[subnet 198.18.0.0/24]\nrange = 198.18.0.10-198.18.0.19\nrouter = 198.18.0.1\n"
+	    "option = 224:c6:12:00:01\n"
+	    "[subnet 198.18.16.0/20]\nrange = 198.18.16.10-198.18.31.250\n"
+	    "[host fixed]\nmac = 02:54:00:00:00:99\naddress = 198.18.0.50\nhostname = fx\n",
+	    &conf);
+	dhcp_fixture_ctx(&ctx, &conf);
 }
 
 static void teardown(void)
 {
-	dhcp_leases_free(ctx.leases);
-	pxe_config_free(&conf);
-	unit_tmpdir_remove(dir);
+	dhcp_fixture_free(&ctx, &conf, dir);
 }
 
 static void mkreq(int type, unsigned mac)

@@ -9,6 +9,7 @@
 
 #include "../../../dhcpd/config.h"
 #include "../../../dhcpd/proto.h"
+#include "fixture.h"
 #include "unit.h"
 
 #define SRV   0xc6120001u /* 198.18.0.1 */
@@ -45,25 +46,13 @@ static const struct dhcp_rx rx = {.local_addr = SRV, .ifindex = 2};
 static void setup(void)
 {
 	dir = unit_tmpdir();
-	ck_assert_int_eq(unit_write_file(dir, "d.conf", conf_text), 0);
-	char path[512], *argv[] = {"pxe-dhcpd", "-c", path, NULL};
-	snprintf(path, sizeof(path), "%s/d.conf", dir);
-	struct pxe_err e;
-	ck_assert_msg(pxe_config_load(&dhcp_config_spec, 3, argv, &conf, &e) == 0, "%s", e.msg);
-	const struct dhcpd_config *c = conf.cfg;
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.cfg = c;
-	ctx.leases = dhcp_leases_new();
-	ck_assert_int_eq(
-	    dhcp_leases_set_ranges(ctx.leases, c->ranges, c->n_ranges, c->reserved, c->n_reserved),
-	    0);
+	dhcp_fixture_load(dir, conf_text, &conf);
+	dhcp_fixture_ctx(&ctx, &conf);
 }
 
 static void teardown(void)
 {
-	dhcp_leases_free(ctx.leases);
-	pxe_config_free(&conf);
-	unit_tmpdir_remove(dir);
+	dhcp_fixture_free(&ctx, &conf, dir);
 }
 
 /* type 0: BOOTP (no option 53); cookie false: no RFC 1048 cookie either */
