@@ -266,6 +266,20 @@ show_logs() { # the daemons' lines of this scenario
 	for f in "${CUR_VMS[@]}"; do echo "    --- console $f: $(e2e_console_tail "$f")"; done
 }
 
+# boot_scenario: the VMs of $SCEN, started together; sets BOOT_FAILS,
+# CUR_VMS and t0.
+boot_scenario() {
+	case $SCEN in
+	four-at-once)
+		CUR_VMS=(four-bios1 four-bios2 four-uefi1 four-uefi2)
+		local saved=$E2E_VM_TIMEOUT; E2E_VM_TIMEOUT=${E2E_FOUR_TIMEOUT:-480}
+		t0=$(e2e_now); boot_vms four-bios1:bios four-bios2:bios four-uefi1:uefi four-uefi2:uefi
+		E2E_VM_TIMEOUT=$saved ;;
+	*bios-* | proxy-bios) CUR_VMS=("$SCEN"); t0=$(e2e_now); boot_vms "$SCEN:bios" ;;
+	*) CUR_VMS=("$SCEN"); t0=$(e2e_now); boot_vms "$SCEN:uefi" ;;
+	esac
+}
+
 # tests/run-all gives this script 1800 s: start a scenario only when its
 # worst case (VM limit + 30 s of setup) still ends within the budget.
 BUDGET_END=$((SECONDS + ${E2E_BUDGET:-1650}))
@@ -283,21 +297,26 @@ for SCEN in $ALL_SCENARIOS; do
 		stop_dhcp
 		continue
 	fi
-	TFTP_AT=$(wc -l <"$LOG_TFTPD"); HTTP_AT=$(wc -l <"$LOG_HTTPD")
-	case $SCEN in
-	four-at-once)
-		CUR_VMS=(four-bios1 four-bios2 four-uefi1 four-uefi2)
-		saved=$E2E_VM_TIMEOUT; E2E_VM_TIMEOUT=${E2E_FOUR_TIMEOUT:-480}
-		t0=$(e2e_now); boot_vms four-bios1:bios four-bios2:bios four-uefi1:uefi four-uefi2:uefi
-		E2E_VM_TIMEOUT=$saved ;;
-	*bios-* | proxy-bios) CUR_VMS=("$SCEN"); t0=$(e2e_now); boot_vms "$SCEN:bios" ;;
-	*) CUR_VMS=("$SCEN"); t0=$(e2e_now); boot_vms "$SCEN:uefi" ;;
-	esac
-	secs=$(e2e_secs_since "$t0")
+	# One retry of a failed boot: under TCG on a shared 2-core machine a
+	# firmware can miss its own timeouts when starved of CPU. The first
+	# failure is shown in full and named in the PASS line, so a daemon bug
+	# that fails now and then stays visible; two failures in a row FAIL.
+	first_fail=""
+	for try in 1 2; do
+		TFTP_AT=$(wc -l <"$LOG_TFTPD"); HTTP_AT=$(wc -l <"$LOG_HTTPD")
+		boot_scenario
+		secs=$(e2e_secs_since "$t0")
+		[ ${#BOOT_FAILS[@]} -eq 0 ] && break
+		[ $try = 2 ] && break
+		echo "FLAKY $SCEN ${secs}s, first try failed, trying again: ${BOOT_FAILS[*]}"
+		show_logs
+		first_fail="${BOOT_FAILS[*]}"
+		[ $((SECONDS + worst)) -gt $BUDGET_END ] && break
+	done
 	if [ ${#BOOT_FAILS[@]} -eq 0 ]; then
-		pass "$SCEN ${secs}s"
+		pass "$SCEN ${secs}s${first_fail:+ (second try; the first failed: $first_fail)}"
 	else
-		fail "$SCEN ${secs}s: ${BOOT_FAILS[*]}"
+		fail "$SCEN ${secs}s: ${BOOT_FAILS[*]}${first_fail:+ (first try: $first_fail)}"
 		show_logs
 	fi
 	stop_dhcp
