@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "spin.h"
 
 #define C(m) offsetof(struct tftpd_config, m)
 
@@ -59,10 +60,11 @@ static const struct pxe_opt tftpd_opts[] = {
 	  .help = "never accept this option (blksize, tsize, timeout, windowsize, rollover)" },
 	{ .name = "gso", .type = PXE_OPT_BOOL, .offset = C(gso), .def = "yes",
 	  .help = "send windows with UDP segmentation offload (no: sendmmsg only)" },
-	{ .name = "busy-poll", .type = PXE_OPT_INT, .offset = C(busy_poll_us), .def = "0",
-	  .min = 0, .max = 100000, .arg = "MICROSECONDS",
-	  .help = "while transfers run, poll this long for the next packet before "
-		  "sleeping (0: off)" },
+	{ .name = "busy-poll", .type = PXE_OPT_STRING, .offset = C(busy_poll), .def = "auto",
+	  .arg = "auto|off|MICROSECONDS",
+	  .help = "while transfers run, poll for the next packet before sleeping: auto "
+		  "adapts the time (up to 200 us) to how fast packets come back; "
+		  "off (0) never" },
 	PXE_OPTS_DAEMON(struct tftpd_config, common),
 	PXE_OPTS_LOG(struct tftpd_config, common),
 };
@@ -84,9 +86,35 @@ static int parse_port_range(struct tftpd_config *c, struct pxe_err *err)
 	return 0;
 }
 
+/* busy-poll = auto | off | 0..100000 (microseconds). */
+static int parse_busy_poll(struct tftpd_config *c, struct pxe_err *err)
+{
+	const char *v = c->busy_poll ? c->busy_poll : "auto";
+	c->busy_poll_auto = false;
+	c->busy_poll_us = 0;
+	if (!strcmp(v, "auto")) {
+		c->busy_poll_auto = true;
+		c->busy_poll_us = TFTP_SPIN_AUTO_MAX_NS / 1000;
+		return 0;
+	}
+	if (!strcmp(v, "off"))
+		return 0;
+	char *end;
+	errno = 0;
+	long long us = strtoll(v, &end, 10);
+	if (errno || end == v || *end || us < 0 || us > 100000)
+		return pxe_err_set(err, EINVAL,
+		                   "busy-poll: expected auto, off or 0..100000 microseconds, got %s", v);
+	c->busy_poll_us = us;
+	return 0;
+}
+
 static int tftpd_validate(void *cfgp, struct pxe_err *err)
 {
 	struct tftpd_config *c = cfgp;
+	int bp = parse_busy_poll(c, err);
+	if (bp < 0)
+		return bp;
 	if (c->blksize_max != 0 && c->blksize_max < 8)
 		return pxe_err_set(err, ERANGE, "blksize-max: expected 0 or 8..65464, got %lld",
 		                   c->blksize_max);

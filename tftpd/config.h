@@ -29,9 +29,11 @@ struct tftpd_config {
 	int unique_root;           /* enum tftpd_unique_root */
 	struct pxe_strlist refuse; /* option names never accepted */
 	bool gso;                  /* windows with UDP_SEGMENT, else sendmmsg only */
-	long long busy_poll_us;    /* spin this long for the next packet; 0: off */
+	char *busy_poll;           /* "auto", "off" or microseconds */
 	struct pxe_common_config common;
 	/* Derived by validation. */
+	long long busy_poll_us; /* fixed spin after the last packet; 0: off; auto: the cap */
+	bool busy_poll_auto;    /* adapt the spin to the gaps seen (tftpd/spin.c) */
 	unsigned port_lo, port_hi;
 	unsigned umask_val;
 	unsigned refuse_bits;

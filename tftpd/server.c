@@ -3,6 +3,7 @@
 #include "server_int.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,24 +353,61 @@ size_t tftpd_active(const struct tftpd *s)
 }
 
 /* Busy polling (like the kernel's net.core.busy_poll for NIC queues):
- * while transfers run, look for the next packet without sleeping for up
- * to busy-poll microseconds after the last one. A sleeping server is woken
- * by the client's ACK; on a virtual machine that wake-up (an IPI through
- * the hypervisor) costs more than the whole rest of a lock-step round trip,
- * and its cost lands on the client's send. The spin stops after that long
- * without a packet, and never runs without a transfer. */
+ * while transfers run, look for the next packet without sleeping for a
+ * while after the last one. A sleeping server is woken by the client's
+ * ACK; on a virtual machine that wake-up (an IPI through the hypervisor)
+ * costs more than the whole rest of a lock-step round trip, and its cost
+ * lands on the client's send. How long: busy-poll microseconds, or with
+ * auto what spin.c learns from the gaps between packets. Never without a
+ * transfer. */
 static bool busy_poll_on(const struct tftpd *s)
 {
-	return s->rt->cfg->busy_poll_us > 0 && s->nconns > 0 && !s->stopping;
+	return s->spin.window_ns > 0 && s->nconns > 0 && !s->stopping;
+}
+
+/* CPUs this process may run on: with one, a spin only keeps a local
+ * client from the CPU it needs to answer. */
+static int usable_cpus(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return 2;
+	return CPU_COUNT(&set);
+}
+
+/* Set the window up again when a reload changed busy-poll. */
+static void spin_follow_config(struct tftpd *s)
+{
+	const struct tftpd_config *cfg = s->rt->cfg;
+	if (s->spin_ready && cfg->busy_poll_auto == s->spin_auto && cfg->busy_poll_us == s->spin_us)
+		return;
+	s->spin_ready = true;
+	s->spin_auto = cfg->busy_poll_auto;
+	s->spin_us = cfg->busy_poll_us;
+	if (cfg->busy_poll_auto && usable_cpus() < 2) {
+		pxe_log_msg(PXE_LOG_INFO, "busy-poll", "auto: off, this process may use one CPU only");
+		tftp_spin_fixed(&s->spin, 0);
+	} else if (cfg->busy_poll_auto)
+		tftp_spin_adaptive(&s->spin, (uint64_t)cfg->busy_poll_us * 1000u);
+	else
+		tftp_spin_fixed(&s->spin, (uint64_t)cfg->busy_poll_us * 1000u);
 }
 
 void tftpd_run(struct tftpd *s)
 {
+	uv_loop_configure(s->loop, UV_METRICS_IDLE_TIME);
+	uint64_t spun = 0; /* spun in vain after the last packet before sleeping */
 	for (;;) {
+		spin_follow_config(s);
 		unsigned woke = s->io_events;
+		uint64_t idle0 = uv_metrics_idle_time(s->loop);
 		if (!uv_run(s->loop, UV_RUN_ONCE))
 			return;
-		if (s->io_events == woke)
+		bool packet = s->io_events != woke;
+		if (s->nconns > 0 || packet)
+			tftp_spin_woke(&s->spin, spun + (uv_metrics_idle_time(s->loop) - idle0), packet);
+		spun = 0;
+		if (!packet)
 			continue; /* a timer or a signal, not a packet: sleep again */
 		uint64_t idle_since = uv_hrtime();
 		while (busy_poll_on(s)) {
@@ -377,10 +415,12 @@ void tftpd_run(struct tftpd *s)
 			if (!uv_run(s->loop, UV_RUN_NOWAIT))
 				return;
 			uint64_t now = uv_hrtime();
-			if (s->io_events != before)
+			if (s->io_events != before) {
 				idle_since = now;
-			else if (now - idle_since > (uint64_t)s->rt->cfg->busy_poll_us * 1000u)
+			} else if (now - idle_since > s->spin.window_ns) {
+				spun = now - idle_since;
 				break;
+			}
 		}
 	}
 }

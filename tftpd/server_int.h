@@ -11,6 +11,7 @@
 #include "netascii.h"
 #include "options.h"
 #include "server.h"
+#include "spin.h"
 #include "wire.h"
 #include "xfer.h"
 
@@ -48,6 +49,9 @@ struct tftpd {
 	size_t nconns;
 	bool stopping;
 	unsigned io_events; /* socket callbacks so far: busy-poll's progress test */
+	struct tftp_spin spin; /* busy-poll window (spin.c) */
+	bool spin_ready, spin_auto; /* the config the window was set up for */
+	long long spin_us;
 	unsigned port_next; /* port-range: where the next search starts */
 	struct tftp_mtu_entry mtu[TFTP_MTU_CACHE];
 	/* Scratch shared by all transfers (one thread): file data of a
