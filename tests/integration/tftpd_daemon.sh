@@ -154,13 +154,71 @@ PY
 	check "busy-poll: spins while a transfer waits ($((t1 - t0)) ticks)" test $((t1 - t0)) -ge 2
 	stop_pid "$BP"
 fi
+# --- busy-poll = auto (the default): the server stays awake between the
+# packets of a fast client, and sleeps at once for a slow one. Each sleep
+# in epoll_wait is one voluntary context switch of the server.
+vcsw() { awk '/^voluntary_ctxt_switches/ {print $2}' "/proc/$1/status"; }
+sleeps_for_curl() { # sleeps_for_curl PID: the server's sleeps during one lock-step curl get
+	local a b
+	a=$(vcsw "$1")
+	curl -s --max-time 60 --tftp-blksize 1468 -o "$OUT/bpa" "tftp://127.0.0.1:$TFTPD_PORT/c.bin"
+	b=$(vcsw "$1")
+	same "$OUT/bpa" "$ROOT/c.bin" && echo $((b - a))
+}
+slow_client() { # slow_client PORT N: read N blocks of c.bin, ACKing each after 3 ms
+	timeout 30 python3 - "$1" "$2" <<'PY'
+import socket, struct, sys, time
+port, n = int(sys.argv[1]), int(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(5)
+s.sendto(b"\x00\x01c.bin\x00octet\x00", ("127.0.0.1", port))
+for i in range(n):
+    data, peer = s.recvfrom(1000)
+    time.sleep(0.003)
+    s.sendto(b"\x00\x04" + data[2:4], peer)
+s.sendto(b"\x00\x05\x00\x00done\x00", peer)
+PY
+}
+off_sleeps=""
+if tftpd_start "$ROOT" --busy-poll off; then
+	off_sleeps=$(sleeps_for_curl "$TFTPD_PID")
+	stop_pid "$TFTPD_PID"
+fi
+if tftpd_start "$ROOT"; then
+	AP=$TFTPD_PID
+	auto_sleeps=$(sleeps_for_curl "$AP")
+	check "busy-poll auto: curl byte-exact, ${auto_sleeps:-?} sleeps for 2044 blocks (off: ${off_sleeps:-?})" \
+		test -n "$auto_sleeps" -a -n "$off_sleeps" -a "$((${auto_sleeps:-0} * 2))" -lt "${off_sleeps:-0}"
+	a=$(vcsw "$AP"); t0=$(cpu_ticks "$AP")
+	slow_client "$TFTPD_PORT" 300
+	b=$(vcsw "$AP"); t1=$(cpu_ticks "$AP")
+	check "busy-poll auto: a client 3 ms per ACK is not spun for ($((t1 - t0)) ticks, $((b - a)) sleeps for 300 blocks)" \
+		test $((t1 - t0)) -le 15 -a $((b - a)) -ge 250
+	stop_pid "$AP"
+fi
+if have taskset && tftpd_start "$ROOT" --log-level info; then
+	stop_pid "$TFTPD_PID"
+	start_bg "$TFTPD_LOG.1cpu" taskset -c 0 "$TFTPD" --listen "127.0.0.1:$TFTPD_PORT" --log-level info "$ROOT"
+	OP=$T_LAST_PID
+	if wait_for 10 udp_bound "$TFTPD_PORT"; then
+		one_sleeps=$(sleeps_for_curl "$OP")
+		check "busy-poll auto on one CPU: off, says so (${one_sleeps:-?} sleeps)" eval \
+			'grep -q "auto: off, this process may use one CPU only" "$TFTPD_LOG.1cpu" && [ "${one_sleeps:-0}" -ge 1000 ]'
+	else
+		fail "busy-poll auto on one CPU: the server did not start"
+	fi
+	stop_pid "$OP"
+fi
+
 if tftpd_start "$ROOT" --no-gso; then
 	timeout 60 atftp --option "blksize 1468" --option "windowsize 16" -g -r c.bin -l "$OUT/ng" \
 		127.0.0.1 "$TFTPD_PORT" >/dev/null 2>&1
 	check "--no-gso: atftp windowsize 16 byte-exact" same "$OUT/ng" "$ROOT/c.bin"
 	check "--print-config shows gso and busy-poll" eval \
 		'"$TFTPD" --no-gso --busy-poll 50 --print-config | grep -q "^gso = no" &&
-		 "$TFTPD" --no-gso --busy-poll 50 --print-config | grep -q "^busy-poll = 50"'
+		 "$TFTPD" --no-gso --busy-poll 50 --print-config | grep -q "^busy-poll = 50" &&
+		 "$TFTPD" --print-config | grep -q "^busy-poll = auto" &&
+		 ! "$TFTPD" --busy-poll sometimes --print-config >/dev/null 2>&1'
 	stop_pid "$TFTPD_PID"
 fi
 t_done
