@@ -420,6 +420,10 @@ void tftpd_run(struct tftpd *s)
 			} else if (now - idle_since > s->spin.window_ns) {
 				spun = now - idle_since;
 				break;
+			} else {
+				/* Spin politely: a process that wants this CPU (a VM,
+				 * a build) gets it, else this returns at once. */
+				sched_yield();
 			}
 		}
 	}

@@ -179,6 +179,39 @@ for i in range(n):
 s.sendto(b"\x00\x05\x00\x00done\x00", peer)
 PY
 }
+# A spinning server yields to any process that wants its CPU: a busy
+# loop pinned to the same CPU gets it nearly all while the server spins
+# (a client keeps it spinning with a stray old ACK every 50 ms).
+if have taskset && tftpd_start "$ROOT" --busy-poll 100000; then
+	stop_pid "$TFTPD_PID"
+	start_bg "$TFTPD_LOG.pin" taskset -c 0 "$TFTPD" --listen "127.0.0.1:$TFTPD_PORT" --busy-poll 100000 "$ROOT"
+	SP=$T_LAST_PID
+	if wait_for 10 udp_bound "$TFTPD_PORT"; then
+		start_bg "$T_TMP/hog.log" taskset -c 0 sh -c 'while :; do :; done'
+		HOG=$T_LAST_PID
+		sleep 0.2
+		h0=$(cpu_ticks "$HOG"); s0=$(cpu_ticks "$SP")
+		timeout 10 python3 - "$TFTPD_PORT" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(5)
+s.sendto(b"\x00\x01c.bin\x00octet\x00", ("127.0.0.1", int(sys.argv[1])))
+d, peer = s.recvfrom(1000)
+for i in range(30):
+    time.sleep(0.05)
+    s.sendto(b"\x00\x04\x00\x00", peer)
+s.sendto(b"\x00\x05\x00\x00done\x00", peer)
+PY
+		h1=$(cpu_ticks "$HOG"); s1=$(cpu_ticks "$SP")
+		hog=$((h1 - h0)) spin=$((s1 - s0))
+		check "busy-poll yields its CPU: a busy loop on it got $hog ticks, the spinning server $spin" \
+			test $((hog * 10)) -ge $(((hog + spin) * 8))
+		stop_pid "$HOG"
+	else
+		fail "busy-poll yield: the pinned server did not start"
+	fi
+	stop_pid "$SP"
+fi
 off_sleeps=""
 if tftpd_start "$ROOT" --busy-poll off; then
 	off_sleeps=$(sleeps_for_curl "$TFTPD_PID")
