@@ -63,19 +63,60 @@ static int absolute_leasefile(struct dhcpd_config *c)
 	return 0;
 }
 
-static int drop_privileges(const struct dhcpd_config *c)
+/* With --chroot the lease file must lie inside the new root: compaction
+ * writes FILE.tmp beside it and renames it over, after the change of root.
+ * Sets *inner to its name as seen from inside (NULL without chroot). */
+static int leasefile_in_chroot(const struct dhcpd_config *c, char **inner)
+{
+	*inner = NULL;
+	if (!c->common.chroot || !*c->common.chroot)
+		return 0;
+	char *root = realpath(c->common.chroot, NULL);
+	char *file = realpath(c->leasefile, NULL);
+	int r = 0;
+	if (!root || !file) {
+		pxe_log_msg(PXE_LOG_ERR, "start", "%s: %s", root ? c->leasefile : c->common.chroot,
+		            strerror(errno));
+		r = -1;
+	} else {
+		size_t n = strcmp(root, "/") ? strlen(root) : 0;
+		if (strncmp(file, root, n) || file[n] != '/') {
+			pxe_log_msg(PXE_LOG_ERR, "start",
+			            "leasefile %s is outside chroot %s: lease compaction could "
+			            "not reach it; put it under the chroot",
+			            file, root);
+			r = -1;
+		} else if (!(*inner = strdup(file + n))) {
+			r = -1;
+		}
+	}
+	free(root);
+	free(file);
+	return r;
+}
+
+static int drop_privileges(struct dhcpd *d, const struct dhcpd_config *c)
 {
 	/* Reload may re-open port 67 (bind) and packet sockets (raw). */
 	static const int keep[] = {CAP_NET_BIND_SERVICE, CAP_NET_RAW};
 	struct pxe_err err;
+	char *inner;
+	if (leasefile_in_chroot(c, &inner) < 0)
+		return -1;
 	if (c->common.pidfile && pxe_pidfile_write(c->common.pidfile, &err) < 0) {
 		pxe_log_msg(PXE_LOG_ERR, "start", "%s", err.msg);
+		free(inner);
 		return -1;
 	}
 	if (pxe_privileges_drop(c->common.chroot, c->common.user, c->common.group, keep, 2, &err) <
 	    0) {
 		pxe_log_msg(PXE_LOG_ERR, "start", "%s", err.msg);
+		free(inner);
 		return -1;
+	}
+	if (inner) { /* the journal's file, as named from inside the chroot */
+		free(d->journal.path);
+		d->journal.path = inner;
 	}
 	return 0;
 }
@@ -94,7 +135,7 @@ static int run(struct pxe_config *conf, int argc, char **argv)
 	}
 	uv_loop_t *loop = uv_default_loop();
 	struct dhcpd *d = calloc(1, sizeof(*d));
-	if (!d || dhcp_server_init(d, loop, conf, argc, argv) < 0 || drop_privileges(c) < 0) {
+	if (!d || dhcp_server_init(d, loop, conf, argc, argv) < 0 || drop_privileges(d, c) < 0) {
 		pxe_daemon_ready(1);
 		if (d)
 			dhcp_server_free(d);

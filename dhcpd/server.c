@@ -665,6 +665,8 @@ static int open_sockets(struct dhcpd *d)
 		if (*slot >= 0 || (slot == &d->fd && !want67))
 			continue;
 		*slot = fd;
+		pxe_log_msg(PXE_LOG_INFO, "listen", "port %d: socket from systemd (socket activation)",
+		            slot == &d->fd4011 ? DHCP_PORT_PXE : 67);
 		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
 		setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
 		big_rcvbuf(fd);
