@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "options.h"
-#include "spin.h"
 
 #define C(m) offsetof(struct tftpd_config, m)
 
@@ -92,13 +91,10 @@ static int parse_busy_poll(struct tftpd_config *c, struct pxe_err *err)
 	const char *v = c->busy_poll ? c->busy_poll : "auto";
 	c->busy_poll_auto = false;
 	c->busy_poll_us = 0;
-	if (!strcmp(v, "auto")) {
-		c->busy_poll_auto = true;
-		c->busy_poll_us = TFTP_SPIN_AUTO_MAX_NS / 1000;
+	if (!strcmp(v, "auto") || !strcmp(v, "off")) {
+		c->busy_poll_auto = v[0] == 'a';
 		return 0;
 	}
-	if (!strcmp(v, "off"))
-		return 0;
 	char *end;
 	errno = 0;
 	long long us = strtoll(v, &end, 10);

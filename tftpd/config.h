@@ -32,7 +32,7 @@ struct tftpd_config {
 	char *busy_poll;           /* "auto", "off" or microseconds */
 	struct pxe_common_config common;
 	/* Derived by validation. */
-	long long busy_poll_us; /* fixed spin after the last packet; 0: off; auto: the cap */
+	long long busy_poll_us; /* fixed spin after the last packet; 0: off or auto */
 	bool busy_poll_auto;    /* adapt the spin to the gaps seen (tftpd/spin.c) */
 	unsigned port_lo, port_hi;
 	unsigned umask_val;

@@ -298,6 +298,30 @@ static void listener_cb(uv_poll_t *h, int status, int events)
 
 /* ------------------------------------------------------------ server */
 
+/* CPUs this process may run on: with one, a spin only keeps a local
+ * client from the CPU it needs to answer. */
+static int usable_cpus(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return 2;
+	return CPU_COUNT(&set);
+}
+
+/* The busy-poll window as configured (at start and on every reload). */
+static void spin_setup(struct tftpd *s)
+{
+	const struct tftpd_config *cfg = s->rt->cfg;
+	if (!cfg->busy_poll_auto) {
+		tftp_spin_fixed(&s->spin, (uint64_t)cfg->busy_poll_us * 1000u);
+	} else if (usable_cpus() < 2) {
+		pxe_log_msg(PXE_LOG_INFO, "busy-poll", "auto: off, this process may use one CPU only");
+		tftp_spin_fixed(&s->spin, 0);
+	} else {
+		tftp_spin_adaptive(&s->spin, TFTP_SPIN_AUTO_MAX_NS);
+	}
+}
+
 struct tftpd *tftpd_new(uv_loop_t *loop, const struct tftpd_runtime *rt)
 {
 	struct tftpd *s = calloc(1, sizeof(*s));
@@ -305,6 +329,7 @@ struct tftpd *tftpd_new(uv_loop_t *loop, const struct tftpd_runtime *rt)
 		return NULL;
 	s->loop = loop;
 	s->rt = rt;
+	spin_setup(s);
 	return s;
 }
 
@@ -312,6 +337,7 @@ const struct tftpd_runtime *tftpd_set_runtime(struct tftpd *s, const struct tftp
 {
 	const struct tftpd_runtime *old = s->rt;
 	s->rt = rt;
+	spin_setup(s);
 	return old;
 }
 
@@ -365,40 +391,11 @@ static bool busy_poll_on(const struct tftpd *s)
 	return s->spin.window_ns > 0 && s->nconns > 0 && !s->stopping;
 }
 
-/* CPUs this process may run on: with one, a spin only keeps a local
- * client from the CPU it needs to answer. */
-static int usable_cpus(void)
-{
-	cpu_set_t set;
-	if (sched_getaffinity(0, sizeof(set), &set) < 0)
-		return 2;
-	return CPU_COUNT(&set);
-}
-
-/* Set the window up again when a reload changed busy-poll. */
-static void spin_follow_config(struct tftpd *s)
-{
-	const struct tftpd_config *cfg = s->rt->cfg;
-	if (s->spin_ready && cfg->busy_poll_auto == s->spin_auto && cfg->busy_poll_us == s->spin_us)
-		return;
-	s->spin_ready = true;
-	s->spin_auto = cfg->busy_poll_auto;
-	s->spin_us = cfg->busy_poll_us;
-	if (cfg->busy_poll_auto && usable_cpus() < 2) {
-		pxe_log_msg(PXE_LOG_INFO, "busy-poll", "auto: off, this process may use one CPU only");
-		tftp_spin_fixed(&s->spin, 0);
-	} else if (cfg->busy_poll_auto)
-		tftp_spin_adaptive(&s->spin, (uint64_t)cfg->busy_poll_us * 1000u);
-	else
-		tftp_spin_fixed(&s->spin, (uint64_t)cfg->busy_poll_us * 1000u);
-}
-
 void tftpd_run(struct tftpd *s)
 {
 	uv_loop_configure(s->loop, UV_METRICS_IDLE_TIME);
 	uint64_t spun = 0; /* spun in vain after the last packet before sleeping */
 	for (;;) {
-		spin_follow_config(s);
 		unsigned woke = s->io_events;
 		uint64_t idle0 = uv_metrics_idle_time(s->loop);
 		if (!uv_run(s->loop, UV_RUN_ONCE))

@@ -50,8 +50,6 @@ struct tftpd {
 	bool stopping;
 	unsigned io_events; /* socket callbacks so far: busy-poll's progress test */
 	struct tftp_spin spin; /* busy-poll window (spin.c) */
-	bool spin_ready, spin_auto; /* the config the window was set up for */
-	long long spin_us;
 	unsigned port_next; /* port-range: where the next search starts */
 	struct tftp_mtu_entry mtu[TFTP_MTU_CACHE];
 	/* Scratch shared by all transfers (one thread): file data of a
