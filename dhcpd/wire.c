@@ -180,11 +180,10 @@ bool dhcp_opt_addr(const struct dhcp_msg *m, uint8_t code, uint32_t *out)
 
 bool dhcp_opt_u32(const struct dhcp_msg *m, uint8_t code, uint32_t *out)
 {
-	size_t n;
-	const uint8_t *v = dhcp_opt_get(m, code, &n);
-	if (!v || n != 4)
+	uint32_t be;
+	if (!dhcp_opt_addr(m, code, &be))
 		return false;
-	*out = get32(v);
+	*out = ntohl(be);
 	return true;
 }
 
