@@ -1,11 +1,12 @@
 # pxesuite — one top-level Makefile (GNU make), safe with -j.
 #
-#   make                 build common/libpxecommon.a and the three daemons
+#   make                 build the three daemons into build/ (BUILD=DIR for another tree)
 #   make check           make deps, then unit, integration and end-to-end tests
 #   make demo            make deps, then boot VMs through the three daemons
 #   make install DESTDIR=... PREFIX=/usr
 #   make SANITIZE=address,undefined check
 #   make WERROR=1        warnings are errors (CI)
+#   make format-check    the tree is clang-formatted (.clang-format)
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0)
 
@@ -42,56 +43,73 @@ ALL_CFLAGS = -std=gnu11 $(WARNFLAGS) $(DEFS) -Icommon $(DEP_CFLAGS) $(CPPFLAGS) 
              $(SANFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
+# Everything the build makes goes under $(BUILD): objects, dependency files,
+# the library, the binaries, the unit-test runners and the fuzzers. A second
+# tree (make BUILD=build-asan SANITIZE=address,undefined) lives beside it.
+BUILD ?= build
+B := $(BUILD)
+
 COMMON_SRCS := $(sort $(wildcard common/*.c))
-COMMON_OBJS := $(COMMON_SRCS:.c=.o)
-LIBCOMMON := common/libpxecommon.a
+COMMON_OBJS := $(COMMON_SRCS:%.c=$(B)/%.o)
+LIBCOMMON := $(B)/libpxecommon.a
 
 DAEMONS := dhcpd tftpd httpd
-BINS := dhcpd/pxe-dhcpd tftpd/pxe-tftpd httpd/pxe-httpd
-# Each daemon's objects; main.o is left out of the unit-test runners.
+BINS := $(foreach d,$(DAEMONS),$(B)/pxe-$(d))
+# Each daemon's sources (its folder and one level of subfolders, such as
+# dhcpd/pxe/); main.o is left out of the unit-test runners and fuzzers.
 define daemon_vars
-$(1)_SRCS := $$(sort $$(wildcard $(1)/*.c))
-$(1)_OBJS := $$($(1)_SRCS:.c=.o)
-$(1)_LIBOBJS := $$(filter-out $(1)/main.o,$$($(1)_OBJS))
+$(1)_SRCS := $$(sort $$(wildcard $(1)/*.c $(1)/*/*.c))
+$(1)_OBJS := $$($(1)_SRCS:%.c=$(B)/%.o)
+$(1)_LIBOBJS := $$(filter-out $(B)/$(1)/main.o,$$($(1)_OBJS))
 endef
 $(foreach d,$(DAEMONS),$(eval $(call daemon_vars,$(d))))
 
-UNIT_RUNNERS := tests/unit/run-common $(foreach d,$(DAEMONS),tests/unit/run-$(d))
-UNIT_HARNESS := tests/unit/runner.o
+UNIT_RUNNERS := $(foreach c,common $(DAEMONS),$(B)/tests/unit/run-$(c))
+UNIT_HARNESS := $(B)/tests/unit/runner.o
 unit_srcs = $(sort $(wildcard tests/unit/$(1)/*.c))
-UNIT_OBJS := $(foreach c,common $(DAEMONS),$(patsubst %.c,%.o,$(call unit_srcs,$(c))))
+unit_objs = $(patsubst %.c,$(B)/%.o,$(call unit_srcs,$(1)))
+UNIT_OBJS := $(foreach c,common $(DAEMONS),$(call unit_objs,$(c)))
 
 ALL_OBJS := $(COMMON_OBJS) $(foreach d,$(DAEMONS),$($(d)_OBJS)) $(UNIT_OBJS) $(UNIT_HARNESS)
 
 .PHONY: all check check-build check-unit check-integration check-e2e deps demo \
-        install uninstall clean fuzz lint
+        install uninstall clean fuzz lint format format-check
 all: $(BINS)
 
 # Rebuild everything when the compiler or its flags change (SANITIZE=...).
 FLAGS_LINE := $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)
-.build-flags: FORCE
+$(B)/.build-flags: FORCE
+	@mkdir -p $(@D)
 	@echo '$(FLAGS_LINE)' | cmp -s - $@ || echo '$(FLAGS_LINE)' > $@
 FORCE:
 
-%.o: %.c .build-flags
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+# A daemon's files see its own folder on the include path, so a file in a
+# subfolder (dhcpd/pxe/) and its parent name each other's headers the same way.
+$(B)/%.o: %.c $(B)/.build-flags
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SRC_INC) -c -o $@ $<
+$(foreach d,$(DAEMONS),$(eval $(B)/$(d)/%.o: SRC_INC := -I$(d)))
 
-tests/unit/%.o: tests/unit/%.c .build-flags
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests/unit -c -o $@ $<
+# Unit tests include the headers of the component they test through -I
+# (tests/unit/dhcpd/ sees dhcpd/), never through relative paths.
+$(B)/tests/unit/%.o: tests/unit/%.c $(B)/.build-flags
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SRC_INC) $(CHECK_CFLAGS) -Itests/unit -c -o $@ $<
+$(foreach d,$(DAEMONS),$(eval $(B)/tests/unit/$(d)/%.o: SRC_INC := -I$(d)))
 
 $(LIBCOMMON): $(COMMON_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
 define daemon_rules
-$(1)/pxe-$(1): $$($(1)_OBJS) $$(LIBCOMMON)
+$(B)/pxe-$(1): $$($(1)_OBJS) $$(LIBCOMMON)
 	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$($(1)_OBJS) $$(LIBCOMMON) $$(DEP_LIBS) $$(LIBS)
-tests/unit/run-$(1): $(UNIT_HARNESS) $$(patsubst %.c,%.o,$$(call unit_srcs,$(1))) $$($(1)_LIBOBJS) $$(LIBCOMMON)
+$(B)/tests/unit/run-$(1): $(UNIT_HARNESS) $$(call unit_objs,$(1)) $$($(1)_LIBOBJS) $$(LIBCOMMON)
 	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(DEP_LIBS) $$(CHECK_LIBS) $$(LIBS)
 endef
 $(foreach d,$(DAEMONS),$(eval $(call daemon_rules,$(d))))
 
-tests/unit/run-common: $(UNIT_HARNESS) $(patsubst %.c,%.o,$(call unit_srcs,common)) $(LIBCOMMON)
+$(B)/tests/unit/run-common: $(UNIT_HARNESS) $(call unit_objs,common) $(LIBCOMMON)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS) $(CHECK_LIBS) $(LIBS)
 
 -include $(ALL_OBJS:.o=.d)
@@ -100,25 +118,30 @@ tests/unit/run-common: $(UNIT_HARNESS) $(patsubst %.c,%.o,$(call unit_srcs,commo
 # `make check` is the one test command (README). It installs what is missing
 # first (make deps), then runs the layers; each prints its own summary line
 # and tests/run-all prints the closing "N passed, N failed, N skipped".
+# The test scripts find the binaries and runners under $(BUILD).
+RUN_ALL = BUILD='$(BUILD)' SANITIZE='$(SANITIZE)' tests/run-all
 check:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory check-build
-	@tests/run-all
+	@$(RUN_ALL)
 
 check-build: $(BINS) $(UNIT_RUNNERS)
 
 check-unit: check-build
-	@tests/run-all unit
+	@$(RUN_ALL) unit
 check-integration: check-build
-	@tests/run-all integration
+	@$(RUN_ALL) integration
 check-e2e: check-build
-	@tests/run-all e2e
+	@$(RUN_ALL) e2e
 
 # The one list of packages this project needs, by Debian package name.
 # Build: compiler, pkg-config, libraries. Test: the real clients and peers.
 DEB_BUILD_PKGS := gcc make pkg-config libuv1-dev libinih-dev check
-DEB_TEST_PKGS := clang curl tftp-hpa atftp busybox|busybox-static wrk iproute2 nftables mandoc \
-                 python3 isc-dhcp-client procps
+# clang's sanitizer runtime (libclang-rt) is only a Recommends of clang, and
+# systemd-socket-activate (socket-activation tests) is in the systemd package.
+DEB_TEST_PKGS := clang libclang-rt-dev|libclang-rt-14-dev clang-format-14 curl tftp-hpa atftp \
+                 busybox|busybox-static wrk iproute2 nftables mandoc python3 isc-dhcp-client \
+                 procps systemd
 DEB_E2E_PKGS := qemu-system-x86 ipxe-qemu ovmf ipxe pxelinux syslinux-common syslinux-efi cpio tcpdump
 deps:
 	@PKG_CONFIG='$(PKG_CONFIG)' NO_DEPS='$(NO_DEPS)' tests/deps.sh \
@@ -128,24 +151,37 @@ deps:
 demo:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
-	@if [ -x tests/e2e/demo.sh ]; then tests/e2e/demo.sh; \
-	 else echo "make demo: not built yet (the end-to-end VM boots come with issue 8)"; fi
+	@BUILD='$(BUILD)' tests/e2e/demo.sh
 
 # libFuzzer targets (clang): tests/fuzz/fuzz_COMPONENT_NAME.c links common/ and,
 # when COMPONENT is a daemon, that daemon's sources without main.c.
-# Build with `make fuzz`; run with tests/fuzz/fuzz-COMPONENT_NAME -max_total_time=60.
+# Build with `make fuzz`; run with build/fuzz/fuzz-COMPONENT_NAME -max_total_time=60.
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_BINS := $(patsubst tests/fuzz/fuzz_%.c,tests/fuzz/fuzz-%,$(FUZZ_SRCS))
+FUZZ_BINS := $(patsubst tests/fuzz/fuzz_%.c,$(B)/fuzz/fuzz-%,$(FUZZ_SRCS))
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined $(DEFS) -Icommon $(DEP_CFLAGS)
 fuzz: $(FUZZ_BINS)
-tests/fuzz/fuzz-common_%: tests/fuzz/fuzz_common_%.c $(COMMON_SRCS)
+$(B)/fuzz/fuzz-common_%: tests/fuzz/fuzz_common_%.c $(COMMON_SRCS)
+	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(DEP_LIBS)
 define fuzz_rules
-tests/fuzz/fuzz-$(1)_%: tests/fuzz/fuzz_$(1)_%.c $$(COMMON_SRCS) $$(filter-out $(1)/main.c,$$($(1)_SRCS))
-	$$(FUZZ_CC) $$(FUZZ_FLAGS) -o $$@ $$^ $$(DEP_LIBS)
+$(B)/fuzz/fuzz-$(1)_%: tests/fuzz/fuzz_$(1)_%.c $$(COMMON_SRCS) $$(filter-out $(1)/main.c,$$($(1)_SRCS))
+	@mkdir -p $$(@D)
+	$$(FUZZ_CC) $$(FUZZ_FLAGS) -I$(1) -o $$@ $$^ $$(DEP_LIBS)
 endef
 $(foreach d,$(DAEMONS),$(eval $(call fuzz_rules,$(d))))
+
+# The house format (.clang-format), with the clang-format that make deps
+# installs: another version formats some constructs differently.
+CLANG_FORMAT ?= $(shell command -v clang-format-14 || command -v clang-format)
+FORMAT_SRCS := $(sort $(wildcard common/*.[ch] $(foreach d,$(DAEMONS),$(d)/*.[ch] $(d)/*/*.[ch]) \
+                 tests/unit/*.[ch] tests/unit/*/*.[ch] tests/fuzz/*.[ch]))
+format:
+	$(CLANG_FORMAT) -i $(FORMAT_SRCS)
+format-check:
+	@[ -n "$(CLANG_FORMAT)" ] || { echo "format-check: clang-format-14 not found (make deps)"; exit 1; }
+	@$(CLANG_FORMAT) --dry-run -Werror $(FORMAT_SRCS) && \
+	 echo "format-check: $(words $(FORMAT_SRCS)) files formatted ($$($(CLANG_FORMAT) --version))"
 
 lint:
 	mandoc -Tlint -Wwarning man/*.[58]
@@ -176,5 +212,4 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(wildcard systemd/*.service systemd/*.socket)))
 
 clean:
-	rm -f $(ALL_OBJS) $(ALL_OBJS:.o=.d) $(LIBCOMMON) $(BINS) $(UNIT_RUNNERS) $(FUZZ_BINS) .build-flags
-	rm -rf tests/.tmp
+	rm -rf $(BUILD)

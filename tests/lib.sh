@@ -5,9 +5,12 @@
 # when it skipped everything.
 set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-TFTPD=$TOP/tftpd/pxe-tftpd
-HTTPD=$TOP/httpd/pxe-httpd
-DHCPD=$TOP/dhcpd/pxe-dhcpd
+# The build tree (make BUILD=DIR; relative paths are under the source tree).
+BUILD=${BUILD:-build}
+case $BUILD in /*) BUILD_DIR=$BUILD ;; *) BUILD_DIR=$TOP/$BUILD ;; esac
+TFTPD=$BUILD_DIR/pxe-tftpd
+HTTPD=$BUILD_DIR/pxe-httpd
+DHCPD=$BUILD_DIR/pxe-dhcpd
 # Debian's python3 (a pyenv shim on PATH can take seconds per start).
 if [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3; else PY=python3; fi
 T_FAILS=0

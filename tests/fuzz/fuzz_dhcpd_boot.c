@@ -12,9 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../dhcpd/boot.h"
-#include "../../dhcpd/config.h"
-#include "../../dhcpd/proto.h"
+#include "boot.h"
+#include "config.h"
+#include "proto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

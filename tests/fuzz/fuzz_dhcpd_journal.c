@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../dhcpd/journal.h"
-#include "../../dhcpd/leases.h"
+#include "journal.h"
+#include "leases.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

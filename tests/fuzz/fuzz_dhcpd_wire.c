@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../dhcpd/config.h"
-#include "../../dhcpd/proto.h"
-#include "../../dhcpd/wire.h"
+#include "config.h"
+#include "proto.h"
+#include "wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,7 +6,7 @@
 VERSION=$(cat "$TOP/VERSION")
 
 for d in tftpd httpd dhcpd; do
-	bin=$TOP/$d/pxe-$d
+	bin=$BUILD_DIR/pxe-$d
 	[ -x "$bin" ] || { fail "$d-built: $bin missing"; continue; }
 	conf=$T_TMP/$d.conf
 

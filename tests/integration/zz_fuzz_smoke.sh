@@ -1,20 +1,20 @@
 #!/bin/bash
 # Build every libFuzzer target (tests/fuzz/) and run each one briefly, so a
 # parser change that crashes on odd input fails `make check`. Longer runs:
-#   make fuzz && tests/fuzz/fuzz-NAME -max_total_time=600
+#   make fuzz && build/fuzz/fuzz-NAME -max_total_time=600
 . "$(dirname "$0")/../lib.sh"
 need_cmd clang
-if [ -n "${SANITIZE:-}" ] || grep -q fsanitize "$TOP/.build-flags" 2>/dev/null; then
+if [ -n "${SANITIZE:-}" ] || grep -q fsanitize "$BUILD_DIR/.build-flags" 2>/dev/null; then
 	skip "fuzz-smoke: already covered by the first make check pass"
 	t_exit 77
 fi
 secs=${FUZZ_SECONDS:-5}
 cd "$TOP" || exit 1
-if ! make -s -j2 fuzz >"$T_TMP/build.log" 2>&1; then
+if ! make -s -j2 BUILD="$BUILD" fuzz >"$T_TMP/build.log" 2>&1; then
 	fail "fuzz-build: $(tail -5 "$T_TMP/build.log")"
 	t_done
 fi
-for f in tests/fuzz/fuzz-*; do
+for f in "$BUILD_DIR"/fuzz/fuzz-*; do
 	[ -x "$f" ] || continue
 	name=$(basename "$f")
 	if "$f" -max_total_time="$secs" -rss_limit_mb=1024 -artifact_prefix="$T_TMP/" >"$T_TMP/$name.log" 2>&1; then

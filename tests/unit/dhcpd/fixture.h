@@ -3,8 +3,8 @@
 #ifndef DHCPD_UNIT_FIXTURE_H
 #define DHCPD_UNIT_FIXTURE_H
 
-#include "../../../dhcpd/config.h"
-#include "../../../dhcpd/proto.h"
+#include "config.h"
+#include "proto.h"
 
 /* Write text as DIR/d.conf and load it as pxe-dhcpd's configuration
  * (asserts that it loads). */

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "../../../dhcpd/boot.h"
-#include "../../../dhcpd/config.h"
-#include "../../../dhcpd/proto.h"
+#include "boot.h"
+#include "config.h"
+#include "proto.h"
 #include "fixture.h"
 #include "unit.h"
 

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../../dhcpd/config.h"
+#include "config.h"
 #include "unit.h"
 
 static int load(char **argv, int argc, struct pxe_config *c, struct pxe_err *e)

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../../dhcpd/journal.h"
-#include "../../../dhcpd/leases.h"
+#include "journal.h"
+#include "leases.h"
 #include "unit.h"
 
 #define BASE 0xc6120100u /* 198.18.1.0 */

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../../../dhcpd/wire.h"
+#include "wire.h"
 #include "unit.h"
 
 static struct dhcp_msg req, m;

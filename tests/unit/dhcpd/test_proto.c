@@ -5,8 +5,8 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "../../../dhcpd/config.h"
-#include "../../../dhcpd/proto.h"
+#include "config.h"
+#include "proto.h"
 #include "fixture.h"
 #include "unit.h"
 

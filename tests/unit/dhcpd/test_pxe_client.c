@@ -3,7 +3,7 @@
  * Pi captures in boot-net.adoc), and malformed variants. */
 #include "unit.h"
 
-#include "../../../dhcpd/pxe_client.h"
+#include "pxe_client.h"
 
 #include <string.h>
 

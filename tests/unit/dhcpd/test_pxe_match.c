@@ -2,7 +2,7 @@
  * keys, first-match selection, and the file/option 43 chosen per client. */
 #include "unit.h"
 
-#include "../../../dhcpd/pxe_match.h"
+#include "pxe_match.h"
 
 #include <errno.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * its edge, and parsing of well-formed and broken client options. */
 #include "unit.h"
 
-#include "../../../dhcpd/pxe_opt43.h"
+#include "pxe_opt43.h"
 
 #include <errno.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* dhcpd/pxe_subst.c: ${...} expansion, bounded output, template checks. */
 #include "unit.h"
 
-#include "../../../dhcpd/pxe_subst.h"
+#include "pxe_subst.h"
 
 #include <errno.h>
 #include <string.h>

@@ -5,7 +5,7 @@
 #include <arpa/inet.h>
 
 #include "unit.h"
-#include "../../../dhcpd/wire.h"
+#include "wire.h"
 
 /* A DISCOVER with the given options area (after the cookie). */
 static size_t mk(uint8_t *buf, const uint8_t *opts, size_t n)

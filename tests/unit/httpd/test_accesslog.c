@@ -1,8 +1,8 @@
 /* Access-log lines: darkhttpd's CLF with the real version, escaping. */
 #include <string.h>
 
-#include "../../../httpd/accesslog.h"
-#include "../../../httpd/config.h"
+#include "accesslog.h"
+#include "config.h"
 #include "unit.h"
 
 static struct access_entry entry(void)

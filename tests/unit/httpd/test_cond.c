@@ -1,7 +1,7 @@
 /* Dates, ETags and conditional evaluation (RFC 9110 §13). */
 #include <string.h>
 
-#include "../../../httpd/cond.h"
+#include "cond.h"
 #include "unit.h"
 
 START_TEST(test_dates)

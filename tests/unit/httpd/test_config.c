@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../../httpd/config.h"
+#include "config.h"
 #include "unit.h"
 
 static int load(struct pxe_config *c, int argc, const char **argv)

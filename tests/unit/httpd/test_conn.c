@@ -8,8 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../../../httpd/conn.h"
-#include "../../../httpd/httpd.h"
+#include "conn.h"
+#include "httpd.h"
 #include "unit.h"
 
 static struct httpd *srv;

@@ -1,9 +1,9 @@
 /* MIME lookup: built-in table order, files, precedence. */
 #include <string.h>
 
-#include "../../../httpd/listing.h"
-#include "../../../httpd/mime.h"
-#include "../../../httpd/response.h"
+#include "listing.h"
+#include "mime.h"
+#include "response.h"
 #include "unit.h"
 
 START_TEST(test_builtin)

@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../../httpd/handler.h"
-#include "../../../httpd/range.h"
+#include "handler.h"
+#include "range.h"
 #include "unit.h"
 
 static const struct {

@@ -1,7 +1,7 @@
 /* Request-head parser: table of valid, malformed and boundary heads. */
 #include <string.h>
 
-#include "../../../httpd/request.h"
+#include "request.h"
 #include "unit.h"
 
 static const struct http_limits lim = {.max_request_line = 64, .max_head = 256, .max_headers = 8};

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "unit.h"
-#include "../../../tftpd/map.h"
+#include "map.h"
 
 static const char rules[] = "# comment line\n"
                             "\n"

@@ -2,7 +2,7 @@
  * could have caught, halves after gaps it could not, fixed stays fixed. */
 #include <check.h>
 
-#include "../../../tftpd/spin.h"
+#include "spin.h"
 #include "unit.h"
 
 #define US 1000u

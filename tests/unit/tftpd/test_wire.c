@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "unit.h"
-#include "../../../tftpd/options.h"
-#include "../../../tftpd/wire.h"
+#include "options.h"
+#include "wire.h"
 
 /* Build a request from NUL-separated text: P("\0\1" "file\0octet\0") */
 #define PKT(s) ((const uint8_t *)(s)), (sizeof(s) - 1)

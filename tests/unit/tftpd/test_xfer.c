@@ -2,8 +2,8 @@
 #include <string.h>
 
 #include "unit.h"
-#include "../../../tftpd/netascii.h"
-#include "../../../tftpd/xfer.h"
+#include "netascii.h"
+#include "xfer.h"
 
 static const struct tftp_timing T = {
     .timeout_us = 1000000,
