@@ -1,11 +1,10 @@
 #include "config_common.h"
 
 const char *const pxe_log_format_choices[] = {"logfmt", "json", NULL};
-const char *const pxe_log_level_choices[] = {"err", "warn", "notice", "info", "debug", NULL};
 
 int pxe_common_log_level(const struct pxe_common_config *c)
 {
-	/* choices are in PXE_LOG_ERR..PXE_LOG_DEBUG order */
+	/* the choices are pxe_log_level_names, in PXE_LOG_ERR..PXE_LOG_DEBUG order */
 	return PXE_LOG_ERR + c->log_level;
 }
 

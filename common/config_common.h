@@ -17,19 +17,19 @@ struct pxe_common_config {
 	char *user;
 	char *group;
 	int log_format;   /* enum pxe_log_format */
-	int log_level;    /* index into pxe_log_level_choices */
+	int log_level;    /* index into pxe_log_level_names (log.h) */
 	char *log_file;
 	bool syslog;
 };
 
 extern const char *const pxe_log_format_choices[];
-extern const char *const pxe_log_level_choices[];
 
 /* Level number (PXE_LOG_*) of the log-level option's value. */
 int pxe_common_log_level(const struct pxe_common_config *c);
 /* Fill a pxe_log_config from the common options. */
 void pxe_common_log_config(const struct pxe_common_config *c, struct pxe_log_config *out);
 
+/* clang-format off: one option per paragraph (the house layout of option tables) */
 #define PXE_OPTS_DAEMON(T, M)                                                          \
 	{ .name = "daemon", .type = PXE_OPT_BOOL, .flags = PXE_OPTF_CLI_ONLY,             \
 	  .offset = offsetof(T, M.daemon), .def = "no",                                \
@@ -47,14 +47,15 @@ void pxe_common_log_config(const struct pxe_common_config *c, struct pxe_log_con
 
 #define PXE_OPTS_LOG(T, M)                                                             \
 	{ .name = "log-format", .type = PXE_OPT_ENUM, .offset = offsetof(T, M.log_format), \
-	  .def = "logfmt", .choices = pxe_log_format_choices, .arg = "logfmt|json",       \
+	  .def = "logfmt", .choices = pxe_log_format_choices,                             \
 	  .help = "format of log lines" },                                                \
 	{ .name = "log-level", .type = PXE_OPT_ENUM, .offset = offsetof(T, M.log_level), \
-	  .def = "info", .choices = pxe_log_level_choices,                                \
-	  .arg = "err|warn|notice|info|debug", .help = "least important level logged" },  \
+	  .def = "info", .choices = pxe_log_level_names,                                  \
+	  .help = "least important level logged" },                                       \
 	{ .name = "log", .type = PXE_OPT_STRING, .offset = offsetof(T, M.log_file),    \
 	  .arg = "FILE", .help = "log to FILE instead of stderr (reopened on SIGUSR1)" },  \
 	{ .name = "syslog", .type = PXE_OPT_BOOL, .offset = offsetof(T, M.syslog),     \
 	  .def = "no", .help = "log to syslog (LOG_DAEMON) instead of stderr" }
+/* clang-format on */
 
 #endif

@@ -227,15 +227,12 @@ static struct {
 	.fd = -1,
 };
 
-static const char *const level_names[] = {
-	[PXE_LOG_ERR] = "err",     [PXE_LOG_WARN] = "warn",   [PXE_LOG_NOTICE] = "notice",
-	[PXE_LOG_INFO] = "info",   [PXE_LOG_DEBUG] = "debug",
-};
+const char *const pxe_log_level_names[] = {"err", "warn", "notice", "info", "debug", NULL};
 
 int pxe_log_level_parse(const char *s)
 {
 	for (int i = PXE_LOG_ERR; s && i <= PXE_LOG_DEBUG; i++)
-		if (strcmp(s, level_names[i]) == 0)
+		if (strcmp(s, pxe_log_level_names[i - PXE_LOG_ERR]) == 0)
 			return i;
 	return -EINVAL;
 }
@@ -244,7 +241,7 @@ const char *pxe_log_level_name(int level)
 {
 	if (level < PXE_LOG_ERR || level > PXE_LOG_DEBUG)
 		return "unknown";
-	return level_names[level];
+	return pxe_log_level_names[level - PXE_LOG_ERR];
 }
 
 bool pxe_log_enabled(int level)

@@ -68,10 +68,12 @@ int pxe_log_open(const char *daemon, const struct pxe_log_config *cfg);
  * stays in use). 0 when there is no file. */
 int pxe_log_reopen(void);
 void pxe_log_close(void);
-/* Parse "err|warn|notice|info|debug" into PXE_LOG_ERR..PXE_LOG_DEBUG;
- * -EINVAL on others. (Formats are parsed by the option table's
- * pxe_log_format_choices, config_common.h.) Unknown levels are named
- * "unknown". */
+/* The level names, PXE_LOG_ERR first, NULL-terminated: the one list, also
+ * the log-level option's choices (config_common.h). */
+extern const char *const pxe_log_level_names[];
+/* Parse a level name into PXE_LOG_ERR..PXE_LOG_DEBUG; -EINVAL on others.
+ * (Formats are parsed by the option table's pxe_log_format_choices,
+ * config_common.h.) Unknown levels are named "unknown". */
 int pxe_log_level_parse(const char *s);
 const char *pxe_log_level_name(int level);
 bool pxe_log_enabled(int level);

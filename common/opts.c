@@ -92,6 +92,21 @@ static int builtin_long(struct cli_parse *p, const char *name, size_t len)
 	return 0;
 }
 
+/* What --help shows for an option's value: its arg, or for an enum its
+ * choices ("logfmt|json"), so the names are written once, in the table. */
+static const char *metavar(const struct pxe_opt *o, char *buf, size_t cap)
+{
+	if (o->arg)
+		return o->arg;
+	if (o->type != PXE_OPT_ENUM || !o->choices)
+		return "VALUE";
+	size_t n = 0;
+	buf[0] = 0;
+	for (const char *const *c = o->choices; *c && n < cap; c++)
+		n += (size_t)snprintf(buf + n, cap - n, "%s%s", c == o->choices ? "" : "|", *c);
+	return buf;
+}
+
 /* Take the value of option o at argv[*i] ("--name=value" gave eq). */
 static int take_value(const struct pxe_opt_spec *spec, struct cli_parse *p, const struct pxe_opt *o,
 		      const char *shown, const char *eq, int argc, char **argv, int *i,
@@ -102,9 +117,10 @@ static int take_value(const struct pxe_opt_spec *spec, struct cli_parse *p, cons
 	if (eq)
 		return cli_push(p, o, strdup(eq));
 	int nargs = o->nargs > 0 ? o->nargs : 1;
+	char mv[128];
 	if (*i + nargs >= argc)
 		return pxe_err_set(err, EINVAL, "%s: expects %s%s (see %s --help)", shown,
-				   nargs > 1 ? "arguments " : "a value ", o->arg ? o->arg : "VALUE",
+				   nargs > 1 ? "arguments " : "a value ", metavar(o, mv, sizeof(mv)),
 				   spec->prog);
 	int r = cli_push(p, o, join_args(argv + *i + 1, nargs));
 	*i += nargs;
@@ -477,14 +493,14 @@ void pxe_config_free(struct pxe_config *c)
 
 static void help_line(FILE *out, const struct pxe_opt *o)
 {
-	char left[128];
+	char left[160], mv[128];
 	char sh[8] = "    ";
 	if (o->short_name)
 		snprintf(sh, sizeof(sh), "-%c, ", o->short_name);
 	bool negatable = o->type == PXE_OPT_BOOL && o->def && !strcmp(o->def, "yes");
 	int n = snprintf(left, sizeof(left), "  %s--%s%s%s%s", sh, negatable ? "[no-]" : "",
 			 o->name, o->type == PXE_OPT_BOOL ? "" : " ",
-			 o->type == PXE_OPT_BOOL ? "" : (o->arg ? o->arg : "VALUE"));
+			 o->type == PXE_OPT_BOOL ? "" : metavar(o, mv, sizeof(mv)));
 	fprintf(out, "%-34s", left);
 	if (n >= 34)
 		fprintf(out, "\n%34s", "");

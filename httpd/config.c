@@ -21,6 +21,7 @@
 
 static const char *const alog_choices[] = {"clf", "logfmt", "json", NULL};
 
+/* clang-format off: one option per paragraph (the house layout of option tables) */
 static const struct pxe_opt httpd_opts[] = {
 	{ .name = "root", .type = PXE_OPT_STRING, .flags = PXE_OPTF_POSITIONAL | PXE_OPTF_REQUIRED,
 	  .offset = OFF(root), .arg = "DIR",
@@ -53,15 +54,14 @@ static const struct pxe_opt httpd_opts[] = {
 	{ .name = "syslog", .type = PXE_OPT_BOOL, .offset = OFF(syslog), .def = "no",
 	  .help = "send the access log to syslog instead" },
 	{ .name = "access-log-format", .type = PXE_OPT_ENUM, .offset = OFF(access_log_format),
-	  .def = "clf", .choices = alog_choices, .arg = "clf|logfmt|json",
+	  .def = "clf", .choices = alog_choices,
 	  .help = "access log lines: CLF combined (darkhttpd), logfmt or JSON" },
 	{ .name = "error-log", .type = PXE_OPT_STRING, .offset = OFF(error_log), .arg = "FILE",
 	  .help = "event log file (default: stderr; reopened on SIGUSR1)" },
 	{ .name = "log-format", .type = PXE_OPT_ENUM, .offset = OFF(log_format), .def = "logfmt",
-	  .choices = pxe_log_format_choices, .arg = "logfmt|json", .help = "event log format" },
+	  .choices = pxe_log_format_choices, .help = "event log format" },
 	{ .name = "log-level", .type = PXE_OPT_ENUM, .offset = OFF(log_level), .def = "info",
-	  .choices = pxe_log_level_choices, .arg = "err|warn|notice|info|debug",
-	  .help = "least important event logged" },
+	  .choices = pxe_log_level_names, .help = "least important event logged" },
 	{ .name = "index", .type = PXE_OPT_STRING, .offset = OFF(index), .def = "index.html",
 	  .arg = "FILE", .help = "file served for a directory" },
 	{ .name = "listing", .type = PXE_OPT_BOOL, .offset = OFF(listing), .def = "no",
@@ -75,14 +75,14 @@ static const struct pxe_opt httpd_opts[] = {
 	  .help = "keep connections open between requests (--no-keepalive: close)" },
 	{ .name = "single-file", .type = PXE_OPT_BOOL, .offset = OFF(single_file), .def = "no",
 	  .help = "ROOT is a file, served for every URL" },
-	{ .name = "hide-dotfiles", .type = PXE_OPT_BOOL, .offset = OFF(hide_dotfiles),
-	  .def = "no", .help = "404 for names starting with '.', and hide them in listings" },
+	{ .name = "hide-dotfiles", .type = PXE_OPT_BOOL, .offset = OFF(hide_dotfiles), .def = "no",
+	  .help = "404 for names starting with '.', and hide them in listings" },
 	{ .name = "forward", .type = PXE_OPT_STRLIST, .offset = OFF(forward), .nargs = 2,
 	  .arg = "HOST URL", .help = "redirect (301) requests for Host HOST to URL" },
 	{ .name = "forward-all", .type = PXE_OPT_STRING, .offset = OFF(forward_all), .arg = "URL",
 	  .help = "redirect (301) every other request to URL" },
-	{ .name = "forward-https", .type = PXE_OPT_BOOL, .offset = OFF(forward_https),
-	  .def = "no", .help = "redirect to https:// when X-Forwarded-Proto says http" },
+	{ .name = "forward-https", .type = PXE_OPT_BOOL, .offset = OFF(forward_https), .def = "no",
+	  .help = "redirect to https:// when X-Forwarded-Proto says http" },
 	{ .name = "server-id", .type = PXE_OPT_BOOL, .offset = OFF(server_id), .def = "yes",
 	  .help = "send a Server header (--no-server-id: none)" },
 	{ .name = "timeout", .type = PXE_OPT_DURATION, .offset = OFF(timeout_ms), .def = "30s",
@@ -106,18 +106,18 @@ static const struct pxe_opt httpd_opts[] = {
 	  .help = "darkhttpd's FreeBSD accept filter: here --defer-accept" },
 	{ .name = "defer-accept", .type = PXE_OPT_BOOL, .offset = OFF(defer_accept), .def = "yes",
 	  .help = "take a connection only once its first request bytes are there "
-		  "(TCP_DEFER_ACCEPT)" },
+	          "(TCP_DEFER_ACCEPT)" },
 	{ .name = "max-request-line", .type = PXE_OPT_SIZE, .offset = OFF(max_request_line),
 	  .def = "8K", .min = 64, .max = 1048576, .arg = "BYTES",
 	  .help = "longer request lines get 414" },
 	{ .name = "max-header-size", .type = PXE_OPT_SIZE, .offset = OFF(max_head), .def = "16K",
-	  .min = 256, .max = 4194304, .arg = "BYTES",
-	  .help = "larger request heads get 431" },
+	  .min = 256, .max = 4194304, .arg = "BYTES", .help = "larger request heads get 431" },
 	{ .name = "max-headers", .type = PXE_OPT_INT, .offset = OFF(max_headers), .def = "100",
 	  .min = 1, .max = 10000, .arg = "N", .help = "more header lines get 431" },
 	{ .name = "backlog", .type = PXE_OPT_INT, .offset = OFF(backlog), .def = "0", .min = 0,
 	  .max = 1000000, .arg = "N", .help = "listen backlog (0: SOMAXCONN)" },
 };
+/* clang-format on */
 
 static int validate(void *p, struct pxe_err *err)
 {

@@ -30,7 +30,7 @@ static void event_log_config(const struct httpd_config *c, struct pxe_log_config
 {
 	memset(l, 0, sizeof(*l));
 	l->format = (enum pxe_log_format)c->log_format;
-	l->level = pxe_log_level_parse(pxe_log_level_choices[c->log_level]);
+	l->level = PXE_LOG_ERR + c->log_level; /* choices: pxe_log_level_names */
 	l->file = c->error_log;
 	l->no_stderr = c->error_log != NULL;
 }

@@ -12,8 +12,7 @@
 
 static const char *const unique_root_choices[] = {"none", "ip", NULL};
 
-/* One option per paragraph reads better than one field per line. */
-/* clang-format off */
+/* clang-format off: one option per paragraph (the house layout of option tables) */
 static const struct pxe_opt tftpd_opts[] = {
 	{ .name = "listen", .short_name = 'l', .type = PXE_OPT_ADDRLIST, .flags = PXE_OPTF_SPLIT,
 	  .offset = C(listen), .def = "0.0.0.0:69 [::]:69", .default_port = 69,
@@ -24,7 +23,7 @@ static const struct pxe_opt tftpd_opts[] = {
 	{ .name = "blksize-max", .short_name = 'B', .type = PXE_OPT_INT, .offset = C(blksize_max),
 	  .def = "0", .min = 0, .max = 65464, .arg = "BYTES",
 	  .help = "largest blksize granted (8..65464; 0: MTU of the receiving interface "
-		  "minus 32 for IPv4, 52 for IPv6)" },
+	          "minus 32 for IPv4, 52 for IPv6)" },
 	{ .name = "windowsize-max", .type = PXE_OPT_INT, .offset = C(windowsize_max), .def = "64",
 	  .min = 1, .max = 65535, .arg = "N", .help = "largest windowsize granted (RFC 7440)" },
 	{ .name = "timeout", .short_name = 'T', .type = PXE_OPT_DURATION, .offset = C(timeout_ms),
@@ -43,16 +42,16 @@ static const struct pxe_opt tftpd_opts[] = {
 	  .help = "serve every transfer from the listen port (NAT, firewalls)" },
 	{ .name = "allow-write", .type = PXE_OPT_BOOL, .offset = C(allow_write), .def = "no",
 	  .help = "accept write requests (WRQ) for existing files" },
-	{ .name = "create", .type = PXE_OPT_BOOL, .offset = C(create),
-	  .def = "no", .help = "with allow-write: also create new files" },
+	{ .name = "create", .type = PXE_OPT_BOOL, .offset = C(create), .def = "no",
+	  .help = "with allow-write: also create new files" },
 	{ .name = "umask", .short_name = 'U', .type = PXE_OPT_STRING, .offset = C(umask),
 	  .def = "022", .arg = "OCTAL", .help = "umask for created files" },
-	{ .name = "map", .short_name = 'm', .type = PXE_OPT_STRING, .offset = C(map),
-	  .arg = "FILE", .help = "file name rewrite rules (re-read on SIGHUP)" },
+	{ .name = "map", .short_name = 'm', .type = PXE_OPT_STRING, .offset = C(map), .arg = "FILE",
+	  .help = "file name rewrite rules (re-read on SIGHUP)" },
 	{ .name = "lowercase", .type = PXE_OPT_BOOL, .offset = C(lowercase), .def = "no",
 	  .help = "fold requested file names to lower case" },
 	{ .name = "unique-root", .type = PXE_OPT_ENUM, .offset = C(unique_root), .def = "none",
-	  .choices = unique_root_choices, .arg = "none|ip",
+	  .choices = unique_root_choices,
 	  .help = "ip: serve ROOT/<client address>/ when that directory exists" },
 	{ .name = "refuse", .short_name = 'r', .type = PXE_OPT_STRLIST, .flags = PXE_OPTF_SPLIT,
 	  .offset = C(refuse), .arg = "OPTION",
@@ -62,8 +61,8 @@ static const struct pxe_opt tftpd_opts[] = {
 	{ .name = "busy-poll", .type = PXE_OPT_STRING, .offset = C(busy_poll), .def = "auto",
 	  .arg = "auto|off|MICROSECONDS",
 	  .help = "while transfers run, poll for the next packet before sleeping: auto "
-		  "adapts the time (up to 200 us) to how fast packets come back; "
-		  "off (0) never" },
+	          "adapts the time (up to 200 us) to how fast packets come back; "
+	          "off (0) never" },
 	PXE_OPTS_DAEMON(struct tftpd_config, common),
 	PXE_OPTS_LOG(struct tftpd_config, common),
 };

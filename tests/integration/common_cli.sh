@@ -12,6 +12,8 @@ for d in tftpd httpd dhcpd; do
 
 	out=$("$bin" --help 2>&1); st=$?
 	check "$d-help" test $st -eq 0 -a -n "$(grep -e '--print-config' <<<"$out")"
+	check "$d-help-once-repeatable" test -z "$(grep -F '(repeatable) (repeatable)' <<<"$out")"
+	check "$d-help-log-levels" grep -qF -- '--log-level err|warn|notice|info|debug' <<<"$out"
 
 	out=$("$bin" --version 2>&1); st=$?
 	check "$d-version" test $st -eq 0 -a "$out" = "pxe-$d $VERSION"

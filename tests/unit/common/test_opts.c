@@ -195,6 +195,7 @@ START_TEST(cli_errors)
 		{{"--keepalive=maybe"}, "--keepalive: expected yes or no, got 'maybe'"},
 		{{"--no-mode"}, "unknown option '--no-mode' (see pxe-test --help)"},
 		{{"--mode", "fast"}, "--mode: expected one of full, proxy, proxy-4011, got 'fast'"},
+		{{"--mode"}, "--mode: expects a value full|proxy|proxy-4011 (see pxe-test --help)"},
 		{{"--max-size=4Q"}, "--max-size: expected a size such as 512, 64K, 4M or 1G, got '4Q'"},
 		{{"--max-size=-1"}, "--max-size: expected a size such as 512, 64K, 4M or 1G, got '-1'"},
 		{{"--max-size=99999999999T"}, "--max-size: size '99999999999T' is too large"},
@@ -397,6 +398,10 @@ START_TEST(help_lists_every_option)
 	ck_assert(strstr(buf, "--print-config"));
 	ck_assert(strstr(buf, "-u, --user"));
 	ck_assert(strstr(buf, "(also --uid)"));
+	/* an enum's metavar is its choices, from the table's one list */
+	ck_assert(strstr(buf, "--mode full|proxy|proxy-4011"));
+	/* lists say (repeatable) once, in the engine, not in their help text */
+	ck_assert_ptr_null(strstr(buf, "(repeatable) (repeatable)"));
 	free(buf);
 }
 END_TEST
