@@ -63,8 +63,8 @@ static void __attribute__((noreturn)) parent_wait_ready(int fd)
  * parent then sees the channel close. */
 static void __attribute__((noreturn)) child_die(const char *what)
 {
-	dprintf(STDERR_FILENO, "%s: --daemon: %s: %s\n", program_invocation_short_name,
-		what, strerror(errno));
+	dprintf(STDERR_FILENO, "%s: --daemon: %s: %s\n", program_invocation_short_name, what,
+		strerror(errno));
 	_exit(1);
 }
 
@@ -237,7 +237,8 @@ static int lookup_user(struct drop_target *t, bool root, struct pxe_err *err)
 		if (!t->group)
 			return pxe_err_set(err, EINVAL,
 					   "user %s has no passwd entry, so no primary group: "
-					   "give a group too", t->user);
+					   "give a group too",
+					   t->user);
 		t->uid = (uid_t)id;
 		return 0;
 	}
@@ -346,20 +347,25 @@ static int verify_drop(const struct drop_target *t, bool set_uid, uint64_t keep,
 	uid_t ru, eu, su;
 	gid_t rg, eg, sg;
 	if (getresgid(&rg, &eg, &sg) < 0 || rg != t->gid || eg != t->gid || sg != t->gid)
-		return pxe_err_set(err, EPERM, "group ids are not %s after setgid; refusing to go on",
+		return pxe_err_set(err, EPERM,
+				   "group ids are not %s after setgid; refusing to go on",
 				   t->group ? t->group : t->user);
 	if (!set_uid)
 		return 0;
 	if (getresuid(&ru, &eu, &su) < 0 || ru != t->uid || eu != t->uid || su != t->uid)
-		return pxe_err_set(err, EPERM, "user ids are not %s after setuid; refusing to go on",
-				   t->user);
+		return pxe_err_set(err, EPERM,
+				   "user ids are not %s after setuid; refusing to go on", t->user);
 	if (setuid(0) == 0)
-		return pxe_err_set(err, EPERM, "could regain root after switching to %s; "
-				   "refusing to go on", t->user);
+		return pxe_err_set(err, EPERM,
+				   "could regain root after switching to %s; "
+				   "refusing to go on",
+				   t->user);
 	uint64_t perm = 0, eff = 0;
 	if (caps_get(&perm, &eff) < 0 || perm != keep || eff != keep)
-		return pxe_err_set(err, EPERM, "capabilities after switching to %s are not the "
-				   "ones asked for; refusing to go on", t->user);
+		return pxe_err_set(err, EPERM,
+				   "capabilities after switching to %s are not the "
+				   "ones asked for; refusing to go on",
+				   t->user);
 	return 0;
 }
 
@@ -382,8 +388,10 @@ static int switch_ids(const struct drop_target *t, uint64_t keep, struct pxe_err
 			prctl(PR_SET_KEEPCAPS, 0L, 0L, 0L, 0L);
 			int r = caps_set(keep);
 			if (r < 0)
-				return pxe_err_set(err, r, "capset after switching to %s: %s; "
-						   "refusing to go on", t->user, strerror(-r));
+				return pxe_err_set(err, r,
+						   "capset after switching to %s: %s; "
+						   "refusing to go on",
+						   t->user, strerror(-r));
 		}
 	}
 	return verify_drop(t, set_uid, keep, err);
@@ -427,7 +435,7 @@ static void sig_handles(struct pxe_signals *s, uv_signal_t *h[N_SIGS])
 static void on_signal(uv_signal_t *h, int signum)
 {
 	struct pxe_signals *s = h->data;
-	void (*cb)(void *) = signum == SIGHUP ? s->on_reload
+	void (*cb)(void *) = signum == SIGHUP    ? s->on_reload
 			     : signum == SIGUSR1 ? s->on_reopen
 						 : s->on_stop;
 	/* No callback: the signal is still caught, so SIGHUP's or SIGUSR1's

@@ -52,9 +52,9 @@ int pxe_privileges_drop(const char *chroot_dir, const char *user, const char *gr
  * closes them; the caller runs the loop to finish closing. */
 struct pxe_signals {
 	uv_signal_t hup, usr1, term, intr;
-	void (*on_reload)(void *ctx);   /* SIGHUP */
-	void (*on_reopen)(void *ctx);   /* SIGUSR1 */
-	void (*on_stop)(void *ctx);     /* SIGTERM, SIGINT */
+	void (*on_reload)(void *ctx); /* SIGHUP */
+	void (*on_reopen)(void *ctx); /* SIGUSR1 */
+	void (*on_stop)(void *ctx);   /* SIGTERM, SIGINT */
 	void *ctx;
 };
 int pxe_signals_start(struct pxe_signals *s, uv_loop_t *loop);

@@ -141,8 +141,12 @@ static size_t utf8_decode(const unsigned char *p, size_t len, uint32_t *cp)
 
 static void json_u(struct out *o, uint32_t u)
 {
-	char e[6] = {'\\', 'u', hexdig[(u >> 12) & 15], hexdig[(u >> 8) & 15],
-		     hexdig[(u >> 4) & 15], hexdig[u & 15]};
+	char e[6] = {'\\',
+		     'u',
+		     hexdig[(u >> 12) & 15],
+		     hexdig[(u >> 8) & 15],
+		     hexdig[(u >> 4) & 15],
+		     hexdig[u & 15]};
 	out_put(o, e, 6);
 }
 
@@ -218,7 +222,7 @@ static struct {
 	bool journal;         /* stderr is journald's stream: "<N>" prefixes */
 	bool journal_checked; /* journal is valid */
 	bool syslog_open;
-	int fd;               /* --log FILE, or -1 */
+	int fd; /* --log FILE, or -1 */
 	char *path;
 } g = {
 	.daemon = "pxe",
@@ -253,7 +257,7 @@ bool pxe_log_enabled(int level)
 
 /* Room kept free for ` truncated=1` / `,"truncated":1`, the closing '}',
  * the newline and the NUL, so that a full line can always be finished. */
-#define LOG_RESERVE 24
+#define LOG_RESERVE    24
 #define LOG_FIELDS_MAX (PXE_LOG_LINE_MAX - LOG_RESERVE)
 
 /* Keys are ours, but a key with a space or '=' would still corrupt the
@@ -450,7 +454,8 @@ static int format_addr(char *buf, size_t cap, const struct sockaddr *sa, bool wi
 	if (sa->sa_family == AF_INET) {
 		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
 		*port = ntohs(s4->sin_port);
-		return inet_ntop(AF_INET, &s4->sin_addr, buf, (socklen_t)cap) ? (int)strlen(buf) : -1;
+		return inet_ntop(AF_INET, &s4->sin_addr, buf, (socklen_t)cap) ? (int)strlen(buf)
+									      : -1;
 	}
 	if (sa->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;

@@ -34,10 +34,10 @@ enum pxe_log_format {
 
 struct pxe_log_config {
 	enum pxe_log_format format;
-	int level;          /* lines above this level are dropped */
-	const char *file;   /* NULL: no file */
-	bool syslog;        /* also/instead to syslog */
-	bool no_stderr;     /* true when file or syslog replaces stderr */
+	int level;        /* lines above this level are dropped */
+	const char *file; /* NULL: no file */
+	bool syslog;      /* also/instead to syslog */
+	bool no_stderr;   /* true when file or syslog replaces stderr */
 };
 
 #define PXE_LOG_LINE_MAX 4096
@@ -50,12 +50,12 @@ struct pxe_log_config {
 struct pxe_log_line {
 	char buf[PXE_LOG_LINE_MAX];
 	size_t len;
-	size_t head;        /* offset just past the ts field and its separator:
-	                     * syslog sends buf+head ("{" first for JSON) */
+	size_t head; /* offset just past the ts field and its separator:
+		      * syslog sends buf+head ("{" first for JSON) */
 	int level;
 	bool json;
 	bool truncated;
-	bool active;        /* false when the level is filtered out */
+	bool active; /* false when the level is filtered out */
 };
 
 /* Configure the process-wide logger. daemon is e.g. "pxe-tftpd".

@@ -120,8 +120,8 @@ static int take_value(const struct pxe_opt_spec *spec, struct cli_parse *p, cons
 	char mv[128];
 	if (*i + nargs >= argc)
 		return pxe_err_set(err, EINVAL, "%s: expects %s%s (see %s --help)", shown,
-				   nargs > 1 ? "arguments " : "a value ", metavar(o, mv, sizeof(mv)),
-				   spec->prog);
+				   nargs > 1 ? "arguments " : "a value ",
+				   metavar(o, mv, sizeof(mv)), spec->prog);
 	int r = cli_push(p, o, join_args(argv + *i + 1, nargs));
 	*i += nargs;
 	return r;
@@ -217,8 +217,9 @@ static int parse_cli(const struct pxe_opt_spec *spec, int argc, char **argv, str
 		} else {
 			const struct pxe_opt *o = next_positional(spec, &positional);
 			if (!o)
-				r = pxe_err_set(err, EINVAL, "unexpected argument '%s' (see %s --help)",
-						a, spec->prog);
+				r = pxe_err_set(err, EINVAL,
+						"unexpected argument '%s' (see %s --help)", a,
+						spec->prog);
 			else
 				r = cli_push(p, o, strdup(a));
 		}
@@ -234,8 +235,8 @@ struct ini_ctx {
 	const struct pxe_opt_spec *spec;
 	struct pxe_config *c;
 	const char *file;
-	int line;      /* maintained by the reader: inih calls it once per line */
-	int failed;    /* line of the first error, 0 when none */
+	int line;   /* maintained by the reader: inih calls it once per line */
+	int failed; /* line of the first error, 0 when none */
 	struct pxe_err *err;
 };
 
@@ -271,10 +272,12 @@ static int on_key(void *user, const char *section, const char *name, const char 
 			r = pxe_err_set(&e, EINVAL, "unknown section [%s] (expected [%s])", section,
 					x->spec->section);
 		} else {
-			r = x->spec->other_section(x->c->cfg, section, name, value, x->file, x->line, &e);
+			r = x->spec->other_section(x->c->cfg, section, name, value, x->file,
+						   x->line, &e);
 		}
 	} else {
-		const struct pxe_opt *o = pxe_opt_find(x->spec->opts, x->spec->nopts, name, strlen(name));
+		const struct pxe_opt *o =
+			pxe_opt_find(x->spec->opts, x->spec->nopts, name, strlen(name));
 		if (!o || (o->flags & PXE_OPTF_CLI_ONLY)) {
 			r = pxe_err_set(&e, EINVAL, "unknown key '%s' in [%s]%s", name,
 					section[0] ? section : x->spec->section,
@@ -305,7 +308,8 @@ static int load_file(const struct pxe_opt_spec *spec, struct pxe_config *c, stru
 {
 	FILE *f = fopen(c->config_file, "re");
 	if (!f)
-		return pxe_err_set(err, errno, "%s: cannot open: %s", c->config_file, strerror(errno));
+		return pxe_err_set(err, errno, "%s: cannot open: %s", c->config_file,
+				   strerror(errno));
 	struct ini_ctx x = {.spec = spec, .c = c, .file = c->config_file, .err = err};
 	struct ini_stream s = {.f = f, .ctx = &x};
 	int r = ini_parse_stream(read_line, &s, on_key, &x);
@@ -313,9 +317,10 @@ static int load_file(const struct pxe_opt_spec *spec, struct pxe_config *c, stru
 	if (x.failed)
 		return -EINVAL;
 	if (r > 0)
-		return pxe_err_set(err, EINVAL,
-				   "%s:%d: syntax error: expected 'key = value', '[section]' or a comment",
-				   c->config_file, r);
+		return pxe_err_set(
+			err, EINVAL,
+			"%s:%d: syntax error: expected 'key = value', '[section]' or a comment",
+			c->config_file, r);
 	if (r < 0)
 		return pxe_err_set(err, EIO, "%s: cannot read", c->config_file);
 	return 0;
@@ -396,8 +401,9 @@ static int check_required(const struct pxe_opt_spec *spec, struct pxe_config *c,
 	for (size_t i = 0; i < spec->nopts; i++) {
 		const struct pxe_opt *o = &spec->opts[i];
 		if ((o->flags & PXE_OPTF_REQUIRED) && !pxe_opt_is_set(o, c->cfg))
-			return pxe_err_set(err, EINVAL, "%s is required (--%s%s)", o->name, o->name,
-					   (o->flags & PXE_OPTF_CLI_ONLY) ? "" : ", or in the config file");
+			return pxe_err_set(
+				err, EINVAL, "%s is required (--%s%s)", o->name, o->name,
+				(o->flags & PXE_OPTF_CLI_ONLY) ? "" : ", or in the config file");
 	}
 	return 0;
 }
@@ -528,8 +534,9 @@ void pxe_config_help(const struct pxe_opt_spec *spec, FILE *out)
 	      out);
 	if (spec->epilog)
 		fprintf(out, "\n%s\n", spec->epilog);
-	fprintf(out, "\nEvery option can also be set in the [%s] section of the config file as\n"
-		     "'name = value'; the command line overrides the file. See %s(8).\n",
+	fprintf(out,
+		"\nEvery option can also be set in the [%s] section of the config file as\n"
+		"'name = value'; the command line overrides the file. See %s(8).\n",
 		spec->section, spec->prog);
 }
 
@@ -581,7 +588,8 @@ void pxe_config_print(const struct pxe_config *c, FILE *out)
 		pxe_opt_print_value(m, o, c->cfg);
 		fclose(m);
 		char *save = NULL;
-		for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		for (char *line = strtok_r(buf, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
 			print_line(out, line, (o->flags & PXE_OPTF_CLI_ONLY) != 0, o, &c->src[i]);
 		free(buf);
 	}
@@ -597,21 +605,14 @@ int pxe_config_main(const struct pxe_opt_spec *spec, int argc, char **argv, stru
 		return PXE_EX_CONFIG;
 	}
 	switch (out->action) {
-	case PXE_ACT_HELP:
-		pxe_config_help(spec, stdout);
-		break;
-	case PXE_ACT_VERSION:
-		printf("%s %s\n", spec->prog, PXE_VERSION);
-		break;
-	case PXE_ACT_PRINT_CONFIG:
-		pxe_config_print(out, stdout);
-		break;
+	case PXE_ACT_HELP: pxe_config_help(spec, stdout); break;
+	case PXE_ACT_VERSION: printf("%s %s\n", spec->prog, PXE_VERSION); break;
+	case PXE_ACT_PRINT_CONFIG: pxe_config_print(out, stdout); break;
 	case PXE_ACT_CHECK_CONFIG:
 		fprintf(stderr, "%s: configuration OK%s%s\n", spec->prog,
 			out->config_file ? ": " : "", out->config_file ? out->config_file : "");
 		break;
-	case PXE_ACT_RUN:
-		return -1;
+	case PXE_ACT_RUN: return -1;
 	}
 	pxe_config_free(out);
 	return 0;

@@ -53,19 +53,19 @@ struct pxe_addrlist {
 };
 
 struct pxe_opt {
-	const char *name;        /* long option and INI key, e.g. "blksize-max" */
-	char short_name;         /* 0 when none */
+	const char *name; /* long option and INI key, e.g. "blksize-max" */
+	char short_name;  /* 0 when none */
 	enum pxe_opt_type type;
 	unsigned flags;
-	size_t offset;           /* offsetof(cfg struct, field) */
-	const char *def;         /* default, as text (parsed like any value); NULL: unset */
-	long long min, max;      /* INT, SIZE, DURATION(ms) bounds; both 0: none */
+	size_t offset;              /* offsetof(cfg struct, field) */
+	const char *def;            /* default, as text (parsed like any value); NULL: unset */
+	long long min, max;         /* INT, SIZE, DURATION(ms) bounds; both 0: none */
 	const char *const *choices; /* ENUM: NULL-terminated */
-	const char *arg;         /* metavar for --help, e.g. "BYTES" */
-	const char *help;        /* one line */
-	const char *aliases;     /* extra long names, '|'-separated ("uid|user") */
-	int nargs;               /* CLI arguments consumed (default 1; 2 joins with ' ') */
-	int default_port;        /* ADDR/ADDRLIST */
+	const char *arg;            /* metavar for --help, e.g. "BYTES" */
+	const char *help;           /* one line */
+	const char *aliases;        /* extra long names, '|'-separated ("uid|user") */
+	int nargs;                  /* CLI arguments consumed (default 1; 2 joins with ' ') */
+	int default_port;           /* ADDR/ADDRLIST */
 };
 
 /* Where a value came from. */
@@ -81,26 +81,25 @@ struct pxe_opt_spec;
 /* Handler for INI sections other than the daemon's own (dhcpd's [subnet X],
  * [host Y], [boot Z]). section is the full header text. Return 0 or -errno
  * with err filled (the caller prefixes FILE:LINE). */
-typedef int (*pxe_section_fn)(void *cfg, const char *section, const char *key,
-			      const char *value, const char *file, int line,
-			      struct pxe_err *err);
+typedef int (*pxe_section_fn)(void *cfg, const char *section, const char *key, const char *value,
+			      const char *file, int line, struct pxe_err *err);
 
 struct pxe_opt_spec {
-	const char *prog;        /* "pxe-tftpd" */
-	const char *section;     /* "tftpd": the INI section of the table */
-	const char *usage;       /* "[options] [ROOT]" */
-	const char *summary;     /* one line for --help */
+	const char *prog;    /* "pxe-tftpd" */
+	const char *section; /* "tftpd": the INI section of the table */
+	const char *usage;   /* "[options] [ROOT]" */
+	const char *summary; /* one line for --help */
 	const struct pxe_opt *opts;
 	size_t nopts;
 	size_t cfg_size;
-	pxe_section_fn other_section;  /* NULL: other sections are errors */
+	pxe_section_fn other_section; /* NULL: other sections are errors */
 	/* Validate the whole config after all sources; -errno with err filled. */
 	int (*validate)(void *cfg, struct pxe_err *err);
 	/* Free what other_section allocated. */
 	void (*free_extra)(void *cfg);
 	/* Print what other_section parsed, as INI, for --print-config. */
 	void (*print_extra)(FILE *out, const void *cfg);
-	const char *epilog;      /* extra text at the end of --help */
+	const char *epilog; /* extra text at the end of --help */
 };
 
 /* What the command line asked for besides options. */
@@ -117,12 +116,12 @@ enum pxe_action {
 struct pxe_config {
 	const struct pxe_opt_spec *spec;
 	void *cfg;
-	struct pxe_src *src;     /* nopts entries */
-	char *config_file;       /* -c FILE, NULL when none */
+	struct pxe_src *src; /* nopts entries */
+	char *config_file;   /* -c FILE, NULL when none */
 	enum pxe_action action;
-	char **extra_args;       /* non-option arguments not taken by a POSITIONAL */
+	char **extra_args; /* non-option arguments not taken by a POSITIONAL */
 	size_t n_extra;
-	char *strings;           /* internal: interned file names */
+	char *strings; /* internal: interned file names */
 };
 
 /* Parse argv (options and -c FILE). Built-in options on every daemon:
@@ -130,8 +129,8 @@ struct pxe_config {
  * On success returns 0 and *out is filled (free with pxe_config_free).
  * On error returns -errno with err filled with "FILE:LINE: key: ..." or
  * "--option: ...". */
-int pxe_config_load(const struct pxe_opt_spec *spec, int argc, char **argv,
-		    struct pxe_config *out, struct pxe_err *err);
+int pxe_config_load(const struct pxe_opt_spec *spec, int argc, char **argv, struct pxe_config *out,
+		    struct pxe_err *err);
 void pxe_config_free(struct pxe_config *c);
 
 void pxe_config_help(const struct pxe_opt_spec *spec, FILE *out);
@@ -141,8 +140,7 @@ void pxe_config_print(const struct pxe_config *c, FILE *out);
 /* Handles HELP / VERSION / PRINT_CONFIG / CHECK_CONFIG and errors the way
  * every daemon does: returns -1 when the caller should go on and run,
  * otherwise the exit status. Use from main(). */
-int pxe_config_main(const struct pxe_opt_spec *spec, int argc, char **argv,
-		    struct pxe_config *out);
+int pxe_config_main(const struct pxe_opt_spec *spec, int argc, char **argv, struct pxe_config *out);
 
 /* Value parsers, shared with dhcpd's own sections. 0 or -EINVAL with err
  * saying what was expected (no location prefix). */
@@ -154,8 +152,8 @@ int pxe_parse_duration_ms(const char *s, long long *out, struct pxe_err *err);
 /* Apply one key of a table to a struct (used for dhcpd's section tables):
  * finds key (or alias) in opts, parses value, stores. -ENOENT when the key
  * is unknown, -EINVAL when the value is bad (err filled). */
-int pxe_opt_apply(const struct pxe_opt *opts, size_t nopts, void *cfg,
-		  const char *key, const char *value, struct pxe_err *err);
+int pxe_opt_apply(const struct pxe_opt *opts, size_t nopts, void *cfg, const char *key,
+		  const char *value, struct pxe_err *err);
 /* Set the defaults of a table into a zeroed struct. */
 int pxe_opt_defaults(const struct pxe_opt *opts, size_t nopts, void *cfg, struct pxe_err *err);
 /* Free the strings and lists a table owns in cfg. */

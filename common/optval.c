@@ -67,7 +67,8 @@ int pxe_parse_int(const char *s, long long min, long long max, long long *out, s
 		return pxe_err_set(err, EINVAL, "expected an integer, got '%s'", s);
 	}
 	if (bounded && (v < min || v > max))
-		return pxe_err_set(err, ERANGE, "expected an integer %lld..%lld, got %s", min, max, s);
+		return pxe_err_set(err, ERANGE, "expected an integer %lld..%lld, got %s", min, max,
+				   s);
 	*out = v;
 	return 0;
 }
@@ -81,10 +82,22 @@ int pxe_parse_size(const char *s, unsigned long long *out, struct pxe_err *err)
 	unsigned shift = 0;
 	switch (toupper((unsigned char)*end)) {
 	case 0: break;
-	case 'K': shift = 10; end++; break;
-	case 'M': shift = 20; end++; break;
-	case 'G': shift = 30; end++; break;
-	case 'T': shift = 40; end++; break;
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	case 'T':
+		shift = 40;
+		end++;
+		break;
 	case 'B': break;
 	default: goto bad;
 	}
@@ -107,8 +120,8 @@ int pxe_parse_duration_ms(const char *s, long long *out, struct pxe_err *err)
 	static const struct {
 		const char *unit;
 		long long ms;
-	} units[] = {{"", 1000}, {"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000},
-		     {"d", 86400000}};
+	} units[] = {{"", 1000},   {"ms", 1},      {"s", 1000},
+		     {"m", 60000}, {"h", 3600000}, {"d", 86400000}};
 	long long v;
 	const char *end;
 	if (parse_decimal(s, &v, &end) < 0 || v < 0 || *s == '+')
@@ -122,8 +135,9 @@ int pxe_parse_duration_ms(const char *s, long long *out, struct pxe_err *err)
 		return 0;
 	}
 bad:
-	return pxe_err_set(err, EINVAL,
-			   "expected a duration such as 30 (seconds), 500ms, 30s, 5m, 1h or 2d, got '%s'", s);
+	return pxe_err_set(
+		err, EINVAL,
+		"expected a duration such as 30 (seconds), 500ms, 30s, 5m, 1h or 2d, got '%s'", s);
 }
 
 int pxe_strlist_add(struct pxe_strlist *l, const char *s)
@@ -222,10 +236,8 @@ int pxe_opt_store(const struct pxe_opt *o, void *cfg, const char *s, struct pxe_
 		*(char **)f = copy;
 		return 0;
 	}
-	case PXE_OPT_BOOL:
-		return pxe_parse_bool(s, f, err);
-	case PXE_OPT_INT:
-		return pxe_parse_int(s, o->min, o->max, f, err);
+	case PXE_OPT_BOOL: return pxe_parse_bool(s, f, err);
+	case PXE_OPT_INT: return pxe_parse_int(s, o->min, o->max, f, err);
 	case PXE_OPT_SIZE: {
 		unsigned long long v;
 		r = pxe_parse_size(s, &v, err);
@@ -241,16 +253,15 @@ int pxe_opt_store(const struct pxe_opt *o, void *cfg, const char *s, struct pxe_
 		long long v;
 		r = pxe_parse_duration_ms(s, &v, err);
 		if (r == 0 && (o->min || o->max) && (v < o->min || v > o->max))
-			return pxe_err_set(err, ERANGE, "expected a duration %lldms..%lldms, got %s",
-					   o->min, o->max, s);
+			return pxe_err_set(err, ERANGE,
+					   "expected a duration %lldms..%lldms, got %s", o->min,
+					   o->max, s);
 		if (r == 0)
 			*(long long *)f = v;
 		return r;
 	}
-	case PXE_OPT_ADDR:
-		return parse_addr(o, s, f, err);
-	case PXE_OPT_ENUM:
-		return parse_enum(o, s, f, err);
+	case PXE_OPT_ADDR: return parse_addr(o, s, f, err);
+	case PXE_OPT_ENUM: return parse_enum(o, s, f, err);
 	case PXE_OPT_STRLIST:
 		if (o->flags & PXE_OPTF_SPLIT)
 			return add_split(o, f, s, err);

@@ -151,9 +151,9 @@ static int path_openat2(int rootfd, const char *rel, int open_flags, unsigned mo
 {
 #ifdef SYS_openat2
 	struct path_open_how how = {
-	    .flags = (uint64_t)(unsigned)(open_flags | O_CLOEXEC),
-	    .mode = path_mode(open_flags, mode),
-	    .resolve = PATH_RESOLVE_BENEATH | PATH_RESOLVE_NO_MAGICLINKS,
+		.flags = (uint64_t)(unsigned)(open_flags | O_CLOEXEC),
+		.mode = path_mode(open_flags, mode),
+		.resolve = PATH_RESOLVE_BENEATH | PATH_RESOLVE_NO_MAGICLINKS,
 	};
 	/* openat2 has no AT_EMPTY_PATH: the root itself is "." */
 	const char *p = rel[0] ? rel : ".";
@@ -395,7 +395,7 @@ int pxe_path_open_walk(int rootfd, const char *rel, int open_flags, unsigned mod
 }
 
 int pxe_path_resolve_open(int rootfd, const char *in, size_t len, unsigned flags, int open_flags,
-                          unsigned mode, struct stat *st)
+			  unsigned mode, struct stat *st)
 {
 	char rel[PXE_PATH_MAX];
 	int r = pxe_path_clean(in, len, flags, rel, sizeof(rel));

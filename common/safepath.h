@@ -48,7 +48,7 @@ int pxe_path_open(int rootfd, const char *rel, int open_flags, unsigned mode, st
 
 /* Both steps at once. */
 int pxe_path_resolve_open(int rootfd, const char *in, size_t len, unsigned flags, int open_flags,
-                          unsigned mode, struct stat *st);
+			  unsigned mode, struct stat *st);
 
 /* For tests: pxe_path_open() without openat2, always the userspace
  * O_NOFOLLOW walk it falls back to (kernel < 5.6, seccomp); same contract,

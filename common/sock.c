@@ -288,14 +288,16 @@ static int apply_sockopts(int fd, int family, unsigned flags)
 		const struct sockopt_rule *o = &sockopt_rules[i];
 		if (!(flags & o->flag))
 			continue;
-		r = v6 ? setopt_int(fd, o->level6, o->name6, 1) : setopt_int(fd, o->level4, o->name4, 1);
+		r = v6 ? setopt_int(fd, o->level6, o->name6, 1)
+		       : setopt_int(fd, o->level4, o->name4, 1);
 		if (r < 0)
 			return r;
 	}
 	/* Never rely on net.ipv6.bindv6only: Debian's tftpd-hpa listened on
 	 * udp6 :::69 only and missed IPv4 clients (Launchpad #1448500). */
 	if (v6)
-		return setopt_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, (flags & PXE_SOCK_DUALSTACK) ? 0 : 1);
+		return setopt_int(fd, IPPROTO_IPV6, IPV6_V6ONLY,
+				  (flags & PXE_SOCK_DUALSTACK) ? 0 : 1);
 	return 0;
 }
 

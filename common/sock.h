@@ -62,9 +62,9 @@ int pxe_sock_bind(const struct pxe_sockaddr *a, int type, unsigned flags, int ba
  * gets type 0 and family AF_UNSPEC. */
 struct pxe_activated_fd {
 	int fd;
-	int type;       /* SOCK_DGRAM / SOCK_STREAM (from SO_TYPE) */
-	int family;     /* AF_INET / AF_INET6 / AF_UNIX (from getsockname) */
-	char name[64];  /* from LISTEN_FDNAMES, "" if none */
+	int type;      /* SOCK_DGRAM / SOCK_STREAM (from SO_TYPE) */
+	int family;    /* AF_INET / AF_INET6 / AF_UNIX (from getsockname) */
+	char name[64]; /* from LISTEN_FDNAMES, "" if none */
 };
 int pxe_listen_fds(struct pxe_activated_fd *out, int max);
 

@@ -41,7 +41,7 @@ static int quirk_key(struct dhcp_boot *b, const char *key, const char *value, st
 			return r;
 		if (ms < 0 || ms > 10000)
 			return pxe_err_set(err, EINVAL, "expected a duration up to 10s, got '%s'",
-			                   value);
+					   value);
 		b->delay_ms = ms;
 		return 0;
 	}
@@ -57,7 +57,7 @@ static int quirk_key(struct dhcp_boot *b, const char *key, const char *value, st
 }
 
 int dhcp_boot_section_key(struct dhcp_boot *b, const char *key, const char *value,
-                          struct pxe_err *err)
+			  struct pxe_err *err)
 {
 	struct pxe_err e;
 	int r;
@@ -66,11 +66,12 @@ int dhcp_boot_section_key(struct dhcp_boot *b, const char *key, const char *valu
 	else if ((r = quirk_key(b, key, value, &e)) == -ENOENT)
 		r = dhcp_pxe_boot_set(&b->pxe, key, value, &e);
 	if (r == -ENOENT)
-		return pxe_err_set(err, EINVAL,
-		                   "unknown key '%s' in [boot %s] (expected match, file, next-server, "
-		                   "server-name, menu-item, menu-prompt, rpi-pad, option43, option, "
-		                   "reply-delay, broadcast or echo-uuid)",
-		                   key, b->name);
+		return pxe_err_set(
+			err, EINVAL,
+			"unknown key '%s' in [boot %s] (expected match, file, next-server, "
+			"server-name, menu-item, menu-prompt, rpi-pad, option43, option, "
+			"reply-delay, broadcast or echo-uuid)",
+			key, b->name);
 	if (r < 0)
 		return pxe_err_set(err, -r, "%s: %s", key, e.msg);
 	return 0;
@@ -104,7 +105,7 @@ static void pxe_raw_from_msg(const struct dhcp_msg *m, struct dhcp_pxe_raw *r)
 }
 
 static const struct dhcp_boot *select_boot(const struct dhcpd_config *cfg,
-                                           const struct dhcp_pxe_client *c)
+					   const struct dhcp_pxe_client *c)
 {
 	for (size_t i = 0; i < cfg->n_boots; i++)
 		if (dhcp_pxe_boot_matches(&cfg->boots[i].pxe, c))
@@ -121,10 +122,10 @@ static void expand_file(struct dhcp_boot_decision *dec, uint32_t server)
 		return;
 	}
 	struct dhcp_pxe_subst_vars v = {.server_be = htonl(server),
-	                                .mac = c->mac,
-	                                .mac_len = c->mac_len,
-	                                .arch_known = c->arch_known,
-	                                .arch = c->arch};
+					.mac = c->mac,
+					.mac_len = c->mac_len,
+					.arch_known = c->arch_known,
+					.arch = c->arch};
 	if (dhcp_pxe_subst(dec->file, sizeof(dec->file), tmpl, &v) < 0) {
 		dec->file[0] = '\0';
 		dec->why = "file does not expand (too long, or ${arch} of an unknown arch)";
@@ -133,7 +134,7 @@ static void expand_file(struct dhcp_boot_decision *dec, uint32_t server)
 
 /* server: our address on the receiving interface, host order. */
 static void decide(const struct dhcpd_config *cfg, const struct dhcp_msg *req, uint32_t server,
-                   struct dhcp_boot_decision *dec)
+		   struct dhcp_boot_decision *dec)
 {
 	struct dhcp_pxe_raw raw;
 	pxe_raw_from_msg(req, &raw);
@@ -146,7 +147,7 @@ static void decide(const struct dhcpd_config *cfg, const struct dhcp_msg *req, u
 	const struct dhcp_pxe_client *c = &dec->client;
 	dec->boot = select_boot(cfg, c);
 	dec->made = dec->boot || dhcp_pxe_client_is_netboot(c) || c->is_ipxe ||
-	            c->rpi != DHCP_PXE_RPI_NONE;
+		    c->rpi != DHCP_PXE_RPI_NONE;
 	if (!dec->boot) {
 		dec->why = "no [boot] section matches";
 		return;
@@ -185,7 +186,7 @@ static void put(struct dhcp_reply *rep, uint8_t code, const void *val, size_t le
  * asked for option 67 (or the name does not fit the field), into option 67
  * as well: some firmware reads only one of them. */
 static void put_file(const struct dhcp_boot_decision *dec, const struct dhcp_msg *req,
-                     struct dhcp_reply *rep)
+		     struct dhcp_reply *rep)
 {
 	size_t n = strlen(dec->file);
 	if (n < sizeof(rep->file))
@@ -195,7 +196,7 @@ static void put_file(const struct dhcp_boot_decision *dec, const struct dhcp_msg
 }
 
 static void put_pxe_opts(const struct dhcp_boot_decision *dec, const struct dhcp_msg *req,
-                         struct dhcp_reply *rep)
+			 struct dhcp_reply *rep)
 {
 	const struct dhcp_pxe_client *c = &dec->client;
 	const struct dhcp_boot *b = dec->boot;
@@ -215,7 +216,7 @@ static void put_pxe_opts(const struct dhcp_boot_decision *dec, const struct dhcp
 }
 
 static void fill_reply(const struct dhcp_boot_decision *dec, const struct dhcp_msg *req,
-                       struct dhcp_reply *rep)
+		       struct dhcp_reply *rep)
 {
 	const struct dhcp_boot *b = dec->boot;
 	rep->siaddr = b && b->pxe.has_next_server ? b->pxe.next_server_be : htonl(rep->server_addr);
@@ -265,7 +266,7 @@ static int ignore(struct dhcp_out *out, const char *why)
 /* The reply type for req, or 0 (out->why set). A proxy never answers a
  * DHCPREQUEST meant for another server (§4.3.2: option 54 names it). */
 static int proxy_type(const struct dhcp_msg *req, const struct dhcp_rx *rx, bool on_4011,
-                      struct dhcp_out *out)
+		      struct dhcp_out *out)
 {
 	uint32_t sid;
 	int type = dhcp_msg_type(req);
@@ -290,7 +291,7 @@ static int proxy_type(const struct dhcp_msg *req, const struct dhcp_rx *rx, bool
 static void proxy_encode(const struct dhcp_msg *req, struct dhcp_reply *rep, struct dhcp_out *out)
 {
 	static const uint8_t always[] = {DHO_SERVER_ID, DHO_VENDOR_CLASS, DHO_UUID,
-	                                 DHO_VENDOR_ENCAP};
+					 DHO_VENDOR_ENCAP};
 	uint32_t sid = htonl(rep->server_addr);
 	put(rep, DHO_SERVER_ID, &sid, 4);
 	struct dhcp_builder b;
@@ -319,7 +320,7 @@ static void proxy_encode(const struct dhcp_msg *req, struct dhcp_reply *rep, str
  * needs a DNS server in some offer (EDK2 HttpBootDhcp4.c): the subnet's
  * dns, when one is configured, goes along. */
 static void proxy_dns(const struct dhcpd_config *cfg, const struct dhcp_boot_decision *dec,
-                      const struct dhcp_rx *rx, struct dhcp_reply *rep)
+		      const struct dhcp_rx *rx, struct dhcp_reply *rep)
 {
 	if (!dec->client.is_http || !dhcp_pxe_url_host_is_name(dec->file) ||
 	    dhcp_optset_has(&rep->opts, DHO_DNS))
@@ -331,8 +332,8 @@ static void proxy_dns(const struct dhcpd_config *cfg, const struct dhcp_boot_dec
 }
 
 int dhcp_boot_proxy(const struct dhcpd_config *cfg, const struct dhcp_msg *req,
-                    const struct dhcp_rx *rx, bool on_4011, struct dhcp_boot_decision *dec,
-                    struct dhcp_out *out)
+		    const struct dhcp_rx *rx, bool on_4011, struct dhcp_boot_decision *dec,
+		    struct dhcp_out *out)
 {
 	memset(out, 0, offsetof(struct dhcp_out, lease_copy));
 	out->why = NULL;

@@ -19,7 +19,7 @@
 /* One [boot NAME] key: the PXE keys (pxe_match.h), `option`, and the quirk
  * switches reply-delay, broadcast, echo-uuid. 0 or -EINVAL with err. */
 int dhcp_boot_section_key(struct dhcp_boot *b, const char *key, const char *value,
-                          struct pxe_err *err);
+			  struct pxe_err *err);
 /* After the last key of a section (menu size, ${} names, HTTP URL). */
 int dhcp_boot_section_check(const struct dhcp_boot *b, struct pxe_err *err);
 
@@ -27,7 +27,7 @@ int dhcp_boot_section_check(const struct dhcp_boot *b, struct pxe_err *err);
 struct dhcp_boot_decision {
 	bool made; /* a network-boot client, or a section matched: log it */
 	struct dhcp_pxe_client client;
-	const struct dhcp_boot *boot; /* NULL: no section matched */
+	const struct dhcp_boot *boot;     /* NULL: no section matched */
 	char file[DHCP_PXE_FILE_MAX + 1]; /* expanded boot file, "" = none */
 	const char *why;                  /* why there is no file */
 	const char *warn;                 /* a problem with the reply, for the log */
@@ -51,7 +51,7 @@ void dhcp_boot_full_hook(void *arg, const struct dhcp_msg *req, struct dhcp_repl
  * out->dest is DEST_BROADCAST/DEST_RELAY/DEST_CIADDR; the 4011 caller
  * sends to the request's source instead. */
 int dhcp_boot_proxy(const struct dhcpd_config *cfg, const struct dhcp_msg *req,
-                    const struct dhcp_rx *rx, bool on_4011, struct dhcp_boot_decision *dec,
-                    struct dhcp_out *out);
+		    const struct dhcp_rx *rx, bool on_4011, struct dhcp_boot_decision *dec,
+		    struct dhcp_out *out);
 
 #endif

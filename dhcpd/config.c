@@ -14,57 +14,125 @@ static const char *const mode_choices[] = {"full", "proxy", "proxy-4011", NULL};
 
 /* clang-format off: one option per paragraph (the house layout of option tables) */
 static const struct pxe_opt dhcpd_opts[] = {
-	{ .name = "interface", .short_name = 'i', .type = PXE_OPT_STRLIST, .flags = PXE_OPTF_SPLIT,
-	  .offset = C(interface), .arg = "IFACE",
-	  .help = "answer only on this interface (default: every interface with an address "
-	          "in a subnet)" },
-	{ .name = "mode", .type = PXE_OPT_ENUM, .offset = C(mode), .def = "full",
-	  .choices = mode_choices,
-	  .help = "full: hand out addresses; proxy modes: boot information only" },
-	{ .name = "leasefile", .type = PXE_OPT_STRING, .offset = C(leasefile),
-	  .def = PXE_LOCALSTATEDIR "/lib/pxe-dhcpd/dhcpd.leases", .arg = "FILE",
-	  .help = "lease journal (append-only text, one line per change)",
-	  .aliases = "lease-file" },
-	{ .name = "authoritative", .type = PXE_OPT_BOOL, .offset = C(authoritative), .def = "no",
-	  .help = "NAK requests for addresses we do not know (RFC 2131 §4.3.2)" },
-	{ .name = "lease-time", .type = PXE_OPT_DURATION, .offset = C(lease_time_ms), .def = "1h",
-	  .min = 60000, .max = 4294967000LL * 1000, .arg = "DURATION",
-	  .help = "lease time when a subnet or host sets none" },
-	{ .name = "max-lease-time", .type = PXE_OPT_DURATION, .offset = C(max_lease_time_ms),
-	  .min = 60000, .max = 4294967000LL * 1000, .arg = "DURATION",
-	  .help = "longest lease granted to a client asking for one with option 51 (default: "
-	          "lease-time)" },
-	{ .name = "min-lease-time", .type = PXE_OPT_DURATION, .offset = C(min_lease_time_ms),
-	  .def = "1m", .min = 1000, .max = 4294967000LL * 1000, .arg = "DURATION",
-	  .help = "shortest lease granted to a client asking for one with option 51" },
-	{ .name = "bootp-dynamic", .type = PXE_OPT_BOOL, .offset = C(bootp_dynamic), .def = "no",
-	  .help = "give BOOTP clients without a [host] address one from the range, with no "
-	          "expiry (RFC 1534)" },
-	{ .name = "offer-time", .type = PXE_OPT_DURATION, .offset = C(offer_time_ms), .def = "30s",
-	  .min = 1000, .max = 3600000, .arg = "DURATION",
-	  .help = "how long an offered address stays held for its client" },
-	{ .name = "decline-time", .type = PXE_OPT_DURATION, .offset = C(decline_time_ms),
-	  .def = "10m", .min = 1000, .max = 86400000LL * 30, .arg = "DURATION",
-	  .help = "quarantine of an address after DHCPDECLINE" },
-	{ .name = "range", .type = PXE_OPT_STRLIST, .offset = C(range), .arg = "START-END",
-	  .help = "address range of an implicit subnet (with netmask), as on the command line" },
-	{ .name = "netmask", .type = PXE_OPT_STRING, .offset = C(netmask), .arg = "MASK",
-	  .help = "netmask of the implicit subnet of range (default 255.255.255.0)" },
-	{ .name = "option", .type = PXE_OPT_STRLIST, .offset = C(option), .arg = "NAME:VALUE",
-	  .help = "DHCP option for every subnet (number or name, then the value)" },
-	{ .name = "script", .type = PXE_OPT_STRING, .offset = C(script), .arg = "PATH",
-	  .help = "program run on lease add/renew/release/expire (facts in the environment)" },
-	{ .name = "script-queue", .type = PXE_OPT_INT, .offset = C(script_queue), .def = "256",
-	  .min = 1, .max = 100000, .arg = "N",
-	  .help = "script runs waiting at most; more are dropped and logged" },
-	{ .name = "ping-check", .type = PXE_OPT_BOOL, .offset = C(ping_check), .def = "no",
-	  .help = "ping a new address before offering it (never delays other clients)" },
-	{ .name = "ping-timeout", .type = PXE_OPT_DURATION, .offset = C(ping_timeout_ms),
-	  .def = "500ms", .min = 10, .max = 10000, .arg = "DURATION",
-	  .help = "how long to wait for an echo reply" },
-	{ .name = "leases", .type = PXE_OPT_BOOL, .flags = PXE_OPTF_CLI_ONLY,
-	  .offset = C(print_leases), .def = "no",
-	  .help = "print the current leases from the lease file and exit" },
+	{.name = "interface",
+	 .short_name = 'i',
+	 .type = PXE_OPT_STRLIST,
+	 .flags = PXE_OPTF_SPLIT,
+	 .offset = C(interface),
+	 .arg = "IFACE",
+	 .help = "answer only on this interface (default: every interface with an address "
+		 "in a subnet)"},
+	{.name = "mode",
+	 .type = PXE_OPT_ENUM,
+	 .offset = C(mode),
+	 .def = "full",
+	 .choices = mode_choices,
+	 .help = "full: hand out addresses; proxy modes: boot information only"},
+	{.name = "leasefile",
+	 .type = PXE_OPT_STRING,
+	 .offset = C(leasefile),
+	 .def = PXE_LOCALSTATEDIR "/lib/pxe-dhcpd/dhcpd.leases",
+	 .arg = "FILE",
+	 .help = "lease journal (append-only text, one line per change)",
+	 .aliases = "lease-file"},
+	{.name = "authoritative",
+	 .type = PXE_OPT_BOOL,
+	 .offset = C(authoritative),
+	 .def = "no",
+	 .help = "NAK requests for addresses we do not know (RFC 2131 §4.3.2)"},
+	{.name = "lease-time",
+	 .type = PXE_OPT_DURATION,
+	 .offset = C(lease_time_ms),
+	 .def = "1h",
+	 .min = 60000,
+	 .max = 4294967000LL * 1000,
+	 .arg = "DURATION",
+	 .help = "lease time when a subnet or host sets none"},
+	{.name = "max-lease-time",
+	 .type = PXE_OPT_DURATION,
+	 .offset = C(max_lease_time_ms),
+	 .min = 60000,
+	 .max = 4294967000LL * 1000,
+	 .arg = "DURATION",
+	 .help = "longest lease granted to a client asking for one with option 51 (default: "
+		 "lease-time)"},
+	{.name = "min-lease-time",
+	 .type = PXE_OPT_DURATION,
+	 .offset = C(min_lease_time_ms),
+	 .def = "1m",
+	 .min = 1000,
+	 .max = 4294967000LL * 1000,
+	 .arg = "DURATION",
+	 .help = "shortest lease granted to a client asking for one with option 51"},
+	{.name = "bootp-dynamic",
+	 .type = PXE_OPT_BOOL,
+	 .offset = C(bootp_dynamic),
+	 .def = "no",
+	 .help = "give BOOTP clients without a [host] address one from the range, with no "
+		 "expiry (RFC 1534)"},
+	{.name = "offer-time",
+	 .type = PXE_OPT_DURATION,
+	 .offset = C(offer_time_ms),
+	 .def = "30s",
+	 .min = 1000,
+	 .max = 3600000,
+	 .arg = "DURATION",
+	 .help = "how long an offered address stays held for its client"},
+	{.name = "decline-time",
+	 .type = PXE_OPT_DURATION,
+	 .offset = C(decline_time_ms),
+	 .def = "10m",
+	 .min = 1000,
+	 .max = 86400000LL * 30,
+	 .arg = "DURATION",
+	 .help = "quarantine of an address after DHCPDECLINE"},
+	{.name = "range",
+	 .type = PXE_OPT_STRLIST,
+	 .offset = C(range),
+	 .arg = "START-END",
+	 .help = "address range of an implicit subnet (with netmask), as on the command line"},
+	{.name = "netmask",
+	 .type = PXE_OPT_STRING,
+	 .offset = C(netmask),
+	 .arg = "MASK",
+	 .help = "netmask of the implicit subnet of range (default 255.255.255.0)"},
+	{.name = "option",
+	 .type = PXE_OPT_STRLIST,
+	 .offset = C(option),
+	 .arg = "NAME:VALUE",
+	 .help = "DHCP option for every subnet (number or name, then the value)"},
+	{.name = "script",
+	 .type = PXE_OPT_STRING,
+	 .offset = C(script),
+	 .arg = "PATH",
+	 .help = "program run on lease add/renew/release/expire (facts in the environment)"},
+	{.name = "script-queue",
+	 .type = PXE_OPT_INT,
+	 .offset = C(script_queue),
+	 .def = "256",
+	 .min = 1,
+	 .max = 100000,
+	 .arg = "N",
+	 .help = "script runs waiting at most; more are dropped and logged"},
+	{.name = "ping-check",
+	 .type = PXE_OPT_BOOL,
+	 .offset = C(ping_check),
+	 .def = "no",
+	 .help = "ping a new address before offering it (never delays other clients)"},
+	{.name = "ping-timeout",
+	 .type = PXE_OPT_DURATION,
+	 .offset = C(ping_timeout_ms),
+	 .def = "500ms",
+	 .min = 10,
+	 .max = 10000,
+	 .arg = "DURATION",
+	 .help = "how long to wait for an echo reply"},
+	{.name = "leases",
+	 .type = PXE_OPT_BOOL,
+	 .flags = PXE_OPTF_CLI_ONLY,
+	 .offset = C(print_leases),
+	 .def = "no",
+	 .help = "print the current leases from the lease file and exit"},
 	PXE_OPTS_DAEMON(struct dhcpd_config, common),
 	PXE_OPTS_LOG(struct dhcpd_config, common),
 };
@@ -73,27 +141,59 @@ static const struct pxe_opt dhcpd_opts[] = {
 #define S(f) offsetof(struct dhcp_subnet, f)
 /* clang-format off: one option per paragraph (the house layout of option tables) */
 static const struct pxe_opt subnet_opts[] = {
-	{ .name = "range", .type = PXE_OPT_STRLIST, .offset = S(range), .arg = "START-END",
-	  .help = "addresses handed out dynamically (repeatable)" },
-	{ .name = "router", .type = PXE_OPT_STRLIST, .flags = PXE_OPTF_SPLIT, .offset = S(router),
-	  .arg = "ADDR", .help = "option 3" },
-	{ .name = "dns", .type = PXE_OPT_STRLIST, .flags = PXE_OPTF_SPLIT, .offset = S(dns),
-	  .arg = "ADDR", .help = "option 6" },
-	{ .name = "domain-name", .type = PXE_OPT_STRING, .offset = S(domain_name), .arg = "NAME",
-	  .help = "option 15" },
-	{ .name = "lease-time", .type = PXE_OPT_DURATION, .offset = S(lease_time_ms), .min = 60000,
-	  .max = 4294967000LL * 1000, .arg = "DURATION", .help = "lease time in this subnet" },
-	{ .name = "max-lease-time", .type = PXE_OPT_DURATION, .offset = S(max_lease_time_ms),
-	  .min = 60000, .max = 4294967000LL * 1000, .arg = "DURATION",
-	  .help = "longest lease granted on request (option 51) in this subnet" },
-	{ .name = "min-lease-time", .type = PXE_OPT_DURATION, .offset = S(min_lease_time_ms),
-	  .min = 1000, .max = 4294967000LL * 1000, .arg = "DURATION",
-	  .help = "shortest lease granted on request (option 51) in this subnet" },
-	{ .name = "bootp-dynamic", .type = PXE_OPT_STRING, .offset = S(bootp_dynamic),
-	  .arg = "yes|no",
-	  .help = "BOOTP clients without a [host] address get one from this subnet's range" },
-	{ .name = "option", .type = PXE_OPT_STRLIST, .offset = S(option), .arg = "NAME:VALUE",
-	  .help = "DHCP option (number or name, then the value)" },
+	{.name = "range",
+	 .type = PXE_OPT_STRLIST,
+	 .offset = S(range),
+	 .arg = "START-END",
+	 .help = "addresses handed out dynamically (repeatable)"},
+	{.name = "router",
+	 .type = PXE_OPT_STRLIST,
+	 .flags = PXE_OPTF_SPLIT,
+	 .offset = S(router),
+	 .arg = "ADDR",
+	 .help = "option 3"},
+	{.name = "dns",
+	 .type = PXE_OPT_STRLIST,
+	 .flags = PXE_OPTF_SPLIT,
+	 .offset = S(dns),
+	 .arg = "ADDR",
+	 .help = "option 6"},
+	{.name = "domain-name",
+	 .type = PXE_OPT_STRING,
+	 .offset = S(domain_name),
+	 .arg = "NAME",
+	 .help = "option 15"},
+	{.name = "lease-time",
+	 .type = PXE_OPT_DURATION,
+	 .offset = S(lease_time_ms),
+	 .min = 60000,
+	 .max = 4294967000LL * 1000,
+	 .arg = "DURATION",
+	 .help = "lease time in this subnet"},
+	{.name = "max-lease-time",
+	 .type = PXE_OPT_DURATION,
+	 .offset = S(max_lease_time_ms),
+	 .min = 60000,
+	 .max = 4294967000LL * 1000,
+	 .arg = "DURATION",
+	 .help = "longest lease granted on request (option 51) in this subnet"},
+	{.name = "min-lease-time",
+	 .type = PXE_OPT_DURATION,
+	 .offset = S(min_lease_time_ms),
+	 .min = 1000,
+	 .max = 4294967000LL * 1000,
+	 .arg = "DURATION",
+	 .help = "shortest lease granted on request (option 51) in this subnet"},
+	{.name = "bootp-dynamic",
+	 .type = PXE_OPT_STRING,
+	 .offset = S(bootp_dynamic),
+	 .arg = "yes|no",
+	 .help = "BOOTP clients without a [host] address get one from this subnet's range"},
+	{.name = "option",
+	 .type = PXE_OPT_STRLIST,
+	 .offset = S(option),
+	 .arg = "NAME:VALUE",
+	 .help = "DHCP option (number or name, then the value)"},
 };
 /* clang-format on */
 #define N_SUBNET_OPTS (sizeof(subnet_opts) / sizeof(subnet_opts[0]))
@@ -101,20 +201,43 @@ static const struct pxe_opt subnet_opts[] = {
 #define H(f) offsetof(struct dhcp_host, f)
 /* clang-format off: one option per paragraph (the house layout of option tables) */
 static const struct pxe_opt host_opts[] = {
-	{ .name = "mac", .type = PXE_OPT_STRING, .offset = H(mac), .arg = "MAC",
-	  .help = "hardware address" },
-	{ .name = "client-id", .type = PXE_OPT_STRING, .offset = H(client_id), .arg = "HEX",
-	  .help = "option 61 value instead of the MAC" },
-	{ .name = "address", .type = PXE_OPT_STRING, .offset = H(address), .arg = "ADDR",
-	  .help = "fixed address" },
-	{ .name = "hostname", .type = PXE_OPT_STRING, .offset = H(hostname), .arg = "NAME",
-	  .help = "option 12 sent to the host" },
-	{ .name = "lease-time", .type = PXE_OPT_DURATION, .offset = H(lease_time_ms), .min = 60000,
-	  .max = 4294967000LL * 1000, .arg = "DURATION", .help = "lease time for this host" },
-	{ .name = "option", .type = PXE_OPT_STRLIST, .offset = H(option), .arg = "NAME:VALUE",
-	  .help = "DHCP option for this host" },
-	{ .name = "ignore", .type = PXE_OPT_BOOL, .offset = H(ignore), .def = "no",
-	  .help = "never answer this host" },
+	{.name = "mac",
+	 .type = PXE_OPT_STRING,
+	 .offset = H(mac),
+	 .arg = "MAC",
+	 .help = "hardware address"},
+	{.name = "client-id",
+	 .type = PXE_OPT_STRING,
+	 .offset = H(client_id),
+	 .arg = "HEX",
+	 .help = "option 61 value instead of the MAC"},
+	{.name = "address",
+	 .type = PXE_OPT_STRING,
+	 .offset = H(address),
+	 .arg = "ADDR",
+	 .help = "fixed address"},
+	{.name = "hostname",
+	 .type = PXE_OPT_STRING,
+	 .offset = H(hostname),
+	 .arg = "NAME",
+	 .help = "option 12 sent to the host"},
+	{.name = "lease-time",
+	 .type = PXE_OPT_DURATION,
+	 .offset = H(lease_time_ms),
+	 .min = 60000,
+	 .max = 4294967000LL * 1000,
+	 .arg = "DURATION",
+	 .help = "lease time for this host"},
+	{.name = "option",
+	 .type = PXE_OPT_STRLIST,
+	 .offset = H(option),
+	 .arg = "NAME:VALUE",
+	 .help = "DHCP option for this host"},
+	{.name = "ignore",
+	 .type = PXE_OPT_BOOL,
+	 .offset = H(ignore),
+	 .def = "no",
+	 .help = "never answer this host"},
 };
 /* clang-format on */
 #define N_HOST_OPTS (sizeof(host_opts) / sizeof(host_opts[0]))
@@ -175,7 +298,7 @@ static struct dhcp_host *get_host(struct dhcpd_config *c, const char *name, stru
 }
 
 static struct dhcp_boot *get_boot(struct dhcpd_config *c, const char *name, const char *file,
-                                  int line, struct pxe_err *err)
+				  int line, struct pxe_err *err)
 {
 	for (size_t i = 0; i < c->n_boots; i++)
 		if (!strcmp(c->boots[i].name, name))
@@ -198,7 +321,7 @@ static struct dhcp_boot *get_boot(struct dhcpd_config *c, const char *name, cons
 }
 
 static int boot_key(struct dhcpd_config *c, const char *name, const char *key, const char *value,
-                    const char *file, int line, struct pxe_err *err)
+		    const char *file, int line, struct pxe_err *err)
 {
 	pxe_err_set(err, ENOMEM, "out of memory");
 	struct dhcp_boot *b = get_boot(c, name, file, line, err);
@@ -217,7 +340,7 @@ static int boot_key(struct dhcpd_config *c, const char *name, const char *key, c
 }
 
 static int other_section(void *cfg, const char *section, const char *key, const char *value,
-                         const char *file, int line, struct pxe_err *err)
+			 const char *file, int line, struct pxe_err *err)
 {
 	struct dhcpd_config *c = cfg;
 	const char *arg;
@@ -244,9 +367,9 @@ static int other_section(void *cfg, const char *section, const char *key, const 
 	if ((arg = section_arg(section, "boot")))
 		return boot_key(c, arg, key, value, file, line, err);
 	return pxe_err_set(err, EINVAL,
-	                   "unknown section [%s] (expected [dhcpd], [subnet CIDR], "
-	                   "[host NAME] or [boot NAME])",
-	                   section);
+			   "unknown section [%s] (expected [dhcpd], [subnet CIDR], "
+			   "[host NAME] or [boot NAME])",
+			   section);
 }
 
 /* ---- validation ---- */
@@ -293,7 +416,7 @@ static int parse_range(const char *s, struct dhcp_range_def *r)
 }
 
 static int add_addr_opt(struct dhcp_optlist *l, uint8_t code, const struct pxe_strlist *v,
-                        struct pxe_err *err)
+			struct pxe_err *err)
 {
 	if (!v->n)
 		return 0;
@@ -306,7 +429,7 @@ static int add_addr_opt(struct dhcp_optlist *l, uint8_t code, const struct pxe_s
 		if (parse_ip(v->v[i], &a) < 0) {
 			free(o.data);
 			return pxe_err_set(err, EINVAL, "expected an IPv4 address, got '%s'",
-			                   v->v[i]);
+					   v->v[i]);
 		}
 		a = htonl(a);
 		memcpy(o.data + 4 * i, &a, 4);
@@ -347,17 +470,17 @@ static int subnet_ranges(struct dhcpd_config *c, struct dhcp_subnet *s, struct p
 		struct dhcp_range_def r;
 		if (parse_range(s->range.v[i], &r) < 0)
 			return pxe_err_set(err, EINVAL,
-			                   "[subnet %s] range: expected START-END, got '%s'",
-			                   s->cidr, s->range.v[i]);
+					   "[subnet %s] range: expected START-END, got '%s'",
+					   s->cidr, s->range.v[i]);
 		if ((r.start & s->mask) != s->net || (r.end & s->mask) != s->net)
 			return pxe_err_set(err, EINVAL,
-			                   "[subnet %s] range %s is not inside the subnet", s->cidr,
-			                   s->range.v[i]);
+					   "[subnet %s] range %s is not inside the subnet", s->cidr,
+					   s->range.v[i]);
 		for (size_t k = 0; k < c->n_ranges; k++)
 			if (r.start <= c->ranges[k].end && c->ranges[k].start <= r.end)
 				return pxe_err_set(err, EINVAL,
-				                   "[subnet %s] range %s overlaps another range",
-				                   s->cidr, s->range.v[i]);
+						   "[subnet %s] range %s overlaps another range",
+						   s->cidr, s->range.v[i]);
 		struct dhcp_range_def *nr = realloc(c->ranges, (c->n_ranges + 1) * sizeof(*nr));
 		if (!nr)
 			return -ENOMEM;
@@ -376,7 +499,7 @@ static int subnet_ranges(struct dhcpd_config *c, struct dhcp_subnet *s, struct p
  * (option 51, RFC 2131 §4.3.1): the subnet's keys, else [dhcpd]'s. The
  * limits never exclude the configured lease time itself. */
 static int subnet_lease_limits(const struct dhcpd_config *c, struct dhcp_subnet *s,
-                               struct pxe_err *err)
+			       struct pxe_err *err)
 {
 	long long lt = s->lease_time_ms ? s->lease_time_ms : c->lease_time_ms;
 	long long max = s->max_lease_time_ms ? s->max_lease_time_ms : c->max_lease_time_ms;
@@ -385,20 +508,22 @@ static int subnet_lease_limits(const struct dhcpd_config *c, struct dhcp_subnet 
 		max = lt;
 	if (max < lt)
 		return pxe_err_set(err, EINVAL,
-		                   "[subnet %s]: max-lease-time %llds is shorter than lease-time "
-		                   "%llds",
-		                   s->cidr, max / 1000, lt / 1000);
+				   "[subnet %s]: max-lease-time %llds is shorter than lease-time "
+				   "%llds",
+				   s->cidr, max / 1000, lt / 1000);
 	if (min > lt)
-		return pxe_err_set(err, EINVAL,
-		                   "[subnet %s]: min-lease-time %llds is longer than lease-time %llds",
-		                   s->cidr, min / 1000, lt / 1000);
+		return pxe_err_set(
+			err, EINVAL,
+			"[subnet %s]: min-lease-time %llds is longer than lease-time %llds",
+			s->cidr, min / 1000, lt / 1000);
 	s->lease_secs = (uint32_t)(lt / 1000);
 	s->max_lease_secs = (uint32_t)(max / 1000);
 	s->min_lease_secs = (uint32_t)(min / 1000);
 	s->bootp_dyn = c->bootp_dynamic;
 	if (s->bootp_dynamic && pxe_parse_bool(s->bootp_dynamic, &s->bootp_dyn, err) < 0)
-		return pxe_err_set(err, EINVAL, "[subnet %s] bootp-dynamic: expected yes or no, got '%s'",
-		                   s->cidr, s->bootp_dynamic);
+		return pxe_err_set(err, EINVAL,
+				   "[subnet %s] bootp-dynamic: expected yes or no, got '%s'",
+				   s->cidr, s->bootp_dynamic);
 	return 0;
 }
 
@@ -407,13 +532,13 @@ static int validate_subnet(struct dhcpd_config *c, struct dhcp_subnet *s, struct
 	struct pxe_err e;
 	if (dhcp_parse_cidr(s->cidr, &s->net, &s->mask) < 0)
 		return pxe_err_set(err, EINVAL,
-		                   "[subnet %s]: expected NETWORK/PREFIX like 198.18.0.0/24",
-		                   s->cidr);
+				   "[subnet %s]: expected NETWORK/PREFIX like 198.18.0.0/24",
+				   s->cidr);
 	for (size_t i = 0; i < c->n_subnets && &c->subnets[i] != s; i++)
 		if ((c->subnets[i].net & s->mask) == s->net ||
 		    (s->net & c->subnets[i].mask) == c->subnets[i].net)
 			return pxe_err_set(err, EINVAL, "[subnet %s] overlaps [subnet %s]", s->cidr,
-			                   c->subnets[i].cidr);
+					   c->subnets[i].cidr);
 	int r = subnet_ranges(c, s, err);
 	if (r < 0)
 		return r;
@@ -424,7 +549,7 @@ static int validate_subnet(struct dhcpd_config *c, struct dhcp_subnet *s, struct
 		return pxe_err_set(err, -r, "[subnet %s]: %s", s->cidr, e.msg);
 	if (s->domain_name) {
 		struct dhcp_optval o = {.code = DHO_DOMAIN_NAME,
-		                        .len = (uint16_t)strlen(s->domain_name)};
+					.len = (uint16_t)strlen(s->domain_name)};
 		o.data = (uint8_t *)strdup(s->domain_name);
 		if (!o.data || dhcp_optlist_add(&s->opts, &o) < 0)
 			return -ENOMEM;
@@ -451,24 +576,24 @@ static int validate_host(struct dhcpd_config *c, struct dhcp_host *h, struct pxe
 		return pxe_err_set(err, EINVAL, "[host %s]: needs mac or client-id", h->name);
 	if (h->mac && hexbytes(h->mac, h->hw, sizeof(h->hw), &h->hw_len) < 0)
 		return pxe_err_set(err, EINVAL,
-		                   "[host %s] mac: expected 52:54:00:12:34:56, got '%s'", h->name,
-		                   h->mac);
+				   "[host %s] mac: expected 52:54:00:12:34:56, got '%s'", h->name,
+				   h->mac);
 	if (h->client_id && hexbytes(h->client_id, h->cid, sizeof(h->cid), &h->cid_len) < 0)
 		return pxe_err_set(err, EINVAL, "[host %s] client-id: expected hex bytes, got '%s'",
-		                   h->name, h->client_id);
+				   h->name, h->client_id);
 	if (h->address) {
 		if (parse_ip(h->address, &h->addr) < 0)
 			return pxe_err_set(err, EINVAL,
-			                   "[host %s] address: expected an IPv4 address, got '%s'",
-			                   h->name, h->address);
+					   "[host %s] address: expected an IPv4 address, got '%s'",
+					   h->name, h->address);
 		if (!dhcp_config_subnet_for(c, h->addr))
 			return pxe_err_set(err, EINVAL, "[host %s] address %s is in no [subnet]",
-			                   h->name, h->address);
+					   h->name, h->address);
 		for (size_t i = 0; i < c->n_hosts && &c->hosts[i] != h; i++)
 			if (c->hosts[i].addr == h->addr)
 				return pxe_err_set(err, EINVAL,
-				                   "[host %s] address %s is also [host %s]'s",
-				                   h->name, h->address, c->hosts[i].name);
+						   "[host %s] address %s is also [host %s]'s",
+						   h->name, h->address, c->hosts[i].name);
 		if (add_reserved(c, h->addr) < 0)
 			return -ENOMEM;
 	}
@@ -494,11 +619,11 @@ static int implicit_subnet(struct dhcpd_config *c, struct pxe_err *err)
 	struct dhcp_range_def r;
 	if (c->netmask && parse_ip(c->netmask, &mask) < 0)
 		return pxe_err_set(err, EINVAL,
-		                   "netmask: expected an address like 255.255.0.0, got '%s'",
-		                   c->netmask);
+				   "netmask: expected an address like 255.255.0.0, got '%s'",
+				   c->netmask);
 	if (parse_range(c->range.v[0], &r) < 0)
 		return pxe_err_set(err, EINVAL, "range: expected START-END, got '%s'",
-		                   c->range.v[0]);
+				   c->range.v[0]);
 	start = r.start;
 	int prefix = __builtin_popcount(mask);
 	char cidr[40];
@@ -542,7 +667,7 @@ static int validate(void *cfg, struct pxe_err *err)
 			return located(err, r, c->boots[i].file, c->boots[i].line);
 	if (!c->n_subnets && !c->print_leases && c->mode == DHCP_MODE_FULL)
 		return pxe_err_set(err, EINVAL,
-		                   "no [subnet CIDR] section and no range: nothing to serve");
+				   "no [subnet CIDR] section and no range: nothing to serve");
 	return 0;
 }
 
@@ -622,18 +747,18 @@ static void print_extra(FILE *out, const void *cfg)
 }
 
 const struct pxe_opt_spec dhcp_config_spec = {
-    .prog = "pxe-dhcpd",
-    .section = "dhcpd",
-    .usage = "-c FILE [options]",
-    .summary = "DHCP server, proxyDHCP and PXE boot service.",
-    .opts = dhcpd_opts,
-    .nopts = sizeof(dhcpd_opts) / sizeof(dhcpd_opts[0]),
-    .cfg_size = sizeof(struct dhcpd_config),
-    .other_section = other_section,
-    .validate = validate,
-    .free_extra = free_extra,
-    .print_extra = print_extra,
-    .epilog = "Sections: [subnet CIDR], [host NAME], [boot NAME]; see pxesuite.conf(5).",
+	.prog = "pxe-dhcpd",
+	.section = "dhcpd",
+	.usage = "-c FILE [options]",
+	.summary = "DHCP server, proxyDHCP and PXE boot service.",
+	.opts = dhcpd_opts,
+	.nopts = sizeof(dhcpd_opts) / sizeof(dhcpd_opts[0]),
+	.cfg_size = sizeof(struct dhcpd_config),
+	.other_section = other_section,
+	.validate = validate,
+	.free_extra = free_extra,
+	.print_extra = print_extra,
+	.epilog = "Sections: [subnet CIDR], [host NAME], [boot NAME]; see pxesuite.conf(5).",
 };
 
 const struct dhcp_subnet *dhcp_config_subnet_for(const struct dhcpd_config *c, uint32_t addr)
@@ -645,7 +770,7 @@ const struct dhcp_subnet *dhcp_config_subnet_for(const struct dhcpd_config *c, u
 }
 
 const struct dhcp_host *dhcp_config_host_for(const struct dhcpd_config *c, const uint8_t *hw,
-                                             uint8_t hlen, const uint8_t *cid, size_t cid_len)
+					     uint8_t hlen, const uint8_t *cid, size_t cid_len)
 {
 	for (size_t i = 0; i < c->n_hosts; i++) {
 		const struct dhcp_host *h = &c->hosts[i];

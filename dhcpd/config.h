@@ -22,10 +22,10 @@ struct dhcp_subnet {
 	char *cidr;
 	struct pxe_strlist range, router, dns, option;
 	char *domain_name;
-	long long lease_time_ms; /* 0: the [dhcpd] lease-time */
+	long long lease_time_ms;                        /* 0: the [dhcpd] lease-time */
 	long long max_lease_time_ms, min_lease_time_ms; /* 0: the [dhcpd] ones */
-	char *bootp_dynamic;     /* yes/no; NULL: the [dhcpd] bootp-dynamic */
-	const char *file;        /* where the section starts, for messages */
+	char *bootp_dynamic; /* yes/no; NULL: the [dhcpd] bootp-dynamic */
+	const char *file;    /* where the section starts, for messages */
 	int line;
 	/* ... and what validation derives from them. Host byte order. */
 	uint32_t net, mask;
@@ -109,7 +109,7 @@ extern const struct pxe_opt_spec dhcp_config_spec;
 /* Look-ups on a validated config. Addresses in host byte order. */
 const struct dhcp_subnet *dhcp_config_subnet_for(const struct dhcpd_config *c, uint32_t addr);
 const struct dhcp_host *dhcp_config_host_for(const struct dhcpd_config *c, const uint8_t *hw,
-                                             uint8_t hlen, const uint8_t *cid, size_t cid_len);
+					     uint8_t hlen, const uint8_t *cid, size_t cid_len);
 int dhcp_parse_cidr(const char *s, uint32_t *net, uint32_t *mask);
 
 #endif

@@ -35,7 +35,7 @@ static int parse_time(const char *s, int64_t *out)
 	char z = 0;
 	int n = 0;
 	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-	           &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z, &n) != 7 ||
+		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z, &n) != 7 ||
 	    z != 'Z' || s[n])
 		return -EINVAL;
 	tm.tm_year -= 1900;
@@ -90,7 +90,7 @@ static void unesc_host(char *out, size_t cap, const char *s)
 }
 
 size_t dhcp_journal_format(char *buf, size_t cap, int64_t ts, enum dhcp_jevent ev,
-                           const struct dhcp_lease *l)
+			   const struct dhcp_lease *l)
 {
 	char t1[32], t2[32], mac[16 * 3], key[DHCP_KEY_MAX * 2 + 1], ip[INET_ADDRSTRLEN], host[200];
 	uint32_t be = htonl(l->addr);
@@ -104,8 +104,8 @@ size_t dhcp_journal_format(char *buf, size_t cap, int64_t ts, enum dhcp_jevent e
 	inet_ntop(AF_INET, &be, ip, sizeof(ip));
 	esc_host(host, sizeof(host), l->hostname);
 	int n = snprintf(buf, cap, "%s %s mac=%s ip=%s until=%s cid=%s%s%s\n", t1, ev_names[ev],
-	                 l->hlen ? mac : "-", ip, t2, l->key_len ? key : "-",
-	                 host[0] ? " host=" : "", host);
+			 l->hlen ? mac : "-", ip, t2, l->key_len ? key : "-",
+			 host[0] ? " host=" : "", host);
 	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
 
@@ -236,10 +236,10 @@ void dhcp_journal_apply(struct dhcp_leases *s, const struct dhcp_jrec *r, int64_
 			return;
 	}
 	l = dhcp_leases_take(s, r->key, r->key_len, r->addr,
-	                     live                   ? LEASE_BOUND
-	                     : r->ev == JEV_RELEASE ? LEASE_RELEASED
-	                                            : LEASE_EXPIRED,
-	                     r->until);
+			     live                   ? LEASE_BOUND
+			     : r->ev == JEV_RELEASE ? LEASE_RELEASED
+						    : LEASE_EXPIRED,
+			     r->until);
 	if (!l)
 		return;
 	l->hlen = r->hlen;
@@ -277,7 +277,7 @@ static int slurp(const char *path, char **out, size_t *len)
 }
 
 long dhcp_journal_replay(const char *path, struct dhcp_leases *s, int64_t now,
-                         void (*warn)(void *ctx, long line, const char *why), void *ctx)
+			 void (*warn)(void *ctx, long line, const char *why), void *ctx)
 {
 	char *b;
 	size_t n;
@@ -336,7 +336,7 @@ void dhcp_journal_close(struct dhcp_journal *j)
 }
 
 int dhcp_journal_add(struct dhcp_journal *j, int64_t ts, enum dhcp_jevent ev,
-                     const struct dhcp_lease *l)
+		     const struct dhcp_lease *l)
 {
 	if (j->cap - j->len < 512) {
 		size_t nc = j->cap ? j->cap * 2 : 65536;
@@ -428,7 +428,7 @@ static int fsync_dir(const char *path)
 }
 
 int dhcp_journal_write_snapshot(const char *path, const struct dhcp_leases *s, int64_t now,
-                                size_t *lines, struct pxe_err *err)
+				size_t *lines, struct pxe_err *err)
 {
 	char tmp[4096];
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
@@ -465,7 +465,7 @@ int dhcp_journal_write_snapshot(const char *path, const struct dhcp_leases *s, i
 }
 
 int dhcp_journal_compact(struct dhcp_journal *j, const struct dhcp_leases *s, int64_t now,
-                         struct pxe_err *err)
+			 struct pxe_err *err)
 {
 	size_t lines;
 	int r = dhcp_journal_flush(j);

@@ -47,7 +47,7 @@ struct dhcp_journal {
 const char *dhcp_jevent_name(enum dhcp_jevent ev);
 /* Pure: format one line (with '\n'); returns its length (<= cap - 1) or 0. */
 size_t dhcp_journal_format(char *buf, size_t cap, int64_t ts, enum dhcp_jevent ev,
-                           const struct dhcp_lease *l);
+			   const struct dhcp_lease *l);
 /* Pure: parse one line (without '\n'). 0 or -EINVAL with *why set. */
 int dhcp_journal_parse(const char *line, struct dhcp_jrec *out, const char **why);
 /* Pure: apply one record to the store (now decides what is still live). */
@@ -57,14 +57,14 @@ void dhcp_journal_apply(struct dhcp_leases *s, const struct dhcp_jrec *r, int64_
  * through warn (line number, reason). Returns the number of lines read or
  * -errno when the file cannot be read. */
 long dhcp_journal_replay(const char *path, struct dhcp_leases *s, int64_t now,
-                         void (*warn)(void *ctx, long line, const char *why), void *ctx);
+			 void (*warn)(void *ctx, long line, const char *why), void *ctx);
 
 /* Open for appending (after replay and compaction). */
 int dhcp_journal_open(struct dhcp_journal *j, const char *path, struct pxe_err *err);
 void dhcp_journal_close(struct dhcp_journal *j);
 /* Buffer one line. -ENOMEM when the buffer cannot grow. */
 int dhcp_journal_add(struct dhcp_journal *j, int64_t ts, enum dhcp_jevent ev,
-                     const struct dhcp_lease *l);
+		     const struct dhcp_lease *l);
 bool dhcp_journal_pending(const struct dhcp_journal *j);
 /* Write the buffered lines and fdatasync. 0 or -errno. */
 int dhcp_journal_flush(struct dhcp_journal *j);
@@ -75,10 +75,10 @@ char *dhcp_journal_take(struct dhcp_journal *j, size_t *len);
 int dhcp_journal_write_sync(int fd, const char *buf, size_t len);
 /* Rewrite the file from the store (see above) and reopen it. */
 int dhcp_journal_compact(struct dhcp_journal *j, const struct dhcp_leases *s, int64_t now,
-                         struct pxe_err *err);
+			 struct pxe_err *err);
 /* Write the compacted form of s to path (used by compaction and tests). */
 int dhcp_journal_write_snapshot(const char *path, const struct dhcp_leases *s, int64_t now,
-                                size_t *lines, struct pxe_err *err);
+				size_t *lines, struct pxe_err *err);
 /* True when the file has grown well past the live records. */
 bool dhcp_journal_wants_compaction(const struct dhcp_journal *j, size_t records);
 

@@ -79,7 +79,7 @@ void dhcp_leases_free(struct dhcp_leases *s)
 }
 
 size_t dhcp_client_key(const uint8_t *cid, size_t cid_len, uint8_t htype, const uint8_t *chaddr,
-                       uint8_t hlen, uint8_t *key)
+		       uint8_t hlen, uint8_t *key)
 {
 	if (cid && cid_len > 0) {
 		size_t n = cid_len < DHCP_KEY_MAX ? cid_len : DHCP_KEY_MAX;
@@ -171,7 +171,7 @@ static int range_init(struct range *r, const struct dhcp_range_def *d)
 }
 
 int dhcp_leases_set_ranges(struct dhcp_leases *s, const struct dhcp_range_def *d, size_t n,
-                           const uint32_t *reserved, size_t n_reserved)
+			   const uint32_t *reserved, size_t n_reserved)
 {
 	free_ranges(s);
 	s->ranges = calloc(n ? n : 1, sizeof(*s->ranges));
@@ -334,7 +334,7 @@ bool dhcp_lease_active(const struct dhcp_lease *l, int64_t now)
 }
 
 bool dhcp_leases_addr_available(const struct dhcp_leases *s, uint32_t addr, const uint8_t *key,
-                                size_t key_len, int64_t now, bool reserved_ok)
+				size_t key_len, int64_t now, bool reserved_ok)
 {
 	struct dhcp_lease *l = dhcp_lease_by_addr(s, addr);
 	if (l && dhcp_lease_active(l, now) &&
@@ -386,7 +386,7 @@ static struct dhcp_lease *new_record(struct dhcp_leases *s, const uint8_t *key, 
 }
 
 struct dhcp_lease *dhcp_leases_take(struct dhcp_leases *s, const uint8_t *key, size_t key_len,
-                                    uint32_t addr, enum dhcp_lease_state st, int64_t expires)
+				    uint32_t addr, enum dhcp_lease_state st, int64_t expires)
 {
 	struct dhcp_lease *l = key_len ? dhcp_lease_by_client(s, key, key_len) : NULL;
 	struct dhcp_lease *other = dhcp_lease_by_addr(s, addr);
@@ -412,7 +412,7 @@ struct dhcp_lease *dhcp_leases_take(struct dhcp_leases *s, const uint8_t *key, s
 }
 
 void dhcp_lease_set_state(struct dhcp_leases *s, struct dhcp_lease *l, enum dhcp_lease_state st,
-                          int64_t expires)
+			  int64_t expires)
 {
 	bool was = state_holds(l->state), now = state_holds(st);
 	if (st != LEASE_OFFERED)
@@ -431,7 +431,7 @@ void dhcp_lease_decline(struct dhcp_leases *s, struct dhcp_lease *l, int64_t unt
 }
 
 size_t dhcp_leases_expire(struct dhcp_leases *s, int64_t now,
-                          void (*cb)(void *ctx, struct dhcp_lease *l), void *ctx)
+			  void (*cb)(void *ctx, struct dhcp_lease *l), void *ctx)
 {
 	size_t changed = 0;
 	for (size_t i = 0; i < s->n;) {

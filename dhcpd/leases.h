@@ -52,15 +52,15 @@ void dhcp_leases_free(struct dhcp_leases *s);
  * handed out dynamically (host reservations, network/broadcast, our own
  * addresses). Existing records stay; their addresses are re-marked. */
 int dhcp_leases_set_ranges(struct dhcp_leases *s, const struct dhcp_range_def *r, size_t n,
-                           const uint32_t *reserved, size_t n_reserved);
+			   const uint32_t *reserved, size_t n_reserved);
 size_t dhcp_leases_nranges(const struct dhcp_leases *s);
 
 /* Client key: option 61 when present, else htype + chaddr. */
 size_t dhcp_client_key(const uint8_t *cid, size_t cid_len, uint8_t htype, const uint8_t *chaddr,
-                       uint8_t hlen, uint8_t *key);
+		       uint8_t hlen, uint8_t *key);
 
 struct dhcp_lease *dhcp_lease_by_client(const struct dhcp_leases *s, const uint8_t *key,
-                                        size_t len);
+					size_t len);
 struct dhcp_lease *dhcp_lease_by_addr(const struct dhcp_leases *s, uint32_t addr);
 /* Range index holding addr, or -1. */
 int dhcp_leases_range_of(const struct dhcp_leases *s, uint32_t addr);
@@ -71,7 +71,7 @@ bool dhcp_lease_active(const struct dhcp_lease *l, int64_t now);
  * reserved_ok). Addresses outside every range are only free when
  * reserved_ok (host reservations). */
 bool dhcp_leases_addr_available(const struct dhcp_leases *s, uint32_t addr, const uint8_t *key,
-                                size_t key_len, int64_t now, bool reserved_ok);
+				size_t key_len, int64_t now, bool reserved_ok);
 
 /* Next free address among ranges [first, first+n): 0 and *addr, or
  * -ENOSPC. Does not mark it: follow with dhcp_leases_take. */
@@ -81,10 +81,10 @@ int dhcp_leases_alloc(struct dhcp_leases *s, size_t first, size_t n, uint32_t *a
  * at addr is dropped) in state st until expires. Returns the record or
  * NULL (out of memory). */
 struct dhcp_lease *dhcp_leases_take(struct dhcp_leases *s, const uint8_t *key, size_t key_len,
-                                    uint32_t addr, enum dhcp_lease_state st, int64_t expires);
+				    uint32_t addr, enum dhcp_lease_state st, int64_t expires);
 /* Change state: active states hold the address, others free it. */
 void dhcp_lease_set_state(struct dhcp_leases *s, struct dhcp_lease *l, enum dhcp_lease_state st,
-                          int64_t expires);
+			  int64_t expires);
 /* DHCPDECLINE: the record loses its client and quarantines the address. */
 void dhcp_lease_decline(struct dhcp_leases *s, struct dhcp_lease *l, int64_t until);
 void dhcp_leases_remove(struct dhcp_leases *s, struct dhcp_lease *l);
@@ -93,7 +93,7 @@ void dhcp_leases_remove(struct dhcp_leases *s, struct dhcp_lease *l);
  * BOUND ones, old state given), DECLINED records are dropped. Returns how
  * many changed. */
 size_t dhcp_leases_expire(struct dhcp_leases *s, int64_t now,
-                          void (*cb)(void *ctx, struct dhcp_lease *l), void *ctx);
+			  void (*cb)(void *ctx, struct dhcp_lease *l), void *ctx);
 
 size_t dhcp_leases_count(const struct dhcp_leases *s);
 struct dhcp_lease *dhcp_leases_at(const struct dhcp_leases *s, size_t i);

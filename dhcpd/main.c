@@ -38,7 +38,7 @@ static int print_leases(const struct dhcpd_config *c)
 		inet_ntop(AF_INET, &be, ip, sizeof(ip));
 		for (size_t k = 0, o = 0; k < l->hlen && o + 4 < sizeof(mac); k++)
 			o += (size_t)snprintf(mac + o, sizeof(mac) - o, k ? ":%02x" : "%02x",
-			                      l->hw[k]);
+					      l->hw[k]);
 		if (l->expires == DHCP_LEASE_INFINITE || !gmtime_r(&t, &tm))
 			snprintf(exp, sizeof(exp), "never"); /* BOOTP, RFC 1534 §2 */
 		else
@@ -76,15 +76,15 @@ static int leasefile_in_chroot(const struct dhcpd_config *c, char **inner)
 	int r = 0;
 	if (!root || !file) {
 		pxe_log_msg(PXE_LOG_ERR, "start", "%s: %s", root ? c->leasefile : c->common.chroot,
-		            strerror(errno));
+			    strerror(errno));
 		r = -1;
 	} else {
 		size_t n = strcmp(root, "/") ? strlen(root) : 0;
 		if (strncmp(file, root, n) || file[n] != '/') {
 			pxe_log_msg(PXE_LOG_ERR, "start",
-			            "leasefile %s is outside chroot %s: lease compaction could "
-			            "not reach it; put it under the chroot",
-			            file, root);
+				    "leasefile %s is outside chroot %s: lease compaction could "
+				    "not reach it; put it under the chroot",
+				    file, root);
 			r = -1;
 		} else if (!(*inner = strdup(file + n))) {
 			r = -1;
@@ -145,7 +145,7 @@ static int run(struct pxe_config *conf, int argc, char **argv)
 	pxe_daemon_ready(0);
 	dhcp_server_run(d);
 	pxe_log_msg(PXE_LOG_NOTICE, "stop", "%llu requests, %llu replies",
-	            (unsigned long long)d->stats_rx, (unsigned long long)d->stats_tx);
+		    (unsigned long long)d->stats_rx, (unsigned long long)d->stats_tx);
 	dhcp_server_free(d);
 	free(d);
 	uv_loop_close(loop);
@@ -163,7 +163,7 @@ int main(int argc, char **argv)
 	pxe_common_log_config(&c->common, &lc);
 	if (pxe_log_open("pxe-dhcpd", &lc) < 0) {
 		fprintf(stderr, "pxe-dhcpd: cannot open log %s: %s\n", lc.file ? lc.file : "-",
-		        strerror(errno));
+			strerror(errno));
 		pxe_config_free(&conf);
 		return PXE_EX_CONFIG;
 	}

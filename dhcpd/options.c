@@ -12,53 +12,53 @@
 #include "options.h"
 
 static const struct dhcp_opt_def opt_table[] = {
-    {1, "subnet-mask", DOT_ADDR},
-    {2, "time-offset", DOT_S32},
-    {3, "router", DOT_ADDRS},
-    {4, "time-server", DOT_ADDRS},
-    {6, "dns", DOT_ADDRS},
-    {7, "log-server", DOT_ADDRS},
-    {9, "lpr-server", DOT_ADDRS},
-    {12, "hostname", DOT_STRING},
-    {13, "boot-file-size", DOT_U16},
-    {15, "domain-name", DOT_STRING},
-    {16, "swap-server", DOT_ADDR},
-    {17, "root-path", DOT_STRING},
-    {18, "extensions-path", DOT_STRING},
-    {19, "ip-forwarding", DOT_BOOL},
-    {23, "default-ttl", DOT_U8},
-    {26, "mtu", DOT_U16},
-    {28, "broadcast", DOT_ADDR},
-    {35, "arp-cache-timeout", DOT_SECS},
-    {37, "tcp-ttl", DOT_U8},
-    {40, "nis-domain", DOT_STRING},
-    {41, "nis-server", DOT_ADDRS},
-    {42, "ntp-server", DOT_ADDRS},
-    {43, "vendor-encap", DOT_HEX},
-    {44, "netbios-ns", DOT_ADDRS},
-    {45, "netbios-dd", DOT_ADDRS},
-    {46, "netbios-node-type", DOT_U8},
-    {47, "netbios-scope", DOT_STRING},
-    {51, "lease-time", DOT_SECS},
-    {54, "server-id", DOT_ADDR},
-    {56, "message", DOT_STRING},
-    {58, "renewal-time", DOT_SECS},
-    {59, "rebinding-time", DOT_SECS},
-    {60, "vendor-class", DOT_STRING},
-    {66, "tftp-server", DOT_STRING},
-    {67, "bootfile", DOT_STRING},
-    {69, "smtp-server", DOT_ADDRS},
-    {72, "www-server", DOT_ADDRS},
-    {100, "tz-posix", DOT_STRING},               /* RFC 4833 */
-    {101, "tz-database", DOT_STRING},            /* RFC 4833 */
-    {114, "captive-portal", DOT_STRING},         /* RFC 8910 */
-    {119, "domain-search", DOT_DOMAINS},         /* RFC 3397 */
-    {121, "classless-static-route", DOT_ROUTES}, /* RFC 3442 */
-    {150, "tftp-server-address", DOT_ADDRS},     /* RFC 5859 */
-    {209, "pxelinux-config", DOT_STRING},        /* RFC 5071 */
-    {210, "pxelinux-path-prefix", DOT_STRING},
-    {211, "pxelinux-reboot-time", DOT_SECS},
-    {252, "wpad", DOT_STRING},
+	{1, "subnet-mask", DOT_ADDR},
+	{2, "time-offset", DOT_S32},
+	{3, "router", DOT_ADDRS},
+	{4, "time-server", DOT_ADDRS},
+	{6, "dns", DOT_ADDRS},
+	{7, "log-server", DOT_ADDRS},
+	{9, "lpr-server", DOT_ADDRS},
+	{12, "hostname", DOT_STRING},
+	{13, "boot-file-size", DOT_U16},
+	{15, "domain-name", DOT_STRING},
+	{16, "swap-server", DOT_ADDR},
+	{17, "root-path", DOT_STRING},
+	{18, "extensions-path", DOT_STRING},
+	{19, "ip-forwarding", DOT_BOOL},
+	{23, "default-ttl", DOT_U8},
+	{26, "mtu", DOT_U16},
+	{28, "broadcast", DOT_ADDR},
+	{35, "arp-cache-timeout", DOT_SECS},
+	{37, "tcp-ttl", DOT_U8},
+	{40, "nis-domain", DOT_STRING},
+	{41, "nis-server", DOT_ADDRS},
+	{42, "ntp-server", DOT_ADDRS},
+	{43, "vendor-encap", DOT_HEX},
+	{44, "netbios-ns", DOT_ADDRS},
+	{45, "netbios-dd", DOT_ADDRS},
+	{46, "netbios-node-type", DOT_U8},
+	{47, "netbios-scope", DOT_STRING},
+	{51, "lease-time", DOT_SECS},
+	{54, "server-id", DOT_ADDR},
+	{56, "message", DOT_STRING},
+	{58, "renewal-time", DOT_SECS},
+	{59, "rebinding-time", DOT_SECS},
+	{60, "vendor-class", DOT_STRING},
+	{66, "tftp-server", DOT_STRING},
+	{67, "bootfile", DOT_STRING},
+	{69, "smtp-server", DOT_ADDRS},
+	{72, "www-server", DOT_ADDRS},
+	{100, "tz-posix", DOT_STRING},               /* RFC 4833 */
+	{101, "tz-database", DOT_STRING},            /* RFC 4833 */
+	{114, "captive-portal", DOT_STRING},         /* RFC 8910 */
+	{119, "domain-search", DOT_DOMAINS},         /* RFC 3397 */
+	{121, "classless-static-route", DOT_ROUTES}, /* RFC 3442 */
+	{150, "tftp-server-address", DOT_ADDRS},     /* RFC 5859 */
+	{209, "pxelinux-config", DOT_STRING},        /* RFC 5071 */
+	{210, "pxelinux-path-prefix", DOT_STRING},
+	{211, "pxelinux-reboot-time", DOT_SECS},
+	{252, "wpad", DOT_STRING},
 };
 
 #define N_OPTS (sizeof(opt_table) / sizeof(opt_table[0]))
@@ -68,18 +68,18 @@ static const struct {
 	const char *alias;
 	uint8_t code;
 } opt_aliases[] = {
-    {"netmask", 1},
-    {"routers", 3},
-    {"gateway", 3},
-    {"dns-server", 6},
-    {"domain-name-servers", 6},
-    {"domain-name-server", 6},
-    {"host-name", 12},
-    {"ntp-servers", 42},
-    {"vendor-encapsulated-options", 43},
-    {"tftp-server-name", 66},
-    {"bootfile-name", 67},
-    {"domain-search-list", 119},
+	{"netmask", 1},
+	{"routers", 3},
+	{"gateway", 3},
+	{"dns-server", 6},
+	{"domain-name-servers", 6},
+	{"domain-name-server", 6},
+	{"host-name", 12},
+	{"ntp-servers", 42},
+	{"vendor-encapsulated-options", 43},
+	{"tftp-server-name", 66},
+	{"bootfile-name", 67},
+	{"domain-search-list", 119},
 };
 
 const struct dhcp_opt_def *dhcp_optdef_table(size_t *n)
@@ -110,8 +110,8 @@ const struct dhcp_opt_def *dhcp_optdef_by_name(const char *name)
 const char *dhcp_opt_type_name(enum dhcp_opt_type t)
 {
 	static const char *const names[] = {
-	    "hex", "address", "address list", "string", "u8",          "u16",
-	    "u32", "s32",     "seconds",      "bool",   "domain list", "routes",
+		"hex", "address", "address list", "string", "u8",          "u16",
+		"u32", "s32",     "seconds",      "bool",   "domain list", "routes",
 	};
 	return names[t];
 }
@@ -138,9 +138,9 @@ static int enc_hex(const char *s, uint8_t *out, size_t cap, size_t *len, struct 
 
 /* Split on ',' and blanks; calls one(item) for each non-empty item. */
 static int each_item(const char *s,
-                     int (*one)(const char *item, uint8_t *out, size_t cap, size_t *len,
-                                struct pxe_err *err),
-                     uint8_t *out, size_t cap, size_t *len, struct pxe_err *err)
+		     int (*one)(const char *item, uint8_t *out, size_t cap, size_t *len,
+				struct pxe_err *err),
+		     uint8_t *out, size_t cap, size_t *len, struct pxe_err *err)
 {
 	char item[256];
 	size_t n = 0;
@@ -230,7 +230,7 @@ static int enc_route_dest(const char *s, uint8_t *out, size_t cap, size_t *len, 
 }
 
 static int enc_number(enum dhcp_opt_type t, const char *s, uint8_t *out, size_t cap, size_t *len,
-                      struct pxe_err *err)
+		      struct pxe_err *err)
 {
 	long long v = 0;
 	int r;
@@ -249,9 +249,9 @@ static int enc_number(enum dhcp_opt_type t, const char *s, uint8_t *out, size_t 
 	} else {
 		long long lo = t == DOT_S32 ? -2147483648LL : 0;
 		long long hi = t == DOT_U8    ? 255
-		               : t == DOT_U16 ? 65535
-		               : t == DOT_S32 ? 2147483647LL
-		                              : 0xffffffffLL;
+			       : t == DOT_U16 ? 65535
+			       : t == DOT_S32 ? 2147483647LL
+					      : 0xffffffffLL;
 		r = pxe_parse_int(s, lo, hi, &v, err);
 	}
 	if (r < 0)
@@ -264,7 +264,7 @@ static int enc_number(enum dhcp_opt_type t, const char *s, uint8_t *out, size_t 
 }
 
 int dhcp_opt_encode(enum dhcp_opt_type t, const char *text, uint8_t *out, size_t cap, size_t *len,
-                    struct pxe_err *err)
+		    struct pxe_err *err)
 {
 	size_t n;
 	switch (t) {
@@ -289,14 +289,14 @@ int dhcp_opt_encode(enum dhcp_opt_type t, const char *text, uint8_t *out, size_t
 }
 
 static int parse_code(const char *name, const struct dhcp_opt_def **def, uint8_t *code,
-                      struct pxe_err *err)
+		      struct pxe_err *err)
 {
 	*def = NULL;
 	if (isdigit((unsigned char)name[0])) {
 		long long c;
 		if (pxe_parse_int(name, 1, 254, &c, err) < 0)
 			return pxe_err_set(err, EINVAL, "option code must be 1..254, got '%s'",
-			                   name);
+					   name);
 		*code = (uint8_t)c;
 		*def = dhcp_optdef_by_code(*code);
 		return 0;
@@ -314,7 +314,7 @@ int dhcp_optval_parse(const char *spec, struct dhcp_optval *out, struct pxe_err 
 	size_t k = strcspn(spec, ":");
 	if (!spec[k] || k == 0 || k >= sizeof(name))
 		return pxe_err_set(err, EINVAL, "expected NAME:VALUE or CODE:VALUE, got '%s'",
-		                   spec);
+				   spec);
 	memcpy(name, spec, k);
 	name[k] = '\0';
 	const char *val = spec + k + 1;
@@ -332,7 +332,7 @@ int dhcp_optval_parse(const char *spec, struct dhcp_optval *out, struct pxe_err 
 	r = dhcp_opt_encode(t, val, buf, sizeof(buf), &len, &e);
 	if (r < 0)
 		return pxe_err_set(err, -r, "option %s (%u, %s): %s", def ? def->name : name, code,
-		                   dhcp_opt_type_name(t), e.msg);
+				   dhcp_opt_type_name(t), e.msg);
 	out->code = code;
 	out->len = (uint16_t)len;
 	out->data = malloc(len ? len : 1);
@@ -396,7 +396,7 @@ bool dhcp_optset_has(const struct dhcp_optset *s, uint8_t code)
 }
 
 int dhcp_optset_emit(const struct dhcp_optset *s, struct dhcp_builder *b,
-                     const struct dhcp_msg *req, const uint8_t *always, size_t n_always)
+		     const struct dhcp_msg *req, const uint8_t *always, size_t n_always)
 {
 	uint8_t done[256 / 8] = {0};
 	int dropped = 0;

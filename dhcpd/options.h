@@ -41,7 +41,7 @@ const struct dhcp_opt_def *dhcp_optdef_table(size_t *n);
 /* Encode text as type t into out (cap bytes). 0 with *len set, or
  * -EINVAL/-ENOSPC with err saying what was expected. */
 int dhcp_opt_encode(enum dhcp_opt_type t, const char *text, uint8_t *out, size_t cap, size_t *len,
-                    struct pxe_err *err);
+		    struct pxe_err *err);
 
 /* A configured option: code and encoded value (owned). */
 struct dhcp_optval {
@@ -83,6 +83,6 @@ bool dhcp_optset_has(const struct dhcp_optset *s, uint8_t code);
  * list (55) names, in its order (RFC 2131 §4.3.1), then the remaining ones.
  * Options that do not fit are left out; returns how many were left out. */
 int dhcp_optset_emit(const struct dhcp_optset *s, struct dhcp_builder *b,
-                     const struct dhcp_msg *req, const uint8_t *always, size_t n_always);
+		     const struct dhcp_msg *req, const uint8_t *always, size_t n_always);
 
 #endif

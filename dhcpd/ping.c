@@ -75,8 +75,8 @@ static void on_icmp(uv_poll_t *h, int status, int events)
 	for (int n = 0; n < 64; n++) {
 		struct sockaddr_in from;
 		socklen_t fl = sizeof(from);
-		ssize_t r =
-		    recvfrom(p->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
+		ssize_t r = recvfrom(p->fd, buf, sizeof(buf), MSG_DONTWAIT,
+				     (struct sockaddr *)&from, &fl);
 		if (r < 0)
 			return;
 		size_t off = p->raw ? (size_t)(buf[0] & 15) * 4 : 0;
@@ -102,7 +102,7 @@ struct dhcp_pinger *dhcp_pinger_new(uv_loop_t *loop, dhcp_ping_done done, void *
 	}
 	if (p->fd < 0) {
 		pxe_log_msg(PXE_LOG_WARN, "ping", "no ICMP socket (%s): ping-check disabled",
-		            strerror(errno));
+			    strerror(errno));
 		free(p);
 		return NULL;
 	}
@@ -135,7 +135,7 @@ static int send_echo(struct dhcp_pinger *p, uint32_t addr)
 }
 
 int dhcp_ping_start(struct dhcp_pinger *p, uint32_t addr, unsigned timeout_ms, const uint8_t *req,
-                    size_t len, const struct dhcp_rx *rx)
+		    size_t len, const struct dhcp_rx *rx)
 {
 	size_t i;
 	for (i = 0; i < MAX_PROBES && p->probes[i] && p->probes[i]->active; i++)

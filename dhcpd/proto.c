@@ -35,7 +35,7 @@ static int ignore(struct dhcp_out *out, const char *why)
 /* The link the client is on: giaddr (or the relay's link-selection
  * sub-option), else the interface the request came in on. */
 static const struct dhcp_subnet *pick_subnet(const struct dhcpd_config *c, const struct dhcp_msg *m,
-                                             const struct dhcp_rx *rx)
+					     const struct dhcp_rx *rx)
 {
 	if (m->giaddr) {
 		size_t n;
@@ -74,7 +74,7 @@ static uint32_t configured_secs(const struct dhcpd_config *c, const struct req_i
  * The limits never exclude the configured time itself (a [host]'s may be
  * longer than its subnet's cap). */
 static uint32_t lease_secs(const struct dhcpd_config *c, const struct req_info *ri,
-                           const struct dhcp_msg *req)
+			   const struct dhcp_msg *req)
 {
 	uint32_t lt = configured_secs(c, ri);
 	uint32_t want;
@@ -102,8 +102,8 @@ static void note_client(struct dhcp_lease *l, const struct dhcp_msg *m)
 /* ---- building replies ---- */
 
 static void reply_init(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
-                       const struct dhcp_rx *rx, const struct req_info *ri, int type,
-                       struct dhcp_reply *rep)
+		       const struct dhcp_rx *rx, const struct req_info *ri, int type,
+		       struct dhcp_reply *rep)
 {
 	const struct dhcpd_config *c = ctx->cfg;
 	memset(rep, 0, offsetof(struct dhcp_reply, scratch));
@@ -158,10 +158,10 @@ void dhcp_reply_emit_options(struct dhcp_builder *b, const struct dhcp_msg *req,
 
 /* Encode rep for req into out->buf; yiaddr network order. */
 static void reply_encode(const struct dhcp_msg *req, struct dhcp_reply *rep, uint32_t yiaddr,
-                         uint32_t lease, struct dhcp_out *out)
+			 uint32_t lease, struct dhcp_out *out)
 {
 	static const uint8_t always[] = {DHO_SERVER_ID, DHO_LEASE_TIME, DHO_T1, DHO_T2,
-	                                 DHO_SUBNET_MASK};
+					 DHO_SUBNET_MASK};
 	uint32_t sid = htonl(rep->server_addr);
 	dhcp_optset_put(&rep->opts, DHO_SERVER_ID, dhcp_reply_scratch(rep, &sid, 4), 4);
 	if (lease) {
@@ -209,7 +209,7 @@ static void pick_dest(const struct dhcp_msg *req, int type, struct dhcp_out *out
 }
 
 static int send_nak(const struct dhcp_msg *req, const struct dhcp_rx *rx, const char *why,
-                    struct dhcp_out *out)
+		    struct dhcp_out *out)
 {
 	struct dhcp_builder b;
 	uint32_t sid = htonl(rx->local_addr);
@@ -243,7 +243,7 @@ static bool usable(const struct dhcp_ctx *ctx, const struct req_info *ri, uint32
 /* §4.3.1: the client's current or previous address, else the requested
  * one, else a free one. A host reservation wins over all of them. */
 static uint32_t choose_addr(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
-                            const struct req_info *ri, int64_t now)
+			    const struct req_info *ri, int64_t now)
 {
 	if (ri->host && ri->host->addr)
 		return usable(ctx, ri, ri->host->addr, now) ? ri->host->addr : 0;
@@ -260,13 +260,13 @@ static uint32_t choose_addr(const struct dhcp_ctx *ctx, const struct dhcp_msg *r
 }
 
 static int do_discover(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
-                       const struct dhcp_rx *rx, const struct req_info *ri, int64_t now,
-                       struct dhcp_out *out)
+		       const struct dhcp_rx *rx, const struct req_info *ri, int64_t now,
+		       struct dhcp_out *out)
 {
 	uint32_t a = choose_addr(ctx, req, ri, now);
 	if (!a)
 		return ignore(out, ri->host && ri->host->addr ? "reserved address in use"
-		                                              : "no free address");
+							      : "no free address");
 	struct dhcp_lease *l = dhcp_lease_by_client(ctx->leases, ri->key, ri->key_len);
 	bool fresh = !(l && l->addr == a) && !(ri->host && ri->host->addr == a);
 	if (l && l->addr == a && l->probing && dhcp_lease_active(l, now))
@@ -274,7 +274,7 @@ static int do_discover(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
 	if (!(l && l->addr == a && dhcp_lease_active(l, now) && l->state == LEASE_BOUND)) {
 		/* Held for this client, so a burst never offers it twice. */
 		l = dhcp_leases_take(ctx->leases, ri->key, ri->key_len, a, LEASE_OFFERED,
-		                     now + ctx->cfg->offer_time_ms / 1000);
+				     now + ctx->cfg->offer_time_ms / 1000);
 		if (!l)
 			return ignore(out, "out of memory");
 	}
@@ -296,7 +296,7 @@ static int do_discover(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
 }
 
 static int ack(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const struct dhcp_rx *rx,
-               const struct req_info *ri, uint32_t a, int64_t now, struct dhcp_out *out)
+	       const struct req_info *ri, uint32_t a, int64_t now, struct dhcp_out *out)
 {
 	uint32_t secs = lease_secs(ctx->cfg, ri, req);
 	struct dhcp_lease *l = dhcp_lease_by_client(ctx->leases, ri->key, ri->key_len);
@@ -318,8 +318,8 @@ static int ack(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const str
 
 /* §4.3.2 SELECTING: the client names the server it chose in option 54. */
 static int req_selecting(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
-                         const struct dhcp_rx *rx, const struct req_info *ri, uint32_t sid,
-                         int64_t now, struct dhcp_out *out)
+			 const struct dhcp_rx *rx, const struct req_info *ri, uint32_t sid,
+			 int64_t now, struct dhcp_out *out)
 {
 	struct dhcp_lease *l = dhcp_lease_by_client(ctx->leases, ri->key, ri->key_len);
 	if (ntohl(sid) != rx->local_addr) {
@@ -340,8 +340,8 @@ static int req_selecting(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
 /* §4.3.2 INIT-REBOOT (option 50, no ciaddr) and RENEWING/REBINDING
  * (ciaddr). Silence when we know nothing, unless authoritative. */
 static int req_verify(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
-                      const struct dhcp_rx *rx, const struct req_info *ri, uint32_t a, int64_t now,
-                      struct dhcp_out *out)
+		      const struct dhcp_rx *rx, const struct req_info *ri, uint32_t a, int64_t now,
+		      struct dhcp_out *out)
 {
 	if (!in_subnet(ri->subnet, a))
 		return send_nak(req, rx, "wrong network", out);
@@ -352,14 +352,15 @@ static int req_verify(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
 	if ((known || ctx->cfg->authoritative) && usable(ctx, ri, a, now))
 		return ack(ctx, req, rx, ri, a, now, out);
 	if (known || ctx->cfg->authoritative || (l && dhcp_lease_active(l, now)))
-		return send_nak(
-		    req, rx, known ? "address in use" : "address not leased to this client", out);
+		return send_nak(req, rx,
+				known ? "address in use" : "address not leased to this client",
+				out);
 	return ignore(out, "unknown client, not authoritative");
 }
 
 static int do_request(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
-                      const struct dhcp_rx *rx, const struct req_info *ri, int64_t now,
-                      struct dhcp_out *out)
+		      const struct dhcp_rx *rx, const struct req_info *ri, int64_t now,
+		      struct dhcp_out *out)
 {
 	uint32_t sid, want;
 	if (dhcp_opt_addr(req, DHO_SERVER_ID, &sid))
@@ -372,7 +373,7 @@ static int do_request(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
 }
 
 static int do_decline(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
-                      const struct req_info *ri, int64_t now, struct dhcp_out *out)
+		      const struct req_info *ri, int64_t now, struct dhcp_out *out)
 {
 	uint32_t a;
 	struct dhcp_lease *l = dhcp_lease_by_client(ctx->leases, ri->key, ri->key_len);
@@ -388,7 +389,7 @@ static int do_decline(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
 }
 
 static int do_release(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
-                      const struct req_info *ri, int64_t now, struct dhcp_out *out)
+		      const struct req_info *ri, int64_t now, struct dhcp_out *out)
 {
 	struct dhcp_lease *l = dhcp_lease_by_client(ctx->leases, ri->key, ri->key_len);
 	if (!l || l->addr != ntohl(req->ciaddr) || l->state != LEASE_BOUND)
@@ -402,7 +403,7 @@ static int do_release(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
 }
 
 static int do_inform(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
-                     const struct dhcp_rx *rx, struct req_info *ri, struct dhcp_out *out)
+		     const struct dhcp_rx *rx, struct req_info *ri, struct dhcp_out *out)
 {
 	if (!req->ciaddr)
 		return ignore(out, "inform without ciaddr");
@@ -422,7 +423,7 @@ static int do_inform(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
  * RFC 1048 cookie; never the DHCP extensions (RFC 2132 §9, codes 50-61:
  * lease time, T1, T2, message type, server identifier ...). */
 static void bootp_encode(const struct dhcp_msg *req, struct dhcp_reply *rep, uint32_t yiaddr,
-                         struct dhcp_out *out)
+			 struct dhcp_out *out)
 {
 	static const uint8_t always[] = {DHO_SUBNET_MASK};
 	struct dhcp_builder b;
@@ -446,7 +447,7 @@ static void bootp_encode(const struct dhcp_msg *req, struct dhcp_reply *rep, uin
 /* A dynamic BOOTP address is bound for good: BOOTP has no lease time, no
  * renewal and no release (RFC 1534 §2). False when out says why not yet. */
 static bool bootp_bind(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
-                       const struct req_info *ri, uint32_t a, int64_t now, struct dhcp_out *out)
+		       const struct req_info *ri, uint32_t a, int64_t now, struct dhcp_out *out)
 {
 	struct dhcp_lease *l = dhcp_lease_by_client(ctx->leases, ri->key, ri->key_len);
 	bool mine = l && l->addr == a && dhcp_lease_active(l, now);
@@ -455,7 +456,7 @@ static bool bootp_bind(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
 	if (!(l && l->addr == a) && ctx->cfg->ping_check) {
 		/* As for a DISCOVER: held while the server pings it. */
 		l = dhcp_leases_take(ctx->leases, ri->key, ri->key_len, a, LEASE_OFFERED,
-		                     now + ctx->cfg->offer_time_ms / 1000);
+				     now + ctx->cfg->offer_time_ms / 1000);
 		if (!l)
 			return ignore(out, "out of memory");
 		l->probing = true;
@@ -470,7 +471,7 @@ static bool bootp_bind(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
 		return true;
 	}
 	l = dhcp_leases_take(ctx->leases, ri->key, ri->key_len, a, LEASE_BOUND,
-	                     DHCP_LEASE_INFINITE);
+			     DHCP_LEASE_INFINITE);
 	if (!l)
 		return ignore(out, "out of memory");
 	note_client(l, req);
@@ -485,8 +486,8 @@ static bool bootp_bind(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
  * gets it (no lease is recorded: the reservation is the binding); other
  * clients only where bootp-dynamic allows. */
 static int do_bootp(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
-                    const struct dhcp_rx *rx, const struct req_info *ri, int64_t now,
-                    struct dhcp_out *out)
+		    const struct dhcp_rx *rx, const struct req_info *ri, int64_t now,
+		    struct dhcp_out *out)
 {
 	bool fixed = ri->host && ri->host->addr;
 	if (!fixed && !ri->subnet->bootp_dyn)
@@ -504,7 +505,7 @@ static int do_bootp(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
 }
 
 int dhcp_proto_handle(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
-                      const struct dhcp_rx *rx, int64_t now, struct dhcp_out *out)
+		      const struct dhcp_rx *rx, int64_t now, struct dhcp_out *out)
 {
 	struct req_info ri;
 	size_t cid_len = 0;

@@ -78,7 +78,7 @@ struct dhcp_out {
  * a BOOTP request), or 0 when the request was not for us (out->why says
  * why). */
 int dhcp_proto_handle(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
-                      const struct dhcp_rx *rx, int64_t now, struct dhcp_out *out);
+		      const struct dhcp_rx *rx, int64_t now, struct dhcp_out *out);
 
 /* Emit rep's options into b in the client's order, then option 82 echoed
  * unchanged and last, with room kept for it (RFC 3046 §2.2). Options that

@@ -11,8 +11,8 @@
 #include "pxe_subst.h"
 
 static const char term_expected[] =
-    "expected arch:NAME|NUMBER, vendor-class:PREFIX, user-class:TEXT, mac:PREFIX, "
-    "ipxe, rpi[:3|4|5], http, uefi or pxe (each may start with '!')";
+	"expected arch:NAME|NUMBER, vendor-class:PREFIX, user-class:TEXT, mac:PREFIX, "
+	"ipxe, rpi[:3|4|5], http, uefi or pxe (each may start with '!')";
 
 /* ---------------------------------------------------------------- parse */
 
@@ -68,28 +68,28 @@ static int parse_arch(const char *v, size_t n, struct dhcp_pxe_term *t, struct p
 		return 0;
 bad:
 	return pxe_err_set(err, EINVAL,
-	                   "unknown architecture '%.*s' in arch:: expected a name such as bios, "
-	                   "x64-uefi, ia32-uefi, arm64-uefi, x64-uefi-http, arm64-uefi-http, "
-	                   "riscv64-uefi, loongarch64-uefi, rpiboot, or a number 0-65535",
-	                   (int)(n > 40 ? 40 : n), v);
+			   "unknown architecture '%.*s' in arch:: expected a name such as bios, "
+			   "x64-uefi, ia32-uefi, arm64-uefi, x64-uefi-http, arm64-uefi-http, "
+			   "riscv64-uefi, loongarch64-uefi, rpiboot, or a number 0-65535",
+			   (int)(n > 40 ? 40 : n), v);
 }
 
 static int parse_text(const char *key, const char *v, size_t n, struct dhcp_pxe_term *t,
-                      struct pxe_err *err)
+		      struct pxe_err *err)
 {
 	if (n == 0)
 		return pxe_err_set(err, EINVAL, "%s: needs a value, e.g. %s:%s", key, key,
-		                   strcmp(key, "vendor-class") == 0 ? "PXEClient" : "iPXE");
+				   strcmp(key, "vendor-class") == 0 ? "PXEClient" : "iPXE");
 	if (n > DHCP_PXE_TERM_TEXT || memchr(v, '\0', n))
 		return pxe_err_set(err, EINVAL, "%s: value too long (at most %d bytes)", key,
-		                   DHCP_PXE_TERM_TEXT);
+				   DHCP_PXE_TERM_TEXT);
 	memcpy(t->text, v, n);
 	t->text[n] = '\0';
 	return 0;
 }
 
 static int parse_rpi(const char *v, size_t n, bool has_value, struct dhcp_pxe_term *t,
-                     struct pxe_err *err)
+		     struct pxe_err *err)
 {
 	t->kind = DHCP_PXE_TERM_RPI;
 	if (!has_value)
@@ -99,7 +99,7 @@ static int parse_rpi(const char *v, size_t n, bool has_value, struct dhcp_pxe_te
 		return 0;
 	}
 	return pxe_err_set(err, EINVAL, "rpi:%.*s: expected rpi, rpi:3, rpi:4 or rpi:5",
-	                   (int)(n > 20 ? 20 : n), v);
+			   (int)(n > 20 ? 20 : n), v);
 }
 
 /* Terms without a value: ipxe, http, uefi, pxe. */
@@ -109,10 +109,10 @@ static bool parse_flag(const char *k, size_t kn, struct dhcp_pxe_term *t)
 		const char *name;
 		enum dhcp_pxe_term_kind kind;
 	} flags[] = {
-	    {"ipxe", DHCP_PXE_TERM_IPXE},
-	    {"http", DHCP_PXE_TERM_HTTP},
-	    {"uefi", DHCP_PXE_TERM_UEFI},
-	    {"pxe", DHCP_PXE_TERM_PXE},
+		{"ipxe", DHCP_PXE_TERM_IPXE},
+		{"http", DHCP_PXE_TERM_HTTP},
+		{"uefi", DHCP_PXE_TERM_UEFI},
+		{"pxe", DHCP_PXE_TERM_PXE},
 	};
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		if (word_is(k, kn, flags[i].name)) {
@@ -124,7 +124,7 @@ static bool parse_flag(const char *k, size_t kn, struct dhcp_pxe_term *t)
 }
 
 static int parse_keyed(const char *k, size_t kn, const char *v, size_t vn, struct dhcp_pxe_term *t,
-                       struct pxe_err *err)
+		       struct pxe_err *err)
 {
 	if (word_is(k, kn, "arch")) {
 		t->kind = DHCP_PXE_TERM_ARCH;
@@ -143,14 +143,14 @@ static int parse_keyed(const char *k, size_t kn, const char *v, size_t vn, struc
 		if (parse_mac_prefix(v, vn, t) == 0)
 			return 0;
 		return pxe_err_set(err, EINVAL,
-		                   "mac:%.*s: expected 1 to 6 hex bytes such as mac:52:54:00",
-		                   (int)(vn > 40 ? 40 : vn), v);
+				   "mac:%.*s: expected 1 to 6 hex bytes such as mac:52:54:00",
+				   (int)(vn > 40 ? 40 : vn), v);
 	}
 	return -ENOENT;
 }
 
 int dhcp_pxe_term_parse(const char *text, size_t len, struct dhcp_pxe_term *out,
-                        struct pxe_err *err)
+			struct pxe_err *err)
 {
 	const char *colon;
 	size_t kn;
@@ -168,14 +168,14 @@ int dhcp_pxe_term_parse(const char *text, size_t len, struct dhcp_pxe_term *out,
 		return 0;
 	if (word_is(text, kn, "rpi"))
 		return parse_rpi(colon ? colon + 1 : text, colon ? len - kn - 1 : 0, colon != NULL,
-		                 out, err);
+				 out, err);
 	if (colon) {
 		r = parse_keyed(text, kn, colon + 1, len - kn - 1, out, err);
 		if (r != -ENOENT)
 			return r;
 	}
 	return pxe_err_set(err, EINVAL, "%s, got '%s%.*s'", term_expected, out->negate ? "!" : "",
-	                   (int)(len > 60 ? 60 : len), text);
+			   (int)(len > 60 ? 60 : len), text);
 }
 
 /* ---------------------------------------------------------------- eval */
@@ -236,7 +236,7 @@ bool dhcp_pxe_boot_matches(const struct dhcp_pxe_boot *b, const struct dhcp_pxe_
 }
 
 const struct dhcp_pxe_boot *dhcp_pxe_select(const struct dhcp_pxe_boot *sections, size_t n,
-                                            const struct dhcp_pxe_client *c)
+					    const struct dhcp_pxe_client *c)
 {
 	for (size_t i = 0; i < n; i++)
 		if (dhcp_pxe_boot_matches(&sections[i], c))
@@ -306,8 +306,8 @@ int dhcp_pxe_boot_init(struct dhcp_pxe_boot *b, const char *name, struct pxe_err
 	memset(b, 0, sizeof(*b));
 	if (n == 0 || n > DHCP_PXE_NAME_MAX)
 		return pxe_err_set(err, EINVAL,
-		                   "[boot NAME]: the name must have 1 to %d characters",
-		                   DHCP_PXE_NAME_MAX);
+				   "[boot NAME]: the name must have 1 to %d characters",
+				   DHCP_PXE_NAME_MAX);
 	memcpy(b->name, name, n + 1);
 	return 0;
 }
@@ -354,7 +354,7 @@ int dhcp_pxe_boot_add_match(struct dhcp_pxe_boot *b, const char *line, struct px
 		if (b->n_terms == DHCP_PXE_MAX_TERMS) {
 			b->n_terms = before;
 			return pxe_err_set(err, E2BIG, "[boot %s]: more than %d match terms",
-			                   b->name, DHCP_PXE_MAX_TERMS);
+					   b->name, DHCP_PXE_MAX_TERMS);
 		}
 		r = dhcp_pxe_term_parse(tok, (size_t)n, &b->terms[b->n_terms], err);
 		if (r < 0) {
@@ -366,8 +366,8 @@ int dhcp_pxe_boot_add_match(struct dhcp_pxe_boot *b, const char *line, struct px
 	if (n < 0) {
 		b->n_terms = before;
 		return pxe_err_set(
-		    err, EINVAL,
-		    "match: unterminated quote, empty \"\" or term too long in '%.60s'", line);
+			err, EINVAL,
+			"match: unterminated quote, empty \"\" or term too long in '%.60s'", line);
 	}
 	if (b->n_terms == before)
 		return pxe_err_set(err, EINVAL, "match: no term given; %s", term_expected);
@@ -380,7 +380,7 @@ static int set_text(char *dst, size_t cap, const char *key, const char *value, s
 
 	if (n >= cap)
 		return pxe_err_set(err, EINVAL, "%s: at most %zu characters, got %zu", key, cap - 1,
-		                   n);
+				   n);
 	memcpy(dst, value, n + 1);
 	return 0;
 }
@@ -397,8 +397,8 @@ static int set_ipv4(uint32_t *be, const char *key, const char *value, struct pxe
 
 	if (inet_pton(AF_INET, value, &a) != 1)
 		return pxe_err_set(err, EINVAL,
-		                   "%s: expected an IPv4 address such as 198.18.0.5, got '%.40s'",
-		                   key, value);
+				   "%s: expected an IPv4 address such as 198.18.0.5, got '%.40s'",
+				   key, value);
 	*be = a.s_addr;
 	return 0;
 }
@@ -415,14 +415,14 @@ static int add_menu_item(struct dhcp_pxe_boot *b, const char *value, struct pxe_
 
 	if (m->n == DHCP_PXE_MENU_MAX_ITEMS)
 		return pxe_err_set(err, E2BIG, "menu-item: at most %d items",
-		                   DHCP_PXE_MENU_MAX_ITEMS);
+				   DHCP_PXE_MENU_MAX_ITEMS);
 	n = next_token(&p, file, sizeof(file));
 	while (is_blank(*p))
 		p++;
 	if (n <= 0 || !*p)
 		return pxe_err_set(err, EINVAL,
-		                   "menu-item: expected FILE TEXT or local TEXT, e.g. "
-		                   "menu-item = pxelinux.0 Install Linux");
+				   "menu-item: expected FILE TEXT or local TEXT, e.g. "
+				   "menu-item = pxelinux.0 Install Linux");
 	it = &m->items[m->n];
 	memset(it, 0, sizeof(*it));
 	r = set_text(it->text, sizeof(it->text), "menu-item text", p, err);
@@ -457,8 +457,8 @@ static int set_prompt(struct dhcp_pxe_boot *b, const char *value, struct pxe_err
 	if (sscanf(value, "%3u%n", &t, &used) != 1 || t > 255 ||
 	    (value[used] && !is_blank(value[used])))
 		return pxe_err_set(err, EINVAL,
-		                   "menu-prompt: expected SECONDS (0-255) then the text, e.g. "
-		                   "menu-prompt = 10 Press F8 for the boot menu");
+				   "menu-prompt: expected SECONDS (0-255) then the text, e.g. "
+				   "menu-prompt = 10 Press F8 for the boot menu");
 	value += used;
 	while (is_blank(*value))
 		value++;
@@ -476,7 +476,7 @@ static int set_prompt(struct dhcp_pxe_boot *b, const char *value, struct pxe_err
 }
 
 static int set_enum(int *dst, const char *key, const char *value, const char *const *words, int n,
-                    struct pxe_err *err)
+		    struct pxe_err *err)
 {
 	for (int i = 0; i < n; i++) {
 		if (strcmp(value, words[i]) == 0) {
@@ -485,11 +485,11 @@ static int set_enum(int *dst, const char *key, const char *value, const char *co
 		}
 	}
 	return pxe_err_set(err, EINVAL, "%s: expected %s, %s or %s, got '%.40s'", key, words[0],
-	                   words[1], words[2], value);
+			   words[1], words[2], value);
 }
 
 int dhcp_pxe_boot_set(struct dhcp_pxe_boot *b, const char *key, const char *value,
-                      struct pxe_err *err)
+		      struct pxe_err *err)
 {
 	static const char *const pads[] = {"auto", "yes", "no"};
 	static const char *const o43[] = {"auto", "never", "no-uefi"};
@@ -550,10 +550,10 @@ int dhcp_pxe_boot_check(const struct dhcp_pxe_boot *b, struct pxe_err *err)
 	/* EDK2 drops an HTTP offer whose boot file is not a URI. */
 	if (b->file[0] && boot_is_http_only(b) && !dhcp_pxe_file_is_url(b->file))
 		return pxe_err_set(
-		    err, EINVAL,
-		    "[boot %s]: UEFI HTTP Boot clients need an absolute URL as file, "
-		    "e.g. http://${server}/ipxe.efi, got '%.60s'",
-		    b->name, b->file);
+			err, EINVAL,
+			"[boot %s]: UEFI HTTP Boot clients need an absolute URL as file, "
+			"e.g. http://${server}/ipxe.efi, got '%.60s'",
+			b->name, b->file);
 	return 0;
 }
 
@@ -563,7 +563,7 @@ bool dhcp_pxe_client_is_rpi_rom(const struct dhcp_pxe_client *c)
 {
 	return c->rpi != DHCP_PXE_RPI_NONE && !c->is_ipxe &&
 	       (!c->arch_known || c->arch == DHCP_PXE_ARCH_BIOS ||
-	        c->arch == DHCP_PXE_ARCH_RPIBOOT);
+		c->arch == DHCP_PXE_ARCH_RPIBOOT);
 }
 
 static bool uefi_single_item(const struct dhcp_pxe_boot *b, const struct dhcp_pxe_client *c)
@@ -599,7 +599,7 @@ static bool rpi_pad(const struct dhcp_pxe_boot *b, const struct dhcp_pxe_client 
 }
 
 int dhcp_pxe_boot_opt43(const struct dhcp_pxe_boot *b, const struct dhcp_pxe_client *c,
-                        uint32_t server_be, uint8_t *out, size_t cap)
+			uint32_t server_be, uint8_t *out, size_t cap)
 {
 	enum dhcp_pxe_opt43_mode mode = b ? b->opt43 : DHCP_PXE_OPT43_AUTO;
 

@@ -67,7 +67,7 @@ enum dhcp_pxe_opt43_mode {
 	DHCP_PXE_OPT43_AUTO,    /* menu, no-menu or Raspberry Pi form, as fits */
 	DHCP_PXE_OPT43_NEVER,   /* no option 43 at all */
 	DHCP_PXE_OPT43_NO_UEFI, /* none for UEFI clients (pixiecore's choice: they
-	                         * then send a BINL request to port 4011) */
+				 * then send a BINL request to port 4011) */
 };
 
 struct dhcp_pxe_boot {
@@ -87,7 +87,7 @@ struct dhcp_pxe_boot {
 /* ---- terms */
 /* Parse one term of len bytes (no quotes). 0 or -EINVAL with err. */
 int dhcp_pxe_term_parse(const char *text, size_t len, struct dhcp_pxe_term *out,
-                        struct pxe_err *err);
+			struct pxe_err *err);
 bool dhcp_pxe_term_eval(const struct dhcp_pxe_term *t, const struct dhcp_pxe_client *c);
 /* The term as it would be written in the config; length or -ENOSPC. */
 int dhcp_pxe_term_format(const struct dhcp_pxe_term *t, char *buf, size_t cap);
@@ -100,7 +100,7 @@ int dhcp_pxe_boot_init(struct dhcp_pxe_boot *b, const char *name, struct pxe_err
  * err for a bad value; -ENOENT (err untouched) for a key that is not ours,
  * so the caller can handle `option` and report unknown keys itself. */
 int dhcp_pxe_boot_set(struct dhcp_pxe_boot *b, const char *key, const char *value,
-                      struct pxe_err *err);
+		      struct pxe_err *err);
 /* Append the terms of one `match =` line. */
 int dhcp_pxe_boot_add_match(struct dhcp_pxe_boot *b, const char *line, struct pxe_err *err);
 /* Whole-section check after the last key: menu size ≤ 255 bytes, ${}
@@ -111,7 +111,7 @@ int dhcp_pxe_boot_check(const struct dhcp_pxe_boot *b, struct pxe_err *err);
 bool dhcp_pxe_boot_matches(const struct dhcp_pxe_boot *b, const struct dhcp_pxe_client *c);
 /* The first section whose terms all hold, or NULL. */
 const struct dhcp_pxe_boot *dhcp_pxe_select(const struct dhcp_pxe_boot *sections, size_t n,
-                                            const struct dhcp_pxe_client *c);
+					    const struct dhcp_pxe_client *c);
 
 /* ---- reply contents for a chosen section */
 /* EDK2 ignores HTTP Boot offers larger than this (HttpBootDhcp4.h
@@ -131,6 +131,6 @@ const char *dhcp_pxe_boot_file(const struct dhcp_pxe_boot *b, const struct dhcp_
  * length, 0 for "send no option 43", or a negative errno.
  * server_be is our address, used for 43.8. */
 int dhcp_pxe_boot_opt43(const struct dhcp_pxe_boot *b, const struct dhcp_pxe_client *c,
-                        uint32_t server_be, uint8_t *out, size_t cap);
+			uint32_t server_be, uint8_t *out, size_t cap);
 
 #endif

@@ -92,9 +92,9 @@ int dhcp_pxe_menu_check(const struct dhcp_pxe_menu *m, struct pxe_err *err)
 	if (need <= DHCP_PXE_OPT43_MAX)
 		return 0;
 	return pxe_err_set(err, EMSGSIZE,
-	                   "PXE menu needs %zu bytes of option 43, at most %d fit "
-	                   "(%zu items): shorten the item texts or the prompt, or drop items",
-	                   need, DHCP_PXE_OPT43_MAX, m->n);
+			   "PXE menu needs %zu bytes of option 43, at most %d fit "
+			   "(%zu items): shorten the item texts or the prompt, or drop items",
+			   need, DHCP_PXE_OPT43_MAX, m->n);
 }
 
 const struct dhcp_pxe_menu_item *dhcp_pxe_menu_find(const struct dhcp_pxe_menu *m, uint16_t type)
@@ -153,7 +153,7 @@ static void put_items(struct o43 *w, const struct dhcp_pxe_menu *m)
 }
 
 int dhcp_pxe_opt43_build_menu(uint8_t *out, size_t cap, const struct dhcp_pxe_menu *m,
-                              uint32_t server_be)
+			      uint32_t server_be)
 {
 	struct o43 w = {out, cap, 0, 0};
 

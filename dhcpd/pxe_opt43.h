@@ -69,7 +69,7 @@ const struct dhcp_pxe_menu_item *dhcp_pxe_menu_find(const struct dhcp_pxe_menu *
  * (broadcast discovery) if any item is non-local. A menu with no items
  * gives the no-menu form below. */
 int dhcp_pxe_opt43_build_menu(uint8_t *out, size_t cap, const struct dhcp_pxe_menu *m,
-                              uint32_t server_be);
+			      uint32_t server_be);
 /* No menu: 43.6 = 8 (boot the file in the reply at once), 255. */
 int dhcp_pxe_opt43_build_nomenu(uint8_t *out, size_t cap);
 /* Raspberry Pi (raspberrypi/documentation boot-net.adoc, byte for byte):

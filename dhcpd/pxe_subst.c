@@ -20,8 +20,8 @@ enum subst_var {
 };
 
 static const char *const var_names[] = {
-    [V_SERVER] = "server",   [V_MAC] = "mac",   [V_MAC_HYPHEN] = "mac-hyphen",
-    [V_MAC_HEX] = "mac-hex", [V_ARCH] = "arch", [V_ARCH_CODE] = "arch-code",
+	[V_SERVER] = "server",   [V_MAC] = "mac",   [V_MAC_HYPHEN] = "mac-hyphen",
+	[V_MAC_HEX] = "mac-hex", [V_ARCH] = "arch", [V_ARCH_CODE] = "arch-code",
 };
 
 static enum subst_var var_lookup(const char *name, size_t n)
@@ -51,9 +51,9 @@ int dhcp_pxe_subst_check(const char *tmpl, struct pxe_err *err)
 			const char *end = strchr(p, '}');
 			int n = end ? (int)(end - p) + 1 : (int)strlen(p);
 			return pxe_err_set(err, EINVAL,
-			                   "unknown variable '%.*s': expected ${server}, ${mac}, "
-			                   "${mac-hyphen}, ${mac-hex}, ${arch} or ${arch-code}",
-			                   n > 40 ? 40 : n, p);
+					   "unknown variable '%.*s': expected ${server}, ${mac}, "
+					   "${mac-hyphen}, ${mac-hex}, ${arch} or ${arch-code}",
+					   n > 40 ? 40 : n, p);
 		}
 		p += used;
 	}

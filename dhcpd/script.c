@@ -115,14 +115,14 @@ static void spawn(struct dhcp_script *s, const struct script_ev *e)
 	else
 		snprintf(env[5], sizeof(env[5]), "DHCP_EXPIRES=%lld", (long long)e->l.expires);
 	snprintf(env[6], sizeof(env[6]),
-	         "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+		 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	char *envp[] = {env[0], env[1], env[2], env[3], env[4], env[5], env[6], NULL};
 	char *args[] = {s->path, (char *)evn, mac, ip, (char *)e->l.hostname, NULL};
 	uv_process_options_t o = {
-	    .exit_cb = on_exit_cb, .file = s->path, .args = args, .env = envp};
+		.exit_cb = on_exit_cb, .file = s->path, .args = args, .env = envp};
 	uv_stdio_container_t io[3] = {{.flags = UV_IGNORE},
-	                              {.flags = UV_INHERIT_FD, .data.fd = 2},
-	                              {.flags = UV_INHERIT_FD, .data.fd = 2}};
+				      {.flags = UV_INHERIT_FD, .data.fd = 2},
+				      {.flags = UV_INHERIT_FD, .data.fd = 2}};
 	o.stdio = io;
 	o.stdio_count = 3;
 	s->proc.data = s;
@@ -151,8 +151,8 @@ void dhcp_script_event(struct dhcp_script *s, enum dhcp_jevent ev, const struct 
 	if (s->n == s->cap) {
 		if (s->dropped++ % 100 == 0)
 			pxe_log_msg(PXE_LOG_WARN, "script",
-			            "queue full (%zu): events dropped so far: %lu", s->cap,
-			            s->dropped);
+				    "queue full (%zu): events dropped so far: %lu", s->cap,
+				    s->dropped);
 		return;
 	}
 	struct script_ev *e = &s->q[(s->head + s->n) % s->cap];

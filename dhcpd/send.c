@@ -81,7 +81,7 @@ void dhcp_txq_free(struct dhcp_txq *q)
 
 /* A UDP datagram from the request's local address (IP_PKTINFO). */
 static void slot_udp(struct tx_slot *s, struct msghdr *mh, int fd, uint32_t dst_be, int port,
-                     int ifindex)
+		     int ifindex)
 {
 	const struct dhcp_pending *p = s->p;
 	s->fd = fd;
@@ -91,11 +91,11 @@ static void slot_udp(struct tx_slot *s, struct msghdr *mh, int fd, uint32_t dst_
 	s->iov[0] = (struct iovec){.iov_base = (void *)p->buf, .iov_len = p->len};
 	memset(s->cb, 0, sizeof(s->cb));
 	*mh = (struct msghdr){.msg_name = &s->to.in,
-	                      .msg_namelen = sizeof(s->to.in),
-	                      .msg_iov = s->iov,
-	                      .msg_iovlen = 1,
-	                      .msg_control = s->cb,
-	                      .msg_controllen = CMSG_SPACE(sizeof(struct in_pktinfo))};
+			      .msg_namelen = sizeof(s->to.in),
+			      .msg_iov = s->iov,
+			      .msg_iovlen = 1,
+			      .msg_control = s->cb,
+			      .msg_controllen = CMSG_SPACE(sizeof(struct in_pktinfo))};
 	struct cmsghdr *c = CMSG_FIRSTHDR(mh);
 	c->cmsg_level = IPPROTO_IP;
 	c->cmsg_type = IP_PKTINFO;
@@ -153,16 +153,16 @@ static void slot_packet(struct tx_slot *s, struct msghdr *mh, int pkt_fd)
 	s->packet = true;
 	build_headers(s->hdr, p);
 	s->to.ll = (struct sockaddr_ll){.sll_family = AF_PACKET,
-	                                .sll_protocol = htons(ETH_P_IP),
-	                                .sll_ifindex = p->ifindex,
-	                                .sll_halen = 6};
+					.sll_protocol = htons(ETH_P_IP),
+					.sll_ifindex = p->ifindex,
+					.sll_halen = 6};
 	memcpy(s->to.ll.sll_addr, p->chaddr, 6);
 	s->iov[0] = (struct iovec){.iov_base = s->hdr, .iov_len = sizeof(s->hdr)};
 	s->iov[1] = (struct iovec){.iov_base = (void *)p->buf, .iov_len = p->len};
 	*mh = (struct msghdr){.msg_name = &s->to.ll,
-	                      .msg_namelen = sizeof(s->to.ll),
-	                      .msg_iov = s->iov,
-	                      .msg_iovlen = 2};
+			      .msg_namelen = sizeof(s->to.ll),
+			      .msg_iov = s->iov,
+			      .msg_iovlen = 2};
 }
 
 static int udp_fd(const struct dhcpd *d)

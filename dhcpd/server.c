@@ -85,7 +85,7 @@ static int apply_ranges(struct dhcpd *d, const struct dhcpd_config *c)
 		for (i = ifa; i && n < c->n_reserved + 64; i = i->ifa_next)
 			if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET)
 				rsv[n++] =
-				    ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
+					ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
 		freeifaddrs(ifa);
 	}
 	int r = dhcp_leases_set_ranges(d->leases, c->ranges, c->n_ranges, rsv, n);
@@ -125,7 +125,7 @@ static void log_request(const struct dhcp_msg *m, int type, const struct dhcp_ou
 
 /* One line per boot decision: which firmware, which section, which file. */
 static void log_pxe(const struct dhcp_msg *m, const struct dhcp_boot_decision *dec,
-                    const struct dhcp_rx *rx)
+		    const struct dhcp_rx *rx)
 {
 	struct pxe_log_line l;
 	const struct dhcp_pxe_client *c = &dec->client;
@@ -159,7 +159,7 @@ static void log_pxe(const struct dhcp_msg *m, const struct dhcp_boot_decision *d
 /* ---- replies ---- */
 
 static struct dhcp_pending *make_pending(const struct dhcp_msg *m, const struct dhcp_out *o,
-                                         const struct dhcp_rx *rx)
+					 const struct dhcp_rx *rx)
 {
 	struct dhcp_pending *p = malloc(sizeof(*p) + o->len);
 	if (!p)
@@ -248,7 +248,7 @@ static void journal_event(struct dhcpd *d, enum dhcp_jevent ev, const struct dhc
 /* Decide: the DHCP core in full mode (with the boot hook), the boot
  * service alone in the proxy modes and on port 4011. */
 static void decide(struct dhcpd *d, const struct dhcp_msg *m, const struct dhcp_rx *rx,
-                   struct dhcp_out *o)
+		   struct dhcp_out *o)
 {
 	d->boot.dec.made = false;
 	if (rx->on_4011) {
@@ -267,7 +267,7 @@ static void decide(struct dhcpd *d, const struct dhcp_msg *m, const struct dhcp_
 }
 
 static void handle_packet(struct dhcpd *d, const uint8_t *buf, size_t len, const struct dhcp_rx *rx,
-                          struct dhcp_msg *m, struct dhcp_out *o)
+			  struct dhcp_msg *m, struct dhcp_out *o)
 {
 	if (dhcp_parse(buf, len, m) < 0) {
 		pxe_log_msg(PXE_LOG_DEBUG, "dhcp", "malformed packet of %zu bytes ignored", len);
@@ -283,7 +283,7 @@ static void handle_packet(struct dhcpd *d, const uint8_t *buf, size_t len, const
 	if (o->probe) {
 		uint32_t a = o->probe_addr;
 		if (d->pinger && dhcp_ping_start(d->pinger, a, (unsigned)d->cfg->ping_timeout_ms,
-		                                 buf, len, rx) == 0)
+						 buf, len, rx) == 0)
 			return;
 		/* no check possible: offer at once */
 		struct dhcp_lease *l = dhcp_lease_by_addr(d->leases, a);
@@ -310,7 +310,7 @@ static void handle_packet(struct dhcpd *d, const uint8_t *buf, size_t len, const
  * the waiting request again (it gets an offer, or a probe of another
  * address). */
 static void ping_done(void *ctx, uint32_t addr, bool in_use, const uint8_t *req, size_t len,
-                      const struct dhcp_rx *rx)
+		      const struct dhcp_rx *rx)
 {
 	struct dhcpd *d = ctx;
 	struct dhcp_lease *l = dhcp_lease_by_addr(d->leases, addr);
@@ -349,8 +349,8 @@ static void read_one(struct dhcpd *d, struct dhcp_rxq *q, int i, bool on_4011)
 {
 	size_t n = q->mm[i].msg_len;
 	struct dhcp_rx rx = {.on_4011 = on_4011,
-	                     .src_addr = q->from[i].sin_addr.s_addr,
-	                     .src_port = ntohs(q->from[i].sin_port)};
+			     .src_addr = q->from[i].sin_addr.s_addr,
+			     .src_port = ntohs(q->from[i].sin_port)};
 	d->stats_rx++;
 	if (!read_pktinfo(&q->mm[i].msg_hdr, &rx) || !iface_allowed(d, rx.ifindex) ||
 	    n > DHCP_MAX_MSG)
@@ -370,9 +370,9 @@ static struct dhcp_rxq *rxq_new(void)
 	for (unsigned i = 0; i < RX_VLEN; i++) {
 		q->iov[i] = (struct iovec){.iov_base = q->buf[i], .iov_len = sizeof(q->buf[i])};
 		q->mm[i].msg_hdr = (struct msghdr){.msg_name = &q->from[i],
-		                                   .msg_iov = &q->iov[i],
-		                                   .msg_iovlen = 1,
-		                                   .msg_control = q->cb[i]};
+						   .msg_iov = &q->iov[i],
+						   .msg_iovlen = 1,
+						   .msg_control = q->cb[i]};
 	}
 	return q;
 }
@@ -419,11 +419,11 @@ static void on_readable(uv_poll_t *h, int status, int events)
 }
 
 static void deliver(struct dhcpd *d, struct dhcp_pending **pend, size_t n, int result,
-                    const char *path)
+		    const char *path)
 {
 	if (result < 0) /* not on disk: no ACK; the clients retry */
 		pxe_log_msg(PXE_LOG_ERR, "journal", "%s: %s; %zu ACKs not sent", path,
-		            strerror(-result), n);
+			    strerror(-result), n);
 	for (size_t i = 0; i < n; i++) {
 		if (result == 0)
 			dhcp_send_queue(d, pend[i]);
@@ -549,7 +549,7 @@ static void on_reload(void *ctx)
 	}
 	if (r < 0) {
 		pxe_log_msg(PXE_LOG_ERR, "reload", "%s; the old configuration stays in force",
-		            err.msg);
+			    err.msg);
 		pxe_sd_notify("READY=1\nSTATUS=reload failed, old configuration in force");
 		return;
 	}
@@ -572,7 +572,7 @@ static void on_reload(void *ctx)
 	resolve_ifaces(d);
 	pxe_config_free(&old);
 	pxe_log_msg(PXE_LOG_NOTICE, "reload", "configuration reloaded, %zu leases kept",
-	            dhcp_leases_count(d->leases));
+		    dhcp_leases_count(d->leases));
 	pxe_sd_notify("READY=1\nSTATUS=serving");
 }
 
@@ -640,10 +640,10 @@ static int bind_port(int port)
 	struct pxe_sockaddr a;
 	pxe_addr_parse("0.0.0.0", (uint16_t)port, &a);
 	int fd = pxe_sock_bind(&a, SOCK_DGRAM,
-	                       PXE_SOCK_REUSEADDR | PXE_SOCK_PKTINFO | PXE_SOCK_BROADCAST, 0);
+			       PXE_SOCK_REUSEADDR | PXE_SOCK_PKTINFO | PXE_SOCK_BROADCAST, 0);
 	if (fd < 0)
 		pxe_log_msg(PXE_LOG_ERR, "listen", "cannot bind 0.0.0.0:%d: %s", port,
-		            strerror(-fd));
+			    strerror(-fd));
 	else
 		big_rcvbuf(fd);
 	return fd;
@@ -665,8 +665,9 @@ static int open_sockets(struct dhcpd *d)
 		if (*slot >= 0 || (slot == &d->fd && !want67))
 			continue;
 		*slot = fd;
-		pxe_log_msg(PXE_LOG_INFO, "listen", "port %d: socket from systemd (socket activation)",
-		            slot == &d->fd4011 ? DHCP_PORT_PXE : 67);
+		pxe_log_msg(PXE_LOG_INFO, "listen",
+			    "port %d: socket from systemd (socket activation)",
+			    slot == &d->fd4011 ? DHCP_PORT_PXE : 67);
 		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
 		setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
 		big_rcvbuf(fd);
@@ -702,12 +703,12 @@ static int load_leases(struct dhcpd *d)
 	}
 	d->journal.lines = lines;
 	pxe_log_msg(PXE_LOG_INFO, "leases", "%s: %ld lines read, %zu records", path, n,
-	            dhcp_leases_count(d->leases));
+		    dhcp_leases_count(d->leases));
 	return 0;
 }
 
 int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, int argc,
-                     char **argv)
+		     char **argv)
 {
 	memset(d, 0, sizeof(*d));
 	d->loop = loop;
@@ -740,9 +741,9 @@ int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, 
 	d->pkt_fd = dhcp_send_open_packet();
 	if (d->pkt_fd < 0)
 		pxe_log_msg(PXE_LOG_WARN, "listen",
-		            "no packet socket (%s): replies to clients without "
-		            "an address are broadcast",
-		            strerror(-d->pkt_fd));
+			    "no packet socket (%s): replies to clients without "
+			    "an address are broadcast",
+			    strerror(-d->pkt_fd));
 	dhcp_script_configure(d->script, d->cfg->script, (size_t)d->cfg->script_queue);
 	if (d->cfg->ping_check)
 		d->pinger = dhcp_pinger_new(loop, ping_done, d);
@@ -756,7 +757,7 @@ int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, 
 	uv_timer_init(loop, &d->delay_timer);
 	d->poll.data = d->poll4011.data = d->check.data = d->tick.data = d->delay_timer.data = d;
 	d->sig = (struct pxe_signals){
-	    .on_reload = on_reload, .on_reopen = on_reopen, .on_stop = on_stop, .ctx = d};
+		.on_reload = on_reload, .on_reopen = on_reopen, .on_stop = on_stop, .ctx = d};
 	return pxe_signals_start(&d->sig, loop);
 }
 
@@ -769,7 +770,7 @@ int dhcp_server_run(struct dhcpd *d)
 	uv_check_start(&d->check, on_check);
 	uv_timer_start(&d->tick, on_tick, 1000, 1000);
 	pxe_log_msg(PXE_LOG_NOTICE, "start", "serving %zu subnets, %zu ranges, %zu leases",
-	            d->cfg->n_subnets, d->cfg->n_ranges, dhcp_leases_count(d->leases));
+		    d->cfg->n_subnets, d->cfg->n_ranges, dhcp_leases_count(d->leases));
 	pxe_sd_notify("READY=1\nSTATUS=serving");
 	uv_run(d->loop, UV_RUN_DEFAULT);
 	uv_run(d->loop, UV_RUN_NOWAIT); /* finish closing handles */

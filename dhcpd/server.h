@@ -94,7 +94,7 @@ struct dhcpd {
 /* Set up everything from conf (taken over): lease replay, compaction,
  * sockets. 0 or -errno (logged). */
 int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, int argc,
-                     char **argv);
+		     char **argv);
 /* Run until SIGTERM/SIGINT. */
 int dhcp_server_run(struct dhcpd *d);
 void dhcp_server_free(struct dhcpd *d);

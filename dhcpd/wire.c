@@ -213,14 +213,14 @@ const uint8_t *dhcp_rai_sub(const struct dhcp_msg *m, uint8_t sub, size_t *len)
 const char *dhcp_msg_type_name(int type)
 {
 	static const char *const names[] = {
-	    "bootp", "discover", "offer", "request", "decline",
-	    "ack",   "nak",      "release", "inform", "bootreply",
+		"bootp", "discover", "offer",   "request", "decline",
+		"ack",   "nak",      "release", "inform",  "bootreply",
 	};
 	return type >= 0 && type <= DHCPBOOTREPLY ? names[type] : "unknown";
 }
 
 void dhcp_build_start(struct dhcp_builder *b, uint8_t *buf, size_t cap, const struct dhcp_msg *req,
-                      uint8_t type)
+		      uint8_t type)
 {
 	b->buf = buf;
 	b->cap = cap;

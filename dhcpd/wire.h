@@ -127,7 +127,7 @@ struct dhcp_builder {
 };
 
 void dhcp_build_start(struct dhcp_builder *b, uint8_t *buf, size_t cap, const struct dhcp_msg *req,
-                      uint8_t type);
+		      uint8_t type);
 /* Set header fields (network byte order). */
 void dhcp_build_set_addr(struct dhcp_builder *b, size_t field_off, uint32_t be);
 void dhcp_build_set_flags(struct dhcp_builder *b, uint16_t flags);

@@ -185,8 +185,10 @@ static void format_kv(struct lbuf *b, int format, const struct access_entry *e,
 {
 	const char *proto = e->version == 10 ? "HTTP/1.0" : "HTTP/1.1";
 	if (format == ALOG_JSON)
-		lb_printf(b, "{\"ts\":\"%s\",\"level\":\"info\",\"daemon\":\"pxe-httpd\","
-			     "\"event\":\"request\"", iso_time);
+		lb_printf(b,
+			  "{\"ts\":\"%s\",\"level\":\"info\",\"daemon\":\"pxe-httpd\","
+			  "\"event\":\"request\"",
+			  iso_time);
 	else
 		lb_printf(b, "ts=%s level=info daemon=pxe-httpd event=request", iso_time);
 	lb_kv(b, format, "client", e->client, strlen(e->client));

@@ -12,29 +12,33 @@
 #include <time.h>
 
 struct access_log {
-	int fd;              /* -1: off */
-	bool own_fd;         /* opened from a path (reopened on SIGUSR1) */
+	int fd;      /* -1: off */
+	bool own_fd; /* opened from a path (reopened on SIGUSR1) */
 	bool to_syslog;
-	int format;          /* enum access_log_format */
+	int format; /* enum access_log_format */
 	char *path;
 	char *buf;
 	size_t len, cap;
 	time_t clf_sec;
-	char clf_time[40];   /* "[25/Nov/2026:09:04:12 +0000]" cached per second */
+	char clf_time[40]; /* "[25/Nov/2026:09:04:12 +0000]" cached per second */
 };
 
 /* One request's facts for the log line. */
 struct access_entry {
-	const char *client;          /* address text */
-	const char *method; size_t method_len;
-	const char *target; size_t target_len;
+	const char *client; /* address text */
+	const char *method;
+	size_t method_len;
+	const char *target;
+	size_t target_len;
 	int version;
 	int status;
 	uint64_t bytes;
-	const char *referer; size_t referer_len;
-	const char *ua; size_t ua_len;
-	const char *file;            /* resolved path, may be NULL */
-	uint64_t ms;                 /* time to serve; logfmt/json only */
+	const char *referer;
+	size_t referer_len;
+	const char *ua;
+	size_t ua_len;
+	const char *file; /* resolved path, may be NULL */
+	uint64_t ms;      /* time to serve; logfmt/json only */
 };
 
 /* path NULL: stdout; "/dev/null" turns the log off. */

@@ -8,7 +8,7 @@
 
 static const char wdays[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-				    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+				   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 static void put2(char *p, int v)
 {
@@ -74,7 +74,8 @@ time_t http_date_parse(const char *s, size_t len)
 	memcpy(b, s, len);
 	b[len] = 0;
 	/* IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT */
-	if (sscanf(b, "%3s, %2d %3s %4d %2d:%2d:%2d GMT%n", wd, &d, mon, &y, &h, &mi, &sec, &n) == 7 &&
+	if (sscanf(b, "%3s, %2d %3s %4d %2d:%2d:%2d GMT%n", wd, &d, mon, &y, &h, &mi, &sec, &n) ==
+		    7 &&
 	    n == (int)len)
 		return make_time(y, month_of(mon), d, h, mi, sec);
 	/* RFC 850: Sunday, 06-Nov-94 08:49:37 GMT (two-digit year: §5.6.7) */
@@ -142,8 +143,7 @@ bool http_etag_list_match(struct http_str list, const char *etag, size_t etag_le
 	return false;
 }
 
-enum http_cond_result http_cond_eval(const struct http_request *r,
-				     const struct http_validators *v)
+enum http_cond_result http_cond_eval(const struct http_request *r, const struct http_validators *v)
 {
 	if (r->if_match.p) {
 		if (!http_etag_list_match(r->if_match, v->etag, v->etag_len, false))

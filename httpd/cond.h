@@ -23,21 +23,20 @@ size_t http_etag_make(char *buf, size_t cap, uint64_t ino, uint64_t size, int64_
 		      long mtime_nsec);
 
 struct http_validators {
-	const char *etag;  /* quoted, strong */
+	const char *etag; /* quoted, strong */
 	size_t etag_len;
-	time_t mtime;      /* Last-Modified, in seconds */
+	time_t mtime; /* Last-Modified, in seconds */
 };
 
 enum http_cond_result {
-	HTTP_COND_OK = 200,           /* proceed */
+	HTTP_COND_OK = 200, /* proceed */
 	HTTP_COND_NOT_MODIFIED = 304,
 	HTTP_COND_FAILED = 412,
 };
 
 /* RFC 9110 §13.2.2 order: If-Match, If-Unmodified-Since, If-None-Match,
  * If-Modified-Since. Dates are compared as times, not strings. */
-enum http_cond_result http_cond_eval(const struct http_request *r,
-				     const struct http_validators *v);
+enum http_cond_result http_cond_eval(const struct http_request *r, const struct http_validators *v);
 
 /* If-Range (§13.1.5): true when the Range may be honoured: no If-Range,
  * or an ETag that matches strongly, or a date equal to Last-Modified. */

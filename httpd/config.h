@@ -14,19 +14,19 @@ enum access_log_format { ALOG_CLF, ALOG_LOGFMT, ALOG_JSON };
 
 struct httpd_config {
 	char *root;
-	long long port;            /* -1: darkhttpd's default (8080, or 80 as root) */
+	long long port; /* -1: darkhttpd's default (8080, or 80 as root) */
 	char *addr;
 	bool ipv6;
 	struct pxe_addrlist listen;
 	bool daemon;
 	char *pidfile;
-	bool chroot;               /* darkhttpd: chroot into ROOT */
+	bool chroot; /* darkhttpd: chroot into ROOT */
 	char *user, *group;
-	long long maxconn;         /* 0: no cap beyond RLIMIT_NOFILE */
-	char *access_log;          /* darkhttpd --log; NULL: stdout */
-	bool syslog;               /* access log to syslog */
+	long long maxconn; /* 0: no cap beyond RLIMIT_NOFILE */
+	char *access_log;  /* darkhttpd --log; NULL: stdout */
+	bool syslog;       /* access log to syslog */
 	int access_log_format;
-	char *error_log;           /* event log file; NULL: stderr */
+	char *error_log; /* event log file; NULL: stderr */
 	int log_format, log_level;
 	char *index;
 	bool listing;
@@ -39,14 +39,14 @@ struct httpd_config {
 	char *forward_all;
 	bool forward_https;
 	bool server_id;
-	long long timeout_ms;       /* keep-alive idle and send stall; 0: none */
+	long long timeout_ms; /* keep-alive idle and send stall; 0: none */
 	long long header_timeout_ms;
 	char *auth;
 	char *auth_file;
 	struct pxe_strlist trusted_ip;
 	struct pxe_strlist header;
 	bool gzip_static;
-	bool accf;                  /* darkhttpd's --accf: same as defer_accept */
+	bool accf; /* darkhttpd's --accf: same as defer_accept */
 	bool defer_accept;
 	unsigned long long max_request_line, max_head;
 	long long max_headers;
@@ -57,13 +57,13 @@ extern const struct pxe_opt_spec httpd_spec;
 
 /* Values computed once per configuration (and again on SIGHUP). */
 struct httpd_runtime {
-	int rootfd;                 /* the served directory (parent dir in --single-file) */
-	char *single_name;          /* --single-file: the file's name in rootfd */
+	int rootfd;        /* the served directory (parent dir in --single-file) */
+	char *single_name; /* --single-file: the file's name in rootfd */
 	struct http_mime_table user_mime, sys_mime;
-	char *extra_headers;        /* --header lines joined, each with CRLF */
+	char *extra_headers; /* --header lines joined, each with CRLF */
 	size_t extra_len;
-	char *auth_b64;             /* "Basic" credentials, base64, NULL: no auth */
-	char *server;               /* "pxe-httpd/VERSION" or NULL */
+	char *auth_b64; /* "Basic" credentials, base64, NULL: no auth */
+	char *server;   /* "pxe-httpd/VERSION" or NULL */
 	struct http_limits limits;
 };
 

@@ -38,11 +38,10 @@ static void set_state(struct conn *c, enum conn_state st)
 		c->deadline_ms = cfg->timeout_ms ? now + (uint64_t)cfg->timeout_ms : 0;
 		break;
 	case CONN_READ_HEAD:
-		c->deadline_ms = cfg->header_timeout_ms ? now + (uint64_t)cfg->header_timeout_ms : 0;
+		c->deadline_ms =
+			cfg->header_timeout_ms ? now + (uint64_t)cfg->header_timeout_ms : 0;
 		break;
-	case CONN_LINGER:
-		c->deadline_ms = now + LINGER_MS;
-		break;
+	case CONN_LINGER: c->deadline_ms = now + LINGER_MS; break;
 	}
 }
 
@@ -57,8 +56,8 @@ static bool peer_trusted(const struct conn *c)
 	return false;
 }
 
-static void fill_entry(const struct conn *c, const struct http_request *req,
-		       const struct reply *rp, struct access_entry *e)
+static void fill_entry(const struct conn *c, const struct http_request *req, const struct reply *rp,
+		       struct access_entry *e)
 {
 	memset(e, 0, sizeof(*e));
 	e->client = c->peer;
@@ -95,13 +94,13 @@ static struct access_entry *entry_copy(const struct access_entry *e)
 		return NULL;
 	*d = *e;
 	char *p = (char *)(d + 1);
-#define DUP(field, len)                                  \
-	do {                                             \
-		if (e->field) {                          \
-			memcpy(p, e->field, len);        \
-			d->field = p;                    \
-			p += len;                        \
-		}                                        \
+#define DUP(field, len)                                                                            \
+	do {                                                                                       \
+		if (e->field) {                                                                    \
+			memcpy(p, e->field, len);                                                  \
+			d->field = p;                                                              \
+			p += len;                                                                  \
+		}                                                                                  \
 	} while (0)
 	size_t cl = strlen(e->client) + 1;
 	DUP(client, cl);
@@ -333,7 +332,8 @@ static int conn_send(struct conn *c)
 		}
 		if (c->sf && c->sf_left) {
 			off_t off = (off_t)c->sf_off;
-			size_t want = c->sf_left > SENDFILE_CHUNK ? SENDFILE_CHUNK : (size_t)c->sf_left;
+			size_t want =
+				c->sf_left > SENDFILE_CHUNK ? SENDFILE_CHUNK : (size_t)c->sf_left;
 			ssize_t n = sendfile(c->fd, c->sf->fd, &off, want);
 			if (n < 0)
 				return errno == EAGAIN ? 1 : -1;
@@ -609,8 +609,12 @@ static void send_408(struct conn *c)
 	memset(&rp, 0, sizeof(rp));
 	http_error_reply(&rp, 408, false);
 	httpd_date_update(s);
-	struct http_resp h = {.status = 408, .version = 11, .date = s->date, .server = s->rt.server,
-			      .content_type = rp.content_type, .content_length = rp.mem_len};
+	struct http_resp h = {.status = 408,
+			      .version = 11,
+			      .date = s->date,
+			      .server = s->rt.server,
+			      .content_type = rp.content_type,
+			      .content_length = rp.mem_len};
 	char buf[1024];
 	size_t n = http_resp_head(buf, sizeof(buf) - rp.mem_len, &h);
 	memcpy(buf + n, rp.mem, rp.mem_len);

@@ -29,7 +29,7 @@ enum conn_state { CONN_IDLE, CONN_READ_HEAD, CONN_SEND, CONN_LINGER };
 
 struct conn_multipart {
 	struct http_byte_range r[HTTP_RANGES_MAX];
-	int n, next;              /* next part to queue; n: the tail */
+	int n, next; /* next part to queue; n: the tail */
 	uint64_t size;
 	char ctype[128];
 };
@@ -39,13 +39,13 @@ struct conn {
 	struct httpd *srv;
 	int fd;
 	enum conn_state state;
-	uint64_t deadline_ms;     /* 0: none */
+	uint64_t deadline_ms; /* 0: none */
 	uint64_t req_start_ms;
 	bool in_epoll;
-	bool read_pending;        /* input arrived while sending (edge-triggered) */
+	bool read_pending; /* input arrived while sending (edge-triggered) */
 	bool close_after, linger;
 	bool peer_eof;
-	char peer[64];            /* address text for the log */
+	char peer[64]; /* address text for the log */
 	struct pxe_sockaddr peer_addr;
 	/* unconsumed input (pipelined requests, partial heads); NULL when none */
 	char *ibuf;
@@ -53,12 +53,12 @@ struct conn {
 	/* queued output */
 	char *obuf;
 	size_t olen, ooff;
-	struct fc_entry *sf;      /* sendfile source (a reference) */
+	struct fc_entry *sf; /* sendfile source (a reference) */
 	uint64_t sf_off, sf_left;
 	struct conn_multipart *mp;
 	uint64_t body_sent;
-	char *log_line;           /* access-log entry waiting for the byte count */
-	size_t log_at;            /* where the count goes in log_line */
+	char *log_line; /* access-log entry waiting for the byte count */
+	size_t log_at;  /* where the count goes in log_line */
 };
 
 /* A new accepted socket: try to read at once, then epoll. */

@@ -171,8 +171,7 @@ static void insert(struct fcache *c, struct fc_entry *e, uint32_t h)
 	c->count++;
 }
 
-int fc_open(struct fcache *c, int rootfd, const char *rel, uint64_t now_ms,
-	    struct fc_entry **out)
+int fc_open(struct fcache *c, int rootfd, const char *rel, uint64_t now_ms, struct fc_entry **out)
 {
 	uint32_t h = hash_str(rel);
 	struct fc_entry *old = lookup(c, rel, h);

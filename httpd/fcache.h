@@ -18,9 +18,9 @@
 #include "cond.h"
 
 struct fc_entry {
-	struct fc_entry *hnext;            /* hash chain */
-	struct fc_entry *lprev, *lnext;    /* LRU list, most recent at the tail */
-	unsigned refs;                     /* the table's own reference counts as 1 */
+	struct fc_entry *hnext;         /* hash chain */
+	struct fc_entry *lprev, *lnext; /* LRU list, most recent at the tail */
+	unsigned refs;                  /* the table's own reference counts as 1 */
 	bool in_table;
 	uint32_t hash;
 	char *key;
@@ -30,8 +30,8 @@ struct fc_entry {
 	char etag[HTTP_ETAG_MAX];
 	size_t etag_len;
 	char last_modified[HTTP_DATE_LEN + 1];
-	char *data;                        /* whole content when small, else NULL */
-	const char *mime;                  /* filled by the caller, kept across hits */
+	char *data;       /* whole content when small, else NULL */
+	const char *mime; /* filled by the caller, kept across hits */
 };
 
 struct fcache {
@@ -40,7 +40,7 @@ struct fcache {
 	struct fc_entry *lru_head, *lru_tail;
 	size_t count, max_entries;
 	size_t data_bytes, max_data_bytes;
-	size_t max_file_data;   /* files up to this size are kept in memory */
+	size_t max_file_data; /* files up to this size are kept in memory */
 	uint64_t ttl_ms;
 	uint64_t hits, misses;
 };
@@ -53,8 +53,7 @@ void fc_flush(struct fcache *c);
 /* Open rel (a pxe_path_clean result) beneath rootfd, through the cache.
  * Regular files and directories are returned (directories are not cached).
  * 0 and *out (a reference: fc_release it) or -errno from the resolver. */
-int fc_open(struct fcache *c, int rootfd, const char *rel, uint64_t now_ms,
-	    struct fc_entry **out);
+int fc_open(struct fcache *c, int rootfd, const char *rel, uint64_t now_ms, struct fc_entry **out);
 void fc_release(struct fcache *c, struct fc_entry *e);
 
 #endif

@@ -47,9 +47,11 @@ void reply_free(struct httpd *s, struct reply *rp)
 size_t http_multipart_part_head(char *buf, size_t cap, const char *boundary, const char *ctype,
 				const struct http_byte_range *r, uint64_t size, bool first)
 {
-	int n = snprintf(buf, cap, "%s--%s\r\nContent-Type: %s\r\nContent-Range: bytes %llu-%llu/%llu\r\n\r\n",
-			 first ? "" : "\r\n", boundary, ctype, (unsigned long long)r->first,
-			 (unsigned long long)r->last, (unsigned long long)size);
+	int n = snprintf(
+		buf, cap,
+		"%s--%s\r\nContent-Type: %s\r\nContent-Range: bytes %llu-%llu/%llu\r\n\r\n",
+		first ? "" : "\r\n", boundary, ctype, (unsigned long long)r->first,
+		(unsigned long long)r->last, (unsigned long long)size);
 	return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }
 
@@ -235,8 +237,8 @@ static void serve_file(struct httpd *s, const struct http_request *req, struct r
 	apply_range(s, req, rp, &v, size);
 }
 
-static int open_index_or_dir(struct httpd *s, const struct http_request *req,
-			     struct reply *rp, const char *rel);
+static int open_index_or_dir(struct httpd *s, const struct http_request *req, struct reply *rp,
+			     const char *rel);
 
 /* Try FILE.gz for a client that accepts gzip (--gzip-static). */
 static bool try_gzip(struct httpd *s, const struct http_request *req, struct reply *rp,
@@ -297,8 +299,8 @@ static void serve_path(struct httpd *s, const struct http_request *req, struct r
 	serve_file(s, req, rp, fe, rel, false);
 }
 
-static int open_index_or_dir(struct httpd *s, const struct http_request *req,
-			     struct reply *rp, const char *rel)
+static int open_index_or_dir(struct httpd *s, const struct http_request *req, struct reply *rp,
+			     const char *rel)
 {
 	bool head = req->method == HTTP_HEAD;
 	char idx[PXE_PATH_MAX + 256];

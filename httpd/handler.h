@@ -15,16 +15,16 @@ struct httpd;
 
 struct reply {
 	int status;
-	bool close;                  /* close the connection after this reply */
-	bool linger;                 /* input may be unread: drain before close */
-	bool no_body;                /* HEAD, 304 */
+	bool close;   /* close the connection after this reply */
+	bool linger;  /* input may be unread: drain before close */
+	bool no_body; /* HEAD, 304 */
 	const char *content_type;
 	const char *content_encoding;
 	bool vary;
 	bool accept_ranges;
-	bool validators;             /* send Last-Modified and ETag of fe */
+	bool validators; /* send Last-Modified and ETag of fe */
 	char content_range[96];
-	char *location;              /* owned */
+	char *location; /* owned */
 	const char *allow;
 	const char *www_authenticate;
 	/* body: memory (mem, mem_len; owned when owned != NULL) or a file
@@ -32,12 +32,12 @@ struct reply {
 	const char *mem;
 	size_t mem_len;
 	char *owned;
-	struct fc_entry *fe;         /* a reference: released by the caller */
+	struct fc_entry *fe; /* a reference: released by the caller */
 	uint64_t off, len;
 	struct http_byte_range ranges[HTTP_RANGES_MAX];
-	int nranges;                 /* > 1: multipart/byteranges */
-	uint64_t body_len;           /* Content-Length */
-	char file[64];               /* resolved path for the log (cut) */
+	int nranges;       /* > 1: multipart/byteranges */
+	uint64_t body_len; /* Content-Length */
+	char file[64];     /* resolved path for the log (cut) */
 	char errbody[320];
 };
 
@@ -53,6 +53,5 @@ size_t http_multipart_part_head(char *buf, size_t cap, const char *boundary, con
 size_t http_multipart_tail(char *buf, size_t cap, const char *boundary);
 uint64_t http_multipart_length(const char *boundary, const char *ctype,
 			       const struct http_byte_range *r, int n, uint64_t size);
-
 
 #endif

@@ -27,11 +27,11 @@ struct listener {
 
 struct httpd {
 	uv_loop_t *loop;
-	struct httpd_config *cfg;       /* current configuration */
+	struct httpd_config *cfg; /* current configuration */
 	struct httpd_runtime rt;
 	struct listener *lis;
 	size_t nlis;
-	bool accepting;                 /* listeners are being polled */
+	bool accepting; /* listeners are being polled */
 	/* Connections live in their own epoll set, watched by libuv through
 	 * one uv_poll_t on that epoll fd: libuv's uv_poll_init costs an ioctl
 	 * and an epoll_ctl add/del probe per connection, and uv_close another
@@ -39,20 +39,20 @@ struct httpd {
 	 * for its whole life (measured: matters for 'Connection: close'). */
 	int epfd;
 	uv_poll_t ep_poll;
-	uv_timer_t sweep;               /* timeouts, log flush, accept resume */
+	uv_timer_t sweep; /* timeouts, log flush, accept resume */
 	uv_timer_t emfile_timer;
-	struct conn *conns;             /* doubly linked list of all connections */
+	struct conn *conns; /* doubly linked list of all connections */
 	size_t nconns;
 	struct fcache fc;
 	struct access_log alog;
 	time_t date_sec;
-	char date[HTTP_DATE_LEN + 1];   /* cached Date: value, once per second */
-	char rbuf[HTTPD_SCRATCH];       /* shared read buffer */
-	char *wbuf;                     /* shared write buffer (HTTPD_SCRATCH) */
+	char date[HTTP_DATE_LEN + 1]; /* cached Date: value, once per second */
+	char rbuf[HTTPD_SCRATCH];     /* shared read buffer */
+	char *wbuf;                   /* shared write buffer (HTTPD_SCRATCH) */
 	size_t wlen;
 	bool stopping;
 	bool maxconn_paused;
-	char boundary[40];              /* multipart/byteranges, random per process */
+	char boundary[40]; /* multipart/byteranges, random per process */
 	uint64_t requests;
 };
 

@@ -85,8 +85,8 @@ static size_t read_entries(int dirfd, bool hide, struct dent **out)
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 	while ((de = readdir(d)) && n < LISTING_MAX_ENTRIES) {
-		if (de->d_name[0] == '.' && (hide || !de->d_name[1] ||
-					     (de->d_name[1] == '.' && !de->d_name[2])))
+		if (de->d_name[0] == '.' &&
+		    (hide || !de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
 			continue;
 		struct stat st;
 		if (fstatat(dirfd, de->d_name, &st, 0) < 0)
@@ -124,8 +124,9 @@ char *http_listing(int dirfd, const char *url, size_t url_len, bool hide_dotfile
 	char title[4096 * 6], u[1024], h[1536], raw[4096];
 	snprintf(raw, sizeof(raw), "%.*s", (int)url_len, url);
 	http_html_escape(title, sizeof(title), raw);
-	fprintf(f, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%s</title></head>\n"
-		   "<body><h1>%s</h1>\n<pre>\n<a href=\"../\">../</a>\n",
+	fprintf(f,
+		"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%s</title></head>\n"
+		"<body><h1>%s</h1>\n<pre>\n<a href=\"../\">../</a>\n",
 		title, title);
 	for (size_t i = 0; i < n; i++) {
 		http_url_escape(u, sizeof(u), v[i].name);

@@ -137,9 +137,9 @@ static void on_reload(void *ctx)
 	if (r == 0 && a->chrooted)
 		rebase_root(cfg);
 	else if (r == 0)
-		r = absolute_root(cfg) < 0 ? pxe_err_set(&err, errno, "%s: %s", cfg->root,
-							 strerror(errno))
-					   : 0;
+		r = absolute_root(cfg) < 0
+			    ? pxe_err_set(&err, errno, "%s: %s", cfg->root, strerror(errno))
+			    : 0;
 	struct httpd_runtime rt;
 	if (r == 0 && (r = httpd_runtime_init(&rt, cfg, &err)) < 0)
 		httpd_runtime_free(&rt);
@@ -154,12 +154,12 @@ static void on_reload(void *ctx)
 		pxe_log_msg(PXE_LOG_WARN, "reload", "listen addresses changed: restart to apply");
 	struct access_log nl;
 	const struct httpd_config *old = a->srv.cfg;
-	bool alog_same = old->syslog == cfg->syslog &&
-			 old->access_log_format == cfg->access_log_format &&
-			 ((!old->access_log && !cfg->access_log) ||
-			  (old->access_log && cfg->access_log && !strcmp(old->access_log, cfg->access_log)));
-	if (!alog_same && access_log_open(&nl, cfg->access_log, cfg->syslog,
-					  cfg->access_log_format) == 0) {
+	bool alog_same =
+		old->syslog == cfg->syslog && old->access_log_format == cfg->access_log_format &&
+		((!old->access_log && !cfg->access_log) ||
+		 (old->access_log && cfg->access_log && !strcmp(old->access_log, cfg->access_log)));
+	if (!alog_same &&
+	    access_log_open(&nl, cfg->access_log, cfg->syslog, cfg->access_log_format) == 0) {
 		access_log_close(&a->srv.alog);
 		a->srv.alog = nl;
 	}
@@ -220,8 +220,8 @@ static int setup(struct app *a)
 	a->chrooted = cfg->chroot;
 	if (httpd_server_start(s) < 0)
 		return fail(a, 1, "", "cannot start the event loop");
-	a->sig = (struct pxe_signals){.on_reload = on_reload, .on_reopen = on_reopen,
-				      .on_stop = on_stop, .ctx = a};
+	a->sig = (struct pxe_signals){
+		.on_reload = on_reload, .on_reopen = on_reopen, .on_stop = on_stop, .ctx = a};
 	pxe_signals_start(&a->sig, s->loop);
 	return 0;
 }

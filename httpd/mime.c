@@ -82,8 +82,7 @@ static const char *table_find(const struct http_mime_table *t, const char *ext)
 {
 	if (!t || !t->n)
 		return NULL;
-	const struct http_mime_entry *e =
-		bsearch(ext, t->v, t->n, sizeof(t->v[0]), cmp_key);
+	const struct http_mime_entry *e = bsearch(ext, t->v, t->n, sizeof(t->v[0]), cmp_key);
 	return e ? e->type : NULL;
 }
 

@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 struct http_mime_entry {
-	char *ext;  /* lowercase, without the dot */
+	char *ext; /* lowercase, without the dot */
 	char *type;
 };
 

@@ -24,15 +24,15 @@ struct http_limits {
 struct http_request {
 	enum http_method method;
 	struct http_str method_str;
-	struct http_str target;      /* request-target as sent */
-	struct http_str path;        /* target without query, still %-encoded */
-	int version;                 /* 10 or 11 */
-	bool keepalive;              /* what the client asked for (RFC 9112 §9.3) */
-	bool has_body;               /* Content-Length > 0 or Transfer-Encoding */
-	struct http_str host, range, if_range, if_none_match, if_modified_since,
-		if_match, if_unmodified_since, accept_encoding, authorization, referer,
-		user_agent, x_forwarded_for, x_forwarded_proto;
-	size_t head_len;             /* bytes up to and including the empty line */
+	struct http_str target; /* request-target as sent */
+	struct http_str path;   /* target without query, still %-encoded */
+	int version;            /* 10 or 11 */
+	bool keepalive;         /* what the client asked for (RFC 9112 §9.3) */
+	bool has_body;          /* Content-Length > 0 or Transfer-Encoding */
+	struct http_str host, range, if_range, if_none_match, if_modified_since, if_match,
+		if_unmodified_since, accept_encoding, authorization, referer, user_agent,
+		x_forwarded_for, x_forwarded_proto;
+	size_t head_len; /* bytes up to and including the empty line */
 };
 
 /* Parse the head at the start of buf[0..len).

@@ -11,23 +11,23 @@ const char *http_status_reason(int code);
 
 struct http_resp {
 	int status;
-	int version;                /* the client's: 10 or 11 */
-	const char *date;           /* IMF-fixdate */
-	const char *server;         /* NULL: no Server header */
-	const char *content_type;   /* NULL: none */
+	int version;              /* the client's: 10 or 11 */
+	const char *date;         /* IMF-fixdate */
+	const char *server;       /* NULL: no Server header */
+	const char *content_type; /* NULL: none */
 	uint64_t content_length;
-	bool no_length;             /* omit Content-Length (none) */
-	const char *last_modified;  /* NULL: none */
-	const char *etag;           /* NULL: none */
-	const char *content_range;  /* value, NULL: none */
-	const char *location;       /* NULL: none */
-	const char *allow;          /* 405 */
+	bool no_length;            /* omit Content-Length (none) */
+	const char *last_modified; /* NULL: none */
+	const char *etag;          /* NULL: none */
+	const char *content_range; /* value, NULL: none */
+	const char *location;      /* NULL: none */
+	const char *allow;         /* 405 */
 	const char *www_authenticate;
 	const char *content_encoding;
 	bool vary_accept_encoding;
 	bool accept_ranges;
-	bool keepalive;             /* Connection: keep-alive / close */
-	const char *extra;          /* custom header lines, each ending "\r\n" */
+	bool keepalive;    /* Connection: keep-alive / close */
+	const char *extra; /* custom header lines, each ending "\r\n" */
 	size_t extra_len;
 };
 

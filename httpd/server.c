@@ -17,9 +17,9 @@
 #include "log.h"
 #include "sock.h"
 
-#define SWEEP_MS 500
-#define ACCEPT_BATCH 128
-#define EPOLL_BATCH 256
+#define SWEEP_MS      500
+#define ACCEPT_BATCH  128
+#define EPOLL_BATCH   256
 #define MAX_LISTENERS 32
 
 uint64_t httpd_now_ms(const struct httpd *s)
@@ -88,14 +88,16 @@ static void on_accept(uv_poll_t *p, int status, int events)
 		peer.len = sizeof(peer.u);
 		int fd = accept4(l->fd, &peer.u.sa, &peer.len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
-			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM) {
 				static uint64_t warned_ms;
 				uint64_t now = httpd_now_ms(s);
 				if (!warned_ms || now - warned_ms > 10000) { /* once per 10 s */
 					warned_ms = now;
-					pxe_log_msg(PXE_LOG_WARN, "accept",
-						    "%s: pausing accept for 100 ms (%zu connections)",
-						    strerror(errno), s->nconns);
+					pxe_log_msg(
+						PXE_LOG_WARN, "accept",
+						"%s: pausing accept for 100 ms (%zu connections)",
+						strerror(errno), s->nconns);
 				}
 				httpd_accept_pause(s, true);
 				uv_timer_start(&s->emfile_timer, on_emfile_timer, 100, 0);

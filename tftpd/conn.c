@@ -40,7 +40,7 @@ union tftp_cmsg {
 };
 
 static size_t set_src(struct msghdr *m, union tftp_cmsg *cb, const struct pxe_sockaddr *src,
-                      int ifindex)
+		      int ifindex)
 {
 	memset(cb, 0, sizeof(*cb));
 	m->msg_control = cb->b;
@@ -54,7 +54,7 @@ static size_t set_src(struct msghdr *m, union tftp_cmsg *cb, const struct pxe_so
 		m->msg_controllen = CMSG_SPACE(sizeof(pi));
 	} else {
 		struct in6_pktinfo pi = {.ipi6_addr = src->u.in6.sin6_addr,
-		                         .ipi6_ifindex = (unsigned)ifindex};
+					 .ipi6_ifindex = (unsigned)ifindex};
 		h->cmsg_level = IPPROTO_IPV6;
 		h->cmsg_type = IPV6_PKTINFO;
 		h->cmsg_len = CMSG_LEN(sizeof(pi));
@@ -65,13 +65,13 @@ static size_t set_src(struct msghdr *m, union tftp_cmsg *cb, const struct pxe_so
 }
 
 int tftp_sendto(int fd, const void *buf, size_t len, const struct pxe_sockaddr *dst,
-                const struct pxe_sockaddr *src, int ifindex)
+		const struct pxe_sockaddr *src, int ifindex)
 {
 	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
 	struct msghdr m = {.msg_name = (void *)&dst->u.sa,
-	                   .msg_namelen = dst->len,
-	                   .msg_iov = &iov,
-	                   .msg_iovlen = 1};
+			   .msg_namelen = dst->len,
+			   .msg_iov = &iov,
+			   .msg_iovlen = 1};
 	union tftp_cmsg cb;
 	if (src)
 		set_src(&m, &cb, src, ifindex);
@@ -79,7 +79,7 @@ int tftp_sendto(int fd, const void *buf, size_t len, const struct pxe_sockaddr *
 }
 
 void tftp_send_error(int fd, const struct pxe_sockaddr *dst, const struct pxe_sockaddr *src,
-                     int ifindex, uint16_t code, const char *msg)
+		     int ifindex, uint16_t code, const char *msg)
 {
 	uint8_t b[600];
 	size_t n = tftp_build_error(b, sizeof(b), code, msg);
@@ -239,11 +239,11 @@ static int send_gso(struct tftp_conn *c, uint64_t first, uint32_t count)
 	} cb;
 	memset(&cb, 0, sizeof(cb));
 	struct msghdr m = {.msg_name = &c->peer.u.sa,
-	                   .msg_namelen = c->peer.len,
-	                   .msg_iov = &iov,
-	                   .msg_iovlen = 1,
-	                   .msg_control = cb.b,
-	                   .msg_controllen = sizeof(cb.b)};
+			   .msg_namelen = c->peer.len,
+			   .msg_iov = &iov,
+			   .msg_iovlen = 1,
+			   .msg_control = cb.b,
+			   .msg_controllen = sizeof(cb.b)};
 	uint16_t gso = (uint16_t)seg;
 	cb.h.cmsg_level = SOL_UDP;
 	cb.h.cmsg_type = UDP_SEGMENT;
@@ -329,8 +329,11 @@ void tftp_conn_free_unstarted(struct tftp_conn *c)
 }
 
 static const char *const status_names[] = {
-    [TFTP_ST_OK] = "ok",           [TFTP_ST_TIMEOUT] = "timeout", [TFTP_ST_DECLINED] = "declined",
-    [TFTP_ST_ABORTED] = "aborted", [TFTP_ST_ERROR] = "error",
+	[TFTP_ST_OK] = "ok",
+	[TFTP_ST_TIMEOUT] = "timeout",
+	[TFTP_ST_DECLINED] = "declined",
+	[TFTP_ST_ABORTED] = "aborted",
+	[TFTP_ST_ERROR] = "error",
 };
 
 static void log_asked(struct pxe_log_line *l, const char *key, long long v)
@@ -441,7 +444,7 @@ static void do_act(struct tftp_conn *c, const struct tftp_act *a)
 			int r = send_blocks(c, a->first, a->count);
 			if (r < 0) {
 				tftp_send_error(c->sock, &c->peer, conn_src(c), c->ifindex,
-				                TFTP_EUNDEF, "Read error");
+						TFTP_EUNDEF, "Read error");
 				tftp_conn_finish(c, TFTP_ST_ERROR, strerror(-r));
 				return;
 			}
@@ -512,8 +515,8 @@ static void rx_data(struct tftp_conn *c, const struct tftp_pkt *p)
 		if (r < 0) {
 			bool full = r == -ENOSPC || r == -EDQUOT;
 			tftp_send_error(c->sock, &c->peer, conn_src(c), c->ifindex,
-			                full ? TFTP_ENOSPACE : TFTP_EUNDEF,
-			                full ? NULL : "Write error");
+					full ? TFTP_ENOSPACE : TFTP_EUNDEF,
+					full ? NULL : "Write error");
 			tftp_conn_finish(c, TFTP_ST_ERROR, strerror(-r));
 			return;
 		}
@@ -525,7 +528,7 @@ static void client_error(struct tftp_conn *c, const struct tftp_pkt *p)
 {
 	char why[128];
 	snprintf(why, sizeof(why), "client ERROR %u: %.*s", p->errcode,
-	         (int)(p->errmsg_len > 80 ? 80 : p->errmsg_len), p->errmsg);
+		 (int)(p->errmsg_len > 80 ? 80 : p->errmsg_len), p->errmsg);
 	/* RFC 2347: ERROR 8 (or the tsize probe's "abort") right after the
 	 * OACK is a client declining, not a failure. */
 	bool declined = c->write ? c->rx.have == 0 : c->tx.state == TFTP_XS_OACK;
@@ -675,7 +678,7 @@ int tftp_conn_start(struct tftp_conn *c, struct tftp_listener *l)
 		/* GSO pays off from two datagrams per window (own socket only:
 		 * the listen socket's replies need a source address each). */
 		c->gso = !c->write && c->tx.windowsize > 1 && s->rt->cfg->gso &&
-		         2 * ((size_t)c->tx.blksize + TFTP_HDR) <= TFTP_GSO_MAX_BYTES;
+			 2 * ((size_t)c->tx.blksize + TFTP_HDR) <= TFTP_GSO_MAX_BYTES;
 		uv_poll_init(s->loop, &c->poll, fd);
 		c->poll.data = c;
 		c->handles++;
@@ -692,7 +695,7 @@ int tftp_conn_start(struct tftp_conn *c, struct tftp_listener *l)
 	if (c->own_sock)
 		poll_set(c, UV_READABLE);
 	struct tftp_act a =
-	    c->write ? tftp_rx_start(&c->rx, loop_us(c)) : tftp_tx_start(&c->tx, loop_us(c));
+		c->write ? tftp_rx_start(&c->rx, loop_us(c)) : tftp_tx_start(&c->tx, loop_us(c));
 	do_act(c, &a);
 	return 0;
 }

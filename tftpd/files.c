@@ -62,7 +62,7 @@ static int unique_root(struct tftp_conn *c)
 /* Apply map rules; returns the name to resolve (name or buf), or NULL
  * when a rule refuses the request. */
 static const char *mapped_name(struct tftp_conn *c, const char *name, char *buf, size_t cap,
-                               int *err)
+			       int *err)
 {
 	const struct tftp_map *m = &c->srv->rt->map;
 	*err = 0;
@@ -83,12 +83,12 @@ static const char *mapped_name(struct tftp_conn *c, const char *name, char *buf,
 }
 
 static int open_under_root(struct tftp_conn *c, const char *name, int flags, unsigned mode,
-                           struct stat *st)
+			   struct stat *st)
 {
 	int uroot = unique_root(c);
 	int root = uroot >= 0 ? uroot : c->srv->rt->rootfd;
 	int fd = pxe_path_resolve_open(root, name, strlen(name), path_flags(c->srv->rt->cfg), flags,
-	                               mode, st);
+				       mode, st);
 	if (uroot >= 0)
 		close(uroot);
 	return fd;
@@ -198,7 +198,7 @@ static int make_temp(struct tftp_conn *c, const char *base, unsigned mode)
 			rnd = (unsigned)tftp_now_us() + (unsigned)i;
 		snprintf(c->tmpname, n, ".%s.%06x", base, rnd & 0xffffff);
 		int fd =
-		    openat(c->dirfd, c->tmpname, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+			openat(c->dirfd, c->tmpname, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd >= 0) {
 			/* fchmod, not the open mode: the process umask is not ours */
 			if (fchmod(fd, mode) < 0) { /* best effort */

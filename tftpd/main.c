@@ -28,7 +28,7 @@ struct app {
 };
 
 static int runtime_open(struct tftpd_runtime *rt, const struct tftpd_config *cfg,
-                        const struct tftpd_runtime *old, struct pxe_err *err)
+			const struct tftpd_runtime *old, struct pxe_err *err)
 {
 	memset(rt, 0, sizeof(*rt));
 	rt->cfg = cfg;
@@ -117,7 +117,7 @@ static void on_stop(void *ctx)
 	struct app *a = ctx;
 	pxe_sd_notify("STOPPING=1");
 	pxe_log_msg(PXE_LOG_NOTICE, "stop", "stopping, %zu transfers in progress",
-	            tftpd_active(a->srv));
+		    tftpd_active(a->srv));
 	tftpd_stop(a->srv);
 	pxe_signals_close(&a->sig);
 }
@@ -163,7 +163,7 @@ static void on_reload(void *ctx)
 	const struct tftpd_config *ncfg = nc.cfg;
 	if (!a->listen_activated && !same_listen(a->conf.cfg, ncfg))
 		pxe_log_msg(PXE_LOG_WARN, "reload",
-		            "listen addresses or single-port changed: restart to apply");
+			    "listen addresses or single-port changed: restart to apply");
 	log_setup(ncfg);
 	runtime_close(&a->rt);
 	pxe_config_free(&a->conf);
@@ -200,9 +200,9 @@ static void raise_nofile(const struct tftpd_config *cfg)
 	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < want)
 		pxe_log_msg(PXE_LOG_WARN, "start",
-		            "RLIMIT_NOFILE %llu is below what max-transfers %lld needs (%llu)",
-		            (unsigned long long)rl.rlim_cur, cfg->max_transfers,
-		            (unsigned long long)want);
+			    "RLIMIT_NOFILE %llu is below what max-transfers %lld needs (%llu)",
+			    (unsigned long long)rl.rlim_cur, cfg->max_transfers,
+			    (unsigned long long)want);
 }
 
 static int run(struct app *a)
@@ -211,7 +211,7 @@ static int run(struct app *a)
 	struct pxe_err err = {{0}};
 	if (a->conf.n_extra > 0)
 		return fprintf(stderr, "pxe-tftpd: unexpected argument '%s'\n",
-		               a->conf.extra_args[0]),
+			       a->conf.extra_args[0]),
 		       PXE_EX_CONFIG;
 	log_setup(cfg);
 	raise_nofile(cfg);
@@ -226,7 +226,7 @@ static int run(struct app *a)
 		return 1;
 	}
 	a->sig = (struct pxe_signals){
-	    .on_reload = on_reload, .on_reopen = on_reopen, .on_stop = on_stop, .ctx = a};
+		.on_reload = on_reload, .on_reopen = on_reopen, .on_stop = on_stop, .ctx = a};
 	pxe_signals_start(&a->sig, a->loop);
 	pxe_log_msg(PXE_LOG_NOTICE, "start", "serving %s", cfg->root);
 	pxe_sd_notifyf("READY=1\nSTATUS=serving %s", cfg->root);

@@ -43,7 +43,7 @@ static int parse_flags(const char *f, bool *icase, bool *deny, bool *rewrite)
 }
 
 static int add_rule(struct tftp_map *m, char *line, int lineno, const char *name,
-                    struct pxe_err *err)
+		    struct pxe_err *err)
 {
 	char *p = line, *flags = field(&p);
 	if (!flags)
@@ -52,11 +52,11 @@ static int add_rule(struct tftp_map *m, char *line, int lineno, const char *name
 	bool icase = false, deny = false, rewrite = false;
 	if (parse_flags(flags, &icase, &deny, &rewrite) < 0)
 		return pxe_err_set(err, EINVAL,
-		                   "%s:%d: expected flags r, ri, a or ai (and e), got '%s'", name,
-		                   lineno, flags);
+				   "%s:%d: expected flags r, ri, a or ai (and e), got '%s'", name,
+				   lineno, flags);
 	if (!rx || (rewrite && !repl))
 		return pxe_err_set(err, EINVAL, "%s:%d: expected FLAGS REGEX%s", name, lineno,
-		                   rewrite ? " REPLACEMENT" : "");
+				   rewrite ? " REPLACEMENT" : "");
 	struct tftp_map_rule *v = realloc(m->v, (m->n + 1) * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
@@ -67,7 +67,7 @@ static int add_rule(struct tftp_map *m, char *line, int lineno, const char *name
 		char msg[128];
 		regerror(rc, &r->re, msg, sizeof(msg));
 		return pxe_err_set(err, EINVAL, "%s:%d: bad regular expression '%s': %s", name,
-		                   lineno, rx, msg);
+				   lineno, rx, msg);
 	}
 	r->repl = repl ? strdup(repl) : NULL;
 	if (repl && !r->repl) {
@@ -136,7 +136,7 @@ static int put(char *out, size_t cap, size_t *o, const char *s, size_t n)
 
 /* Expand the replacement for one match. */
 static int expand(const struct tftp_map_rule *r, const char *in, const regmatch_t *pm,
-                  const char *ip, char *out, size_t cap, size_t *o)
+		  const char *ip, char *out, size_t cap, size_t *o)
 {
 	for (const char *s = r->repl; *s; s++) {
 		int rc;
@@ -144,9 +144,9 @@ static int expand(const struct tftp_map_rule *r, const char *in, const regmatch_
 			rc = put(out, cap, o, s, 1);
 		} else if (isdigit((unsigned char)s[1])) {
 			const regmatch_t *g = &pm[s[1] - '0'];
-			rc = g->rm_so < 0
-			         ? 0
-			         : put(out, cap, o, in + g->rm_so, (size_t)(g->rm_eo - g->rm_so));
+			rc = g->rm_so < 0 ? 0
+					  : put(out, cap, o, in + g->rm_so,
+						(size_t)(g->rm_eo - g->rm_so));
 			s++;
 		} else if (s[1] == 'i') {
 			rc = ip ? put(out, cap, o, ip, strlen(ip)) : 0;
@@ -162,7 +162,7 @@ static int expand(const struct tftp_map_rule *r, const char *in, const regmatch_
 }
 
 int tftp_map_apply(const struct tftp_map *m, const char *in, const char *client_ip, char *out,
-                   size_t cap)
+		   size_t cap)
 {
 	for (size_t i = 0; i < m->n; i++) {
 		const struct tftp_map_rule *r = &m->v[i];

@@ -41,6 +41,6 @@ enum tftp_map_result { TFTP_MAP_NONE, TFTP_MAP_REWRITTEN, TFTP_MAP_DENIED };
  * TFTP_MAP_REWRITTEN out holds the new name; -ENAMETOOLONG when it does
  * not fit. */
 int tftp_map_apply(const struct tftp_map *m, const char *in, const char *client_ip, char *out,
-                   size_t cap);
+		   size_t cap);
 
 #endif

@@ -11,9 +11,9 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } optbits[] = {
-    {"blksize", TFTP_OPT_BLKSIZE},   {"tsize", TFTP_OPT_TSIZE},
-    {"timeout", TFTP_OPT_TIMEOUT},   {"windowsize", TFTP_OPT_WINDOWSIZE},
-    {"rollover", TFTP_OPT_ROLLOVER},
+	{"blksize", TFTP_OPT_BLKSIZE},   {"tsize", TFTP_OPT_TSIZE},
+	{"timeout", TFTP_OPT_TIMEOUT},   {"windowsize", TFTP_OPT_WINDOWSIZE},
+	{"rollover", TFTP_OPT_ROLLOVER},
 };
 
 unsigned tftp_optbit_parse(const char *name)
@@ -52,8 +52,8 @@ static void oack_add(struct tftp_neg *n, const char *name, uint64_t v)
 
 /* Look up a known option the administrator did not refuse. */
 static const struct tftp_opt *want(const struct tftp_req *r, const struct tftp_limits *lim,
-                                   const char *name, unsigned bit, uint64_t max, uint64_t *v,
-                                   long long *asked)
+				   const char *name, unsigned bit, uint64_t max, uint64_t *v,
+				   long long *asked)
 {
 	const struct tftp_opt *o = tftp_req_opt(r, name);
 	if (!o || tftp_optval(o, max, v) < 0)
@@ -82,7 +82,7 @@ static void neg_timeout(const struct tftp_req *r, const struct tftp_limits *lim,
 {
 	uint64_t v;
 	const struct tftp_opt *o =
-	    want(r, lim, "timeout", TFTP_OPT_TIMEOUT, 256, &v, &n->ask_timeout);
+		want(r, lim, "timeout", TFTP_OPT_TIMEOUT, 256, &v, &n->ask_timeout);
 	if (!o || v < 1 || v > 255)
 		return;
 	n->timeout_s = (uint32_t)v;
@@ -93,7 +93,7 @@ static void neg_timeout(const struct tftp_req *r, const struct tftp_limits *lim,
  * size, which we echo. Not for netascii: the size on the wire is not
  * known before conversion (dnsmasq and tftp-hpa agree). */
 static void neg_tsize(const struct tftp_req *r, const struct tftp_limits *lim, uint64_t size,
-                      struct tftp_neg *n)
+		      struct tftp_neg *n)
 {
 	uint64_t v;
 	if (!want(r, lim, "tsize", TFTP_OPT_TSIZE, UINT64_MAX, &v, &n->ask_tsize))
@@ -113,7 +113,7 @@ static void neg_window(const struct tftp_req *r, const struct tftp_limits *lim, 
 {
 	uint64_t v;
 	if (!want(r, lim, "windowsize", TFTP_OPT_WINDOWSIZE, TFTP_WINDOW_MAX, &v,
-	          &n->ask_windowsize))
+		  &n->ask_windowsize))
 		return;
 	if (v < 1 || r->mode == TFTP_MODE_NETASCII)
 		return;
@@ -125,7 +125,7 @@ static void neg_window(const struct tftp_req *r, const struct tftp_limits *lim, 
 
 /* tftp-hpa's "rollover": the block number after 65535 is 0 or 1. */
 static void neg_rollover(const struct tftp_req *r, const struct tftp_limits *lim,
-                         struct tftp_neg *n)
+			 struct tftp_neg *n)
 {
 	uint64_t v;
 	long long asked;
@@ -136,7 +136,7 @@ static void neg_rollover(const struct tftp_req *r, const struct tftp_limits *lim
 }
 
 void tftp_negotiate(const struct tftp_req *r, const struct tftp_limits *lim, uint64_t file_size,
-                    struct tftp_neg *n)
+		    struct tftp_neg *n)
 {
 	memset(n, 0, sizeof(*n));
 	n->blksize = TFTP_BLKSIZE_DEFAULT;

@@ -46,7 +46,7 @@ struct tftp_neg {
  * and the RFC 1350 default applies (RFC 2347: the server omits options it
  * does not accept). */
 void tftp_negotiate(const struct tftp_req *r, const struct tftp_limits *lim, uint64_t file_size,
-                    struct tftp_neg *out);
+		    struct tftp_neg *out);
 
 /* Parse an option value: decimal digits only, at most max. 0 or -EINVAL. */
 int tftp_optval(const struct tftp_opt *o, uint64_t max, uint64_t *out);

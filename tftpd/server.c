@@ -81,7 +81,7 @@ struct tftp_conn *tftp_hash_find(struct tftpd *s, const struct pxe_sockaddr *pee
 /* ------------------------------------------------------------ requests */
 
 static void log_refused(const struct pxe_sockaddr *from, const struct tftp_req *r, int code,
-                        const char *msg)
+			const char *msg)
 {
 	struct pxe_log_line l;
 	pxe_log_begin(&l, PXE_LOG_INFO, "transfer");
@@ -102,8 +102,8 @@ static struct tftp_timing timing(const struct tftpd_config *cfg, const struct tf
 	/* RFC 2349: the client's timeout is the retransmit interval; we use
 	 * it as the ceiling and retransmit sooner once the round trip is
 	 * known (a lost block then costs milliseconds, not seconds). */
-	t.timeout_us =
-	    n->timeout_s ? (uint64_t)n->timeout_s * 1000000u : (uint64_t)cfg->timeout_ms * 1000u;
+	t.timeout_us = n->timeout_s ? (uint64_t)n->timeout_s * 1000000u
+				    : (uint64_t)cfg->timeout_ms * 1000u;
 	t.rto_init_us = t.timeout_us < RTO_INIT_US ? t.timeout_us : RTO_INIT_US;
 	t.rto_min_us = t.timeout_us < RTO_MIN_US ? t.timeout_us : RTO_MIN_US;
 	t.retries = (unsigned)cfg->retries;
@@ -113,13 +113,13 @@ static struct tftp_timing timing(const struct tftpd_config *cfg, const struct tf
 static void negotiate(struct tftpd *s, struct tftp_conn *c, const struct tftp_req *r, uint64_t size)
 {
 	const struct tftpd_config *cfg = s->rt->cfg;
-	bool mapped =
-	    c->peer.u.sa.sa_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&c->peer.u.in6.sin6_addr);
+	bool mapped = c->peer.u.sa.sa_family == AF_INET6 &&
+		      IN6_IS_ADDR_V4MAPPED(&c->peer.u.in6.sin6_addr);
 	struct tftp_limits lim = {
-	    .blksize_max = tftp_blksize_limit(s, c->peer.u.sa.sa_family, mapped, c->ifindex),
-	    .windowsize_max = (uint32_t)cfg->windowsize_max,
-	    .rollover = (int)cfg->rollover,
-	    .refuse = cfg->refuse_bits,
+		.blksize_max = tftp_blksize_limit(s, c->peer.u.sa.sa_family, mapped, c->ifindex),
+		.windowsize_max = (uint32_t)cfg->windowsize_max,
+		.rollover = (int)cfg->rollover,
+		.refuse = cfg->refuse_bits,
 	};
 	tftp_negotiate(r, &lim, size, &c->neg);
 	if (c->neg.noack)
@@ -130,12 +130,12 @@ static void negotiate(struct tftpd *s, struct tftp_conn *c, const struct tftp_re
 		tftp_rx_init(&c->rx, c->neg.blksize, c->neg.windowsize, c->neg.rollover, oack, &t);
 	else
 		tftp_tx_init(&c->tx, size, c->neg.blksize, c->neg.windowsize, c->neg.rollover, oack,
-		             &t);
+			     &t);
 }
 
 static void start_request(struct tftp_listener *l, const struct tftp_req *r,
-                          const struct pxe_sockaddr *from, const struct pxe_sockaddr *local,
-                          int ifindex)
+			  const struct pxe_sockaddr *from, const struct pxe_sockaddr *local,
+			  int ifindex)
 {
 	struct tftpd *s = l->srv;
 	struct tftp_conn *c = tftp_conn_new(s);
@@ -180,15 +180,15 @@ static bool same_request(const struct tftp_conn *c, const uint8_t *buf, size_t n
 }
 
 static void handle_request(struct tftp_listener *l, const uint8_t *buf, size_t n,
-                           const struct pxe_sockaddr *from, const struct pxe_sockaddr *local,
-                           int ifindex)
+			   const struct pxe_sockaddr *from, const struct pxe_sockaddr *local,
+			   int ifindex)
 {
 	struct tftpd *s = l->srv;
 	struct tftp_req r;
 	int e = tftp_parse_req(buf, n, &r);
 	if (e < 0) {
 		tftp_send_error(l->fd, from, local, ifindex, TFTP_EBADOP,
-		                e == -ENOTSUP ? "Unsupported mode" : "Malformed request");
+				e == -ENOTSUP ? "Unsupported mode" : "Malformed request");
 		return;
 	}
 	if ((size_t)s->nconns >= (size_t)s->rt->cfg->max_transfers) {
@@ -205,8 +205,8 @@ static void handle_request(struct tftp_listener *l, const uint8_t *buf, size_t n
 }
 
 static void handle_datagram(struct tftp_listener *l, const uint8_t *buf, size_t n,
-                            const struct pxe_sockaddr *from, const struct pxe_sockaddr *local,
-                            int ifindex)
+			    const struct pxe_sockaddr *from, const struct pxe_sockaddr *local,
+			    int ifindex)
 {
 	struct tftpd *s = l->srv;
 	if (n < 2 || s->stopping)
@@ -220,9 +220,10 @@ static void handle_datagram(struct tftp_listener *l, const uint8_t *buf, size_t 
 		/* A different request from the same port: the client gave up
 		 * on the old transfer without an ERROR (firmware that reads
 		 * tsize from the OACK and asks again). */
-		tftp_conn_finish(
-		    c, c->write || c->tx.state != TFTP_XS_OACK ? TFTP_ST_ABORTED : TFTP_ST_DECLINED,
-		    "new request from the same port");
+		tftp_conn_finish(c,
+				 c->write || c->tx.state != TFTP_XS_OACK ? TFTP_ST_ABORTED
+									 : TFTP_ST_DECLINED,
+				 "new request from the same port");
 		c = NULL;
 	}
 	if (c) {
@@ -239,7 +240,7 @@ static void handle_datagram(struct tftp_listener *l, const uint8_t *buf, size_t 
 
 /* The destination address and interface of a received datagram. */
 static void read_pktinfo(struct msghdr *m, struct tftp_listener *l, struct pxe_sockaddr *local,
-                         int *ifindex)
+			 int *ifindex)
 {
 	memset(local, 0, sizeof(*local));
 	local->len = sizeof(local->u);
@@ -278,11 +279,11 @@ static void listener_cb(uv_poll_t *h, int status, int events)
 		} cb;
 		struct iovec iov = {.iov_base = s->rxbuf, .iov_len = sizeof(s->rxbuf)};
 		struct msghdr m = {.msg_name = &from.u,
-		                   .msg_namelen = sizeof(from.u),
-		                   .msg_iov = &iov,
-		                   .msg_iovlen = 1,
-		                   .msg_control = cb.b,
-		                   .msg_controllen = sizeof(cb.b)};
+				   .msg_namelen = sizeof(from.u),
+				   .msg_iov = &iov,
+				   .msg_iovlen = 1,
+				   .msg_control = cb.b,
+				   .msg_controllen = sizeof(cb.b)};
 		ssize_t n = recvmsg(l->fd, &m, 0);
 		if (n < 0) {
 			if (errno == EINTR || errno == ECONNREFUSED)
@@ -315,7 +316,8 @@ static void spin_setup(struct tftpd *s)
 	if (!cfg->busy_poll_auto) {
 		tftp_spin_fixed(&s->spin, (uint64_t)cfg->busy_poll_us * 1000u);
 	} else if (usable_cpus() < 2) {
-		pxe_log_msg(PXE_LOG_INFO, "busy-poll", "auto: off, this process may use one CPU only");
+		pxe_log_msg(PXE_LOG_INFO, "busy-poll",
+			    "auto: off, this process may use one CPU only");
 		tftp_spin_fixed(&s->spin, 0);
 	} else {
 		tftp_spin_adaptive(&s->spin, TFTP_SPIN_AUTO_MAX_NS);
@@ -349,8 +351,8 @@ int tftpd_listen_fd(struct tftpd *s, int fd)
 		return -errno;
 	int on = 1;
 	int r = a.u.sa.sa_family == AF_INET6
-	            ? setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on))
-	            : setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
+			? setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on))
+			: setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
 	if (a.u.sa.sa_family == AF_INET6) /* v4-mapped on a dual-stack socket */
 		(void)setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
 	if (r < 0)
@@ -402,7 +404,8 @@ void tftpd_run(struct tftpd *s)
 			return;
 		bool packet = s->io_events != woke;
 		if (s->nconns > 0 || packet)
-			tftp_spin_woke(&s->spin, spun + (uv_metrics_idle_time(s->loop) - idle0), packet);
+			tftp_spin_woke(&s->spin, spun + (uv_metrics_idle_time(s->loop) - idle0),
+				       packet);
 		spun = 0;
 		if (!packet)
 			continue; /* a timer or a signal, not a packet: sleep again */
@@ -438,7 +441,7 @@ void tftpd_stop(struct tftpd *s)
 		struct tftp_conn *c = s->all;
 		if (!(c->write && c->rx.state == TFTP_XS_DALLY))
 			tftp_send_error(c->sock, &c->peer, c->own_sock ? NULL : &c->local,
-			                c->ifindex, TFTP_EUNDEF, "Server shutting down");
+					c->ifindex, TFTP_EUNDEF, "Server shutting down");
 		tftp_conn_finish(c, TFTP_ST_ABORTED, "server stopping");
 	}
 	for (struct tftp_listener *l = s->listeners, *n; l; l = n) {

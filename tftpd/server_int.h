@@ -48,9 +48,9 @@ struct tftpd {
 	struct tftp_conn *all; /* every transfer, for tftpd_stop */
 	size_t nconns;
 	bool stopping;
-	unsigned io_events; /* socket callbacks so far: busy-poll's progress test */
+	unsigned io_events;    /* socket callbacks so far: busy-poll's progress test */
 	struct tftp_spin spin; /* busy-poll window (spin.c) */
-	unsigned port_next; /* port-range: where the next search starts */
+	unsigned port_next;    /* port-range: where the next search starts */
 	struct tftp_mtu_entry mtu[TFTP_MTU_CACHE];
 	/* Scratch shared by all transfers (one thread): file data of a
 	 * batch, the packet being received. */
@@ -121,9 +121,9 @@ void tftp_conn_free_unstarted(struct tftp_conn *c);
 /* Send a datagram to dst from fd; src: the source address for a shared
  * (listen) socket, NULL for an own socket. */
 int tftp_sendto(int fd, const void *buf, size_t len, const struct pxe_sockaddr *dst,
-                const struct pxe_sockaddr *src, int ifindex);
+		const struct pxe_sockaddr *src, int ifindex);
 void tftp_send_error(int fd, const struct pxe_sockaddr *dst, const struct pxe_sockaddr *src,
-                     int ifindex, uint16_t code, const char *msg);
+		     int ifindex, uint16_t code, const char *msg);
 
 /* server.c */
 void tftp_hash_add(struct tftpd *s, struct tftp_conn *c);
@@ -132,7 +132,7 @@ struct tftp_conn *tftp_hash_find(struct tftpd *s, const struct pxe_sockaddr *pee
 
 /* files.c: 0 or a TFTP error code with *msg set. */
 int tftp_open_read(struct tftp_conn *c, const struct tftp_req *r, struct stat *st,
-                   const char **msg);
+		   const char **msg);
 int tftp_open_write(struct tftp_conn *c, const struct tftp_req *r, const char **msg);
 /* WRQ complete: flush, rename into place. 0 or -errno. */
 int tftp_write_commit(struct tftp_conn *c);

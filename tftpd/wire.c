@@ -8,15 +8,15 @@
 
 /* RFC 1350 §5 / RFC 2347 §"Error codes" texts, indexed by code. */
 static const char *const error_texts[] = {
-    [TFTP_EUNDEF] = "Not defined",
-    [TFTP_ENOTFOUND] = "File not found",
-    [TFTP_EACCESS] = "Access violation",
-    [TFTP_ENOSPACE] = "Disk full or allocation exceeded",
-    [TFTP_EBADOP] = "Illegal TFTP operation",
-    [TFTP_EBADID] = "Unknown transfer ID",
-    [TFTP_EEXISTS] = "File already exists",
-    [TFTP_ENOUSER] = "No such user",
-    [TFTP_EOPTNEG] = "Option negotiation refused",
+	[TFTP_EUNDEF] = "Not defined",
+	[TFTP_ENOTFOUND] = "File not found",
+	[TFTP_EACCESS] = "Access violation",
+	[TFTP_ENOSPACE] = "Disk full or allocation exceeded",
+	[TFTP_EBADOP] = "Illegal TFTP operation",
+	[TFTP_EBADID] = "Unknown transfer ID",
+	[TFTP_EEXISTS] = "File already exists",
+	[TFTP_ENOUSER] = "No such user",
+	[TFTP_EOPTNEG] = "Option negotiation refused",
 };
 
 const char *tftp_error_text(uint16_t code)

@@ -73,7 +73,7 @@ static void rtt_sample(struct tftp_tx *x, uint64_t r)
 /* ------------------------------------------------------------ sender */
 
 void tftp_tx_init(struct tftp_tx *x, uint64_t size, uint32_t blksize, uint32_t windowsize,
-                  int rollover, bool oack, const struct tftp_timing *t)
+		  int rollover, bool oack, const struct tftp_timing *t)
 {
 	memset(x, 0, sizeof(*x));
 	x->size = size;
@@ -204,7 +204,7 @@ struct tftp_act tftp_tx_timeout(struct tftp_tx *x, uint64_t now)
 /* ---------------------------------------------------------- receiver */
 
 void tftp_rx_init(struct tftp_rx *x, uint32_t blksize, uint32_t windowsize, int rollover, bool oack,
-                  const struct tftp_timing *t)
+		  const struct tftp_timing *t)
 {
 	memset(x, 0, sizeof(*x));
 	x->blksize = blksize ? blksize : 512;
@@ -219,9 +219,9 @@ static struct tftp_act rx_ack(struct tftp_rx *x, uint64_t now, bool retransmit)
 	x->win_cnt = 0;
 	x->deadline = now + x->t.timeout_us;
 	return (struct tftp_act){.kind = TFTP_ACT_ACK,
-	                         .first = x->have,
-	                         .oack = x->have == 0 && x->oack,
-	                         .retransmit = retransmit};
+				 .first = x->have,
+				 .oack = x->have == 0 && x->oack,
+				 .retransmit = retransmit};
 }
 
 struct tftp_act tftp_rx_start(struct tftp_rx *x, uint64_t now)

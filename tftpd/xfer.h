@@ -64,7 +64,7 @@ struct tftp_tx {
 };
 
 void tftp_tx_init(struct tftp_tx *x, uint64_t size, uint32_t blksize, uint32_t windowsize,
-                  int rollover, bool oack, const struct tftp_timing *t);
+		  int rollover, bool oack, const struct tftp_timing *t);
 struct tftp_act tftp_tx_start(struct tftp_tx *x, uint64_t now);
 struct tftp_act tftp_tx_ack(struct tftp_tx *x, uint16_t block, uint64_t now);
 struct tftp_act tftp_tx_timeout(struct tftp_tx *x, uint64_t now);
@@ -95,7 +95,7 @@ struct tftp_rx {
 };
 
 void tftp_rx_init(struct tftp_rx *x, uint32_t blksize, uint32_t windowsize, int rollover, bool oack,
-                  const struct tftp_timing *t);
+		  const struct tftp_timing *t);
 /* ACK 0, or the OACK. */
 struct tftp_act tftp_rx_start(struct tftp_rx *x, uint64_t now);
 /* A DATA packet with len payload bytes. The action may both write and

@@ -19,18 +19,19 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char conf_text[] =
-    "[dhcpd]\nmode = full\n"
-    "[subnet 198.18.0.0/24]\nrange = 198.18.0.10-198.18.0.200\ndns = 198.18.0.1\n"
-    "[boot ipxe]\nmatch = ipxe\nfile = http://${server}/${mac-hex}.ipxe\n"
-    "[boot pi]\nmatch = rpi\nfile = bootcode.bin\n"
-    "[boot httpname]\nmatch = http mac:02\nfile = http://boot.example/${arch}/${arch-code}.efi\n"
-    "[boot http]\nmatch = http\nfile = http://${server}/x.efi\n"
-    "[boot q]\nmatch = uefi !arch:arm64-uefi\nfile = ${arch}/ipxe.efi\noption43 = no-uefi\n"
-    "echo-uuid = no\nbroadcast = yes\nreply-delay = 10ms\noption = 209:\"a/b\"\n"
-    "[boot menu]\nmatch = arch:bios mac:52\nmenu-item = a.0 A\nmenu-item = local Disk\n"
-    "menu-prompt = 3 Go\n"
-    "[boot bios]\nmatch = arch:bios\nfile = undionly.kpxe\nnext-server = 198.18.0.5\n"
-    "server-name = tftp\n";
+	"[dhcpd]\nmode = full\n"
+	"[subnet 198.18.0.0/24]\nrange = 198.18.0.10-198.18.0.200\ndns = 198.18.0.1\n"
+	"[boot ipxe]\nmatch = ipxe\nfile = http://${server}/${mac-hex}.ipxe\n"
+	"[boot pi]\nmatch = rpi\nfile = bootcode.bin\n"
+	"[boot httpname]\nmatch = http mac:02\nfile = "
+	"http://boot.example/${arch}/${arch-code}.efi\n"
+	"[boot http]\nmatch = http\nfile = http://${server}/x.efi\n"
+	"[boot q]\nmatch = uefi !arch:arm64-uefi\nfile = ${arch}/ipxe.efi\noption43 = no-uefi\n"
+	"echo-uuid = no\nbroadcast = yes\nreply-delay = 10ms\noption = 209:\"a/b\"\n"
+	"[boot menu]\nmatch = arch:bios mac:52\nmenu-item = a.0 A\nmenu-item = local Disk\n"
+	"menu-prompt = 3 Go\n"
+	"[boot bios]\nmatch = arch:bios\nfile = undionly.kpxe\nnext-server = 198.18.0.5\n"
+	"server-name = tftp\n";
 
 static struct pxe_config conf;
 static struct dhcp_ctx ctx;
@@ -85,10 +86,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (dhcp_parse(data, size, &req) < 0)
 		return 0;
-	const struct dhcp_rx rx = {.local_addr = 0xc6120001u,
-	                           .ifindex = 2,
-	                           .src_addr = 0x400012c6u,
-	                           .src_port = 4011};
+	const struct dhcp_rx rx = {
+		.local_addr = 0xc6120001u, .ifindex = 2, .src_addr = 0x400012c6u, .src_port = 4011};
 	bctx.dec.made = false;
 	dhcp_proto_handle(&ctx, &req, &rx, now++, &out);
 	check_reply(false);

@@ -95,8 +95,8 @@ static void check_opt43_parse(const uint8_t *b, size_t n)
 static void check_menu(struct cursor *c, const struct dhcp_pxe_client *cl)
 {
 	static const char *const keys[] = {"menu-item", "menu-item",   "menu-prompt",
-	                                   "file",      "next-server", "server-name",
-	                                   "rpi-pad",   "option43",    "match"};
+					   "file",      "next-server", "server-name",
+					   "rpi-pad",   "option43",    "match"};
 	struct dhcp_pxe_boot boot;
 	struct dhcp_pxe_opt43_info info;
 	uint8_t out[DHCP_PXE_OPT43_MAX];

@@ -11,8 +11,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct http_limits lim = {.max_request_line = 1024, .max_head = 4096,
-					       .max_headers = 50};
+	static const struct http_limits lim = {
+		.max_request_line = 1024, .max_head = 4096, .max_headers = 50};
 	/* an exact-size copy so that ASan sees any read past the end */
 	char *buf = malloc(size ? size : 1);
 	if (!buf)

@@ -24,10 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r.filename + r.filename_len >= (const char *)buf + size || r.filename_len == 0)
 			abort();
 		struct tftp_limits lim = {
-		    .blksize_max = size > 0 ? 8 + buf[0] * 256u : 1468,
-		    .windowsize_max = size > 1 ? 1 + buf[1] : 64,
-		    .rollover = size & 1,
-		    .refuse = size > 2 ? buf[2] & 0x1f : 0,
+			.blksize_max = size > 0 ? 8 + buf[0] * 256u : 1468,
+			.windowsize_max = size > 1 ? 1 + buf[1] : 64,
+			.rollover = size & 1,
+			.refuse = size > 2 ? buf[2] & 0x1f : 0,
 		};
 		struct tftp_neg n;
 		tftp_negotiate(&r, &lim, size * 1000003ull, &n);

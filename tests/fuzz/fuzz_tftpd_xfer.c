@@ -21,7 +21,7 @@ static void check_send(const struct tftp_tx *x, const struct tftp_act *a)
 static void fuzz_tx(const uint8_t *d, size_t n)
 {
 	struct tftp_timing t = {
-	    .timeout_us = 1000000, .rto_init_us = 250000, .rto_min_us = 50000, .retries = 3};
+		.timeout_us = 1000000, .rto_init_us = 250000, .rto_min_us = 50000, .retries = 3};
 	struct tftp_tx x;
 	uint32_t blksize = 8 + d[0] % 64, window = 1 + d[1] % 32;
 	uint64_t size = (uint64_t)d[2] * 131 + (uint64_t)d[3] * 40000;
@@ -51,7 +51,7 @@ static void fuzz_tx(const uint8_t *d, size_t n)
 static void fuzz_rx(const uint8_t *d, size_t n)
 {
 	struct tftp_timing t = {
-	    .timeout_us = 1000000, .rto_init_us = 250000, .rto_min_us = 50000, .retries = 3};
+		.timeout_us = 1000000, .rto_init_us = 250000, .rto_min_us = 50000, .retries = 3};
 	struct tftp_rx x;
 	tftp_rx_init(&x, 8 + d[0] % 64, 1 + d[1] % 16, d[2] & 1, d[2] & 2, &t);
 	tftp_rx_start(&x, 0);

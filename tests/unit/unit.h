@@ -9,12 +9,12 @@
 typedef Suite *(*unit_suite_fn)(void);
 void unit_register(unit_suite_fn fn);
 
-#define UNIT_SUITE(name)                                                        \
-	static Suite *name##_suite(void);                                       \
-	__attribute__((constructor)) static void name##_register(void)          \
-	{                                                                       \
-		unit_register(name##_suite);                                    \
-	}                                                                       \
+#define UNIT_SUITE(name)                                                                           \
+	static Suite *name##_suite(void);                                                          \
+	__attribute__((constructor)) static void name##_register(void)                             \
+	{                                                                                          \
+		unit_register(name##_suite);                                                       \
+	}                                                                                          \
 	static Suite *name##_suite(void)
 
 /* A scratch directory for one test, removed by unit_tmpdir_remove. */

@@ -95,8 +95,14 @@ static void sig_test_finish(struct sig_test *t)
 	pxe_signals_close(&t->sig);
 }
 
-static void on_reload(void *ctx) { ((struct sig_test *)ctx)->reloads++; }
-static void on_reopen(void *ctx) { ((struct sig_test *)ctx)->reopens++; }
+static void on_reload(void *ctx)
+{
+	((struct sig_test *)ctx)->reloads++;
+}
+static void on_reopen(void *ctx)
+{
+	((struct sig_test *)ctx)->reopens++;
+}
 static void on_stop(void *ctx)
 {
 	struct sig_test *t = ctx;
@@ -140,8 +146,8 @@ static void run_signals(struct sig_test *t, const int *list, int n)
 START_TEST(test_signals_callbacks)
 {
 	static const int list[] = {SIGHUP, SIGUSR1, SIGHUP, SIGTERM};
-	struct sig_test t = {.sig = {.on_reload = on_reload, .on_reopen = on_reopen,
-				     .on_stop = on_stop}};
+	struct sig_test t = {
+		.sig = {.on_reload = on_reload, .on_reopen = on_reopen, .on_stop = on_stop}};
 	run_signals(&t, list, 4);
 	ck_assert_int_eq(t.reloads, 2);
 	ck_assert_int_eq(t.reopens, 1);
@@ -303,13 +309,13 @@ END_TEST
 /* ------------------------------------------------------------ privileges */
 
 /* Checks inside a forked child: report and exit non-zero on failure. */
-#define CHILD_CHECK(cond)                                                              \
-	do {                                                                           \
-		if (!(cond)) {                                                         \
-			fprintf(stderr, "%s:%d: child check failed: %s\n", __FILE__,   \
-				__LINE__, #cond);                                      \
-			_exit(1);                                                      \
-		}                                                                      \
+#define CHILD_CHECK(cond)                                                                          \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: child check failed: %s\n", __FILE__, __LINE__,     \
+				#cond);                                                            \
+			_exit(1);                                                                  \
+		}                                                                                  \
 	} while (0)
 
 static int in_child(void (*fn)(void *), void *arg)

@@ -22,7 +22,7 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static char *tmp;      /* per-test scratch directory */
+static char *tmp; /* per-test scratch directory */
 static char logpath[4096];
 
 static void setup(void)
@@ -141,8 +141,7 @@ static int lf_quoted(const char *s, size_t len, size_t *ip, struct kv *kv)
 				c = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
 				i += 2;
 				break;
-			default:
-				return -8;
+			default: return -8;
 			}
 		}
 		kv->val[kv->vlen++] = c;
@@ -250,7 +249,8 @@ static char *json_check(const char *path)
 		"    assert isinstance(o, dict)\n"
 		"    assert list(o)[:4] == [\"ts\", \"level\", \"daemon\", \"event\"], list(o)\n"
 		"    v = o.get(\"v\")\n"
-		"    h = v.encode(\"utf-8\", \"surrogatepass\").hex() if isinstance(v, str) else \"-\"\n"
+		"    h = v.encode(\"utf-8\", \"surrogatepass\").hex() if isinstance(v, str) else "
+		"\"-\"\n"
 		"    print(\"OK\", h, \"T\" if o.get(\"truncated\") == 1 else \"-\")\n";
 	char cmd[8400], out_path[4096];
 
@@ -368,8 +368,9 @@ END_TEST
 START_TEST(test_line_logfmt)
 {
 	struct pxe_log_line l;
-	static const char *const keys[] = {"ts", "level", "daemon", "event", "file", "bytes",
-					   "big", "neg", "ms", "ok", "no", "bad_key_x", NULL};
+	static const char *const keys[] = {"ts",    "level",     "daemon", "event", "file",
+					   "bytes", "big",       "neg",    "ms",    "ok",
+					   "no",    "bad_key_x", NULL};
 
 	open_file_logger(false, PXE_LOG_INFO);
 	pxe_log_begin(&l, PXE_LOG_NOTICE, "transfer");
@@ -566,7 +567,8 @@ START_TEST(test_msg_escaped)
 	char *f = slurp(logpath, &len);
 	assert_keys(lf_parse(f, len), keys);
 	ck_assert_str_eq(kvs[4].val, "file x\nts=1 level=err event=forged not found");
-	ck_assert_ptr_nonnull(strstr(f, " msg=\"file x\\nts=1 level=err event=forged not found\"\n"));
+	ck_assert_ptr_nonnull(
+		strstr(f, " msg=\"file x\\nts=1 level=err event=forged not found\"\n"));
 	free(f);
 }
 END_TEST
@@ -667,8 +669,11 @@ START_TEST(test_level_names)
 	static const struct {
 		const char *name;
 		int level;
-	} t[] = {{"err", PXE_LOG_ERR},   {"warn", PXE_LOG_WARN},   {"notice", PXE_LOG_NOTICE},
-		 {"info", PXE_LOG_INFO}, {"debug", PXE_LOG_DEBUG}};
+	} t[] = {{"err", PXE_LOG_ERR},
+		 {"warn", PXE_LOG_WARN},
+		 {"notice", PXE_LOG_NOTICE},
+		 {"info", PXE_LOG_INFO},
+		 {"debug", PXE_LOG_DEBUG}};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		ck_assert_int_eq(pxe_log_level_parse(t[i].name), t[i].level);
 		ck_assert_str_eq(pxe_log_level_name(t[i].level), t[i].name);
@@ -970,7 +975,8 @@ static const char *field_after(const struct pxe_log_line *l, const char *key)
 
 static struct sockaddr_in6 sin6(const char *ip, unsigned port, unsigned scope)
 {
-	struct sockaddr_in6 s = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port),
+	struct sockaddr_in6 s = {.sin6_family = AF_INET6,
+				 .sin6_port = htons((uint16_t)port),
 				 .sin6_scope_id = scope};
 	ck_assert_int_eq(inet_pton(AF_INET6, ip, &s.sin6_addr), 1);
 	return s;
@@ -1034,8 +1040,8 @@ START_TEST(test_addresses_json)
 	pxe_log_addr(&l, "client", (struct sockaddr *)&s6);
 	pxe_log_mac(&l, "mac", (const uint8_t *)"\x01\x02\x03\x04\x05\x06", 6);
 	pxe_log_end(&l);
-	ck_assert_ptr_nonnull(
-		strstr(l.buf, ",\"client\":\"[2001:db8::5]:4011\",\"mac\":\"01:02:03:04:05:06\"}\n"));
+	ck_assert_ptr_nonnull(strstr(
+		l.buf, ",\"client\":\"[2001:db8::5]:4011\",\"mac\":\"01:02:03:04:05:06\"}\n"));
 }
 END_TEST
 

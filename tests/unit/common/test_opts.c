@@ -32,30 +32,72 @@ struct tcfg {
 static const char *const modes[] = {"full", "proxy", "proxy-4011", NULL};
 
 static const struct pxe_opt topts[] = {
-	{.name = "listen", .short_name = 'l', .type = PXE_OPT_ADDRLIST,
-	 .offset = offsetof(struct tcfg, listen), .def = "0.0.0.0:69", .default_port = 69,
-	 .arg = "ADDR[:PORT]", .help = "listen here"},
-	{.name = "root", .type = PXE_OPT_STRING, .flags = PXE_OPTF_POSITIONAL,
-	 .offset = offsetof(struct tcfg, root), .arg = "DIR", .help = "root"},
-	{.name = "blksize-max", .short_name = 'B', .type = PXE_OPT_INT,
-	 .offset = offsetof(struct tcfg, blksize), .def = "1468", .min = 8, .max = 65464,
+	{.name = "listen",
+	 .short_name = 'l',
+	 .type = PXE_OPT_ADDRLIST,
+	 .offset = offsetof(struct tcfg, listen),
+	 .def = "0.0.0.0:69",
+	 .default_port = 69,
+	 .arg = "ADDR[:PORT]",
+	 .help = "listen here"},
+	{.name = "root",
+	 .type = PXE_OPT_STRING,
+	 .flags = PXE_OPTF_POSITIONAL,
+	 .offset = offsetof(struct tcfg, root),
+	 .arg = "DIR",
+	 .help = "root"},
+	{.name = "blksize-max",
+	 .short_name = 'B',
+	 .type = PXE_OPT_INT,
+	 .offset = offsetof(struct tcfg, blksize),
+	 .def = "1468",
+	 .min = 8,
+	 .max = 65464,
 	 .help = "largest block"},
-	{.name = "max-size", .type = PXE_OPT_SIZE, .offset = offsetof(struct tcfg, max_size),
-	 .def = "4M", .help = "size"},
-	{.name = "timeout", .type = PXE_OPT_DURATION, .offset = offsetof(struct tcfg, timeout_ms),
-	 .def = "30s", .min = 0, .max = 3600000, .help = "idle"},
-	{.name = "keepalive", .type = PXE_OPT_BOOL, .offset = offsetof(struct tcfg, keepalive),
-	 .def = "yes", .help = "keep-alive"},
-	{.name = "mode", .type = PXE_OPT_ENUM, .offset = offsetof(struct tcfg, mode),
-	 .def = "full", .choices = modes, .help = "mode"},
-	{.name = "header", .type = PXE_OPT_STRLIST, .offset = offsetof(struct tcfg, header),
+	{.name = "max-size",
+	 .type = PXE_OPT_SIZE,
+	 .offset = offsetof(struct tcfg, max_size),
+	 .def = "4M",
+	 .help = "size"},
+	{.name = "timeout",
+	 .type = PXE_OPT_DURATION,
+	 .offset = offsetof(struct tcfg, timeout_ms),
+	 .def = "30s",
+	 .min = 0,
+	 .max = 3600000,
+	 .help = "idle"},
+	{.name = "keepalive",
+	 .type = PXE_OPT_BOOL,
+	 .offset = offsetof(struct tcfg, keepalive),
+	 .def = "yes",
+	 .help = "keep-alive"},
+	{.name = "mode",
+	 .type = PXE_OPT_ENUM,
+	 .offset = offsetof(struct tcfg, mode),
+	 .def = "full",
+	 .choices = modes,
+	 .help = "mode"},
+	{.name = "header",
+	 .type = PXE_OPT_STRLIST,
+	 .offset = offsetof(struct tcfg, header),
 	 .help = "extra header"},
-	{.name = "forward", .type = PXE_OPT_STRLIST, .offset = offsetof(struct tcfg, forward),
-	 .nargs = 2, .arg = "HOST URL", .help = "redirect"},
-	{.name = "addr", .type = PXE_OPT_ADDR, .offset = offsetof(struct tcfg, addr),
-	 .default_port = 8080, .help = "one address"},
-	{.name = "user", .short_name = 'u', .type = PXE_OPT_STRING, .aliases = "uid",
-	 .offset = offsetof(struct tcfg, common.user), .help = "user"},
+	{.name = "forward",
+	 .type = PXE_OPT_STRLIST,
+	 .offset = offsetof(struct tcfg, forward),
+	 .nargs = 2,
+	 .arg = "HOST URL",
+	 .help = "redirect"},
+	{.name = "addr",
+	 .type = PXE_OPT_ADDR,
+	 .offset = offsetof(struct tcfg, addr),
+	 .default_port = 8080,
+	 .help = "one address"},
+	{.name = "user",
+	 .short_name = 'u',
+	 .type = PXE_OPT_STRING,
+	 .aliases = "uid",
+	 .offset = offsetof(struct tcfg, common.user),
+	 .help = "user"},
 	PXE_OPTS_LOG(struct tcfg, common),
 };
 
@@ -145,7 +187,8 @@ START_TEST(cli_forms)
 	struct pxe_err e;
 	ck_assert_int_eq(load(&c, &e, NULL, "--blksize-max=512", "--timeout", "5m", "-B", "1024",
 			      "--no-keepalive", "--mode", "PROXY", "/srv/tftp", "--max-size=1G",
-			      "-uadmin", NULL), 0);
+			      "-uadmin", NULL),
+			 0);
 	ck_assert_int_eq(CFG(c)->blksize, 1024); /* last one wins */
 	ck_assert_int_eq(CFG(c)->timeout_ms, 300000);
 	ck_assert(!CFG(c)->keepalive);
@@ -156,7 +199,8 @@ START_TEST(cli_forms)
 	ck_assert_int_eq(c.src[1].kind, PXE_SRC_CLI);
 	pxe_config_free(&c);
 
-	ck_assert_int_eq(load(&c, &e, NULL, "--keepalive=no", "--uid", "nobody", "--", "-odd", NULL), 0);
+	ck_assert_int_eq(
+		load(&c, &e, NULL, "--keepalive=no", "--uid", "nobody", "--", "-odd", NULL), 0);
 	ck_assert(!CFG(c)->keepalive);
 	ck_assert_str_eq(CFG(c)->common.user, "nobody");
 	ck_assert_str_eq(CFG(c)->root, "-odd");
@@ -169,7 +213,8 @@ START_TEST(cli_two_args)
 	struct pxe_config c;
 	struct pxe_err e;
 	ck_assert_int_eq(load(&c, &e, NULL, "--forward", "example.com", "http://x/", "--forward",
-			      "b.org", "http://y/", NULL), 0);
+			      "b.org", "http://y/", NULL),
+			 0);
 	ck_assert_uint_eq(CFG(c)->forward.n, 2);
 	ck_assert_str_eq(CFG(c)->forward.v[0], "example.com http://x/");
 	ck_assert_str_eq(CFG(c)->forward.v[1], "b.org http://y/");
@@ -190,17 +235,21 @@ START_TEST(cli_errors)
 		{{"--blksize-max"}, "--blksize-max: expects a value VALUE (see pxe-test --help)"},
 		{{"--blksize-max=7"}, "--blksize-max: expected an integer 8..65464, got 7"},
 		{{"--blksize-max=65465"}, "--blksize-max: expected an integer 8..65464, got 65465"},
-		{{"--blksize-max=12abc"}, "--blksize-max: expected an integer 8..65464, got '12abc'"},
+		{{"--blksize-max=12abc"},
+		 "--blksize-max: expected an integer 8..65464, got '12abc'"},
 		{{"--blksize-max="}, "--blksize-max: expected an integer 8..65464, got ''"},
 		{{"--keepalive=maybe"}, "--keepalive: expected yes or no, got 'maybe'"},
 		{{"--no-mode"}, "unknown option '--no-mode' (see pxe-test --help)"},
 		{{"--mode", "fast"}, "--mode: expected one of full, proxy, proxy-4011, got 'fast'"},
 		{{"--mode"}, "--mode: expects a value full|proxy|proxy-4011 (see pxe-test --help)"},
-		{{"--max-size=4Q"}, "--max-size: expected a size such as 512, 64K, 4M or 1G, got '4Q'"},
-		{{"--max-size=-1"}, "--max-size: expected a size such as 512, 64K, 4M or 1G, got '-1'"},
+		{{"--max-size=4Q"},
+		 "--max-size: expected a size such as 512, 64K, 4M or 1G, got '4Q'"},
+		{{"--max-size=-1"},
+		 "--max-size: expected a size such as 512, 64K, 4M or 1G, got '-1'"},
 		{{"--max-size=99999999999T"}, "--max-size: size '99999999999T' is too large"},
 		{{"--timeout=2w"},
-		 "--timeout: expected a duration such as 30 (seconds), 500ms, 30s, 5m, 1h or 2d, got '2w'"},
+		 "--timeout: expected a duration such as 30 (seconds), 500ms, 30s, 5m, 1h or 2d, "
+		 "got '2w'"},
 		{{"--timeout=2h"}, "--timeout: expected a duration 0ms..3600000ms, got 2h"},
 		{{"--listen", "1.2.3.4:99999"},
 		 "--listen: expected ADDRESS[:PORT] (IPv4, or [IPv6]:PORT), got '1.2.3.4:99999'"},
@@ -213,7 +262,8 @@ START_TEST(cli_errors)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct pxe_config c;
 		struct pxe_err e;
-		int r = load(&c, &e, NULL, cases[i].args[0], cases[i].args[1], cases[i].args[2], NULL);
+		int r = load(&c, &e, NULL, cases[i].args[0], cases[i].args[1], cases[i].args[2],
+			     NULL);
 		ck_assert_msg(r < 0, "case %zu accepted", i);
 		ck_assert_str_eq(e.msg, cases[i].msg);
 	}
@@ -317,7 +367,8 @@ START_TEST(other_sections)
 	spec.other_section = other_section;
 	struct pxe_config c;
 	struct pxe_err e;
-	ck_assert_int_eq(load(&c, &e, "[test]\nroot=/x\n[subnet 198.18.0.0/24]\nrange = a-b\n", NULL), 0);
+	ck_assert_int_eq(
+		load(&c, &e, "[test]\nroot=/x\n[subnet 198.18.0.0/24]\nrange = a-b\n", NULL), 0);
 	ck_assert_int_eq(CFG(c)->other_calls, 1);
 	ck_assert_str_eq(CFG(c)->last_other, "subnet 198.18.0.0/24|a-b|4");
 	pxe_config_free(&c);
@@ -352,7 +403,8 @@ START_TEST(print_round_trip)
 	struct pxe_config c;
 	struct pxe_err e;
 	ck_assert_int_eq(load(&c, &e, "[test]\nheader = X-A: 1\nmode = proxy-4011\n", "--timeout",
-			      "90s", "-l", "[::1]:69", "-l", "127.0.0.1:70", "/srv", NULL), 0);
+			      "90s", "-l", "[::1]:69", "-l", "127.0.0.1:70", "/srv", NULL),
+			 0);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);

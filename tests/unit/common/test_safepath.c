@@ -35,49 +35,49 @@ struct clean_case {
 };
 
 static const struct clean_case clean_cases[] = {
-    {"pxelinux.0", -1, 0, 10, "pxelinux.0"},
-    {"/pxelinux.0", -1, 0, 10, "pxelinux.0"},
-    {"///pxelinux.0", -1, 0, 10, "pxelinux.0"},
-    {"//a//b", -1, 0, 3, "a/b"},
-    {"./a", -1, 0, 1, "a"},
-    {"a/./b", -1, 0, 3, "a/b"},
-    {"a/../b", -1, 0, 1, "b"},
-    {"a/b/../../c", -1, 0, 1, "c"},
-    {"a/b/../c/./d/", -1, 0, 5, "a/c/d"},
-    {"a/", -1, 0, 1, "a"},
-    {"a/..", -1, 0, 0, ""},
-    {"", -1, 0, 0, ""},
-    {"/", -1, 0, 0, ""},
-    {".", -1, 0, 0, ""},
-    {"./", -1, 0, 0, ""},
-    {"../x", -1, 0, -EACCES, ""},
-    {"a/../../x", -1, 0, -EACCES, ""},
-    {"a/b/../../..", -1, 0, -EACCES, ""},
-    {"/../x", -1, 0, -EACCES, ""},
-    {"..", -1, 0, -EACCES, ""},
-    {"/..", -1, 0, -EACCES, ""},
-    {"...", -1, 0, 3, "..."},
-    {"....", -1, 0, 4, "...."},
-    {"a/..b", -1, 0, 5, "a/..b"},
-    {"a/b..", -1, 0, 5, "a/b.."},
-    {".a/.b", -1, 0, 5, ".a/.b"},
-    {"a\0b", 3, 0, -EINVAL, ""},
-    {"a.cfg\0.txt", 10, 0, -EINVAL, ""},
-    {"\0", 1, 0, -EINVAL, ""},
-    {"../\0", 4, 0, -EINVAL, ""},
-    {"abc", 2, 0, 2, "ab"},
-    /* '\' is an ordinary byte unless asked for */
-    {"\\boot\\pxelinux.0", -1, 0, 16, "\\boot\\pxelinux.0"},
-    {"..\\..\\etc\\passwd", -1, 0, 16, "..\\..\\etc\\passwd"},
-    {"\\boot\\pxelinux.0", -1, BS, 15, "boot/pxelinux.0"},
-    {"..\\..\\etc\\passwd", -1, BS, -EACCES, ""},
-    {"a\\..\\..\\x", -1, BS, -EACCES, ""},
-    {"a\\/\\b", -1, BS, 3, "a/b"},
-    {"BOOT/PXELinux.0", -1, 0, 15, "BOOT/PXELinux.0"},
-    {"BOOT/PXELinux.0", -1, LC, 15, "boot/pxelinux.0"},
-    {"\\BOOT\\BCD", -1, BS | LC, 8, "boot/bcd"},
-    {"Caf\xC3\x89/Z", -1, LC, 7, "caf\xC3\x89/z"}, /* ASCII only */
-    {"[@`{]", -1, LC, 5, "[@`{]"},
+	{"pxelinux.0", -1, 0, 10, "pxelinux.0"},
+	{"/pxelinux.0", -1, 0, 10, "pxelinux.0"},
+	{"///pxelinux.0", -1, 0, 10, "pxelinux.0"},
+	{"//a//b", -1, 0, 3, "a/b"},
+	{"./a", -1, 0, 1, "a"},
+	{"a/./b", -1, 0, 3, "a/b"},
+	{"a/../b", -1, 0, 1, "b"},
+	{"a/b/../../c", -1, 0, 1, "c"},
+	{"a/b/../c/./d/", -1, 0, 5, "a/c/d"},
+	{"a/", -1, 0, 1, "a"},
+	{"a/..", -1, 0, 0, ""},
+	{"", -1, 0, 0, ""},
+	{"/", -1, 0, 0, ""},
+	{".", -1, 0, 0, ""},
+	{"./", -1, 0, 0, ""},
+	{"../x", -1, 0, -EACCES, ""},
+	{"a/../../x", -1, 0, -EACCES, ""},
+	{"a/b/../../..", -1, 0, -EACCES, ""},
+	{"/../x", -1, 0, -EACCES, ""},
+	{"..", -1, 0, -EACCES, ""},
+	{"/..", -1, 0, -EACCES, ""},
+	{"...", -1, 0, 3, "..."},
+	{"....", -1, 0, 4, "...."},
+	{"a/..b", -1, 0, 5, "a/..b"},
+	{"a/b..", -1, 0, 5, "a/b.."},
+	{".a/.b", -1, 0, 5, ".a/.b"},
+	{"a\0b", 3, 0, -EINVAL, ""},
+	{"a.cfg\0.txt", 10, 0, -EINVAL, ""},
+	{"\0", 1, 0, -EINVAL, ""},
+	{"../\0", 4, 0, -EINVAL, ""},
+	{"abc", 2, 0, 2, "ab"},
+	/* '\' is an ordinary byte unless asked for */
+	{"\\boot\\pxelinux.0", -1, 0, 16, "\\boot\\pxelinux.0"},
+	{"..\\..\\etc\\passwd", -1, 0, 16, "..\\..\\etc\\passwd"},
+	{"\\boot\\pxelinux.0", -1, BS, 15, "boot/pxelinux.0"},
+	{"..\\..\\etc\\passwd", -1, BS, -EACCES, ""},
+	{"a\\..\\..\\x", -1, BS, -EACCES, ""},
+	{"a\\/\\b", -1, BS, 3, "a/b"},
+	{"BOOT/PXELinux.0", -1, 0, 15, "BOOT/PXELinux.0"},
+	{"BOOT/PXELinux.0", -1, LC, 15, "boot/pxelinux.0"},
+	{"\\BOOT\\BCD", -1, BS | LC, 8, "boot/bcd"},
+	{"Caf\xC3\x89/Z", -1, LC, 7, "caf\xC3\x89/z"}, /* ASCII only */
+	{"[@`{]", -1, LC, 5, "[@`{]"},
 };
 
 static void check_clean(const struct clean_case *c, size_t cap)
@@ -87,7 +87,7 @@ static void check_clean(const struct clean_case *c, size_t cap)
 	memset(out, 'Z', sizeof(out));
 	int r = pxe_path_clean(c->in, len, c->flags, out, cap);
 	ck_assert_msg(r == c->ret, "clean(\"%s\", %#x): got %d want %d", c->in, c->flags, r,
-	              c->ret);
+		      c->ret);
 	ck_assert_str_eq(out, c->out);
 }
 
@@ -117,8 +117,8 @@ START_TEST(test_clean_cap)
 	for (size_t i = 100; i < 2 * PXE_PATH_MAX; i += 100)
 		big[i] = '/';
 	ck_assert_int_eq(
-	    pxe_path_clean(big, 2 * PXE_PATH_MAX, 0, big + 2 * PXE_PATH_MAX, PXE_PATH_MAX),
-	    -ENAMETOOLONG);
+		pxe_path_clean(big, 2 * PXE_PATH_MAX, 0, big + 2 * PXE_PATH_MAX, PXE_PATH_MAX),
+		-ENAMETOOLONG);
 	free(big);
 }
 END_TEST
@@ -254,8 +254,8 @@ static const struct {
 	const char *name;
 	open_fn fn;
 } impls[] = {
-    {"pxe_path_open", pxe_path_open},
-    {"pxe_path_open_walk", pxe_path_open_walk},
+	{"pxe_path_open", pxe_path_open},
+	{"pxe_path_open_walk", pxe_path_open_walk},
 };
 #define N_IMPLS 2
 
@@ -269,59 +269,59 @@ struct open_case {
 };
 
 static const struct open_case open_cases[] = {
-    {"a.txt", O_RDONLY, 0, "A"},
-    {"sub/b.txt", O_RDONLY, 0, "B"},
-    {"sub/deep/c.txt", O_RDONLY, 0, "C"},
-    {"sub/./deep//c.txt", O_RDONLY, 0, "C"},
-    {"./a.txt", O_RDONLY, 0, "A"},
-    {"....", O_RDONLY, 0, "dots"},
-    {"a/..b", O_RDONLY, 0, "dotb"},
-    {"sub/../a.txt", O_RDONLY, 0, "A"},
-    {"", O_RDONLY | O_DIRECTORY, 0, NULL},
-    {".", O_RDONLY, 0, NULL},
-    {"sub", O_RDONLY | O_DIRECTORY, 0, NULL},
-    {"sub/", O_RDONLY, 0, NULL},
-    {"sub/..", O_RDONLY, 0, NULL},
-    {"a.txt", O_RDONLY | O_DIRECTORY, -ENOTDIR, NULL},
-    {"a.txt/", O_RDONLY, -ENOTDIR, NULL},
-    {"a.txt/x", O_RDONLY, -ENOTDIR, NULL},
-    {"link_in/x", O_RDONLY, -ENOTDIR, NULL},
-    {"nope", O_RDONLY, -ENOENT, NULL},
-    {"nope/x", O_RDONLY, -ENOENT, NULL},
-    {"dangling", O_RDONLY, -ENOENT, NULL},
-    {"/a.txt", O_RDONLY, -EINVAL, NULL},
-    {"//a.txt", O_RDONLY, -EINVAL, NULL},
-    {"..", O_RDONLY, -EACCES, NULL},
-    {"../outside.txt", O_RDONLY, -EACCES, NULL},
-    {"sub/../../outside.txt", O_RDONLY, -EACCES, NULL},
-    /* symlinks that stay inside */
-    {"link_in", O_RDONLY, 0, "B"},
-    {"sub/up", O_RDONLY, 0, "A"},
-    {"dirlink/b.txt", O_RDONLY, 0, "B"},
-    {"dirlink", O_RDONLY | O_DIRECTORY, 0, NULL},
-    {"dirlink/../a.txt", O_RDONLY, 0, "A"},
-    {"deeplink/../b.txt", O_RDONLY, 0, "B"}, /* '..' of sub/deep, not of root */
-    {"sub/dotdot/a.txt", O_RDONLY, 0, "A"},
-    {"sub/dotdot/sub/dotdot/sub/up", O_RDONLY, 0, "A"},
-    {"chain00", O_RDONLY, 0, "A"},
-    {"a.txt", O_RDONLY | O_NOFOLLOW, 0, "A"},
-    {"link_in", O_RDONLY | O_NOFOLLOW, -ELOOP, NULL},
-    /* symlinks that leave */
-    {"esc", O_RDONLY, -EACCES, NULL},
-    {"sub/esc2", O_RDONLY, -EACCES, NULL},
-    {"escdir/secret", O_RDONLY, -EACCES, NULL},
-    {"escdir", O_RDONLY | O_DIRECTORY, -EACCES, NULL},
-    {"sub/rootup", O_RDONLY, -EACCES, NULL},
-    {"sub/rootup/outside.txt", O_RDONLY, -EACCES, NULL},
-    {"sub/dotdot/../outside.txt", O_RDONLY, -EACCES, NULL},
-    {"abs", O_RDONLY, -EACCES, NULL},
-    {"absdir/secret", O_RDONLY, -EACCES, NULL},
-    {"absin", O_RDONLY, -EACCES, NULL},
-    /* loops */
-    {"loop1", O_RDONLY, -ELOOP, NULL},
-    {"loop1/x", O_RDONLY, -ELOOP, NULL},
-    {"self", O_RDONLY, -ELOOP, NULL},
-    {"chainx", O_RDONLY, -ELOOP, NULL},
+	{"a.txt", O_RDONLY, 0, "A"},
+	{"sub/b.txt", O_RDONLY, 0, "B"},
+	{"sub/deep/c.txt", O_RDONLY, 0, "C"},
+	{"sub/./deep//c.txt", O_RDONLY, 0, "C"},
+	{"./a.txt", O_RDONLY, 0, "A"},
+	{"....", O_RDONLY, 0, "dots"},
+	{"a/..b", O_RDONLY, 0, "dotb"},
+	{"sub/../a.txt", O_RDONLY, 0, "A"},
+	{"", O_RDONLY | O_DIRECTORY, 0, NULL},
+	{".", O_RDONLY, 0, NULL},
+	{"sub", O_RDONLY | O_DIRECTORY, 0, NULL},
+	{"sub/", O_RDONLY, 0, NULL},
+	{"sub/..", O_RDONLY, 0, NULL},
+	{"a.txt", O_RDONLY | O_DIRECTORY, -ENOTDIR, NULL},
+	{"a.txt/", O_RDONLY, -ENOTDIR, NULL},
+	{"a.txt/x", O_RDONLY, -ENOTDIR, NULL},
+	{"link_in/x", O_RDONLY, -ENOTDIR, NULL},
+	{"nope", O_RDONLY, -ENOENT, NULL},
+	{"nope/x", O_RDONLY, -ENOENT, NULL},
+	{"dangling", O_RDONLY, -ENOENT, NULL},
+	{"/a.txt", O_RDONLY, -EINVAL, NULL},
+	{"//a.txt", O_RDONLY, -EINVAL, NULL},
+	{"..", O_RDONLY, -EACCES, NULL},
+	{"../outside.txt", O_RDONLY, -EACCES, NULL},
+	{"sub/../../outside.txt", O_RDONLY, -EACCES, NULL},
+	/* symlinks that stay inside */
+	{"link_in", O_RDONLY, 0, "B"},
+	{"sub/up", O_RDONLY, 0, "A"},
+	{"dirlink/b.txt", O_RDONLY, 0, "B"},
+	{"dirlink", O_RDONLY | O_DIRECTORY, 0, NULL},
+	{"dirlink/../a.txt", O_RDONLY, 0, "A"},
+	{"deeplink/../b.txt", O_RDONLY, 0, "B"}, /* '..' of sub/deep, not of root */
+	{"sub/dotdot/a.txt", O_RDONLY, 0, "A"},
+	{"sub/dotdot/sub/dotdot/sub/up", O_RDONLY, 0, "A"},
+	{"chain00", O_RDONLY, 0, "A"},
+	{"a.txt", O_RDONLY | O_NOFOLLOW, 0, "A"},
+	{"link_in", O_RDONLY | O_NOFOLLOW, -ELOOP, NULL},
+	/* symlinks that leave */
+	{"esc", O_RDONLY, -EACCES, NULL},
+	{"sub/esc2", O_RDONLY, -EACCES, NULL},
+	{"escdir/secret", O_RDONLY, -EACCES, NULL},
+	{"escdir", O_RDONLY | O_DIRECTORY, -EACCES, NULL},
+	{"sub/rootup", O_RDONLY, -EACCES, NULL},
+	{"sub/rootup/outside.txt", O_RDONLY, -EACCES, NULL},
+	{"sub/dotdot/../outside.txt", O_RDONLY, -EACCES, NULL},
+	{"abs", O_RDONLY, -EACCES, NULL},
+	{"absdir/secret", O_RDONLY, -EACCES, NULL},
+	{"absin", O_RDONLY, -EACCES, NULL},
+	/* loops */
+	{"loop1", O_RDONLY, -ELOOP, NULL},
+	{"loop1/x", O_RDONLY, -ELOOP, NULL},
+	{"self", O_RDONLY, -ELOOP, NULL},
+	{"chainx", O_RDONLY, -ELOOP, NULL},
 };
 #define N_OPEN_CASES (int)(sizeof(open_cases) / sizeof(open_cases[0]))
 
@@ -340,18 +340,18 @@ static void check_fd(int fd, const struct stat *st, const char *content, const c
 }
 
 static void check_open(int impl, const char *rel, int flags, unsigned mode, int ret,
-                       const char *content)
+		       const char *content)
 {
 	struct stat st;
 	int fd = impls[impl].fn(rootfd, rel, flags, mode, &st);
 	if (ret < 0) {
 		ck_assert_msg(fd == ret, "%s(\"%s\", %#x): got %d (%s) want %d (%s)",
-		              impls[impl].name, rel, flags, fd, strerror(fd < 0 ? -fd : 0), ret,
-		              strerror(-ret));
+			      impls[impl].name, rel, flags, fd, strerror(fd < 0 ? -fd : 0), ret,
+			      strerror(-ret));
 		return;
 	}
 	ck_assert_msg(fd >= 0, "%s(\"%s\", %#x): got %d (%s)", impls[impl].name, rel, flags, fd,
-	              strerror(-fd));
+		      strerror(-fd));
 	check_fd(fd, &st, content, rel);
 	ck_assert_int_ne(fcntl(fd, F_GETFD) & FD_CLOEXEC, 0);
 	close(fd);
@@ -451,10 +451,10 @@ END_TEST
 static int deny_openat2(int err)
 {
 	struct sock_filter prog[] = {
-	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 0, 1),
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (unsigned)err),
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (unsigned)err),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog fprog = {.len = sizeof(prog) / sizeof(prog[0]), .filter = prog};
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -495,7 +495,7 @@ START_TEST(test_open_fallback)
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert_msg(WIFEXITED(status), "child died");
 	ck_assert_msg(WEXITSTATUS(status) == 0, "errno %d: child status %d", errs[_i],
-	              WEXITSTATUS(status));
+		      WEXITSTATUS(status));
 }
 END_TEST
 
@@ -508,23 +508,23 @@ START_TEST(test_resolve_open)
 		int ret;
 		const char *content;
 	} cases[] = {
-	    {"/sub/b.txt", -1, 0, 0, "B"},
-	    {"\\SUB\\B.TXT", -1, BS | LC, 0, "B"},
-	    {"\\sub\\b.txt", -1, 0, -ENOENT, NULL},
-	    {"/", -1, 0, 0, NULL},
-	    {"/../outside.txt", -1, 0, -EACCES, NULL},
-	    {"..\\outside.txt", -1, BS, -EACCES, NULL},
-	    {"/esc", -1, 0, -EACCES, NULL},
-	    {"a.txt\0.cfg", 10, 0, -EINVAL, NULL},
+		{"/sub/b.txt", -1, 0, 0, "B"},
+		{"\\SUB\\B.TXT", -1, BS | LC, 0, "B"},
+		{"\\sub\\b.txt", -1, 0, -ENOENT, NULL},
+		{"/", -1, 0, 0, NULL},
+		{"/../outside.txt", -1, 0, -EACCES, NULL},
+		{"..\\outside.txt", -1, BS, -EACCES, NULL},
+		{"/esc", -1, 0, -EACCES, NULL},
+		{"a.txt\0.cfg", 10, 0, -EINVAL, NULL},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct stat st;
 		size_t len = cases[i].len < 0 ? strlen(cases[i].in) : (size_t)cases[i].len;
 		int fd = pxe_path_resolve_open(rootfd, cases[i].in, len, cases[i].flags, O_RDONLY,
-		                               0, &st);
+					       0, &st);
 		if (cases[i].ret < 0) {
 			ck_assert_msg(fd == cases[i].ret, "resolve(\"%s\"): got %d want %d",
-			              cases[i].in, fd, cases[i].ret);
+				      cases[i].in, fd, cases[i].ret);
 			continue;
 		}
 		ck_assert_msg(fd >= 0, "resolve(\"%s\"): got %d", cases[i].in, fd);
@@ -539,7 +539,7 @@ UNIT_SUITE(safepath)
 	Suite *s = suite_create("safepath");
 	TCase *tc = tcase_create("clean");
 	tcase_add_loop_test(tc, test_clean_table, 0,
-	                    (int)(sizeof(clean_cases) / sizeof(clean_cases[0])));
+			    (int)(sizeof(clean_cases) / sizeof(clean_cases[0])));
 	tcase_add_test(tc, test_clean_cap);
 	tcase_add_test(tc, test_clean_long);
 	suite_add_tcase(s, tc);

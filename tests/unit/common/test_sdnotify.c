@@ -196,20 +196,27 @@ END_TEST
 START_TEST(test_listen_fds_invalid)
 {
 	static const struct act_case bad[] = {
-		{"12x", "1", NULL, 1, MAX_ACT},  {"", "1", NULL, 1, MAX_ACT},
-		{"0", "1", NULL, 1, MAX_ACT},    {"-1", "1", NULL, 1, MAX_ACT},
-		{" 1", "1", NULL, 1, MAX_ACT},   {"99999999999999999999", "1", NULL, 1, MAX_ACT},
-		{"self", "x", NULL, 1, MAX_ACT}, {"self", "-1", NULL, 1, MAX_ACT},
-		{"self", "", NULL, 1, MAX_ACT},  {"self", "1 ", NULL, 1, MAX_ACT},
-		{"self", "+1", NULL, 1, MAX_ACT}, {"self", "4294967299", NULL, 1, MAX_ACT},
+		{"12x", "1", NULL, 1, MAX_ACT},
+		{"", "1", NULL, 1, MAX_ACT},
+		{"0", "1", NULL, 1, MAX_ACT},
+		{"-1", "1", NULL, 1, MAX_ACT},
+		{" 1", "1", NULL, 1, MAX_ACT},
+		{"99999999999999999999", "1", NULL, 1, MAX_ACT},
+		{"self", "x", NULL, 1, MAX_ACT},
+		{"self", "-1", NULL, 1, MAX_ACT},
+		{"self", "", NULL, 1, MAX_ACT},
+		{"self", "1 ", NULL, 1, MAX_ACT},
+		{"self", "+1", NULL, 1, MAX_ACT},
+		{"self", "4294967299", NULL, 1, MAX_ACT},
 		/* LISTEN_FDNAMES must name every fd, no more, no fewer */
-		{"self", "2", "a", 2, MAX_ACT},  {"self", "2", "a:b:c", 2, MAX_ACT},
+		{"self", "2", "a", 2, MAX_ACT},
+		{"self", "2", "a:b:c", 2, MAX_ACT},
 	};
 	struct act_result r;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		run_activation(&bad[i], &r);
-		ck_assert_msg(r.rc == -EINVAL, "case %zu (%s, %s): %d", i, bad[i].pid,
-			      bad[i].nfds, r.rc);
+		ck_assert_msg(r.rc == -EINVAL, "case %zu (%s, %s): %d", i, bad[i].pid, bad[i].nfds,
+			      r.rc);
 		ck_assert_int_eq(r.cloexec[0], 0); /* rejected before touching fds */
 	}
 

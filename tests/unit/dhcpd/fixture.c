@@ -22,9 +22,9 @@ void dhcp_fixture_ctx(struct dhcp_ctx *ctx, const struct pxe_config *conf)
 	ctx->cfg = c;
 	ctx->leases = dhcp_leases_new();
 	ck_assert_ptr_nonnull(ctx->leases);
-	ck_assert_int_eq(
-	    dhcp_leases_set_ranges(ctx->leases, c->ranges, c->n_ranges, c->reserved, c->n_reserved),
-	    0);
+	ck_assert_int_eq(dhcp_leases_set_ranges(ctx->leases, c->ranges, c->n_ranges, c->reserved,
+						c->n_reserved),
+			 0);
 }
 
 void dhcp_fixture_free(struct dhcp_ctx *ctx, struct pxe_config *conf, char *dir)

@@ -22,15 +22,15 @@ static struct dhcp_out out;
 static const struct dhcp_rx rx = {.local_addr = SRV, .ifindex = 2};
 
 static const char *const sections =
-    "[boot ipxe]\nmatch = ipxe\nfile = http://${server}/boot.ipxe\n"
-    "[boot quirky]\nmatch = arch:x64-uefi mac:02:54:00:00:00:77\nfile = q.efi\n"
-    "option43 = no-uefi\necho-uuid = no\nbroadcast = yes\nreply-delay = 250ms\n"
-    "option = 209:\"pxelinux.cfg/default\"\n"
-    "[boot hname]\nmatch = http mac:02:54:00:00:00:66\nfile = http://boot.example/x.efi\n"
-    "[boot uefi]\nmatch = arch:x64-uefi\nfile = ipxe.efi\nnext-server = 198.18.0.5\n"
-    "server-name = tftp.test\n"
-    "[boot http]\nmatch = http\nfile = http://${server}/${arch}.efi\n"
-    "[boot bios]\nmatch = arch:bios\nfile = undionly.kpxe\n";
+	"[boot ipxe]\nmatch = ipxe\nfile = http://${server}/boot.ipxe\n"
+	"[boot quirky]\nmatch = arch:x64-uefi mac:02:54:00:00:00:77\nfile = q.efi\n"
+	"option43 = no-uefi\necho-uuid = no\nbroadcast = yes\nreply-delay = 250ms\n"
+	"option = 209:\"pxelinux.cfg/default\"\n"
+	"[boot hname]\nmatch = http mac:02:54:00:00:00:66\nfile = http://boot.example/x.efi\n"
+	"[boot uefi]\nmatch = arch:x64-uefi\nfile = ipxe.efi\nnext-server = 198.18.0.5\n"
+	"server-name = tftp.test\n"
+	"[boot http]\nmatch = http\nfile = http://${server}/${arch}.efi\n"
+	"[boot bios]\nmatch = arch:bios\nfile = undionly.kpxe\n";
 
 static void setup_mode(const char *head)
 {
@@ -47,7 +47,7 @@ static void setup_mode(const char *head)
 static void setup_full(void)
 {
 	setup_mode("[dhcpd]\nmode = full\n[subnet 198.18.0.0/24]\nrange = 198.18.0.10-198.18.0.19\n"
-	           "dns = 198.18.0.1\n");
+		   "dns = 198.18.0.1\n");
 }
 
 static void setup_proxy(void)
@@ -114,10 +114,13 @@ START_TEST(test_config_errors)
 {
 	struct pxe_err e;
 	const char *bad[] = {
-	    "[boot a]\nmatch = arch:nosuch\n",    "[boot a]\nbogus = 1\n",
-	    "[boot a]\nfile = ${nope}\n",         "[boot a]\nreply-delay = 1h\n",
-	    "[boot a]\nbroadcast = maybe\n",      "[boot a]\noption = nosuchopt:1\n",
-	    "[boot a]\nmatch = http\nfile = x.efi\n", /* HTTP-only needs a URL */
+		"[boot a]\nmatch = arch:nosuch\n",
+		"[boot a]\nbogus = 1\n",
+		"[boot a]\nfile = ${nope}\n",
+		"[boot a]\nreply-delay = 1h\n",
+		"[boot a]\nbroadcast = maybe\n",
+		"[boot a]\noption = nosuchopt:1\n",
+		"[boot a]\nmatch = http\nfile = x.efi\n", /* HTTP-only needs a URL */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char text[512], path[512], *argv[] = {"pxe-dhcpd", "-c", path, NULL};
@@ -125,7 +128,8 @@ START_TEST(test_config_errors)
 		ck_assert_int_eq(unit_write_file(dir, "bad.conf", text), 0);
 		snprintf(path, sizeof(path), "%s/bad.conf", dir);
 		struct pxe_config c;
-		ck_assert_msg(pxe_config_load(&dhcp_config_spec, 3, argv, &c, &e) < 0, "%s", bad[i]);
+		ck_assert_msg(pxe_config_load(&dhcp_config_spec, 3, argv, &c, &e) < 0, "%s",
+			      bad[i]);
 		ck_assert_msg(strstr(e.msg, "bad.conf:"), "no location: %s", e.msg);
 	}
 	const struct dhcpd_config *c = conf.cfg;

@@ -120,7 +120,8 @@ START_TEST(test_journal_roundtrip)
 	ck_assert_str_eq(r.hostname, "evil host\nadd");
 	ck_assert_uint_eq(r.key_len, l.key_len);
 	ck_assert_int_lt(
-	    dhcp_journal_parse("2025-11-24T00:00:00Z add mac=zz ip=1.2.3.4 until=x", &r, &why), 0);
+		dhcp_journal_parse("2025-11-24T00:00:00Z add mac=zz ip=1.2.3.4 until=x", &r, &why),
+		0);
 	ck_assert_int_lt(dhcp_journal_parse("garbage", &r, &why), 0);
 }
 END_TEST
@@ -149,7 +150,7 @@ START_TEST(test_journal_replay_truncated)
 	for (unsigned i = 0; i < 10; i++) {
 		size_t kl = key_of(i, k);
 		struct dhcp_lease *l =
-		    dhcp_leases_take(s, k, kl, BASE + i, LEASE_BOUND, 2000000000);
+			dhcp_leases_take(s, k, kl, BASE + i, LEASE_BOUND, 2000000000);
 		ck_assert_int_eq(dhcp_journal_add(&j, 1700000000, JEV_ADD, l), 0);
 	}
 	struct dhcp_lease *l3 = dhcp_lease_by_addr(s, BASE + 3);
@@ -206,9 +207,9 @@ START_TEST(test_journal_decline_replay)
 	struct dhcp_jrec rec;
 	const char *why = NULL;
 	ck_assert_int_eq(dhcp_journal_parse("2026-11-25T09:00:00Z decline mac=02:54:43:00:00:04 "
-	                                    "ip=198.18.1.3 until=2026-11-25T10:00:00Z cid=-",
-	                                    &rec, &why),
-	                 0);
+					    "ip=198.18.1.3 until=2026-11-25T10:00:00Z cid=-",
+					    &rec, &why),
+			 0);
 	dhcp_journal_apply(s, &rec, 1764061200); /* 09:00 */
 	struct dhcp_lease *l = dhcp_lease_by_addr(s, BASE + 3);
 	ck_assert_ptr_nonnull(l);

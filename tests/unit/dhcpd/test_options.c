@@ -10,7 +10,7 @@ static void enc_ok(enum dhcp_opt_type t, const char *text, const char *hex)
 	size_t n = 0, wn = 0;
 	struct pxe_err e;
 	ck_assert_msg(dhcp_opt_encode(t, text, out, sizeof(out), &n, &e) == 0, "%s: %s", text,
-	              e.msg);
+		      e.msg);
 	ck_assert_int_eq(dhcp_opt_encode(DOT_HEX, hex, want, sizeof(want), &wn, &e), 0);
 	ck_assert_uint_eq(n, wn);
 	ck_assert(!memcmp(out, want, n));
@@ -42,7 +42,7 @@ START_TEST(test_encode_routes_and_errors)
 	ck_assert_int_lt(dhcp_opt_encode(DOT_U8, "256", out, sizeof(out), &n, &e), 0);
 	ck_assert_int_lt(dhcp_opt_encode(DOT_HEX, "0g", out, sizeof(out), &n, &e), 0);
 	ck_assert_int_lt(
-	    dhcp_opt_encode(DOT_ADDRS, "1.2.3.4 1.2.3.5 1.2.3.6", out, sizeof(out), &n, &e), 0);
+		dhcp_opt_encode(DOT_ADDRS, "1.2.3.4 1.2.3.5 1.2.3.6", out, sizeof(out), &n, &e), 0);
 	ck_assert_int_lt(dhcp_opt_encode(DOT_BOOL, "maybe", out, sizeof(out), &n, &e), 0);
 }
 END_TEST

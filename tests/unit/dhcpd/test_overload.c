@@ -28,17 +28,17 @@ static const struct {
 	size_t want_fit;        /* how many dhcp_build_opt accepts */
 	int want_overload;      /* option 52's value, 0: absent */
 } cases[] = {
-    /* options field: 7 x 42 bytes after 53 (the 3 bytes of 52 kept
-     * free); file: 3 x 42 + END; sname: 1 x 42 + END */
-    {"both fields", DHCP_MIN_MSG, true, true, 14, 40, 11, 3},
-    {"few: file only needed", DHCP_MIN_MSG, true, true, 10, 40, 10, 1},
-    {"file holds a boot file: sname only", DHCP_MIN_MSG, false, true, 14, 40, 8, 2},
-    {"sname holds a server name: file only", DHCP_MIN_MSG, true, false, 14, 40, 10, 1},
-    {"overload not allowed", DHCP_MIN_MSG, false, false, 14, 40, 7, 0},
-    {"room enough: no overload", 1400, true, true, 14, 40, 14, 0},
-    /* 300 bytes (255 + 45, 304 on the wire) fit only into the room kept
-     * for option 52: taken, overload given up, nothing more fits */
-    {"last room taken, overload given up", DHCP_MIN_MSG, true, true, 2, 300, 1, 0},
+	/* options field: 7 x 42 bytes after 53 (the 3 bytes of 52 kept
+	 * free); file: 3 x 42 + END; sname: 1 x 42 + END */
+	{"both fields", DHCP_MIN_MSG, true, true, 14, 40, 11, 3},
+	{"few: file only needed", DHCP_MIN_MSG, true, true, 10, 40, 10, 1},
+	{"file holds a boot file: sname only", DHCP_MIN_MSG, false, true, 14, 40, 8, 2},
+	{"sname holds a server name: file only", DHCP_MIN_MSG, true, false, 14, 40, 10, 1},
+	{"overload not allowed", DHCP_MIN_MSG, false, false, 14, 40, 7, 0},
+	{"room enough: no overload", 1400, true, true, 14, 40, 14, 0},
+	/* 300 bytes (255 + 45, 304 on the wire) fit only into the room kept
+	 * for option 52: taken, overload given up, nothing more fits */
+	{"last room taken, overload given up", DHCP_MIN_MSG, true, true, 2, 300, 1, 0},
 };
 
 START_TEST(test_overload_table)
@@ -60,8 +60,8 @@ START_TEST(test_overload_table)
 		fit += ok[i];
 	}
 	size_t n = dhcp_build_finish(&b);
-	ck_assert_msg(fit == cases[_i].want_fit, "%s: %zu options fit, want %zu", cases[_i].name, fit,
-	              cases[_i].want_fit);
+	ck_assert_msg(fit == cases[_i].want_fit, "%s: %zu options fit, want %zu", cases[_i].name,
+		      fit, cases[_i].want_fit);
 	ck_assert_uint_le(n, cases[_i].cap);
 	ck_assert_int_eq(dhcp_parse(out, n, &m), 0);
 	ck_assert_int_eq(dhcp_msg_type(&m), DHCPOFFER);
@@ -71,11 +71,12 @@ START_TEST(test_overload_table)
 		size_t len;
 		const uint8_t *v = dhcp_opt_get(&m, (uint8_t)(200 + i), &len);
 		if (!ok[i]) {
-			ck_assert_msg(!v, "%s: option %zu left out but present", cases[_i].name, 200 + i);
+			ck_assert_msg(!v, "%s: option %zu left out but present", cases[_i].name,
+				      200 + i);
 			continue;
 		}
 		ck_assert_msg(v && len == cases[_i].opt_len, "%s: option %zu lost", cases[_i].name,
-		              200 + i);
+			      200 + i);
 		for (size_t k = 0; k < len; k++)
 			ck_assert_int_eq(v[k], 'a' + (int)i);
 	}

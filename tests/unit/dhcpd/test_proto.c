@@ -23,14 +23,14 @@ static void setup(void)
 {
 	dir = unit_tmpdir();
 	dhcp_fixture_load(
-	    dir,
-	    "[dhcpd]\nauthoritative = yes\nlease-time = 10m\ndecline-time = 1m\n"
-	    "option = ntp-server:198.18.0.1\n"
-	    "[subnet 198.18.0.0/24]\nrange = 198.18.0.10-198.18.0.19\nrouter = 198.18.0.1\n"
-	    "option = 224:c6:12:00:01\n"
-	    "[subnet 198.18.16.0/20]\nrange = 198.18.16.10-198.18.31.250\n"
-	    "[host fixed]\nmac = 02:54:00:00:00:99\naddress = 198.18.0.50\nhostname = fx\n",
-	    &conf);
+		dir,
+		"[dhcpd]\nauthoritative = yes\nlease-time = 10m\ndecline-time = 1m\n"
+		"option = ntp-server:198.18.0.1\n"
+		"[subnet 198.18.0.0/24]\nrange = 198.18.0.10-198.18.0.19\nrouter = 198.18.0.1\n"
+		"option = 224:c6:12:00:01\n"
+		"[subnet 198.18.16.0/20]\nrange = 198.18.16.10-198.18.31.250\n"
+		"[host fixed]\nmac = 02:54:00:00:00:99\naddress = 198.18.0.50\nhostname = fx\n",
+		&conf);
 	dhcp_fixture_ctx(&ctx, &conf);
 }
 

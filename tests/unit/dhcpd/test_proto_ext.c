@@ -17,24 +17,27 @@
 #define FIXED 0xc6120032u /* 198.18.0.50 */
 
 static const char conf_text[] =
-    "[dhcpd]\nlease-time = 10m\n"
-    "[subnet 198.18.0.0/24]\nrange = 198.18.0.10-198.18.0.19\nrouter = 198.18.0.1\n"
-    "dns = 198.18.0.1\n"
-    "option = 224:\"" /* 100 bytes */
-    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-    "aaaaaaaa\"\n"
-    "option = 225:\""
-    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
-    "bbbbbbbb\"\n"
-    "option = 226:\""
-    "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
-    "cccccccc\"\n"
-    "option = 227:\"dddddddddddddddddddddddddddddddddddddddd\"\n" /* 40 bytes */
-    "option = 228:\"eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee\"\n"
-    "[subnet 198.18.16.0/20]\nrange = 198.18.16.10-198.18.16.12\nrouter = 198.18.16.1\n"
-    "bootp-dynamic = yes\nmax-lease-time = 1h\nmin-lease-time = 5m\n"
-    "[host fixed]\nmac = 02:54:00:00:00:99\naddress = 198.18.0.50\nhostname = fx\n"
-    "[host long]\nmac = 02:54:00:00:00:77\nlease-time = 2h\n";
+	"[dhcpd]\nlease-time = 10m\n"
+	"[subnet 198.18.0.0/24]\nrange = 198.18.0.10-198.18.0.19\nrouter = 198.18.0.1\n"
+	"dns = 198.18.0.1\n"
+	"option = 224:\"" /* 100 bytes */
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	"aa"
+	"aaaaaaaa\"\n"
+	"option = 225:\""
+	"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	"bb"
+	"bbbbbbbb\"\n"
+	"option = 226:\""
+	"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+	"cc"
+	"cccccccc\"\n"
+	"option = 227:\"dddddddddddddddddddddddddddddddddddddddd\"\n" /* 40 bytes */
+	"option = 228:\"eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee\"\n"
+	"[subnet 198.18.16.0/20]\nrange = 198.18.16.10-198.18.16.12\nrouter = 198.18.16.1\n"
+	"bootp-dynamic = yes\nmax-lease-time = 1h\nmin-lease-time = 5m\n"
+	"[host fixed]\nmac = 02:54:00:00:00:99\naddress = 198.18.0.50\nhostname = fx\n"
+	"[host long]\nmac = 02:54:00:00:00:77\nlease-time = 2h\n";
 
 static char *dir;
 static struct pxe_config conf;
@@ -103,17 +106,17 @@ static const struct {
 	bool cookie;
 	enum via via;
 	bool served;
-	uint32_t addr;   /* 0: any in the relayed subnet's range */
-	bool journal;    /* a lease line (dynamic BOOTP) */
+	uint32_t addr; /* 0: any in the relayed subnet's range */
+	bool journal;  /* a lease line (dynamic BOOTP) */
 	enum dhcp_dest dest;
 } bootp_cases[] = {
-    {"reserved host, cookie", 0x99, true, LOCAL, true, FIXED, false, DEST_YIADDR},
-    {"reserved host, no cookie", 0x99, false, LOCAL, true, FIXED, false, DEST_YIADDR},
-    {"reserved host, broadcast flag", 0x99, true, LOCAL_BCAST, true, FIXED, false,
-     DEST_BROADCAST},
-    {"no reservation, bootp-dynamic = no", 0x01, true, LOCAL, false, 0, false, DEST_NONE},
-    {"no reservation, bootp-dynamic = yes", 0x02, true, RELAYED, true, 0, true, DEST_RELAY},
-    {"no reservation, no cookie, dynamic", 0x03, false, RELAYED, true, 0, true, DEST_RELAY},
+	{"reserved host, cookie", 0x99, true, LOCAL, true, FIXED, false, DEST_YIADDR},
+	{"reserved host, no cookie", 0x99, false, LOCAL, true, FIXED, false, DEST_YIADDR},
+	{"reserved host, broadcast flag", 0x99, true, LOCAL_BCAST, true, FIXED, false,
+	 DEST_BROADCAST},
+	{"no reservation, bootp-dynamic = no", 0x01, true, LOCAL, false, 0, false, DEST_NONE},
+	{"no reservation, bootp-dynamic = yes", 0x02, true, RELAYED, true, 0, true, DEST_RELAY},
+	{"no reservation, no cookie, dynamic", 0x03, false, RELAYED, true, 0, true, DEST_RELAY},
 };
 
 START_TEST(test_bootp_table)
@@ -137,7 +140,7 @@ START_TEST(test_bootp_table)
 		return;
 	}
 	ck_assert_msg(r == DHCPBOOTREPLY && out.type == DHCPBOOTREPLY, "%s: %s", tc->name,
-	              out.why ? out.why : "?");
+		      out.why ? out.why : "?");
 	ck_assert_int_eq(out.dest, tc->dest);
 	uint32_t a = ntohl(out.yiaddr);
 	if (tc->addr)
@@ -233,16 +236,16 @@ static const struct {
 	uint32_t asked; /* 0: no option 51 */
 	uint32_t granted;
 } lt_cases[] = {
-    {"none asked: lease-time", 0x31, false, 0, 600},
-    {"shorter: honoured", 0x32, false, 300, 300},
-    {"below the 1m floor", 0x33, false, 30, 60},
-    {"longer: capped at lease-time", 0x34, false, 7200, 600},
-    {"infinite asked: capped", 0x35, false, 0xffffffffu, 600},
-    {"subnet max-lease-time allows 30m", 0x36, true, 1800, 1800},
-    {"subnet max-lease-time 1h caps", 0x37, true, 7200, 3600},
-    {"subnet min-lease-time 5m", 0x38, true, 60, 300},
-    {"host lease-time 2h is never cut", 0x77, false, 100000, 7200},
-    {"host asks for less than its 2h", 0x77, false, 3600, 3600},
+	{"none asked: lease-time", 0x31, false, 0, 600},
+	{"shorter: honoured", 0x32, false, 300, 300},
+	{"below the 1m floor", 0x33, false, 30, 60},
+	{"longer: capped at lease-time", 0x34, false, 7200, 600},
+	{"infinite asked: capped", 0x35, false, 0xffffffffu, 600},
+	{"subnet max-lease-time allows 30m", 0x36, true, 1800, 1800},
+	{"subnet max-lease-time 1h caps", 0x37, true, 7200, 3600},
+	{"subnet min-lease-time 5m", 0x38, true, 60, 300},
+	{"host lease-time 2h is never cut", 0x77, false, 100000, 7200},
+	{"host asks for less than its 2h", 0x77, false, 3600, 3600},
 };
 
 START_TEST(test_lease_time_table)
@@ -256,7 +259,7 @@ START_TEST(test_lease_time_table)
 	run(1000);
 	ck_assert_msg(out.type == DHCPOFFER, "%s: %s", tc->name, out.why ? out.why : "?");
 	ck_assert_msg(opt_u32(DHO_LEASE_TIME) == tc->granted, "%s: offered %u, want %u", tc->name,
-	              opt_u32(DHO_LEASE_TIME), tc->granted);
+		      opt_u32(DHO_LEASE_TIME), tc->granted);
 	uint32_t a = ntohl(out.yiaddr);
 	/* the REQUEST asks again (RFC 2131 §3.1 step 3) */
 	mkreq(DHCPREQUEST, tc->mac, true);
@@ -303,10 +306,11 @@ START_TEST(test_overload_reply)
 		size_t n;
 		for (int c = 224; c <= 228; c++) {
 			bool want = !(with_file && c == 226);
-			ck_assert_msg(dhcp_opt_has(&rep, (uint8_t)c) == want, "file=%d option %d", with_file,
-			              c);
+			ck_assert_msg(dhcp_opt_has(&rep, (uint8_t)c) == want, "file=%d option %d",
+				      with_file, c);
 			if (want)
-				ck_assert_uint_eq(dhcp_opt_get(&rep, (uint8_t)c, &n)[0], 'a' + (c - 224));
+				ck_assert_uint_eq(dhcp_opt_get(&rep, (uint8_t)c, &n)[0],
+						  'a' + (c - 224));
 		}
 		ck_assert_int_eq(rep.overload, with_file ? 2 : 3);
 		ck_assert_str_eq(rep.file, with_file ? "boot/grubx64.efi" : "");
@@ -330,14 +334,14 @@ END_TEST
 static const struct {
 	const char *text, *want;
 } bad_confs[] = {
-    {"[dhcpd]\nlease-time = 1h\nmax-lease-time = 30m\n[subnet 198.18.0.0/24]\n"
-     "router = 198.18.0.1\n",
-     "max-lease-time 1800s is shorter than lease-time 3600s"},
-    {"[subnet 198.18.0.0/24]\nlease-time = 10m\nmin-lease-time = 20m\n",
-     "min-lease-time 1200s is longer than lease-time 600s"},
-    {"[subnet 198.18.0.0/24]\nbootp-dynamic = perhaps\n", "bootp-dynamic: expected yes or no"},
-    {"[dhcpd]\nbootp-dynamic = perhaps\n[subnet 198.18.0.0/24]\nrouter = 198.18.0.1\n",
-     "bootp-dynamic"},
+	{"[dhcpd]\nlease-time = 1h\nmax-lease-time = 30m\n[subnet 198.18.0.0/24]\n"
+	 "router = 198.18.0.1\n",
+	 "max-lease-time 1800s is shorter than lease-time 3600s"},
+	{"[subnet 198.18.0.0/24]\nlease-time = 10m\nmin-lease-time = 20m\n",
+	 "min-lease-time 1200s is longer than lease-time 600s"},
+	{"[subnet 198.18.0.0/24]\nbootp-dynamic = perhaps\n", "bootp-dynamic: expected yes or no"},
+	{"[dhcpd]\nbootp-dynamic = perhaps\n[subnet 198.18.0.0/24]\nrouter = 198.18.0.1\n",
+	 "bootp-dynamic"},
 };
 
 START_TEST(test_config_errors)
@@ -350,7 +354,7 @@ START_TEST(test_config_errors)
 	struct pxe_err e;
 	ck_assert_int_lt(pxe_config_load(&dhcp_config_spec, 3, argv, &c, &e), 0);
 	ck_assert_msg(strstr(e.msg, bad_confs[_i].want) != NULL, "'%s' lacks '%s'", e.msg,
-	              bad_confs[_i].want);
+		      bad_confs[_i].want);
 	unit_tmpdir_remove(d);
 }
 END_TEST
@@ -372,8 +376,8 @@ END_TEST
 
 START_TEST(test_journal_infinite)
 {
-	struct dhcp_lease l = {.addr = 0xc612100a, .expires = DHCP_LEASE_INFINITE, .hlen = 6,
-	                       .key_len = 7};
+	struct dhcp_lease l = {
+		.addr = 0xc612100a, .expires = DHCP_LEASE_INFINITE, .hlen = 6, .key_len = 7};
 	memcpy(l.hw, "\x02\x54\x00\x00\x00\x02", 6);
 	memcpy(l.key, "\x01\x02\x54\x00\x00\x00\x02", 7);
 	char line[512];

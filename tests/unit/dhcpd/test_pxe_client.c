@@ -199,7 +199,7 @@ START_TEST(test_arch_list)
 {
 	static const uint8_t list[] = {0x00, 0x10, 0x00, 0x07, 0x00, 0x00};
 	static const uint8_t many[20] = {0, 1, 0, 2, 0, 3, 0, 4, 0, 5,
-	                                 0, 6, 0, 7, 0, 8, 0, 9, 0, 10};
+					 0, 6, 0, 7, 0, 8, 0, 9, 0, 10};
 	struct dhcp_pxe_raw in;
 	struct dhcp_pxe_client c;
 
@@ -246,11 +246,11 @@ START_TEST(test_user_class)
 	struct dhcp_pxe_raw in;
 	struct dhcp_pxe_client c;
 	static const uint8_t two[] = "\x03"
-	                             "foo"
-	                             "\x04"
-	                             "iPXE";
+				     "foo"
+				     "\x04"
+				     "iPXE";
 	static const uint8_t bad[] = "\x05"
-	                             "a";
+				     "a";
 
 	memset(&in, 0, sizeof(in));
 	in.user_class.data = two;
@@ -267,7 +267,7 @@ START_TEST(test_user_class)
 	dhcp_pxe_client_classify(&in, &c);
 	ck_assert(!dhcp_pxe_client_user_class_is(&c, "a"));
 	ck_assert(dhcp_pxe_client_user_class_is(&c, "\x05"
-	                                            "a"));
+						    "a"));
 	ck_assert(!c.is_ipxe);
 
 	in.user_class.data = NULL;
@@ -279,7 +279,7 @@ END_TEST
 START_TEST(test_rpi_ouis)
 {
 	static const char *const ouis[] = {"\x28\xcd\xc1", "\x2c\xcf\x67", "\xb8\x27\xeb",
-	                                   "\xd8\x3a\xdd", "\xdc\xa6\x32", "\xe4\x5f\x01"};
+					   "\xd8\x3a\xdd", "\xdc\xa6\x32", "\xe4\x5f\x01"};
 	for (size_t i = 0; i < 6; i++)
 		ck_assert(dhcp_pxe_mac_is_rpi((const uint8_t *)ouis[i], 3));
 	ck_assert(!dhcp_pxe_mac_is_rpi((const uint8_t *)MAC_QEMU, 6));

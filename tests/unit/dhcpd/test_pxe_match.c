@@ -31,20 +31,20 @@ static void client(enum kind k, struct dhcp_pxe_client *c)
 	static const uint8_t pi3[6] = {0xb8, 0x27, 0xeb, 0x28, 0xf6, 0x6d};
 	static const uint8_t pi4[6] = {0xdc, 0xa6, 0x32, 0x01, 0x36, 0xc2};
 	static const char *const vc[K_N] = {"PXEClient:Arch:00000:UNDI:002001",
-	                                    "PXEClient:Arch:00007:UNDI:003016",
-	                                    "PXEClient:Arch:00009:UNDI:003016",
-	                                    "PXEClient:Arch:00011:UNDI:003000",
-	                                    "HTTPClient:Arch:00016:UNDI:003001",
-	                                    "PXEClient:Arch:00000:UNDI:002001",
-	                                    "PXEClient:Arch:00007:UNDI:003016",
-	                                    "PXEClient:Arch:00000:UNDI:002001",
-	                                    "PXEClient:Arch:00000:UNDI:002001",
-	                                    "PXEClient:Arch:00011:UNDI:003000",
-	                                    "udhcp 1.36.1",
-	                                    "PXEClient:Arch:00000:UNDI:002001"};
+					    "PXEClient:Arch:00007:UNDI:003016",
+					    "PXEClient:Arch:00009:UNDI:003016",
+					    "PXEClient:Arch:00011:UNDI:003000",
+					    "HTTPClient:Arch:00016:UNDI:003001",
+					    "PXEClient:Arch:00000:UNDI:002001",
+					    "PXEClient:Arch:00007:UNDI:003016",
+					    "PXEClient:Arch:00000:UNDI:002001",
+					    "PXEClient:Arch:00000:UNDI:002001",
+					    "PXEClient:Arch:00011:UNDI:003000",
+					    "udhcp 1.36.1",
+					    "PXEClient:Arch:00000:UNDI:002001"};
 	static const uint16_t arch[K_N] = {0, 7, 9, 11, 16, 0, 7, 0, 0, 11, 0xffff, 0};
 	static const uint8_t guid_pi3b[17] = {0,    0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44,
-	                                      0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44};
+					      0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44};
 	static const uint8_t guid_pi4[17] = "\x00RPi4\x11\x31\xc0\x00\x32\x01\x36\xc2\x12\x34\x56";
 	static const uint8_t item[] = {0x47, 0x04, 0x80, 0x01, 0x00, 0x00, 0xff};
 	struct dhcp_pxe_raw in;
@@ -156,7 +156,7 @@ START_TEST(test_term)
 	char buf[300];
 
 	ck_assert_msg(dhcp_pxe_term_parse(tc->text, strlen(tc->text), &t, &err) == tc->ret,
-	              "'%s': %s", tc->text, err.msg);
+		      "'%s': %s", tc->text, err.msg);
 	if (tc->ret < 0) {
 		ck_assert_msg(err.msg[0], "'%s': no message", tc->text);
 		return;
@@ -165,7 +165,7 @@ START_TEST(test_term)
 		struct dhcp_pxe_client c;
 		client((enum kind)k, &c);
 		ck_assert_msg(dhcp_pxe_term_eval(&t, &c) == !!(tc->holds & B(k)),
-		              "'%s' on client %d", tc->text, k);
+			      "'%s' on client %d", tc->text, k);
 	}
 	ck_assert_int_gt(dhcp_pxe_term_format(&t, buf, sizeof(buf)), 0);
 	ck_assert_str_eq(buf, tc->formatted ? tc->formatted : tc->text);
@@ -182,8 +182,8 @@ START_TEST(test_term_messages)
 
 	dhcp_pxe_term_parse("x", 1, &t, &err);
 	ck_assert_str_eq(err.msg, "expected arch:NAME|NUMBER, vendor-class:PREFIX, "
-	                          "user-class:TEXT, mac:PREFIX, ipxe, rpi[:3|4|5], http, uefi or "
-	                          "pxe (each may start with '!'), got 'x'");
+				  "user-class:TEXT, mac:PREFIX, ipxe, rpi[:3|4|5], http, uefi or "
+				  "pxe (each may start with '!'), got 'x'");
 	dhcp_pxe_term_parse("arch:efi64", 10, &t, &err);
 	ck_assert_msg(strstr(err.msg, "unknown architecture 'efi64'"), "%s", err.msg);
 	dhcp_pxe_term_parse("mac:zz", 6, &t, &err);
@@ -200,7 +200,7 @@ static void boot(struct dhcp_pxe_boot *b, const char *name, const char *const *k
 	ck_assert_int_eq(dhcp_pxe_boot_init(b, name, &err), 0);
 	for (; kv[0]; kv += 2)
 		ck_assert_msg(dhcp_pxe_boot_set(b, kv[0], kv[1], &err) == 0, "%s = %s: %s", kv[0],
-		              kv[1], err.msg);
+			      kv[1], err.msg);
 	ck_assert_int_eq(dhcp_pxe_boot_check(b, &err), 0);
 }
 
@@ -210,14 +210,14 @@ static struct dhcp_pxe_boot design[5];
 static void design_setup(void)
 {
 	static const char *const ipxe[] = {"match", "user-class:iPXE", "file",
-	                                   "http://${server}/boot.ipxe", NULL};
+					   "http://${server}/boot.ipxe", NULL};
 	static const char *const http[] = {"match", "http", "file", "http://${server}/ipxe.efi",
-	                                   NULL};
+					   NULL};
 	static const char *const uefi[] = {"match", "arch:x64-uefi", "file", "ipxe.efi", NULL};
 	static const char *const bios[] = {"match",       "arch:bios !rpi", "file", "undionly.kpxe",
-	                                   "next-server", "198.18.0.5",     NULL};
+					   "next-server", "198.18.0.5",     NULL};
 	static const char *const pi[] = {"match", "rpi",          "match", "arch:bios",
-	                                 "file",  "bootcode.bin", NULL};
+					 "file",  "bootcode.bin", NULL};
 	boot(&design[0], "ipxe", ipxe);
 	boot(&design[1], "http", http);
 	boot(&design[2], "uefi", uefi);
@@ -228,9 +228,10 @@ static void design_setup(void)
 START_TEST(test_select)
 {
 	static const char *const want[K_N] = {
-	    [K_BIOS] = "bios",   [K_EDK2_X64] = "uefi",  [K_X64_9] = "uefi",    [K_ARM64] = NULL,
-	    [K_HTTP16] = "http", [K_IPXE_BIOS] = "ipxe", [K_IPXE_EFI] = "ipxe", [K_PI3B] = "pi",
-	    [K_PI4] = "pi",      [K_PI4_UEFI] = NULL,    [K_PLAIN] = NULL,      [K_4011] = "bios"};
+		[K_BIOS] = "bios",     [K_EDK2_X64] = "uefi", [K_X64_9] = "uefi",
+		[K_ARM64] = NULL,      [K_HTTP16] = "http",   [K_IPXE_BIOS] = "ipxe",
+		[K_IPXE_EFI] = "ipxe", [K_PI3B] = "pi",       [K_PI4] = "pi",
+		[K_PI4_UEFI] = NULL,   [K_PLAIN] = NULL,      [K_4011] = "bios"};
 	struct dhcp_pxe_client c;
 	const struct dhcp_pxe_boot *b;
 
@@ -242,7 +243,7 @@ START_TEST(test_select)
 			ck_assert_msg(b == NULL, "client %d got %s", k, b ? b->name : "");
 		else
 			ck_assert_msg(b && strcmp(b->name, want[k]) == 0, "client %d: %s", k,
-			              b ? b->name : "none");
+				      b ? b->name : "none");
 	}
 	ck_assert_uint_eq(design[3].n_terms, 2);
 	ck_assert(design[3].has_next_server);
@@ -316,10 +317,10 @@ START_TEST(test_set)
 
 	ck_assert_int_eq(dhcp_pxe_boot_init(&b, "t", &err), 0);
 	ck_assert_msg(dhcp_pxe_boot_set(&b, sc->key, sc->value, &err) == sc->ret, "%s = %s: %s",
-	              sc->key, sc->value, err.msg);
+		      sc->key, sc->value, err.msg);
 	if (sc->msg)
 		ck_assert_msg(strstr(err.msg, sc->msg), "%s = %s: '%s'", sc->key, sc->value,
-		              err.msg);
+			      err.msg);
 	if (sc->ret == -ENOENT)
 		ck_assert_str_eq(err.msg, "");
 }
@@ -359,7 +360,8 @@ START_TEST(test_section_limits)
 	ck_assert_int_eq(dhcp_pxe_boot_init(&b, "menu", &err), 0);
 	for (int i = 0; i < 6; i++)
 		ck_assert_int_eq(
-		    dhcp_pxe_boot_set(&b, "menu-item", "f xxxxxxxxxxxxxxxxxxxxxxxxxxxxx", &err), 0);
+			dhcp_pxe_boot_set(&b, "menu-item", "f xxxxxxxxxxxxxxxxxxxxxxxxxxxxx", &err),
+			0);
 	ck_assert_uint_eq(dhcp_pxe_menu_size(&b.menu), 248);
 	ck_assert_int_eq(dhcp_pxe_boot_set(&b, "menu-item", "f x", &err), -EMSGSIZE);
 	ck_assert_msg(strstr(err.msg, "PXE menu needs 259 bytes"), "%s", err.msg);
@@ -390,7 +392,8 @@ START_TEST(test_refused_prompt_keeps_old)
 	ck_assert_int_eq(dhcp_pxe_boot_set(&b, "menu-prompt", "7", &err), 0); /* empty text */
 	for (int i = 0; i < 6; i++)
 		ck_assert_int_eq(
-		    dhcp_pxe_boot_set(&b, "menu-item", "f xxxxxxxxxxxxxxxxxxxxxxxxxxxxx", &err), 0);
+			dhcp_pxe_boot_set(&b, "menu-item", "f xxxxxxxxxxxxxxxxxxxxxxxxxxxxx", &err),
+			0);
 	ck_assert_int_eq(dhcp_pxe_boot_set(&b, "menu-item", "local xxxxxxx", &err), 0);
 	ck_assert_uint_eq(dhcp_pxe_menu_size(&b.menu), 255);
 	ck_assert_int_eq(dhcp_pxe_boot_set(&b, "menu-prompt", "9 x", &err), -EMSGSIZE);
@@ -441,8 +444,8 @@ END_TEST
 START_TEST(test_reply_menu)
 {
 	static const char *const kv[] = {
-	    "match",       "pxe",  "menu-item", "pxelinux.0 Linux", "menu-item", "local Disk",
-	    "menu-prompt", "5 F8", NULL};
+		"match",       "pxe",  "menu-item", "pxelinux.0 Linux", "menu-item", "local Disk",
+		"menu-prompt", "5 F8", NULL};
 	struct dhcp_pxe_boot b;
 	struct dhcp_pxe_client c;
 	struct dhcp_pxe_opt43_info info;
@@ -529,10 +532,10 @@ START_TEST(test_http_needs_url)
 	struct dhcp_pxe_boot b;
 	struct pxe_err err = {{0}};
 	static const char *const sets[][4] = {
-	    {"http", "ipxe.efi", NULL, NULL},
-	    {"arch:x64-uefi-http", "ipxe.efi", NULL, NULL},
-	    {"arch:19", "grubaa64.efi", NULL, NULL},
-	    {"vendor-class:HTTPClient", "/ipxe.efi", NULL, NULL},
+		{"http", "ipxe.efi", NULL, NULL},
+		{"arch:x64-uefi-http", "ipxe.efi", NULL, NULL},
+		{"arch:19", "grubaa64.efi", NULL, NULL},
+		{"vendor-class:HTTPClient", "/ipxe.efi", NULL, NULL},
 	};
 
 	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {

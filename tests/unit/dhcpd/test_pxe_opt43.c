@@ -30,8 +30,8 @@ START_TEST(test_rpi)
 	 * 9.20.0.0.17.82.97.115.112.98.101.114.114.121.32.80.105.32.66.111.
 	 * 111.116.255" */
 	static const uint8_t doc[32] = {6,   1,  3,  10,  4,  0,   80,  88,  69,  9,   20,
-	                                0,   0,  17, 82,  97, 115, 112, 98,  101, 114, 114,
-	                                121, 32, 80, 105, 32, 66,  111, 111, 116, 255};
+					0,   0,  17, 82,  97, 115, 112, 98,  101, 114, 114,
+					121, 32, 80, 105, 32, 66,  111, 111, 116, 255};
 	uint8_t b[255];
 	int n = dhcp_pxe_opt43_build_rpi(b, sizeof(b), false);
 
@@ -39,8 +39,8 @@ START_TEST(test_rpi)
 	ck_assert_int_eq(memcmp(b, doc, 32), 0);
 	n = dhcp_pxe_opt43_build_rpi(b, sizeof(b), true);
 	ASSERT_BYTES(b, n,
-	             "\x06\x01\x03\x0a\x04\x00PXE\x09\x17\x00\x00\x14"
-	             "Raspberry Pi Boot   \xff");
+		     "\x06\x01\x03\x0a\x04\x00PXE\x09\x17\x00\x00\x14"
+		     "Raspberry Pi Boot   \xff");
 	ck_assert_int_eq(dhcp_pxe_opt43_build_rpi(b, 31, false), -ENOSPC);
 }
 END_TEST
@@ -79,15 +79,15 @@ START_TEST(test_menu)
 	strcpy(m.prompt, "F8");
 	n = dhcp_pxe_opt43_build_menu(b, sizeof(b), &m, server);
 	ASSERT_BYTES(b, n,
-	             "\x06\x01\x03"                         /* discovery control 3 */
-	             "\x08\x07\x80\x00\x01\xc6\x12\x00\x01" /* boot server for 0x8000 */
-	             "\x0a\x03\x0a"
-	             "F8" /* prompt, 10 s */
-	             "\x09\x0f\x80\x00\x05"
-	             "Linux"
-	             "\x00\x00\x04"
-	             "Disk"
-	             "\xff");
+		     "\x06\x01\x03"                         /* discovery control 3 */
+		     "\x08\x07\x80\x00\x01\xc6\x12\x00\x01" /* boot server for 0x8000 */
+		     "\x0a\x03\x0a"
+		     "F8" /* prompt, 10 s */
+		     "\x09\x0f\x80\x00\x05"
+		     "Linux"
+		     "\x00\x00\x04"
+		     "Disk"
+		     "\xff");
 	ck_assert_uint_eq(dhcp_pxe_menu_size(&m), (size_t)n);
 	ck_assert_ptr_eq(dhcp_pxe_menu_find(&m, 0x8000), &m.items[0]);
 	ck_assert_ptr_eq(dhcp_pxe_menu_find(&m, 0), &m.items[1]);
@@ -200,7 +200,7 @@ START_TEST(test_parse)
 	struct dhcp_pxe_opt43_info info;
 
 	ck_assert_msg(dhcp_pxe_opt43_parse((const uint8_t *)c->b, (size_t)c->len, &info) == c->ret,
-	              "%s: ret", c->what);
+		      "%s: ret", c->what);
 	ck_assert_msg(info.malformed == c->malformed, "%s: malformed", c->what);
 	ck_assert_msg(info.end_seen == c->end_seen, "%s: end", c->what);
 	ck_assert_msg(info.has_boot_item == c->has_item, "%s: item", c->what);

@@ -151,7 +151,7 @@ START_TEST(test_rai)
 {
 	uint8_t buf[600];
 	const uint8_t o[] = {53,   1,    1, 82, 12,  1,  4, 0xde, 0xad,
-	                     0xbe, 0xef, 5, 4,  198, 18, 1, 0,    255};
+			     0xbe, 0xef, 5, 4,  198, 18, 1, 0,    255};
 	ck_assert_int_eq(dhcp_parse(buf, mk(buf, o, sizeof(o)), &m), 0);
 	size_t n;
 	const uint8_t *v = dhcp_rai_sub(&m, DHCP_RAI_LINK_SELECTION, &n);

@@ -13,9 +13,13 @@ START_TEST(test_dates)
 			       "Sun Nov  6 08:49:37 1994"};
 	for (int i = 0; i < 3; i++)
 		ck_assert_int_eq(http_date_parse(forms[i], strlen(forms[i])), 784111777);
-	const char *bad[] = {"", "yesterday", "Sun, 06 Nov 1994 08:49:37 CET",
-			     "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT",
-			     "Sun, 06 Nov 1994 25:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 GMTx"};
+	const char *bad[] = {"",
+			     "yesterday",
+			     "Sun, 06 Nov 1994 08:49:37 CET",
+			     "Sun, 32 Nov 1994 08:49:37 GMT",
+			     "Sun, 06 Foo 1994 08:49:37 GMT",
+			     "Sun, 06 Nov 1994 25:49:37 GMT",
+			     "Sun, 06 Nov 1994 08:49:37 GMTx"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ck_assert_msg(http_date_parse(bad[i], strlen(bad[i])) == -1, "bad %zu", i);
 	ck_assert_int_eq(http_date_parse("Thu, 01 Jan 2037 00:00:00 GMT", 29), 2114380800);

@@ -23,7 +23,7 @@ START_TEST(test_arch_guide)
 	ck_assert_str_eq(h->root, "/srv/archiso");
 	ck_assert(!h->keepalive);
 	ck_assert_int_eq(h->port, 8080);
-	ck_assert(!h->listing);      /* off by default, unlike darkhttpd */
+	ck_assert(!h->listing); /* off by default, unlike darkhttpd */
 	ck_assert(h->server_id);
 	ck_assert_int_eq(h->timeout_ms, 30000);
 	ck_assert_str_eq(h->index, "index.html");
@@ -34,16 +34,57 @@ END_TEST
 
 START_TEST(test_all_darkhttpd_options)
 {
-	const char *argv[] = {
-		"pxe-httpd", "/srv", "--port", "80", "--addr", "127.0.0.1", "--ipv6", "--daemon",
-		"--pidfile", "/run/x.pid", "--maxconn", "100", "--log", "/var/log/a.log",
-		"--syslog", "--index", "start.html", "--no-listing", "--mimetypes", "/etc/m",
-		"--default-mimetype", "text/plain", "--uid", "nobody", "--gid", "nogroup",
-		"--chroot", "--no-keepalive", "--hide-dotfiles", "--forward", "a.example",
-		"http://b.example", "--forward", "c.example", "http://d.example", "--forward-all",
-		"http://e.example", "--forward-https", "--no-server-id", "--timeout", "5", "--auth",
-		"u:p", "--trusted-ip", "10.0.0.1", "--header", "X-A: 1", "--header", "X-B: 2",
-		"--accf", "--single-file"};
+	const char *argv[] = {"pxe-httpd",
+			      "/srv",
+			      "--port",
+			      "80",
+			      "--addr",
+			      "127.0.0.1",
+			      "--ipv6",
+			      "--daemon",
+			      "--pidfile",
+			      "/run/x.pid",
+			      "--maxconn",
+			      "100",
+			      "--log",
+			      "/var/log/a.log",
+			      "--syslog",
+			      "--index",
+			      "start.html",
+			      "--no-listing",
+			      "--mimetypes",
+			      "/etc/m",
+			      "--default-mimetype",
+			      "text/plain",
+			      "--uid",
+			      "nobody",
+			      "--gid",
+			      "nogroup",
+			      "--chroot",
+			      "--no-keepalive",
+			      "--hide-dotfiles",
+			      "--forward",
+			      "a.example",
+			      "http://b.example",
+			      "--forward",
+			      "c.example",
+			      "http://d.example",
+			      "--forward-all",
+			      "http://e.example",
+			      "--forward-https",
+			      "--no-server-id",
+			      "--timeout",
+			      "5",
+			      "--auth",
+			      "u:p",
+			      "--trusted-ip",
+			      "10.0.0.1",
+			      "--header",
+			      "X-A: 1",
+			      "--header",
+			      "X-B: 2",
+			      "--accf",
+			      "--single-file"};
 	struct pxe_config c;
 	ck_assert_int_eq(load(&c, sizeof(argv) / sizeof(argv[0]), argv), 0);
 	struct httpd_config *h = c.cfg;
@@ -75,9 +116,20 @@ END_TEST
 
 START_TEST(test_ours_and_errors)
 {
-	const char *a1[] = {"pxe-httpd", "/srv", "--listen", "127.0.0.1:81", "--listen", "[::1]:82",
-			    "--listing", "--gzip-static", "--access-log-format", "json",
-			    "--header-timeout", "3s", "--max-header-size", "32K"};
+	const char *a1[] = {"pxe-httpd",
+			    "/srv",
+			    "--listen",
+			    "127.0.0.1:81",
+			    "--listen",
+			    "[::1]:82",
+			    "--listing",
+			    "--gzip-static",
+			    "--access-log-format",
+			    "json",
+			    "--header-timeout",
+			    "3s",
+			    "--max-header-size",
+			    "32K"};
 	struct pxe_config c;
 	ck_assert_int_eq(load(&c, sizeof(a1) / sizeof(a1[0]), a1), 0);
 	struct httpd_config *h = c.cfg;

@@ -93,13 +93,14 @@ START_TEST(test_pipelined)
 	int cl;
 	struct conn *c = connect_with("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n"
 				      "HEAD /a.txt HTTP/1.1\r\nHost: x\r\n\r\n"
-				      "GET /nope HTTP/1.1\r\nHost: x\r\n\r\nGET /a.txt HT", &cl);
+				      "GET /nope HTTP/1.1\r\nHost: x\r\n\r\nGET /a.txt HT",
+				      &cl);
 	static char buf[300000];
 	slurp(cl, buf, sizeof(buf));
 	ck_assert_int_eq(count(buf, "HTTP/1.1 200 OK\r\n"), 2);
 	ck_assert_int_eq(count(buf, "HTTP/1.1 404 Not Found\r\n"), 1);
 	ck_assert_int_eq(count(buf, "hello\n"), 1); /* HEAD has no body */
-	ck_assert_int_eq(c->state, CONN_READ_HEAD);   /* the 4th head is partial */
+	ck_assert_int_eq(c->state, CONN_READ_HEAD); /* the 4th head is partial */
 	ck_assert_uint_eq(c->ilen, 13);
 	ck_assert_int_eq(write(cl, "TP/1.1\r\nHost: x\r\n\r\n", 19), 19);
 	conn_event(c, EPOLLIN);
@@ -152,7 +153,8 @@ START_TEST(test_backpressure)
 	int small = 4096;
 	struct conn *c = connect_with(NULL, &cl);
 	setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
-	const char *req = "GET /big.txt HTTP/1.1\r\nHost: x\r\n\r\nGET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n";
+	const char *req =
+		"GET /big.txt HTTP/1.1\r\nHost: x\r\n\r\nGET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n";
 	ck_assert_int_eq(write(cl, req, strlen(req)), (ssize_t)strlen(req));
 	conn_event(c, EPOLLIN);
 	ck_assert_int_eq(c->state, CONN_SEND); /* the socket is full */

@@ -12,8 +12,8 @@ START_TEST(test_builtin)
 	ck_assert_str_eq(http_mime_builtin("efi"), "application/efi");
 	ck_assert_ptr_null(http_mime_builtin("nope"));
 	/* bsearch finds both ends and the middle only if the table is sorted */
-	const char *all[] = {"7z", "bin", "cpio", "efi", "gz", "iso", "json", "kpxe", "sha256",
-			     "squashfs", "txt", "wasm", "xz", "zip", "zst"};
+	const char *all[] = {"7z",     "bin",      "cpio", "efi",  "gz", "iso", "json", "kpxe",
+			     "sha256", "squashfs", "txt",  "wasm", "xz", "zip", "zst"};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		ck_assert_msg(http_mime_builtin(all[i]) != NULL, "%s", all[i]);
 	ck_assert_str_eq(http_mime_lookup(NULL, NULL, "dir.d/INDEX.HTML", "x/y"), "text/html");
@@ -52,11 +52,18 @@ START_TEST(test_status_and_escape)
 	ck_assert_str_eq(buf, "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
 	http_url_escape(buf, sizeof(buf), "a b/%?.txt");
 	ck_assert_str_eq(buf, "a%20b%2F%25%3F.txt");
-	struct http_resp r = {.status = 304, .version = 10, .date = "D", .no_length = true,
-			      .keepalive = true, .extra = "X-A: 1\r\n", .extra_len = 8};
+	struct http_resp r = {.status = 304,
+			      .version = 10,
+			      .date = "D",
+			      .no_length = true,
+			      .keepalive = true,
+			      .extra = "X-A: 1\r\n",
+			      .extra_len = 8};
 	size_t n = http_resp_head(buf, sizeof(buf), &r);
 	ck_assert_uint_eq(n, strlen(buf));
-	ck_assert_str_eq(buf, "HTTP/1.1 304 Not Modified\r\nDate: D\r\nConnection: keep-alive\r\nX-A: 1\r\n\r\n");
+	ck_assert_str_eq(
+		buf,
+		"HTTP/1.1 304 Not Modified\r\nDate: D\r\nConnection: keep-alive\r\nX-A: 1\r\n\r\n");
 	ck_assert_uint_eq(http_resp_head(buf, 10, &r), 0);
 }
 END_TEST

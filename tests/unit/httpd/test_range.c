@@ -28,9 +28,9 @@ static const struct {
 	{"bytes=0-0", 0, HTTP_RANGE_UNSATISFIABLE, 0, 0, 0},
 	{"bytes=5000-6000, 0-1", 4096, HTTP_RANGE_OK, 1, 0, 1},
 	{"bytes=0-9,20-29", 4096, HTTP_RANGE_OK, 2, 0, 9},
-	{"bytes=20-29,0-9", 4096, HTTP_RANGE_OK, 2, 0, 9},     /* out of order: sorted */
-	{"bytes=0-9,5-29", 4096, HTTP_RANGE_OK, 1, 0, 29},     /* overlap: merged */
-	{"bytes=0-9,10-19", 4096, HTTP_RANGE_OK, 1, 0, 19},    /* adjacent: merged */
+	{"bytes=20-29,0-9", 4096, HTTP_RANGE_OK, 2, 0, 9},  /* out of order: sorted */
+	{"bytes=0-9,5-29", 4096, HTTP_RANGE_OK, 1, 0, 29},  /* overlap: merged */
+	{"bytes=0-9,10-19", 4096, HTTP_RANGE_OK, 1, 0, 19}, /* adjacent: merged */
 	{"bytes=, 0-9 ,", 4096, HTTP_RANGE_OK, 1, 0, 9},
 	{"bytes=9-0", 4096, HTTP_RANGE_IGNORE, 0, 0, 0},
 	{"bytes=a-b", 4096, HTTP_RANGE_IGNORE, 0, 0, 0},
@@ -85,8 +85,10 @@ START_TEST(test_multipart_length)
 	struct http_byte_range r[2] = {{0, 9}, {20, 29}};
 	char buf[1024];
 	size_t a = http_multipart_part_head(buf, sizeof(buf), "B", "text/plain", &r[0], 4096, true);
-	ck_assert_str_eq(buf, "--B\r\nContent-Type: text/plain\r\nContent-Range: bytes 0-9/4096\r\n\r\n");
-	size_t b = http_multipart_part_head(buf, sizeof(buf), "B", "text/plain", &r[1], 4096, false);
+	ck_assert_str_eq(
+		buf, "--B\r\nContent-Type: text/plain\r\nContent-Range: bytes 0-9/4096\r\n\r\n");
+	size_t b =
+		http_multipart_part_head(buf, sizeof(buf), "B", "text/plain", &r[1], 4096, false);
 	size_t t = http_multipart_tail(buf, sizeof(buf), "B");
 	ck_assert_str_eq(buf, "\r\n--B--\r\n");
 	ck_assert_uint_eq(http_multipart_length("B", "text/plain", r, 2, 4096), a + b + t + 20);

@@ -13,32 +13,35 @@ static const struct {
 	{"GET / HTTP/1.1\r\nHost: a\r\n\r\n", 1},
 	{"GET / HTTP/1.0\r\n\r\n", 1},
 	{"HEAD /x HTTP/1.1\r\nHost: a\r\n\r\n", 1},
-	{"GET / HTTP/1.1\nHost: a\n\n", 1},                 /* bare LF (RFC 9112 §2.2) */
-	{"\r\nGET / HTTP/1.0\r\n\r\n", 1},                  /* leading empty line */
-	{"GET http://h/p HTTP/1.1\r\nHost: h\r\n\r\n", 1},  /* absolute-form */
-	{"GET / HTTP/1.2\r\nHost: a\r\n\r\n", 1},           /* 1.x: served as 1.1 */
+	{"GET / HTTP/1.1\nHost: a\n\n", 1},                /* bare LF (RFC 9112 §2.2) */
+	{"\r\nGET / HTTP/1.0\r\n\r\n", 1},                 /* leading empty line */
+	{"GET http://h/p HTTP/1.1\r\nHost: h\r\n\r\n", 1}, /* absolute-form */
+	{"GET / HTTP/1.2\r\nHost: a\r\n\r\n", 1},          /* 1.x: served as 1.1 */
 	{"OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n", 1},
 	{"GET / HTTP/1.1\r\nHost: a\r\n", 0},
 	{"GET / HTTP/1.1\r\nHost: a\r\n\r", 0},
 	{"GET / HTTP/1.1", 0},
 	{"", 0},
-	{"GET / HTTP/1.1\r\n\r\n", -400},                   /* no Host in 1.1 */
+	{"GET / HTTP/1.1\r\n\r\n", -400}, /* no Host in 1.1 */
 	{"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", -400},
-	{"GET / HTTP/1.1\r\nHost : a\r\n\r\n", -400},       /* space before colon */
+	{"GET / HTTP/1.1\r\nHost : a\r\n\r\n", -400}, /* space before colon */
 	{"GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n", -400},
 	{"GET / HTTP/1.1\r\nHost: a\r\nX: a\x01b\r\n\r\n", -400},
 	{"GET  / HTTP/1.1\r\nHost: a\r\n\r\n", -400},
 	{"GET / HTTP/1.1 \r\nHost: a\r\n\r\n", -400},
-	{"GET /\r\n\r\n", -400},                            /* HTTP/0.9 */
+	{"GET /\r\n\r\n", -400}, /* HTTP/0.9 */
 	{"GET / HTTP/2.0\r\nHost: a\r\n\r\n", -505},
 	{"GET / FTP/1.0\r\n\r\n", -400},
 	{"G@T / HTTP/1.0\r\n\r\n", -400},
-	{"GET x HTTP/1.0\r\n\r\n", -400},                   /* not origin-form */
+	{"GET x HTTP/1.0\r\n\r\n", -400}, /* not origin-form */
 	{"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: x\r\n\r\n", -400},
 	{"GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n", -501},
-	{"GET /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa HTTP/1.1\r\n\r\n", -414},
+	{"GET /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa HTTP/1.1\r\n\r\n",
+	 -414},
 	{"GET /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", -414},
-	{"GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nA: 1\r\nA: 1\r\nA: 1\r\nA: 1\r\nA: 1\r\nA: 1\r\nA: 1\r\n\r\n", -431},
+	{"GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nA: 1\r\nA: 1\r\nA: 1\r\nA: 1\r\nA: 1\r\nA: 1\r\nA: "
+	 "1\r\n\r\n",
+	 -431},
 };
 
 START_TEST(test_table)
@@ -66,9 +69,10 @@ END_TEST
 
 START_TEST(test_fields)
 {
-	const char *in = "GET /a%20b?q=1 HTTP/1.1\r\nhost:  ex.org \r\nRange: bytes=0-1\r\n"
-			 "Connection: close\r\nUser-Agent: iPXE/1.21\r\nIf-None-Match: \"x\"\r\n\r\n"
-			 "GET / HTTP/1.1\r\n";
+	const char *in =
+		"GET /a%20b?q=1 HTTP/1.1\r\nhost:  ex.org \r\nRange: bytes=0-1\r\n"
+		"Connection: close\r\nUser-Agent: iPXE/1.21\r\nIf-None-Match: \"x\"\r\n\r\n"
+		"GET / HTTP/1.1\r\n";
 	struct http_request r;
 	int n = http_request_parse(in, strlen(in), &lim, &r);
 	ck_assert_int_gt(n, 0);

@@ -6,25 +6,25 @@
 #include "map.h"
 
 static const char rules[] = "# comment line\n"
-                            "\n"
-                            "ri ^/?pxelinux\\.cfg/([0-9a-f-]+)$ cfg/\\1.conf   # per-host\n"
-                            "a  \\.\\./secret\n"
-                            "r  ^boot\\\\(.*) boot/\\1\n"
-                            "r  ^host$ hosts/\\i/cfg\n"
-                            "re ^(.*)\\.EFI$ \\1.efi\n";
+			    "\n"
+			    "ri ^/?pxelinux\\.cfg/([0-9a-f-]+)$ cfg/\\1.conf   # per-host\n"
+			    "a  \\.\\./secret\n"
+			    "r  ^boot\\\\(.*) boot/\\1\n"
+			    "r  ^host$ hosts/\\i/cfg\n"
+			    "re ^(.*)\\.EFI$ \\1.efi\n";
 
 static const struct {
 	const char *in, *ip;
 	int rc;
 	const char *out;
 } cases[] = {
-    {"pxelinux.cfg/01-52-54", "1.2.3.4", TFTP_MAP_REWRITTEN, "cfg/01-52-54.conf"},
-    {"/PXELINUX.CFG/ab", NULL, TFTP_MAP_REWRITTEN, "cfg/ab.conf"},
-    {"x/../secret", NULL, TFTP_MAP_DENIED, NULL},
-    {"boot\\x86\\wdsnbp.com", NULL, TFTP_MAP_REWRITTEN, "boot/x86\\wdsnbp.com"},
-    {"host", "198.18.0.5", TFTP_MAP_REWRITTEN, "hosts/198.18.0.5/cfg"},
-    {"grub/GRUBX64.EFI", NULL, TFTP_MAP_REWRITTEN, "grub/GRUBX64.efi"},
-    {"plain.bin", NULL, TFTP_MAP_NONE, NULL},
+	{"pxelinux.cfg/01-52-54", "1.2.3.4", TFTP_MAP_REWRITTEN, "cfg/01-52-54.conf"},
+	{"/PXELINUX.CFG/ab", NULL, TFTP_MAP_REWRITTEN, "cfg/ab.conf"},
+	{"x/../secret", NULL, TFTP_MAP_DENIED, NULL},
+	{"boot\\x86\\wdsnbp.com", NULL, TFTP_MAP_REWRITTEN, "boot/x86\\wdsnbp.com"},
+	{"host", "198.18.0.5", TFTP_MAP_REWRITTEN, "hosts/198.18.0.5/cfg"},
+	{"grub/GRUBX64.EFI", NULL, TFTP_MAP_REWRITTEN, "grub/GRUBX64.efi"},
+	{"plain.bin", NULL, TFTP_MAP_NONE, NULL},
 };
 
 START_TEST(test_map_rules)
@@ -42,7 +42,7 @@ START_TEST(test_map_rules)
 	}
 	char small[8];
 	ck_assert_int_eq(tftp_map_apply(&m, "pxelinux.cfg/0123456789", NULL, small, sizeof(small)),
-	                 -ENAMETOOLONG);
+			 -ENAMETOOLONG);
 	tftp_map_free(&m);
 }
 END_TEST

@@ -19,22 +19,23 @@ static const struct {
 	int mode;
 	size_t nopts;
 } req_cases[] = {
-    {"rrq octet", "\0\1a.bin\0octet\0", 15, 0, TFTP_RRQ, "a.bin", TFTP_MODE_OCTET, 0},
-    {"wrq netascii", "\0\2x\0NetASCII\0", 13, 0, TFTP_WRQ, "x", TFTP_MODE_NETASCII, 0},
-    {"mode case", "\0\1x\0OCTET\0", 10, 0, TFTP_RRQ, "x", TFTP_MODE_OCTET, 0},
-    {"mail refused", "\0\1x\0mail\0", 9, -ENOTSUP, TFTP_RRQ, NULL, 0, 0},
-    {"no mode", "\0\1x\0", 4, -EINVAL, TFTP_RRQ, NULL, 0, 0},
-    {"mode unterminated", "\0\1x\0octet", 9, -EINVAL, TFTP_RRQ, NULL, 0, 0},
-    {"empty name", "\0\1\0octet\0", 9, -EINVAL, TFTP_RRQ, NULL, 0, 0},
-    {"no name terminator", "\0\1abc", 5, -EINVAL, TFTP_RRQ, NULL, 0, 0},
-    {"too short", "\0", 1, -EINVAL, 0, NULL, 0, 0},
-    {"not a request", "\0\4\0\1", 4, -ENOTSUP, 0, NULL, 0, 0},
-    {"two options", "\0\1f\0octet\0blksize\0001468\0tsize\0000\0", 31, 0, TFTP_RRQ, "f",
-     TFTP_MODE_OCTET, 2},
-    /* Apple OpenFirmware: trailing garbage after the last option */
-    {"trailing garbage", "\0\1f\0octet\0tsize\0000\0junk", 22, 0, TFTP_RRQ, "f", TFTP_MODE_OCTET,
-     1},
-    {"option without value", "\0\1f\0octet\0blksize\0", 18, 0, TFTP_RRQ, "f", TFTP_MODE_OCTET, 0},
+	{"rrq octet", "\0\1a.bin\0octet\0", 15, 0, TFTP_RRQ, "a.bin", TFTP_MODE_OCTET, 0},
+	{"wrq netascii", "\0\2x\0NetASCII\0", 13, 0, TFTP_WRQ, "x", TFTP_MODE_NETASCII, 0},
+	{"mode case", "\0\1x\0OCTET\0", 10, 0, TFTP_RRQ, "x", TFTP_MODE_OCTET, 0},
+	{"mail refused", "\0\1x\0mail\0", 9, -ENOTSUP, TFTP_RRQ, NULL, 0, 0},
+	{"no mode", "\0\1x\0", 4, -EINVAL, TFTP_RRQ, NULL, 0, 0},
+	{"mode unterminated", "\0\1x\0octet", 9, -EINVAL, TFTP_RRQ, NULL, 0, 0},
+	{"empty name", "\0\1\0octet\0", 9, -EINVAL, TFTP_RRQ, NULL, 0, 0},
+	{"no name terminator", "\0\1abc", 5, -EINVAL, TFTP_RRQ, NULL, 0, 0},
+	{"too short", "\0", 1, -EINVAL, 0, NULL, 0, 0},
+	{"not a request", "\0\4\0\1", 4, -ENOTSUP, 0, NULL, 0, 0},
+	{"two options", "\0\1f\0octet\0blksize\0001468\0tsize\0000\0", 31, 0, TFTP_RRQ, "f",
+	 TFTP_MODE_OCTET, 2},
+	/* Apple OpenFirmware: trailing garbage after the last option */
+	{"trailing garbage", "\0\1f\0octet\0tsize\0000\0junk", 22, 0, TFTP_RRQ, "f",
+	 TFTP_MODE_OCTET, 1},
+	{"option without value", "\0\1f\0octet\0blksize\0", 18, 0, TFTP_RRQ, "f", TFTP_MODE_OCTET,
+	 0},
 };
 
 START_TEST(test_parse_req)
@@ -49,7 +50,7 @@ START_TEST(test_parse_req)
 		ck_assert_str_eq(r.filename, req_cases[i].file);
 		ck_assert_int_eq(r.mode, req_cases[i].mode);
 		ck_assert_msg(r.nopts == req_cases[i].nopts, "%s: nopts %zu", req_cases[i].name,
-		              r.nopts);
+			      r.nopts);
 	}
 }
 END_TEST
@@ -109,7 +110,7 @@ END_TEST
 static const struct tftp_limits lim = {.blksize_max = 1468, .windowsize_max = 64};
 
 static void neg(const char *buf, size_t len, const struct tftp_limits *l, uint64_t size,
-                struct tftp_neg *n)
+		struct tftp_neg *n)
 {
 	struct tftp_req r;
 	ck_assert_int_eq(tftp_parse_req((const uint8_t *)buf, len, &r), 0);
@@ -131,27 +132,27 @@ static const struct {
 	const char *oack_blk, *oack_win, *oack_tsize, *oack_timeout;
 } neg_cases[] = {
 #define R(opts) "\0\1f\0octet\0" opts, sizeof("\0\1f\0octet\0" opts) - 1
-    {"none", R(""), 512, 1, 0, NULL, NULL, NULL, NULL},
-    {"blksize 1024", R("blksize\0001024\0"), 1024, 1, 0, "1024", NULL, NULL, NULL},
-    {"blksize clamp", R("blksize\00065464\0"), 1468, 1, 0, "1468", NULL, NULL, NULL},
-    {"blksize 8", R("blksize\0008\0"), 8, 1, 0, "8", NULL, NULL, NULL},
-    {"blksize 7 ignored", R("blksize\0007\0"), 512, 1, 0, NULL, NULL, NULL, NULL},
-    {"blksize huge", R("blksize\0009999999999\0"), 1468, 1, 0, "1468", NULL, NULL, NULL},
-    {"blksize junk", R("blksize\00012a\0"), 512, 1, 0, NULL, NULL, NULL, NULL},
-    {"blksize empty", R("blksize\0\0"), 512, 1, 0, NULL, NULL, NULL, NULL},
-    {"timeout 1", R("timeout\0001\0"), 512, 1, 1, NULL, NULL, NULL, "1"},
-    {"timeout 255", R("timeout\000255\0"), 512, 1, 255, NULL, NULL, NULL, "255"},
-    {"timeout 0", R("timeout\0000\0"), 512, 1, 0, NULL, NULL, NULL, NULL},
-    {"timeout 256", R("timeout\000256\0"), 512, 1, 0, NULL, NULL, NULL, NULL},
-    {"tsize", R("tsize\0000\0"), 512, 1, 0, NULL, NULL, "5000000000", NULL},
-    {"window 16", R("windowsize\00016\0"), 512, 16, 0, NULL, "16", NULL, NULL},
-    {"window 1", R("windowsize\0001\0"), 512, 1, 0, NULL, "1", NULL, NULL},
-    {"window 0", R("windowsize\0000\0"), 512, 1, 0, NULL, NULL, NULL, NULL},
-    {"window clamp", R("windowsize\00065535\0"), 512, 64, 0, NULL, "64", NULL, NULL},
-    {"window 70000", R("windowsize\00070000\0"), 512, 64, 0, NULL, "64", NULL, NULL},
-    {"unknown ignored", R("multicast\0\0foo\0bar\0"), 512, 1, 0, NULL, NULL, NULL, NULL},
-    {"mixed case", R("TSIZE\0000\0BLKSIZE\0001400\0"), 1400, 1, 0, "1400", NULL, "5000000000",
-     NULL},
+	{"none", R(""), 512, 1, 0, NULL, NULL, NULL, NULL},
+	{"blksize 1024", R("blksize\0001024\0"), 1024, 1, 0, "1024", NULL, NULL, NULL},
+	{"blksize clamp", R("blksize\00065464\0"), 1468, 1, 0, "1468", NULL, NULL, NULL},
+	{"blksize 8", R("blksize\0008\0"), 8, 1, 0, "8", NULL, NULL, NULL},
+	{"blksize 7 ignored", R("blksize\0007\0"), 512, 1, 0, NULL, NULL, NULL, NULL},
+	{"blksize huge", R("blksize\0009999999999\0"), 1468, 1, 0, "1468", NULL, NULL, NULL},
+	{"blksize junk", R("blksize\00012a\0"), 512, 1, 0, NULL, NULL, NULL, NULL},
+	{"blksize empty", R("blksize\0\0"), 512, 1, 0, NULL, NULL, NULL, NULL},
+	{"timeout 1", R("timeout\0001\0"), 512, 1, 1, NULL, NULL, NULL, "1"},
+	{"timeout 255", R("timeout\000255\0"), 512, 1, 255, NULL, NULL, NULL, "255"},
+	{"timeout 0", R("timeout\0000\0"), 512, 1, 0, NULL, NULL, NULL, NULL},
+	{"timeout 256", R("timeout\000256\0"), 512, 1, 0, NULL, NULL, NULL, NULL},
+	{"tsize", R("tsize\0000\0"), 512, 1, 0, NULL, NULL, "5000000000", NULL},
+	{"window 16", R("windowsize\00016\0"), 512, 16, 0, NULL, "16", NULL, NULL},
+	{"window 1", R("windowsize\0001\0"), 512, 1, 0, NULL, "1", NULL, NULL},
+	{"window 0", R("windowsize\0000\0"), 512, 1, 0, NULL, NULL, NULL, NULL},
+	{"window clamp", R("windowsize\00065535\0"), 512, 64, 0, NULL, "64", NULL, NULL},
+	{"window 70000", R("windowsize\00070000\0"), 512, 64, 0, NULL, "64", NULL, NULL},
+	{"unknown ignored", R("multicast\0\0foo\0bar\0"), 512, 1, 0, NULL, NULL, NULL, NULL},
+	{"mixed case", R("TSIZE\0000\0BLKSIZE\0001400\0"), 1400, 1, 0, "1400", NULL, "5000000000",
+	 NULL},
 #undef R
 };
 
@@ -168,7 +169,7 @@ START_TEST(test_negotiate)
 	do {                                                                                       \
 		const char *g = oack_val(&n, key);                                                 \
 		ck_assert_msg((g == NULL) == ((want) == NULL) && (!g || !strcmp(g, want)),         \
-		              "%s: oack %s = %s", nm, key, g ? g : "(none)");                      \
+			      "%s: oack %s = %s", nm, key, g ? g : "(none)");                      \
 	} while (0)
 		V("blksize", neg_cases[i].oack_blk);
 		V("windowsize", neg_cases[i].oack_win);

@@ -6,10 +6,10 @@
 #include "xfer.h"
 
 static const struct tftp_timing T = {
-    .timeout_us = 1000000,
-    .rto_init_us = 250000,
-    .rto_min_us = 50000,
-    .retries = 3,
+	.timeout_us = 1000000,
+	.rto_init_us = 250000,
+	.rto_min_us = 50000,
+	.retries = 3,
 };
 
 #define SEND(act, f, c)                                                                            \
@@ -17,8 +17,8 @@ static const struct tftp_timing T = {
 		struct tftp_act a_ = (act);                                                        \
 		ck_assert_int_eq(a_.kind, TFTP_ACT_SEND);                                          \
 		ck_assert_msg(a_.first == (f) && a_.count == (c), "send %llu+%u, want %llu+%u",    \
-		              (unsigned long long)a_.first, a_.count, (unsigned long long)(f),     \
-		              (unsigned)(c));                                                      \
+			      (unsigned long long)a_.first, a_.count, (unsigned long long)(f),     \
+			      (unsigned)(c));                                                      \
 	} while (0)
 
 START_TEST(test_lockstep_no_oack)
