@@ -73,7 +73,7 @@ UNIT_OBJS := $(foreach c,common $(DAEMONS),$(call unit_objs,$(c)))
 ALL_OBJS := $(COMMON_OBJS) $(foreach d,$(DAEMONS),$($(d)_OBJS)) $(UNIT_OBJS) $(UNIT_HARNESS)
 
 .PHONY: all check check-build check-unit check-integration check-e2e deps demo \
-        install uninstall clean fuzz lint format format-check
+        install uninstall clean fuzz lint format format-check include-graph
 all: $(BINS)
 
 # Rebuild everything when the compiler or its flags change (SANITIZE=...).
@@ -185,6 +185,10 @@ format-check:
 
 lint:
 	mandoc -Tlint -Wwarning man/*.[58]
+
+# Each daemon's module graph (from #include lines) must be one-way.
+include-graph:
+	@tests/include-graph.py common $(DAEMONS)
 
 # ---------------------------------------------------------------- install
 install: $(BINS)
