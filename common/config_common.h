@@ -1,5 +1,5 @@
-/* Options every daemon shares (DESIGN.md "Conventions"): daemon life and
- * logging. A daemon's config struct embeds struct pxe_common_config and its
+/* Options every daemon shares (docs/ARCHITECTURE.md, "What every daemon
+ * does"): daemon life and logging. A daemon's config struct embeds struct pxe_common_config and its
  * option table includes PXE_OPTS_DAEMON and PXE_OPTS_LOG. */
 #ifndef PXE_CONFIG_COMMON_H
 #define PXE_CONFIG_COMMON_H

@@ -1,8 +1,9 @@
-/* Client paths resolved beneath a served root (DESIGN.md: they can never
- * leave it). pxe_path_clean() is pure string work; pxe_path_open() lets the
- * kernel enforce the boundary with openat2(RESOLVE_BENEATH) and falls back to
- * a userspace walk with the same semantics on kernels older than 5.6 or under
- * seccomp filters that refuse the syscall. */
+/* Client paths resolved beneath a served root, which they can never leave
+ * (docs/ARCHITECTURE.md, "Paths from clients"). pxe_path_clean() is pure
+ * string work; pxe_path_open() lets the kernel enforce the boundary with
+ * openat2(RESOLVE_BENEATH) and falls back to a userspace walk with the same
+ * semantics on kernels older than 5.6 or under seccomp filters that refuse
+ * the syscall. */
 #include "safepath.h"
 
 #include <errno.h>

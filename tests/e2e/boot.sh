@@ -1,6 +1,6 @@
 #!/bin/bash
 # End-to-end: real firmware boots real VMs through pxe-dhcpd, pxe-tftpd and
-# pxe-httpd (issue 8). Every server runs in a private namespace (bridge br0,
+# pxe-httpd. Every server runs in a private namespace (bridge br0,
 # 198.18.10.1/24, a tap per VM); nothing touches the root namespace.
 #
 # Scenarios (E2E_ONLY=REGEX picks some):

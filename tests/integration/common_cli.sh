@@ -1,5 +1,5 @@
 #!/bin/bash
-# The conventions every daemon follows (DESIGN.md): --help, --version,
+# The conventions every daemon follows (docs/ARCHITECTURE.md): --help, --version,
 # --print-config, --check-config, exit 78 with FILE:LINE on a bad config,
 # and every option of --help in --print-config and in the man page.
 . "$(dirname "$0")/../lib.sh"
