@@ -435,6 +435,11 @@ int httpd_runtime_init(struct httpd_runtime *rt, const struct httpd_config *cfg,
 		.max_head = (size_t)cfg->max_head,
 		.max_headers = (unsigned)cfg->max_headers,
 	};
+	rt->conn = (struct conn_policy){
+		.idle_ms = (uint64_t)cfg->timeout_ms,
+		.header_ms = (uint64_t)cfg->header_timeout_ms,
+		.keepalive = cfg->keepalive,
+	};
 	return 0;
 }
 

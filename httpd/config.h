@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "conn_fsm.h"
 #include "mime.h"
 #include "opts.h"
 #include "request.h"
@@ -65,6 +66,7 @@ struct httpd_runtime {
 	char *auth_b64; /* "Basic" credentials, base64, NULL: no auth */
 	char *server;   /* "pxe-httpd/VERSION" or NULL */
 	struct http_limits limits;
+	struct conn_policy conn; /* timeouts and keep-alive of connections */
 };
 
 /* Build a runtime from a validated config; 0 or -errno with err filled. */

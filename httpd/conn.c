@@ -1,11 +1,12 @@
-/* Connection state machine and its socket I/O (see conn.h). Bodies go out
+/* The connection's I/O shell (see conn.h): one function per action of the
+ * state machine, each one system call or one piece of request handling,
+ * each leaving the event that the machine steps on next. Bodies go out
  * with sendfile(2) from the page cache, or, for small cached files, in the
- * same write as the head. Responses to pipelined requests are batched into
+ * same write as the head; replies to pipelined requests are batched into
  * one write. */
 #include "conn.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -16,569 +17,392 @@
 #include "handler.h"
 #include "httpd.h"
 #include "log.h"
-#include "response.h"
+#include "request.h"
 
-#define LINGER_MS 2000
-/* sendfile(2) in 128 KiB steps, as lighttpd does (256 KiB): one call
- * for a whole 1 GiB body fills the socket buffer before any of it goes
- * out and then waits for it to drain; short steps keep data flowing while
- * the receiver reads. Measured over loopback on 2 vCPUs, one curl stream
- * of 1 GiB: ~1.4 GB/s with 1 GiB steps, ~2.0 GB/s with 128 KiB (64 KiB:
- * ~1.2 GB/s, the system calls start to cost). */
-#define SENDFILE_CHUNK (128u << 10)
+/* The input being answered in one run: the bytes of the last read (in the
+ * shared read buffer) or those held in ibuf; used: answered so far. */
+struct conn_in {
+	const char *p; /* NULL: none yet (the held input is in ibuf) */
+	size_t len, used;
+};
 
-static void set_state(struct conn *c, enum conn_state st)
-{
-	const struct httpd_config *cfg = c->srv->cfg;
-	uint64_t now = httpd_now_ms(c->srv);
-	c->state = st;
-	switch (st) {
-	case CONN_IDLE:
-	case CONN_SEND:
-		c->deadline_ms = cfg->timeout_ms ? now + (uint64_t)cfg->timeout_ms : 0;
-		break;
-	case CONN_READ_HEAD:
-		c->deadline_ms =
-			cfg->header_timeout_ms ? now + (uint64_t)cfg->header_timeout_ms : 0;
-		break;
-	case CONN_LINGER: c->deadline_ms = now + LINGER_MS; break;
-	}
-}
+/* One run of the machine, from an event until it waits. */
+struct conn_run {
+	uint64_t now;
+	struct conn_in in;
+	size_t head_len; /* of the head parsed last */
+	bool rp_live;    /* rp holds references (reply_free) */
+	struct http_request req;
+	struct reply rp;
+};
 
-/* ---------------------------------------------------------------- logging */
+enum conn_go { CONN_GO_ON, CONN_GO_STOP, CONN_GO_FREED };
 
-static bool peer_trusted(const struct conn *c)
-{
-	const struct pxe_strlist *t = &c->srv->cfg->trusted_ip;
-	for (size_t i = 0; i < t->n; i++)
-		if (!strcmp(t->v[i], c->peer))
-			return true;
-	return false;
-}
-
-static void fill_entry(const struct conn *c, const struct http_request *req, const struct reply *rp,
-		       struct access_entry *e)
-{
-	memset(e, 0, sizeof(*e));
-	e->client = c->peer;
-	if (req->x_forwarded_for.p && peer_trusted(c)) {
-		/* the client's address as the trusted proxy reports it */
-		static char xff[128];
-		snprintf(xff, sizeof(xff), "%.*s", (int)req->x_forwarded_for.len,
-			 req->x_forwarded_for.p);
-		e->client = xff;
-	}
-	e->method = req->method_str.p;
-	e->method_len = req->method_str.len;
-	e->target = req->target.p;
-	e->target_len = req->target.len;
-	e->version = req->version;
-	e->status = rp->status;
-	e->bytes = rp->no_body ? 0 : rp->body_len;
-	e->referer = req->referer.p;
-	e->referer_len = req->referer.len;
-	e->ua = req->user_agent.p;
-	e->ua_len = req->user_agent.len;
-	e->file = rp->file[0] ? rp->file : NULL;
-	e->ms = 0;
-}
-
-/* Copy an entry (its strings too) for a reply whose byte count is known
- * only when the transfer ends. */
-static struct access_entry *entry_copy(const struct access_entry *e)
-{
-	size_t n = sizeof(*e) + strlen(e->client) + 1 + e->method_len + e->target_len +
-		   e->referer_len + e->ua_len + (e->file ? strlen(e->file) + 1 : 0);
-	struct access_entry *d = malloc(n);
-	if (!d)
-		return NULL;
-	*d = *e;
-	char *p = (char *)(d + 1);
-#define DUP(field, len)                                                                            \
-	do {                                                                                       \
-		if (e->field) {                                                                    \
-			memcpy(p, e->field, len);                                                  \
-			d->field = p;                                                              \
-			p += len;                                                                  \
-		}                                                                                  \
-	} while (0)
-	size_t cl = strlen(e->client) + 1;
-	DUP(client, cl);
-	DUP(method, e->method_len);
-	DUP(target, e->target_len);
-	DUP(referer, e->referer_len);
-	DUP(ua, e->ua_len);
-	if (e->file) {
-		size_t fl = strlen(e->file) + 1;
-		DUP(file, fl);
-	}
-#undef DUP
-	return d;
-}
-
-static void log_deferred(struct conn *c)
-{
-	if (!c->log_line)
-		return;
-	struct access_entry *e = (struct access_entry *)(void *)c->log_line;
-	e->bytes = c->body_sent;
-	e->ms = httpd_now_ms(c->srv) - c->req_start_ms;
-	access_log_write(&c->srv->alog, e, time(NULL));
-	free(c->log_line);
-	c->log_line = NULL;
-}
-
-/* ---------------------------------------------------------------- output */
-
-static int obuf_append(struct conn *c, const char *p, size_t n)
-{
-	if (c->ooff == c->olen) {
-		c->ooff = c->olen = 0;
-	}
-	char *nb = realloc(c->obuf, c->olen + n);
-	if (!nb)
-		return -1;
-	memcpy(nb + c->olen, p, n);
-	c->obuf = nb;
-	c->olen += n;
-	return 0;
-}
-
-/* Make room in the shared write buffer: move what is there to this
- * connection's own queue (it is sent, in order, before anything else). */
-static int spill_wbuf(struct conn *c)
-{
-	struct httpd *s = c->srv;
-	int r = s->wlen ? obuf_append(c, s->wbuf, s->wlen) : 0;
-	s->wlen = 0;
-	return r;
-}
-
-static void body_to_queue(struct conn *c, struct reply *rp, const char *mem, size_t n)
-{
-	struct httpd *s = c->srv;
-	if (n <= HTTPD_SCRATCH - s->wlen) {
-		memcpy(s->wbuf + s->wlen, mem, n);
-		s->wlen += n;
-		return;
-	}
-	if (spill_wbuf(c) < 0 || obuf_append(c, mem, n) < 0)
-		c->close_after = true;
-	(void)rp;
-}
-
-static void queue_file(struct conn *c, struct reply *rp, const struct access_entry *e)
-{
-	c->sf = rp->fe;
-	rp->fe = NULL;
-	c->body_sent = 0;
-	if (rp->nranges > 1) {
-		c->mp = calloc(1, sizeof(*c->mp));
-		if (!c->mp) {
-			c->close_after = true;
-			return;
-		}
-		memcpy(c->mp->r, rp->ranges, sizeof(rp->ranges));
-		c->mp->n = rp->nranges;
-		c->mp->size = (uint64_t)c->sf->st.st_size;
-		snprintf(c->mp->ctype, sizeof(c->mp->ctype), "%s", rp->content_type);
-		c->sf_left = 0;
-	} else {
-		c->sf_off = rp->off;
-		c->sf_left = rp->len;
-	}
-	if (e)
-		c->log_line = (char *)entry_copy(e);
-}
-
-/* Serialise a reply: head into the shared buffer, then the body. */
-static void emit(struct conn *c, const struct http_request *req, struct reply *rp)
-{
-	struct httpd *s = c->srv;
-	const struct httpd_config *cfg = s->cfg;
-	bool ka = !rp->close && cfg->keepalive && req->keepalive && !s->stopping;
-	if (!ka) {
-		c->close_after = true;
-		c->linger = rp->linger;
-	}
-	httpd_date_update(s);
-	const struct fc_entry *fe = rp->fe;
-	struct http_resp h = {
-		.status = rp->status,
-		.version = req->version,
-		.date = s->date,
-		.server = s->rt.server,
-		.content_type = rp->content_type,
-		.content_length = rp->body_len,
-		.no_length = rp->status == 304,
-		.last_modified = rp->validators && fe ? fe->last_modified : NULL,
-		.etag = rp->validators && fe ? fe->etag : NULL,
-		.content_range = rp->content_range[0] ? rp->content_range : NULL,
-		.location = rp->location,
-		.allow = rp->allow,
-		.www_authenticate = rp->www_authenticate,
-		.content_encoding = rp->content_encoding,
-		.vary_accept_encoding = rp->vary,
-		.accept_ranges = rp->accept_ranges,
-		.keepalive = ka,
-		.extra = s->rt.extra_headers,
-		.extra_len = s->rt.extra_len,
-	};
-	char ctype[128];
-	if (rp->nranges > 1 && rp->status == 206) {
-		snprintf(ctype, sizeof(ctype), "multipart/byteranges; boundary=%s", s->boundary);
-		h.content_type = ctype;
-	}
-	if (HTTPD_SCRATCH - s->wlen < 8192 && spill_wbuf(c) < 0)
-		c->close_after = true;
-	size_t n = http_resp_head(s->wbuf + s->wlen, HTTPD_SCRATCH - s->wlen, &h);
-	if (n == 0) { /* cannot happen with sane --header values */
-		c->close_after = true;
-		return;
-	}
-	s->wlen += n;
-	s->requests++;
-	struct access_entry e;
-	bool logging = access_log_enabled(&s->alog);
-	if (logging)
-		fill_entry(c, req, rp, &e);
-	if (rp->no_body || rp->body_len == 0) {
-		/* nothing */
-	} else if (rp->mem) {
-		body_to_queue(c, rp, rp->mem, rp->mem_len);
-	} else if (fe && fe->data && rp->nranges <= 1) {
-		body_to_queue(c, rp, fe->data + rp->off, (size_t)rp->len);
-	} else if (fe) {
-		queue_file(c, rp, logging ? &e : NULL);
-		return;
-	}
-	if (logging)
-		access_log_write(&s->alog, &e, s->date_sec);
-}
-
-/* Queue the next multipart piece. false when the body is complete. */
-static bool multipart_next(struct conn *c)
-{
-	struct conn_multipart *m = c->mp;
-	char tmp[512];
-	size_t n;
-	if (m->next > m->n)
-		return false;
-	if (m->next == m->n) {
-		n = http_multipart_tail(tmp, sizeof(tmp), c->srv->boundary);
-	} else {
-		const struct http_byte_range *r = &m->r[m->next];
-		n = http_multipart_part_head(tmp, sizeof(tmp), c->srv->boundary, m->ctype, r,
-					     m->size, m->next == 0);
-		c->sf_off = r->first;
-		c->sf_left = r->last - r->first + 1;
-	}
-	m->next++;
-	c->body_sent += n;
-	if (obuf_append(c, tmp, n) < 0)
-		return false;
-	return true;
-}
-
-/* Send what is queued. 0: all sent; 1: the socket is full; -1: error. */
-static int conn_send(struct conn *c)
-{
-	struct httpd *s = c->srv;
-	if (s->wlen) {
-		/* A whole reply followed by close(): corked, so that the FIN
-		 * rides in the reply's segment instead of one of its own. */
-		bool more = c->sf || c->mp || c->olen > c->ooff || (c->close_after && !c->linger);
-		ssize_t n = send(c->fd, s->wbuf, s->wlen, MSG_NOSIGNAL | (more ? MSG_MORE : 0));
-		if (n < 0 && errno != EAGAIN && errno != EINTR) {
-			s->wlen = 0;
-			return -1;
-		}
-		size_t done = n < 0 ? 0 : (size_t)n;
-		if (done < s->wlen) {
-			/* keep order: the unsent rest goes before anything queued */
-			size_t rest = s->wlen - done;
-			char *nb = malloc(rest + (c->olen - c->ooff));
-			if (!nb) {
-				s->wlen = 0;
-				return -1;
-			}
-			memcpy(nb, s->wbuf + done, rest);
-			if (c->olen > c->ooff)
-				memcpy(nb + rest, c->obuf + c->ooff, c->olen - c->ooff);
-			free(c->obuf);
-			c->olen = rest + c->olen - c->ooff;
-			c->ooff = 0;
-			c->obuf = nb;
-		}
-		s->wlen = 0;
-	}
-	for (;;) {
-		if (c->ooff < c->olen) {
-			bool more = (c->sf && c->sf_left) || c->mp;
-			ssize_t n = send(c->fd, c->obuf + c->ooff, c->olen - c->ooff,
-					 MSG_NOSIGNAL | (more ? MSG_MORE : 0));
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				return errno == EAGAIN ? 1 : -1;
-			c->ooff += (size_t)n;
-			set_state(c, CONN_SEND);
-			continue;
-		}
-		if (c->obuf) {
-			free(c->obuf);
-			c->obuf = NULL;
-			c->olen = c->ooff = 0;
-		}
-		if (c->sf && c->sf_left) {
-			off_t off = (off_t)c->sf_off;
-			size_t want =
-				c->sf_left > SENDFILE_CHUNK ? SENDFILE_CHUNK : (size_t)c->sf_left;
-			ssize_t n = sendfile(c->fd, c->sf->fd, &off, want);
-			if (n < 0)
-				return errno == EAGAIN ? 1 : -1;
-			if (n == 0)
-				return -1; /* the file shrank: Content-Length cannot be kept */
-			c->sf_off += (uint64_t)n;
-			c->sf_left -= (uint64_t)n;
-			c->body_sent += (uint64_t)n;
-			set_state(c, CONN_SEND);
-			continue;
-		}
-		if (c->mp && multipart_next(c))
-			continue;
-		return 0;
-	}
-}
-
-static void conn_wait(struct conn *c)
-{
-	if (c->in_epoll)
-		return;
-	struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
-				 .data.ptr = c};
-	if (epoll_ctl(c->srv->epfd, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
-		pxe_log_msg(PXE_LOG_ERR, "epoll", "epoll_ctl: %s", strerror(errno));
-		conn_close(c);
-		return;
-	}
-	c->in_epoll = true;
-}
+typedef enum conn_go (*conn_do_fn)(struct conn *c, struct conn_run *r, const struct conn_act *a,
+				   struct conn_ev *ev);
 
 /* ---------------------------------------------------------------- input */
 
-static void ibuf_keep(struct conn *c, const char *data, size_t len)
+static int ibuf_keep(struct conn *c, const char *data, size_t len)
 {
 	if (len == 0) {
 		free(c->ibuf);
 		c->ibuf = NULL;
 		c->ilen = c->icap = 0;
-		return;
+		return 0;
 	}
 	if (data >= c->ibuf && c->ibuf && data < c->ibuf + c->icap) {
 		memmove(c->ibuf, data, len);
 		c->ilen = len;
-		return;
+		return 0;
 	}
 	if (len > c->icap) {
 		char *nb = realloc(c->ibuf, len + 1024);
-		if (!nb) {
-			c->close_after = true;
-			return;
-		}
+		if (!nb)
+			return -ENOMEM;
 		c->ibuf = nb;
 		c->icap = len + 1024;
 	}
 	memcpy(c->ibuf, data, len);
 	c->ilen = len;
+	return 0;
 }
 
-static bool has_output(const struct conn *c)
+/* Keep what is not answered yet in ibuf: the shared read buffer is the
+ * next read's, or another connection's. */
+static int input_settle(struct conn *c, struct conn_in *in)
 {
-	return c->srv->wlen || c->olen > c->ooff || c->sf || c->mp;
+	if (!in->p)
+		return 0;
+	int r = ibuf_keep(c, in->p + in->used, in->len - in->used);
+	*in = (struct conn_in){0};
+	return r;
 }
 
-/* Parse and answer the complete requests in data; keep the rest. */
-static void conn_input(struct conn *c, const char *data, size_t len)
-{
-	struct httpd *s = c->srv;
-	size_t used = 0;
-	while (used < len && !c->close_after) {
-		struct http_request req;
-		struct reply rp;
-		int r = http_request_parse(data + used, len - used, &s->rt.limits, &req);
-		if (r == 0)
-			break;
-		memset(&rp, 0, sizeof(rp));
-		c->req_start_ms = httpd_now_ms(s);
-		if (r < 0) {
-			http_error_reply(&rp, -r, false);
-			req.keepalive = false;
-			used = len;
-		} else {
-			http_handle(s, &req, &rp);
-			used += (size_t)r;
-		}
-		emit(c, &req, &rp);
-		reply_free(s, &rp);
-		if (c->sf || c->mp || c->olen > c->ooff || s->wlen > HTTPD_SCRATCH / 2)
-			break; /* send this first; the rest waits in ibuf */
-	}
-	enum conn_state before = c->state;
-	ibuf_keep(c, data + used, len - used);
-	if (has_output(c))
-		set_state(c, CONN_SEND);
-	else if (c->ilen && before != CONN_READ_HEAD)
-		set_state(c, CONN_READ_HEAD);
-	else if (!c->ilen && before != CONN_IDLE)
-		set_state(c, CONN_IDLE);
-}
-
-/* One read. 1: go on (data handled or more may come), 0: drained, -1: closed. */
-static int conn_read(struct conn *c)
+/* Where the next read goes: the shared buffer, or behind the held input
+ * (a head arriving in pieces, up to --max-header-size). */
+static char *read_dest(struct conn *c, size_t *cap)
 {
 	struct httpd *s = c->srv;
-	char *dst;
-	size_t cap;
 	if (c->ilen == 0) {
-		dst = s->rbuf;
-		cap = sizeof(s->rbuf);
-	} else {
-		size_t limit = s->rt.limits.max_head + 1;
-		if (c->icap - c->ilen < 1024) {
-			size_t ncap = c->icap + (c->icap < limit ? limit : 4096);
-			char *nb = realloc(c->ibuf, ncap);
-			if (!nb) {
-				conn_close(c);
-				return -1;
-			}
-			c->ibuf = nb;
-			c->icap = ncap;
-		}
-		dst = c->ibuf + c->ilen;
-		cap = c->icap - c->ilen;
+		*cap = sizeof(s->rbuf);
+		return s->rbuf;
 	}
-	c->read_pending = false;
-	ssize_t n = read(c->fd, dst, cap);
-	if (n < 0) {
-		if (errno == EAGAIN)
-			return 0;
-		if (errno == EINTR) {
-			c->read_pending = true;
-			return 1;
-		}
-		conn_close(c);
-		return -1;
+	size_t limit = s->rt.limits.max_head + 1;
+	if (c->icap - c->ilen < 1024) {
+		size_t ncap = c->icap + (c->icap < limit ? limit : 4096);
+		char *nb = realloc(c->ibuf, ncap);
+		if (!nb)
+			return NULL;
+		c->ibuf = nb;
+		c->icap = ncap;
 	}
-	if (n == 0) { /* the client is gone, or half-closed with nothing to answer */
-		conn_close(c);
-		return -1;
+	*cap = c->icap - c->ilen;
+	return c->ibuf + c->ilen;
+}
+
+static void parse_head(struct conn *c, struct conn_run *r, struct conn_ev *ev)
+{
+	struct conn_in *in = &r->in;
+	int n = http_request_parse(in->p + in->used, in->len - in->used, &c->srv->rt.limits,
+				   &r->req);
+	ev->head = n > 0 ? CONN_HEAD_COMPLETE : n == 0 ? CONN_HEAD_PARTIAL : CONN_HEAD_ERROR;
+	ev->status = n < 0 ? -n : 0;
+	r->head_len = n > 0 ? (size_t)n : 0;
+}
+
+static enum conn_go do_read(struct conn *c, struct conn_run *r, const struct conn_act *a,
+			    struct conn_ev *ev)
+{
+	(void)a;
+	size_t cap;
+	char *dst = input_settle(c, &r->in) < 0 ? NULL : read_dest(c, &cap);
+	if (!dst) {
+		*ev = (struct conn_ev){.kind = CONN_EV_ERROR};
+		return CONN_GO_ON;
 	}
-	c->read_pending = (size_t)n == cap; /* edge-triggered: maybe more */
-	if (dst == s->rbuf) {
-		conn_input(c, s->rbuf, (size_t)n);
+	ssize_t n;
+	do
+		n = read(c->fd, dst, cap);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0) {
+		/* 0: the client is gone, or half-closed with nothing to answer */
+		bool again = n < 0 && errno == EAGAIN;
+		*ev = (struct conn_ev){.kind = again ? CONN_EV_AGAIN : CONN_EV_EOF};
+		return CONN_GO_ON;
+	}
+	if (dst == c->srv->rbuf) {
+		r->in = (struct conn_in){.p = dst, .len = (size_t)n};
 	} else {
 		c->ilen += (size_t)n;
-		conn_input(c, c->ibuf, c->ilen);
+		r->in = (struct conn_in){.p = c->ibuf, .len = c->ilen};
 	}
-	return 1;
+	*ev = (struct conn_ev){.kind = CONN_EV_INPUT, .filled = (size_t)n == cap};
+	parse_head(c, r, ev);
+	return CONN_GO_ON;
 }
 
-/* After an error reply: discard input until EOF (or the deadline). */
-static void conn_drain(struct conn *c)
+static enum conn_go do_parse(struct conn *c, struct conn_run *r, const struct conn_act *a,
+			     struct conn_ev *ev)
 {
+	(void)a;
+	if (!r->in.p)
+		r->in = (struct conn_in){.p = c->ibuf, .len = c->ilen};
+	*ev = (struct conn_ev){.kind = CONN_EV_HEAD};
+	parse_head(c, r, ev);
+	return CONN_GO_ON;
+}
+
+/* Lingering: read and discard (a bounded number of reads per event). */
+static enum conn_go do_drain(struct conn *c, struct conn_run *r, const struct conn_act *a,
+			     struct conn_ev *ev)
+{
+	(void)a;
+	r->in = (struct conn_in){0}; /* the read below overwrites the shared buffer */
 	for (int i = 0; i < 64; i++) {
 		ssize_t n = read(c->fd, c->srv->rbuf, sizeof(c->srv->rbuf));
-		if (n < 0 && errno == EAGAIN) {
-			conn_wait(c);
-			return;
-		}
-		if (n <= 0 && !(n < 0 && errno == EINTR)) {
-			conn_close(c);
-			return;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n <= 0) {
+			*ev = (struct conn_ev){.kind = CONN_EV_EOF};
+			return CONN_GO_ON;
 		}
 	}
-	conn_wait(c);
+	*ev = (struct conn_ev){.kind = CONN_EV_AGAIN};
+	return CONN_GO_ON;
 }
 
-/* The response is out: close, linger, or back to reading. false: closed. */
-static bool conn_response_done(struct conn *c)
+/* ---------------------------------------------------------------- replies */
+
+static void reply_event(struct conn *c, const struct conn_run *r, struct conn_ev *ev)
 {
-	if (c->sf) {
-		fc_release(&c->srv->fc, c->sf);
-		c->sf = NULL;
+	*ev = (struct conn_ev){.kind = CONN_EV_REPLY,
+			       .req_keepalive = r->req.keepalive,
+			       .close = r->rp.close,
+			       .linger = r->rp.linger,
+			       .stopping = c->srv->stopping};
+}
+
+static enum conn_go do_handle(struct conn *c, struct conn_run *r, const struct conn_act *a,
+			      struct conn_ev *ev)
+{
+	(void)a;
+	memset(&r->rp, 0, sizeof(r->rp));
+	c->body.start_ms = r->now;
+	http_handle(c->srv, &r->req, &r->rp);
+	r->rp_live = true;
+	r->in.used += r->head_len;
+	reply_event(c, r, ev);
+	return CONN_GO_ON;
+}
+
+static enum conn_go do_reject(struct conn *c, struct conn_run *r, const struct conn_act *a,
+			      struct conn_ev *ev)
+{
+	memset(&r->rp, 0, sizeof(r->rp));
+	c->body.start_ms = r->now;
+	http_error_reply(&r->rp, a->status, false);
+	r->rp_live = true;
+	r->req.keepalive = false;
+	r->in.used = r->in.len; /* framing is lost: nothing after it is parsed */
+	reply_event(c, r, ev);
+	return CONN_GO_ON;
+}
+
+static enum conn_go do_queue(struct conn *c, struct conn_run *r, const struct conn_act *a,
+			     struct conn_ev *ev)
+{
+	struct httpd *s = c->srv;
+	struct emit_out o;
+	emit_reply(s, &c->q, &c->body, c->peer, &r->req, &r->rp, a->keepalive, &o);
+	reply_free(s, &r->rp);
+	r->rp_live = false;
+	*ev = (struct conn_ev){.kind = CONN_EV_QUEUED,
+			       .off = o.off,
+			       .len = o.len,
+			       .failed = o.failed,
+			       .more_input = r->in.used < r->in.len,
+			       .full = outq_full(&c->q, s)};
+	if (c->body.mp) {
+		ev->parts = c->body.mp->r;
+		ev->nparts = c->body.mp->n;
 	}
-	free(c->mp);
-	c->mp = NULL;
-	log_deferred(c);
-	if (c->close_after) {
-		if (!c->linger) {
-			conn_close(c);
-			return false;
-		}
+	return CONN_GO_ON;
+}
+
+/* ---------------------------------------------------------------- output */
+
+static enum conn_go do_send(struct conn *c, struct conn_run *r, const struct conn_act *a,
+			    struct conn_ev *ev)
+{
+	(void)r;
+	bool progress;
+	int n = outq_send(&c->q, c->srv, c->fd, a->more, a->fin, &progress);
+	*ev = (struct conn_ev){.kind = n == 0  ? CONN_EV_SENT
+				       : n > 0 ? CONN_EV_BLOCKED
+					       : CONN_EV_ERROR,
+			       .progress = progress};
+	return CONN_GO_ON;
+}
+
+static enum conn_go do_sendfile(struct conn *c, struct conn_run *r, const struct conn_act *a,
+				struct conn_ev *ev)
+{
+	(void)r;
+	off_t off = (off_t)a->off;
+	ssize_t n = sendfile(c->fd, c->body.fe->fd, &off, (size_t)a->len);
+	if (n > 0) {
+		c->body.sent += (uint64_t)n;
+		*ev = (struct conn_ev){.kind = CONN_EV_SENT, .bytes = (uint64_t)n};
+	} else {
+		/* n == 0: the file shrank; its Content-Length cannot be kept */
+		bool again = n < 0 && errno == EAGAIN;
+		*ev = (struct conn_ev){.kind = again ? CONN_EV_BLOCKED : CONN_EV_ERROR};
+	}
+	return CONN_GO_ON;
+}
+
+static enum conn_go do_queue_part(struct conn *c, struct conn_run *r, const struct conn_act *a,
+				  struct conn_ev *ev)
+{
+	(void)r;
+	int n = emit_part(c->srv, &c->q, &c->body, a->part, a->tail);
+	*ev = (struct conn_ev){.kind = n < 0 ? CONN_EV_ERROR : CONN_EV_DONE};
+	return CONN_GO_ON;
+}
+
+static enum conn_go do_finish(struct conn *c, struct conn_run *r, const struct conn_act *a,
+			      struct conn_ev *ev)
+{
+	(void)a;
+	emit_finish(c->srv, &c->body, r->now);
+	*ev = (struct conn_ev){.kind = CONN_EV_DONE};
+	return CONN_GO_ON;
+}
+
+/* ---------------------------------------------------------------- ending */
+
+static enum conn_go do_shutdown(struct conn *c, struct conn_run *r, const struct conn_act *a,
+				struct conn_ev *ev)
+{
+	(void)r;
+	(void)a;
+	shutdown(c->fd, SHUT_WR);
+	*ev = (struct conn_ev){.kind = CONN_EV_DONE};
+	return CONN_GO_ON;
+}
+
+static enum conn_go do_send_408(struct conn *c, struct conn_run *r, const struct conn_act *a,
+				struct conn_ev *ev)
+{
+	(void)r;
+	(void)a;
+	char buf[1024];
+	size_t n = emit_408(c->srv, buf, sizeof(buf));
+	if (send(c->fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT) > 0)
 		shutdown(c->fd, SHUT_WR);
-		set_state(c, CONN_LINGER);
-		conn_drain(c);
-		return false;
-	}
-	set_state(c, c->ilen ? CONN_READ_HEAD : CONN_IDLE);
-	return true;
+	struct pxe_log_line l;
+	pxe_log_begin(&l, PXE_LOG_INFO, "header-timeout");
+	pxe_log_str(&l, "client", c->peer);
+	pxe_log_uint(&l, "status", 408);
+	pxe_log_end(&l);
+	*ev = (struct conn_ev){.kind = CONN_EV_DONE};
+	return CONN_GO_ON;
 }
 
-/* Run the machine until it must wait for the socket (or closes). */
-static void conn_drive(struct conn *c)
+static enum conn_go do_close(struct conn *c, struct conn_run *r, const struct conn_act *a,
+			     struct conn_ev *ev)
 {
-	bool reparse = false;
-	for (;;) {
-		if (c->state == CONN_SEND) {
-			int r = conn_send(c);
-			if (r < 0) {
-				conn_close(c);
-				return;
-			}
-			if (r > 0) {
-				conn_wait(c);
-				return;
-			}
-			if (!conn_response_done(c))
-				return;
-			reparse = c->ilen > 0;
-			continue;
-		}
-		if (c->state == CONN_LINGER) {
-			conn_drain(c);
-			return;
-		}
-		if (reparse) {
-			reparse = false;
-			conn_input(c, c->ibuf, c->ilen);
-			continue;
-		}
-		if (c->read_pending) {
-			if (conn_read(c) < 0)
-				return;
-			continue;
-		}
-		if (c->peer_eof && c->state == CONN_IDLE) {
-			conn_close(c);
-			return;
-		}
-		conn_wait(c);
-		return;
+	(void)a;
+	(void)ev;
+	if (r->rp_live)
+		reply_free(c->srv, &r->rp);
+	conn_close(c);
+	return CONN_GO_FREED;
+}
+
+/* NONE and WAIT end the run; what is held must outlive it. */
+static enum conn_go do_none(struct conn *c, struct conn_run *r, const struct conn_act *a,
+			    struct conn_ev *ev)
+{
+	(void)a;
+	if (r->rp_live) {
+		reply_free(c->srv, &r->rp);
+		r->rp_live = false;
 	}
+	if (input_settle(c, &r->in) < 0) {
+		*ev = (struct conn_ev){.kind = CONN_EV_ERROR};
+		return CONN_GO_ON;
+	}
+	return CONN_GO_STOP;
+}
+
+static enum conn_go do_wait(struct conn *c, struct conn_run *r, const struct conn_act *a,
+			    struct conn_ev *ev)
+{
+	enum conn_go go = do_none(c, r, a, ev);
+	if (go != CONN_GO_STOP || c->in_epoll)
+		return go;
+	struct epoll_event e = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, .data.ptr = c};
+	if (epoll_ctl(c->srv->epfd, EPOLL_CTL_ADD, c->fd, &e) < 0) {
+		pxe_log_msg(PXE_LOG_ERR, "epoll", "epoll_ctl: %s", strerror(errno));
+		*ev = (struct conn_ev){.kind = CONN_EV_ERROR};
+		return CONN_GO_ON;
+	}
+	c->in_epoll = true;
+	return CONN_GO_STOP;
+}
+
+/* ---------------------------------------------------------------- driving */
+
+static const conn_do_fn actions[] = {
+	[CONN_ACT_NONE] = do_none,         [CONN_ACT_WAIT] = do_wait,
+	[CONN_ACT_READ] = do_read,         [CONN_ACT_PARSE] = do_parse,
+	[CONN_ACT_HANDLE] = do_handle,     [CONN_ACT_REJECT] = do_reject,
+	[CONN_ACT_QUEUE] = do_queue,       [CONN_ACT_SEND] = do_send,
+	[CONN_ACT_SENDFILE] = do_sendfile, [CONN_ACT_QUEUE_PART] = do_queue_part,
+	[CONN_ACT_FINISH] = do_finish,     [CONN_ACT_SHUTDOWN] = do_shutdown,
+	[CONN_ACT_SEND_408] = do_send_408, [CONN_ACT_DRAIN] = do_drain,
+	[CONN_ACT_CLOSE] = do_close,
+};
+
+/* Carry out a, step on what came of it, until the machine waits. */
+static void conn_exec(struct conn *c, struct conn_act a, uint64_t now)
+{
+	struct conn_run r;
+	r.now = now;
+	r.in = (struct conn_in){0};
+	r.rp_live = false;
+	for (;;) {
+		struct conn_ev ev;
+		enum conn_go go = actions[a.kind](c, &r, &a, &ev);
+		if (go != CONN_GO_ON)
+			return;
+		a = conn_fsm_step(&c->m, &c->srv->rt.conn, &ev, now);
+	}
+}
+
+static void conn_feed(struct conn *c, const struct conn_ev *ev, uint64_t now)
+{
+	conn_exec(c, conn_fsm_step(&c->m, &c->srv->rt.conn, ev, now), now);
 }
 
 void conn_event(struct conn *c, uint32_t events)
 {
-	if (events & EPOLLERR) {
-		conn_close(c);
-		return;
-	}
-	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))
-		c->read_pending = true;
-	if (events & EPOLLRDHUP)
-		c->peer_eof = true;
-	conn_drive(c);
+	struct conn_ev ev = {.kind = CONN_EV_IO,
+			     .readable = events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP),
+			     .hup = events & EPOLLRDHUP};
+	if (events & EPOLLERR)
+		ev.kind = CONN_EV_ERROR;
+	conn_feed(c, &ev, httpd_now_ms(c->srv));
+}
+
+void conn_check_timeout(struct conn *c, uint64_t now)
+{
+	struct conn_ev ev = {.kind = CONN_EV_TIMER};
+	conn_feed(c, &ev, now);
 }
 
 void conn_accepted(struct httpd *s, int fd, const struct pxe_sockaddr *peer)
@@ -597,57 +421,14 @@ void conn_accepted(struct httpd *s, int fd, const struct pxe_sockaddr *peer)
 		s->conns->prev = c;
 	s->conns = c;
 	s->nconns++;
-	set_state(c, CONN_IDLE);
-	c->read_pending = true; /* the request often arrives with the handshake */
-	conn_drive(c);
-}
-
-static void send_408(struct conn *c)
-{
-	struct httpd *s = c->srv;
-	struct reply rp;
-	memset(&rp, 0, sizeof(rp));
-	http_error_reply(&rp, 408, false);
-	httpd_date_update(s);
-	struct http_resp h = {.status = 408,
-			      .version = 11,
-			      .date = s->date,
-			      .server = s->rt.server,
-			      .content_type = rp.content_type,
-			      .content_length = rp.mem_len};
-	char buf[1024];
-	size_t n = http_resp_head(buf, sizeof(buf) - rp.mem_len, &h);
-	memcpy(buf + n, rp.mem, rp.mem_len);
-	if (send(c->fd, buf, n + rp.mem_len, MSG_NOSIGNAL | MSG_DONTWAIT) > 0)
-		shutdown(c->fd, SHUT_WR);
-}
-
-void conn_check_timeout(struct conn *c, uint64_t now)
-{
-	if (!c->deadline_ms || now < c->deadline_ms)
-		return;
-	if (c->state == CONN_READ_HEAD) {
-		send_408(c);
-		struct pxe_log_line l;
-		pxe_log_begin(&l, PXE_LOG_INFO, "header-timeout");
-		pxe_log_str(&l, "client", c->peer);
-		pxe_log_uint(&l, "status", 408);
-		pxe_log_end(&l);
-		/* linger so that the 408 is read rather than reset */
-		c->close_after = true;
-		c->linger = true;
-		set_state(c, CONN_LINGER);
-		c->deadline_ms = now + LINGER_MS;
-		conn_drain(c);
-		return;
-	}
-	conn_close(c);
+	uint64_t now = httpd_now_ms(s);
+	conn_exec(c, conn_fsm_start(&c->m, &s->rt.conn, now), now);
 }
 
 void conn_close(struct conn *c)
 {
 	struct httpd *s = c->srv;
-	log_deferred(c);
+	emit_finish(s, &c->body, httpd_now_ms(s));
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -656,11 +437,8 @@ void conn_close(struct conn *c)
 		c->next->prev = c->prev;
 	s->nconns--;
 	close(c->fd);
-	if (c->sf)
-		fc_release(&s->fc, c->sf);
-	free(c->mp);
 	free(c->ibuf);
-	free(c->obuf);
+	outq_free(&c->q);
 	free(c);
 	httpd_conn_closed(s);
 }

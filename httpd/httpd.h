@@ -1,5 +1,5 @@
 /* The server object: configuration, listeners, connections, caches.
- * One per process, passed explicitly (STYLE.md §7). */
+ * One per process, passed explicitly: no mutable globals. */
 #ifndef HTTP_HTTPD_H
 #define HTTP_HTTPD_H
 
@@ -52,7 +52,8 @@ struct httpd {
 	size_t wlen;
 	bool stopping;
 	bool maxconn_paused;
-	char boundary[40]; /* multipart/byteranges, random per process */
+	uint64_t accept_warned_ms; /* last "pausing accept" warning (one per 10 s) */
+	char boundary[40];         /* multipart/byteranges, random per process */
 	uint64_t requests;
 };
 

@@ -123,7 +123,7 @@ static bool listen_changed(const struct httpd_config *a, const struct httpd_conf
 }
 
 /* SIGHUP: parse everything again into a fresh config; on any error the old
- * one stays (STYLE.md §6). Listeners, user, chroot need a restart. */
+ * one stays in force. Listeners, user, chroot need a restart. */
 static void on_reload(void *ctx)
 {
 	struct app *a = ctx;

@@ -90,10 +90,10 @@ static void on_accept(uv_poll_t *p, int status, int events)
 		if (fd < 0) {
 			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
 			    errno == ENOMEM) {
-				static uint64_t warned_ms;
 				uint64_t now = httpd_now_ms(s);
-				if (!warned_ms || now - warned_ms > 10000) { /* once per 10 s */
-					warned_ms = now;
+				if (!s->accept_warned_ms ||
+				    now - s->accept_warned_ms > 10000) { /* once per 10 s */
+					s->accept_warned_ms = now;
 					pxe_log_msg(
 						PXE_LOG_WARN, "accept",
 						"%s: pausing accept for 100 ms (%zu connections)",

@@ -99,14 +99,14 @@ START_TEST(test_pipelined)
 	slurp(cl, buf, sizeof(buf));
 	ck_assert_int_eq(count(buf, "HTTP/1.1 200 OK\r\n"), 2);
 	ck_assert_int_eq(count(buf, "HTTP/1.1 404 Not Found\r\n"), 1);
-	ck_assert_int_eq(count(buf, "hello\n"), 1); /* HEAD has no body */
-	ck_assert_int_eq(c->state, CONN_READ_HEAD); /* the 4th head is partial */
+	ck_assert_int_eq(count(buf, "hello\n"), 1);   /* HEAD has no body */
+	ck_assert_int_eq(c->m.state, CONN_READ_HEAD); /* the 4th head is partial */
 	ck_assert_uint_eq(c->ilen, 13);
 	ck_assert_int_eq(write(cl, "TP/1.1\r\nHost: x\r\n\r\n", 19), 19);
 	conn_event(c, EPOLLIN);
 	slurp(cl, buf, sizeof(buf));
 	ck_assert_int_eq(count(buf, "HTTP/1.1 200 OK\r\n"), 1);
-	ck_assert_int_eq(c->state, CONN_IDLE);
+	ck_assert_int_eq(c->m.state, CONN_IDLE);
 	close(cl);
 }
 END_TEST
@@ -115,10 +115,10 @@ START_TEST(test_header_timeout)
 {
 	int cl;
 	struct conn *c = connect_with("GET / HTTP/1.1\r\nHo", &cl);
-	ck_assert_int_eq(c->state, CONN_READ_HEAD);
+	ck_assert_int_eq(c->m.state, CONN_READ_HEAD);
 	uint64_t now = httpd_now_ms(srv);
 	conn_check_timeout(c, now + 1000); /* before the 2 s deadline: nothing */
-	ck_assert_int_eq(c->state, CONN_READ_HEAD);
+	ck_assert_int_eq(c->m.state, CONN_READ_HEAD);
 	/* more bytes do not extend the header deadline (slowloris) */
 	ck_assert_int_eq(write(cl, "s", 1), 1);
 	conn_event(c, EPOLLIN);
@@ -126,7 +126,7 @@ START_TEST(test_header_timeout)
 	char buf[2048];
 	slurp(cl, buf, sizeof(buf));
 	ck_assert_msg(!strncmp(buf, "HTTP/1.1 408 Request Timeout\r\n", 30), "%s", buf);
-	ck_assert_int_eq(c->state, CONN_LINGER);
+	ck_assert_int_eq(c->m.state, CONN_LINGER);
 	close(cl);
 }
 END_TEST
@@ -135,7 +135,7 @@ START_TEST(test_idle_timeout)
 {
 	int cl;
 	struct conn *c = connect_with(NULL, &cl);
-	ck_assert_int_eq(c->state, CONN_IDLE);
+	ck_assert_int_eq(c->m.state, CONN_IDLE);
 	uint64_t now = httpd_now_ms(srv);
 	conn_check_timeout(c, now + 4000);
 	ck_assert_ptr_eq(srv->conns, c);
@@ -157,10 +157,10 @@ START_TEST(test_backpressure)
 		"GET /big.txt HTTP/1.1\r\nHost: x\r\n\r\nGET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n";
 	ck_assert_int_eq(write(cl, req, strlen(req)), (ssize_t)strlen(req));
 	conn_event(c, EPOLLIN);
-	ck_assert_int_eq(c->state, CONN_SEND); /* the socket is full */
+	ck_assert_int_eq(c->m.state, CONN_SEND); /* the socket is full */
 	static char buf[400000];
 	size_t got = 0;
-	for (int i = 0; i < 1000 && c->state == CONN_SEND; i++) {
+	for (int i = 0; i < 1000 && c->m.state == CONN_SEND; i++) {
 		got += slurp(cl, buf + got, sizeof(buf) - got);
 		conn_event(c, EPOLLOUT);
 	}
