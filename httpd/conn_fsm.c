@@ -90,7 +90,8 @@ static bool body_pending(const struct conn_fsm *m)
 	return m->left || m->parts;
 }
 
-static struct conn_act output_next(struct conn_fsm *m);
+static struct conn_act output_next(struct conn_fsm *m, const struct conn_policy *p, uint64_t now);
+static struct conn_act response_done(struct conn_fsm *m, const struct conn_policy *p, uint64_t now);
 
 /* The parse of the input held. Pipelined heads are answered in order; a
  * partial one behind queued replies waits until they are sent. */
@@ -110,7 +111,7 @@ static struct conn_act on_head(struct conn_fsm *m, const struct conn_policy *p,
 	m->held = true;
 	if (m->queued) {
 		enter(m, CONN_SEND, p, now);
-		return output_next(m);
+		return output_next(m, p, now);
 	}
 	/* the header deadline starts with the first byte and is not
 	 * extended by later ones (slowloris) */
@@ -144,14 +145,16 @@ static struct conn_act on_queued(struct conn_fsm *m, const struct conn_policy *p
 		m->parts = ev->parts;
 		m->nparts = ev->nparts;
 		m->part = 0;
+		m->file = true;
 	} else if (ev->len) {
 		m->off = ev->off;
 		m->left = ev->len;
+		m->file = true;
 	}
 	if (m->held && !m->close_after && !ev->full && !body_pending(m))
 		return act(CONN_ACT_PARSE);
 	enter(m, CONN_SEND, p, now);
-	return output_next(m);
+	return output_next(m, p, now);
 }
 
 /* IDLE and READ_HEAD: the request side. */
@@ -195,8 +198,8 @@ static struct conn_act read_head_step(struct conn_fsm *m, const struct conn_poli
 /* ---------------------------------------------------------------- output */
 
 /* Queued memory first, then the file segment in steps, then the next
- * multipart piece; FINISH when all is out. */
-static struct conn_act output_next(struct conn_fsm *m)
+ * multipart piece; FINISH when a file body is all out. */
+static struct conn_act output_next(struct conn_fsm *m, const struct conn_policy *p, uint64_t now)
 {
 	if (m->queued)
 		return (struct conn_act){.kind = CONN_ACT_SEND,
@@ -217,7 +220,9 @@ static struct conn_act output_next(struct conn_fsm *m)
 		return (struct conn_act){
 			.kind = CONN_ACT_QUEUE_PART, .part = i, .tail = i == m->nparts};
 	}
-	return act(CONN_ACT_FINISH);
+	if (m->file)
+		return act(CONN_ACT_FINISH);
+	return response_done(m, p, now);
 }
 
 static bool output_pending(const struct conn_fsm *m)
@@ -231,6 +236,7 @@ static struct conn_act response_done(struct conn_fsm *m, const struct conn_polic
 {
 	m->parts = NULL;
 	m->nparts = m->part = 0;
+	m->file = false;
 	if (m->close_after) {
 		if (!m->linger)
 			return close_now(m);
@@ -249,7 +255,7 @@ static struct conn_act send_step(struct conn_fsm *m, const struct conn_policy *p
 				 const struct conn_ev *ev, uint64_t now)
 {
 	switch (ev->kind) {
-	case CONN_EV_IO: return output_next(m);
+	case CONN_EV_IO: return output_next(m, p, now);
 	case CONN_EV_SENT:
 		if (m->queued) {
 			m->queued = false;
@@ -259,14 +265,14 @@ static struct conn_act send_step(struct conn_fsm *m, const struct conn_policy *p
 			m->left -= n;
 		}
 		enter(m, CONN_SEND, p, now); /* progress: the stall timeout starts over */
-		return output_next(m);
+		return output_next(m, p, now);
 	case CONN_EV_BLOCKED:
 		if (ev->progress)
 			enter(m, CONN_SEND, p, now);
 		return act(CONN_ACT_WAIT);
 	case CONN_EV_DONE:
 		if (output_pending(m))
-			return output_next(m);
+			return output_next(m, p, now);
 		return response_done(m, p, now);
 	case CONN_EV_TIMER: return close_now(m); /* the client stopped reading */
 	default: return act(CONN_ACT_NONE);

@@ -66,27 +66,26 @@ enum conn_head {
 
 struct conn_ev {
 	enum conn_ev_kind kind;
+	enum conn_head head; /* INPUT, HEAD */
+	int status;          /* INPUT, HEAD with HEAD_ERROR: the HTTP status to answer */
+	int nparts;          /* QUEUED: > 1: multipart parts follow, or */
+	uint64_t off, len;   /* QUEUED: a file segment follows (len 0: none) */
+	const struct http_byte_range *parts;
+	uint64_t bytes; /* SENT after SENDFILE: how many went out */
 	/* IO */
 	bool readable; /* EPOLLIN, EPOLLRDHUP or EPOLLHUP */
 	bool hup;      /* EPOLLRDHUP: the peer sends no more */
-	/* INPUT, HEAD */
-	enum conn_head head;
-	int status;  /* HEAD_ERROR: the HTTP status to answer */
-	bool filled; /* INPUT: the read filled the buffer: more may wait */
+	/* INPUT */
+	bool filled; /* the read filled the buffer: more may wait */
 	/* REPLY */
 	bool req_keepalive; /* the request allows it (RFC 9112 §9.3) */
 	bool close;         /* the reply ends the connection */
 	bool linger;        /* ... and input may be left unread */
 	bool stopping;      /* the server is shutting down */
-	/* QUEUED: what follows the queued bytes */
-	uint64_t off, len;                   /* a file segment, or */
-	const struct http_byte_range *parts; /* nparts > 1 multipart parts */
-	int nparts;
+	/* QUEUED */
 	bool more_input; /* unparsed input is left after this request */
 	bool full;       /* the write buffer is filling up: send first */
 	bool failed;     /* queueing failed (memory): close after what is queued */
-	/* SENT (after SENDFILE) */
-	uint64_t bytes;
 	/* BLOCKED */
 	bool progress; /* some bytes went out before the socket filled */
 };
@@ -102,7 +101,7 @@ enum conn_act_kind {
 	CONN_ACT_SEND,       /* send the queued bytes: SENT, BLOCKED */
 	CONN_ACT_SENDFILE,   /* sendfile(2) len bytes of the file at off: SENT, BLOCKED */
 	CONN_ACT_QUEUE_PART, /* queue part `part`'s head, or the closing boundary: DONE */
-	CONN_ACT_FINISH,     /* the response is out: release its file, log it: DONE */
+	CONN_ACT_FINISH,     /* a file body is out: release the file, log it: DONE */
 	CONN_ACT_SHUTDOWN,   /* shutdown(SHUT_WR), to linger: DONE */
 	CONN_ACT_SEND_408,   /* send a 408, then shutdown(SHUT_WR), to linger: DONE */
 	CONN_ACT_DRAIN,      /* read and discard: AGAIN, EOF */
@@ -128,6 +127,7 @@ struct conn_fsm {
 	bool peer_eof;      /* the peer half-closed */
 	bool held;          /* the shell holds input not yet answered */
 	bool queued;        /* bytes are in the output queue */
+	bool file;          /* the response has a file body (FINISH when out) */
 	bool rejected;      /* an unparsable head: its error reply ends it all */
 	bool close_after;   /* close once the queued output is sent */
 	bool linger;        /* ... with shutdown(SHUT_WR) and LINGER first */
