@@ -85,9 +85,12 @@ static struct conn_act input_next(struct conn_fsm *m)
 	return act(CONN_ACT_WAIT);
 }
 
+/* File bytes or multipart pieces are still to come after what is queued
+ * (the queued bytes are corked with MSG_MORE only then: a closing
+ * boundary sent with it would wait for the cork timer, 200 ms). */
 static bool body_pending(const struct conn_fsm *m)
 {
-	return m->left || m->parts;
+	return m->left || (m->parts && m->part <= m->nparts);
 }
 
 static struct conn_act output_next(struct conn_fsm *m, const struct conn_policy *p, uint64_t now);
@@ -227,7 +230,7 @@ static struct conn_act output_next(struct conn_fsm *m, const struct conn_policy 
 
 static bool output_pending(const struct conn_fsm *m)
 {
-	return m->queued || m->left || (m->parts && m->part <= m->nparts);
+	return m->queued || body_pending(m);
 }
 
 /* The response is out (and FINISH done): close, linger, or the next

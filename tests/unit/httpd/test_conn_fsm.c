@@ -329,7 +329,9 @@ START_TEST(test_multipart_parts_in_order)
 	ACT(a, CONN_ACT_QUEUE_PART);
 	ck_assert(a.tail);
 	ck_assert_int_eq(a.part, 3);
-	ACT(step(&m, EV(.kind = CONN_EV_DONE), 0), CONN_ACT_SEND);
+	a = step(&m, EV(.kind = CONN_EV_DONE), 0);
+	ACT(a, CONN_ACT_SEND);
+	ck_assert(!a.more); /* the closing boundary is not corked */
 	ACT(step(&m, EV(.kind = CONN_EV_SENT), 0), CONN_ACT_FINISH);
 	ACT(step(&m, EV(.kind = CONN_EV_DONE), 0), CONN_ACT_WAIT);
 	STATE(&m, CONN_IDLE);
