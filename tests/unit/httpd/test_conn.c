@@ -24,6 +24,7 @@ static void setup(void)
 	memset(big, 'x', sizeof(big));
 	big[sizeof(big) - 1] = 0;
 	ck_assert_int_eq(unit_write_file(dir, "big.txt", big), 0);
+	ck_assert_int_eq(unit_write_file(dir, "digits.txt", "0123456789ABCDEFGHIJ"), 0);
 	const char *argv[] = {"pxe-httpd", dir, "--header-timeout", "2", "--timeout", "5"};
 	struct pxe_err err;
 	ck_assert_int_eq(pxe_config_load(&httpd_spec, 6, (char **)argv, &conf, &err), 0);
@@ -185,6 +186,48 @@ START_TEST(test_bad_request_closes)
 }
 END_TEST
 
+/* The shell carries out the machine's multipart steps in order: each
+ * part's head, its segment by sendfile(2), the closing boundary. */
+START_TEST(test_multipart_in_order)
+{
+	int cl;
+	struct conn *c = connect_with("GET /digits.txt HTTP/1.1\r\nHost: x\r\n"
+				      "Range: bytes=0-2,10-12,18-\r\n\r\n",
+				      &cl);
+	static char buf[4096];
+	slurp(cl, buf, sizeof(buf));
+	ck_assert_msg(!strncmp(buf, "HTTP/1.1 206 Partial Content\r\n", 30), "%s", buf);
+	const char *body = strstr(buf, "\r\n\r\n");
+	ck_assert_ptr_nonnull(body);
+	ck_assert_str_eq(body + 4, "--BOUNDARY\r\nContent-Type: text/plain\r\n"
+				   "Content-Range: bytes 0-2/20\r\n\r\n012"
+				   "\r\n--BOUNDARY\r\nContent-Type: text/plain\r\n"
+				   "Content-Range: bytes 10-12/20\r\n\r\nABC"
+				   "\r\n--BOUNDARY\r\nContent-Type: text/plain\r\n"
+				   "Content-Range: bytes 18-19/20\r\n\r\nIJ"
+				   "\r\n--BOUNDARY--\r\n");
+	ck_assert_int_eq(c->m.state, CONN_IDLE); /* kept alive */
+	ck_assert_ptr_null(c->body.fe);          /* the file released */
+	close(cl);
+}
+END_TEST
+
+/* HTTP/1.0 without keep-alive: the reply, then the connection is gone. */
+START_TEST(test_http10_closes)
+{
+	int cl;
+	connect_with("GET /a.txt HTTP/1.0\r\n\r\nGET /a.txt HTTP/1.0\r\n\r\n", &cl);
+	char buf[4096];
+	slurp(cl, buf, sizeof(buf));
+	ck_assert_int_eq(count(buf, "HTTP/1.1 200 OK\r\n"), 1);
+	ck_assert_ptr_nonnull(strstr(buf, "Connection: close\r\n"));
+	ck_assert_ptr_null(srv->conns);
+	char b;
+	ck_assert_int_eq(read(cl, &b, 1), 0);
+	close(cl);
+}
+END_TEST
+
 UNIT_SUITE(http_conn)
 {
 	Suite *s = suite_create("http_conn");
@@ -195,6 +238,8 @@ UNIT_SUITE(http_conn)
 	tcase_add_test(tc, test_idle_timeout);
 	tcase_add_test(tc, test_backpressure);
 	tcase_add_test(tc, test_bad_request_closes);
+	tcase_add_test(tc, test_multipart_in_order);
+	tcase_add_test(tc, test_http10_closes);
 	suite_add_tcase(s, tc);
 	return s;
 }
