@@ -367,6 +367,7 @@ static const conn_do_fn actions[] = {
 	[CONN_ACT_SEND_408] = do_send_408, [CONN_ACT_DRAIN] = do_drain,
 	[CONN_ACT_CLOSE] = do_close,
 };
+_Static_assert(sizeof(actions) / sizeof(actions[0]) == CONN_NACTS, "an action without a row");
 
 /* Carry out a, step on what came of it, until the machine waits. */
 static void conn_exec(struct conn *c, struct conn_act a, uint64_t now)

@@ -299,6 +299,7 @@ static struct conn_act linger_step(struct conn_fsm *m, const struct conn_policy 
 	}
 }
 
+/* (conn_fsm_step does not get here: the row keeps the table total) */
 static struct conn_act closed_step(struct conn_fsm *m, const struct conn_policy *p,
 				   const struct conn_ev *ev, uint64_t now)
 {
@@ -321,7 +322,7 @@ struct conn_act conn_fsm_start(struct conn_fsm *m, const struct conn_policy *p, 
 struct conn_act conn_fsm_step(struct conn_fsm *m, const struct conn_policy *p,
 			      const struct conn_ev *ev, uint64_t now)
 {
-	if (m->state >= CONN_CLOSED)
+	if (m->state == CONN_CLOSED) /* final: nothing closes twice */
 		return act(CONN_ACT_NONE);
 	switch (ev->kind) {
 	case CONN_EV_ERROR: return close_now(m);

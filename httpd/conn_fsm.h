@@ -106,6 +106,7 @@ enum conn_act_kind {
 	CONN_ACT_SEND_408,   /* send a 408, then shutdown(SHUT_WR), to linger: DONE */
 	CONN_ACT_DRAIN,      /* read and discard: AGAIN, EOF */
 	CONN_ACT_CLOSE,      /* close the socket and free the connection */
+	CONN_NACTS
 };
 
 struct conn_act {

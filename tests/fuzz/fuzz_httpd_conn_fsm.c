@@ -15,7 +15,7 @@ static const struct http_byte_range parts[] = {{0, 9}, {100, 199}, {5000, 5999},
 
 static void check_act(const struct conn_fsm *m, const struct conn_act *a, int *last_part)
 {
-	if (m->state >= CONN_NSTATES || a->kind > CONN_ACT_CLOSE)
+	if (m->state >= CONN_NSTATES || a->kind >= CONN_NACTS)
 		abort();
 	if ((m->state == CONN_CLOSED) != (a->kind == CONN_ACT_CLOSE) && a->kind != CONN_ACT_NONE)
 		abort();
