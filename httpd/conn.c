@@ -357,16 +357,26 @@ static enum conn_go do_wait(struct conn *c, struct conn_run *r, const struct con
 
 /* ---------------------------------------------------------------- driving */
 
+/* One row per action of the machine. */
+/* clang-format off */
 static const conn_do_fn actions[] = {
-	[CONN_ACT_NONE] = do_none,         [CONN_ACT_WAIT] = do_wait,
-	[CONN_ACT_READ] = do_read,         [CONN_ACT_PARSE] = do_parse,
-	[CONN_ACT_HANDLE] = do_handle,     [CONN_ACT_REJECT] = do_reject,
-	[CONN_ACT_QUEUE] = do_queue,       [CONN_ACT_SEND] = do_send,
-	[CONN_ACT_SENDFILE] = do_sendfile, [CONN_ACT_QUEUE_PART] = do_queue_part,
-	[CONN_ACT_FINISH] = do_finish,     [CONN_ACT_SHUTDOWN] = do_shutdown,
-	[CONN_ACT_SEND_408] = do_send_408, [CONN_ACT_DRAIN] = do_drain,
+	[CONN_ACT_NONE] = do_none,
+	[CONN_ACT_WAIT] = do_wait,
+	[CONN_ACT_READ] = do_read,
+	[CONN_ACT_PARSE] = do_parse,
+	[CONN_ACT_HANDLE] = do_handle,
+	[CONN_ACT_REJECT] = do_reject,
+	[CONN_ACT_QUEUE] = do_queue,
+	[CONN_ACT_SEND] = do_send,
+	[CONN_ACT_SENDFILE] = do_sendfile,
+	[CONN_ACT_QUEUE_PART] = do_queue_part,
+	[CONN_ACT_FINISH] = do_finish,
+	[CONN_ACT_SHUTDOWN] = do_shutdown,
+	[CONN_ACT_SEND_408] = do_send_408,
+	[CONN_ACT_DRAIN] = do_drain,
 	[CONN_ACT_CLOSE] = do_close,
 };
+/* clang-format on */
 _Static_assert(sizeof(actions) / sizeof(actions[0]) == CONN_NACTS, "an action without a row");
 
 /* Carry out a, step on what came of it, until the machine waits. */
