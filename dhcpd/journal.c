@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <sys/stat.h>
 
+#include "hex.h"
 #include "journal.h"
 
 static const char *const ev_names[] = {"add", "renew", "release", "expire", "decline"};
@@ -44,20 +45,6 @@ static int parse_time(const char *s, int64_t *out)
 	return 0;
 }
 
-static size_t hex(char *out, const uint8_t *b, size_t n, char sep)
-{
-	static const char d[] = "0123456789abcdef";
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (sep && i)
-			out[k++] = sep;
-		out[k++] = d[b[i] >> 4];
-		out[k++] = d[b[i] & 15];
-	}
-	out[k] = '\0';
-	return k;
-}
-
 /* Hostnames come from clients: keep [A-Za-z0-9._-], percent-encode the
  * rest so a line can never be split or forged. */
 static void esc_host(char *out, size_t cap, const char *h)
@@ -78,8 +65,8 @@ static void unesc_host(char *out, size_t cap, const char *s)
 {
 	size_t k = 0;
 	for (; *s && k + 1 < cap; s++) {
-		unsigned v;
-		if (*s == '%' && sscanf(s + 1, "%2x", &v) == 1) {
+		uint8_t v;
+		if (*s == '%' && s[1] && pxe_hex_decode(s + 1, 2, NULL, 0, &v, 1) == 1) {
 			out[k++] = (char)v;
 			s += 2;
 		} else {
@@ -99,8 +86,8 @@ size_t dhcp_journal_format(char *buf, size_t cap, int64_t ts, enum dhcp_jevent e
 		snprintf(t2, sizeof(t2), "never");
 	else if (!fmt_time(t2, sizeof(t2), l->expires))
 		return 0;
-	hex(mac, l->hw, l->hlen, ':');
-	hex(key, l->key, l->key_len, 0);
+	pxe_hex_encode(mac, sizeof(mac), l->hw, l->hlen, ':');
+	pxe_hex_encode(key, sizeof(key), l->key, l->key_len, 0);
 	inet_ntop(AF_INET, &be, ip, sizeof(ip));
 	esc_host(host, sizeof(host), l->hostname);
 	int n = snprintf(buf, cap, "%s %s mac=%s ip=%s until=%s cid=%s%s%s\n", t1, ev_names[ev],
@@ -109,24 +96,12 @@ size_t dhcp_journal_format(char *buf, size_t cap, int64_t ts, enum dhcp_jevent e
 	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
 
+/* mac=02:54:00:00:00:07, cid=0102540000000007, or "-" for none. */
 static int unhex(const char *s, uint8_t *out, size_t cap, uint8_t *len)
 {
-	size_t n = 0;
-	if (!strcmp(s, "-")) {
-		*len = 0;
-		return 0;
-	}
-	while (*s) {
-		unsigned v;
-		if (*s == ':') {
-			s++;
-			continue;
-		}
-		if (n >= cap || sscanf(s, "%2x", &v) != 1 || !s[1])
-			return -EINVAL;
-		out[n++] = (uint8_t)v;
-		s += 2;
-	}
+	int n = strcmp(s, "-") ? pxe_hex_decode(s, strlen(s), ":", 0, out, cap) : 0;
+	if (n < 0)
+		return -EINVAL;
 	*len = (uint8_t)n;
 	return 0;
 }

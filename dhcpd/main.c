@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "hex.h"
 #include "log.h"
 #include "server.h"
 
@@ -36,9 +37,8 @@ static int print_leases(const struct dhcpd_config *c)
 		time_t t = (time_t)l->expires;
 		struct tm tm;
 		inet_ntop(AF_INET, &be, ip, sizeof(ip));
-		for (size_t k = 0, o = 0; k < l->hlen && o + 4 < sizeof(mac); k++)
-			o += (size_t)snprintf(mac + o, sizeof(mac) - o, k ? ":%02x" : "%02x",
-					      l->hw[k]);
+		if (l->hlen)
+			pxe_hex_encode(mac, sizeof(mac), l->hw, l->hlen, ':');
 		if (l->expires == DHCP_LEASE_INFINITE || !gmtime_r(&t, &tm))
 			snprintf(exp, sizeof(exp), "never"); /* BOOTP, RFC 1534 §2 */
 		else

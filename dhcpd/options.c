@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <arpa/inet.h>
 
+#include "hex.h"
 #include "opts.h"
 #include "options.h"
 
@@ -118,21 +119,12 @@ const char *dhcp_opt_type_name(enum dhcp_opt_type t)
 
 static int enc_hex(const char *s, uint8_t *out, size_t cap, size_t *len, struct pxe_err *err)
 {
-	size_t n = 0;
-	while (*s) {
-		if (*s == ':' || *s == ' ' || *s == '-') {
-			s++;
-			continue;
-		}
-		if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]))
-			return pxe_err_set(err, EINVAL, "expected hex bytes like 01:02:ab");
-		if (n >= cap)
-			return pxe_err_set(err, ENOSPC, "value longer than %zu bytes", cap);
-		char b[3] = {s[0], s[1], 0};
-		out[n++] = (uint8_t)strtoul(b, NULL, 16);
-		s += 2;
-	}
-	*len = n;
+	int n = pxe_hex_decode(s, strlen(s), ": -", 0, out, cap);
+	if (n == -ENOSPC)
+		return pxe_err_set(err, ENOSPC, "value longer than %zu bytes", cap);
+	if (n < 0)
+		return pxe_err_set(err, EINVAL, "expected hex bytes like 01:02:ab");
+	*len = (size_t)n;
 	return 0;
 }
 

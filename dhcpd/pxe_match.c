@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hex.h"
 #include "pxe_arch.h"
 #include "pxe_subst.h"
 
@@ -21,39 +22,12 @@ static bool word_is(const char *s, size_t n, const char *w)
 	return strlen(w) == n && memcmp(s, w, n) == 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "52:54:00" or "52-54-00-12": 1 to 6 two-digit hex bytes. */
 static int parse_mac_prefix(const char *s, size_t n, struct dhcp_pxe_term *t)
 {
-	size_t i = 0;
-
-	t->mac_len = 0;
-	while (i < n) {
-		int hi, lo;
-		if (t->mac_len == 6 || i + 2 > n)
-			return -EINVAL;
-		hi = hexval(s[i]);
-		lo = hexval(s[i + 1]);
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		t->mac[t->mac_len++] = (uint8_t)(hi << 4 | lo);
-		i += 2;
-		if (i < n && (s[i] == ':' || s[i] == '-') && i + 1 < n)
-			i++;
-		else if (i < n)
-			return -EINVAL;
-	}
-	return t->mac_len ? 0 : -EINVAL;
+	int r = pxe_hex_decode(s, n, ":-", PXE_HEX_STRICT, t->mac, sizeof(t->mac));
+	t->mac_len = r > 0 ? (uint8_t)r : 0;
+	return r > 0 ? 0 : -EINVAL;
 }
 
 static int parse_arch(const char *v, size_t n, struct dhcp_pxe_term *t, struct pxe_err *err)
@@ -283,8 +257,8 @@ int dhcp_pxe_term_format(const struct dhcp_pxe_term *t, char *buf, size_t cap)
 		break;
 	case DHCP_PXE_TERM_MAC:
 		n = snprintf(buf, cap, "%s%s:", neg, k);
-		for (size_t i = 0; n >= 0 && (size_t)n < cap && i < t->mac_len; i++)
-			n += snprintf(buf + n, cap - (size_t)n, "%s%02x", i ? ":" : "", t->mac[i]);
+		if (n >= 0 && (size_t)n < cap)
+			n += (int)pxe_hex_encode(buf + n, cap - (size_t)n, t->mac, t->mac_len, ':');
 		break;
 	case DHCP_PXE_TERM_RPI:
 		if (t->rpi_model) {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hex.h"
 #include "pxe_arch.h"
 
 enum subst_var {
@@ -65,19 +66,11 @@ bool dhcp_pxe_subst_has_vars(const char *tmpl)
 	return strstr(tmpl, "${") != NULL;
 }
 
-static int format_mac(char *buf, size_t cap, const struct dhcp_pxe_subst_vars *v, const char *sep)
+static int format_mac(char *buf, size_t cap, const struct dhcp_pxe_subst_vars *v, char sep)
 {
-	size_t len = 0;
-
 	if (!v->mac || v->mac_len == 0 || v->mac_len > 16)
 		return -EINVAL;
-	for (size_t i = 0; i < v->mac_len; i++) {
-		int n = snprintf(buf + len, cap - len, "%s%02x", i ? sep : "", v->mac[i]);
-		if (n < 0 || (size_t)n >= cap - len)
-			return -ENOSPC;
-		len += (size_t)n;
-	}
-	return 0;
+	return pxe_hex_encode(buf, cap, v->mac, v->mac_len, sep) < cap ? 0 : -ENOSPC;
 }
 
 /* The value of one variable into buf (cap >= 64). */
@@ -91,9 +84,9 @@ static int var_value(enum subst_var var, const struct dhcp_pxe_subst_vars *v, ch
 			return -EINVAL;
 		snprintf(buf, cap, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
 		return 0;
-	case V_MAC: return format_mac(buf, cap, v, ":");
-	case V_MAC_HYPHEN: return format_mac(buf, cap, v, "-");
-	case V_MAC_HEX: return format_mac(buf, cap, v, "");
+	case V_MAC: return format_mac(buf, cap, v, ':');
+	case V_MAC_HYPHEN: return format_mac(buf, cap, v, '-');
+	case V_MAC_HEX: return format_mac(buf, cap, v, 0);
 	case V_ARCH:
 		if (!v->arch_known)
 			return -EINVAL;

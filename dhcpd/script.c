@@ -6,6 +6,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "hex.h"
 #include "log.h"
 #include "script.h"
 
@@ -86,23 +87,12 @@ static void on_exit_cb(uv_process_t *p, int64_t status, int sig)
 	uv_close((uv_handle_t *)p, on_close);
 }
 
-static void hex(char *out, const uint8_t *b, size_t n, char sep)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (i && sep)
-			out[k++] = sep;
-		k += (size_t)sprintf(out + k, "%02x", b[i]);
-	}
-	out[k] = '\0';
-}
-
 static void spawn(struct dhcp_script *s, const struct script_ev *e)
 {
 	char mac[64], cid[2 * DHCP_KEY_MAX + 1], ip[INET_ADDRSTRLEN], env[8][200];
 	uint32_t be = htonl(e->l.addr);
-	hex(mac, e->l.hw, e->l.hlen, ':');
-	hex(cid, e->l.key, e->l.key_len, 0);
+	pxe_hex_encode(mac, sizeof(mac), e->l.hw, e->l.hlen, ':');
+	pxe_hex_encode(cid, sizeof(cid), e->l.key, e->l.key_len, 0);
 	inet_ntop(AF_INET, &be, ip, sizeof(ip));
 	const char *evn = dhcp_jevent_name(e->ev);
 	snprintf(env[0], sizeof(env[0]), "DHCP_EVENT=%s", evn);
