@@ -1,5 +1,5 @@
 /* The option-table driver: command line, INI file (through inih), --help,
- * --print-config and --check-config, all from one table (STYLE.md §5). */
+ * --print-config and --check-config, all from one table per daemon. */
 #include "opts_internal.h"
 
 #include <ctype.h>
@@ -540,30 +540,6 @@ void pxe_config_help(const struct pxe_opt_spec *spec, FILE *out)
 		spec->section, spec->prog);
 }
 
-static void print_source(FILE *out, const struct pxe_src *s)
-{
-	switch (s->kind) {
-	case PXE_SRC_DEFAULT: fputs("default", out); break;
-	case PXE_SRC_FILE: fprintf(out, "%s:%d", s->file, s->line); break;
-	case PXE_SRC_CLI: fputs("command line", out); break;
-	case PXE_SRC_UNSET: fputs("unset", out); break;
-	}
-}
-
-/* One "name = value<TAB>; source" line; commented out when not an INI
- * setting (unset, or command line only), so the output is a valid file. */
-static void print_line(FILE *out, const char *text, bool comment, const struct pxe_opt *o,
-		       const struct pxe_src *src)
-{
-	char line[600];
-	snprintf(line, sizeof(line), "%s%s", comment ? "; " : "", text);
-	fprintf(out, "%-40s ; ", line);
-	print_source(out, src);
-	if (o->flags & PXE_OPTF_CLI_ONLY)
-		fputs(", command line only", out);
-	fputc('\n', out);
-}
-
 void pxe_config_print(const struct pxe_config *c, FILE *out)
 {
 	const struct pxe_opt_spec *spec = c->spec;
@@ -571,28 +547,8 @@ void pxe_config_print(const struct pxe_config *c, FILE *out)
 	if (c->config_file)
 		fprintf(out, "# read from %s\n", c->config_file);
 	fprintf(out, "[%s]\n", spec->section);
-	for (size_t i = 0; i < spec->nopts; i++) {
-		const struct pxe_opt *o = &spec->opts[i];
-		if (!pxe_opt_is_set(o, c->cfg)) {
-			char text[128];
-			snprintf(text, sizeof(text), "%s =", o->name);
-			print_line(out, text, true, o, &c->src[i]);
-			continue;
-		}
-		/* lists print one line per element, each with the source */
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *m = open_memstream(&buf, &len);
-		if (!m)
-			continue;
-		pxe_opt_print_value(m, o, c->cfg);
-		fclose(m);
-		char *save = NULL;
-		for (char *line = strtok_r(buf, "\n", &save); line;
-		     line = strtok_r(NULL, "\n", &save))
-			print_line(out, line, (o->flags & PXE_OPTF_CLI_ONLY) != 0, o, &c->src[i]);
-		free(buf);
-	}
+	for (size_t i = 0; i < spec->nopts; i++)
+		pxe_opt_print_lines(out, &spec->opts[i], c->cfg, &c->src[i], false);
 	if (spec->print_extra)
 		spec->print_extra(out, c->cfg);
 }

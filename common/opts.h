@@ -34,6 +34,7 @@ enum pxe_opt_type {
 	PXE_OPT_ENUM,     /* int: index into choices */
 	PXE_OPT_STRLIST,  /* struct pxe_strlist; repeatable */
 	PXE_OPT_ADDRLIST, /* struct pxe_addrlist; repeatable */
+	PXE_OPT_HOOK,     /* the table's own type: o->hook parses, prints, frees */
 };
 
 #define PXE_OPTF_CLI_ONLY   0x01 /* not an INI key */
@@ -52,24 +53,43 @@ struct pxe_addrlist {
 	struct pxe_sockaddr *v;
 };
 
+/* A value type of a table's own (PXE_OPT_HOOK), for keys that need a
+ * parser of their own: dhcpd's match terms, menu items, DHCP options.
+ * field is the member at the option's offset. */
+struct pxe_opt_hook {
+	/* Store value into field (a repeatable key adds to what is there).
+	 * 0, or -errno with err saying what was expected (no key, no place). */
+	int (*parse)(void *field, const char *value, struct pxe_err *err);
+	/* Write the value back as text, one line per value of a repeatable
+	 * key (separated by '\n'), so that parsing each line again gives the
+	 * same field. Nothing when the field holds no value. */
+	void (*print)(FILE *out, const void *field);
+	/* Whether the field holds a value; NULL: always. */
+	bool (*is_set)(const void *field);
+	/* Free what parse allocated and leave the field empty; NULL: none. */
+	void (*free)(void *field);
+};
+
 struct pxe_opt {
 	const char *name; /* long option and INI key, e.g. "blksize-max" */
 	char short_name;  /* 0 when none */
 	enum pxe_opt_type type;
 	unsigned flags;
-	size_t offset;              /* offsetof(cfg struct, field) */
-	const char *def;            /* default, as text (parsed like any value); NULL: unset */
-	long long min, max;         /* INT, SIZE, DURATION(ms) bounds; both 0: none */
-	const char *const *choices; /* ENUM: NULL-terminated */
-	const char *arg;            /* metavar for --help, e.g. "BYTES" */
-	const char *help;           /* one line */
-	const char *aliases;        /* extra long names, '|'-separated ("uid|user") */
-	int nargs;                  /* CLI arguments consumed (default 1; 2 joins with ' ') */
-	int default_port;           /* ADDR/ADDRLIST */
+	size_t offset;                   /* offsetof(cfg struct, field) */
+	const char *def;                 /* default, as text (parsed like any value); NULL: unset */
+	long long min, max;              /* INT, SIZE, DURATION(ms) bounds; both 0: none */
+	const char *const *choices;      /* ENUM: NULL-terminated */
+	const char *arg;                 /* metavar for --help, e.g. "BYTES" */
+	const char *help;                /* one line */
+	const char *aliases;             /* extra long names, '|'-separated ("uid|user") */
+	int nargs;                       /* CLI arguments consumed (default 1; 2 joins with ' ') */
+	int default_port;                /* ADDR/ADDRLIST */
+	const struct pxe_opt_hook *hook; /* HOOK */
 };
 
-/* Where a value came from. */
-enum pxe_src_kind { PXE_SRC_DEFAULT, PXE_SRC_FILE, PXE_SRC_CLI, PXE_SRC_UNSET };
+/* Where a value came from. PXE_SRC_DERIVED: set by validation from
+ * another setting, which file names ("[dhcpd] range"). */
+enum pxe_src_kind { PXE_SRC_DEFAULT, PXE_SRC_FILE, PXE_SRC_CLI, PXE_SRC_UNSET, PXE_SRC_DERIVED };
 struct pxe_src {
 	enum pxe_src_kind kind;
 	const char *file; /* points into spec-owned storage, valid while cfg is */
@@ -149,9 +169,10 @@ int pxe_parse_int(const char *s, long long min, long long max, long long *out, s
 int pxe_parse_size(const char *s, unsigned long long *out, struct pxe_err *err);
 int pxe_parse_duration_ms(const char *s, long long *out, struct pxe_err *err);
 
-/* Apply one key of a table to a struct (used for dhcpd's section tables):
- * finds key (or alias) in opts, parses value, stores. -ENOENT when the key
- * is unknown, -EINVAL when the value is bad (err filled). */
+/* Apply one key of a table to a struct: finds key (or alias, as written:
+ * keys are case-sensitive) in opts, parses value, stores. -ENOENT, err
+ * untouched, when the table has no such key; -EINVAL when the value is
+ * bad (err filled). */
 int pxe_opt_apply(const struct pxe_opt *opts, size_t nopts, void *cfg, const char *key,
 		  const char *value, struct pxe_err *err);
 /* Set the defaults of a table into a zeroed struct. */
@@ -160,6 +181,40 @@ int pxe_opt_defaults(const struct pxe_opt *opts, size_t nopts, void *cfg, struct
 void pxe_opt_free(const struct pxe_opt *opts, size_t nopts, void *cfg);
 /* Write "name = value" for one option, as --print-config does. */
 void pxe_opt_print_value(FILE *out, const struct pxe_opt *o, const void *cfg);
+
+/* Section tables: a daemon's sections other than its own (dhcpd's [subnet
+ * CIDR], [host NAME], [boot NAME]) are each one table applied to one
+ * struct per section, with the source of each key kept beside it (src,
+ * one entry per option) for --print-config. */
+struct pxe_opt_table {
+	const struct pxe_opt *opts;
+	size_t n;
+};
+#define PXE_OPT_TABLE(opts)                                                                        \
+	{                                                                                          \
+		(opts), sizeof(opts) / sizeof((opts)[0])                                           \
+	}
+
+/* The defaults into a zeroed obj, and *src (n entries: default or unset;
+ * free with pxe_opt_section_free). 0 or -errno. */
+int pxe_opt_section_init(const struct pxe_opt_table *t, void *obj, struct pxe_src **src,
+			 struct pxe_err *err);
+/* One `key = value` line of [section] (the header as written) at `at`
+ * (file and line): the key looked up as written, the value parsed and
+ * stored, its source noted. -EINVAL with err "unknown key 'K' in
+ * [section] (expected a, b or c)", from the table, or "K: what was
+ * expected" for a bad value; the caller adds FILE:LINE. */
+int pxe_opt_section_apply(const struct pxe_opt_table *t, void *obj, struct pxe_src *src,
+			  const char *section, const char *key, const char *value,
+			  const struct pxe_src *at, struct pxe_err *err);
+/* Each key that has a value (a source other than unset), in table order,
+ * as "key = value ; FILE:LINE" (or "; default", "; from ..."); a
+ * repeatable key one line per value, in the order given. */
+void pxe_opt_section_print(FILE *out, const struct pxe_opt_table *t, const void *obj,
+			   const struct pxe_src *src);
+void pxe_opt_section_free(const struct pxe_opt_table *t, void *obj, struct pxe_src *src);
+/* The index of key in t (to set a source by hand), or -1. */
+int pxe_opt_section_index(const struct pxe_opt_table *t, const char *key);
 
 int pxe_strlist_add(struct pxe_strlist *l, const char *s);
 void pxe_strlist_free(struct pxe_strlist *l);

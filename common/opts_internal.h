@@ -13,5 +13,10 @@ const struct pxe_opt *pxe_opt_find(const struct pxe_opt *opts, size_t nopts, con
 				   size_t len);
 /* True when the field holds a value (not NULL, not an empty list). */
 bool pxe_opt_is_set(const struct pxe_opt *o, const void *cfg);
+/* The option's value as "name = value<TAB>; source" lines (one per value
+ * of a list); commented out when comment is set or the option is on the
+ * command line only, so the output is a valid file. */
+void pxe_opt_print_lines(FILE *out, const struct pxe_opt *o, const void *cfg,
+			 const struct pxe_src *src, bool comment);
 
 #endif

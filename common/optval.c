@@ -1,6 +1,6 @@
 /* Typed option values: parse text into a config struct field, print it back,
- * free it. Used by the option-table driver in opts.c and, through
- * pxe_opt_apply, by dhcpd's per-section tables. */
+ * free it. Used by the option-table driver in opts.c and by section tables
+ * (dhcpd's [subnet], [host], [boot]), whose keys keep their own sources. */
 #include "opts_internal.h"
 
 #include <ctype.h>
@@ -273,6 +273,7 @@ int pxe_opt_store(const struct pxe_opt *o, void *cfg, const char *s, struct pxe_
 		r = parse_addr(o, s, &a, err);
 		return r ? r : addrlist_add(f, &a);
 	}
+	case PXE_OPT_HOOK: return o->hook->parse(f, s, err);
 	}
 	return -EINVAL;
 }
@@ -290,6 +291,8 @@ void pxe_opt_clear(const struct pxe_opt *o, void *cfg)
 	} else if (o->type == PXE_OPT_STRING) {
 		free(*(char **)f);
 		*(char **)f = NULL;
+	} else if (o->type == PXE_OPT_HOOK && o->hook->free) {
+		o->hook->free(f);
 	}
 }
 
@@ -321,7 +324,7 @@ int pxe_opt_apply(const struct pxe_opt *opts, size_t nopts, void *cfg, const cha
 {
 	const struct pxe_opt *o = pxe_opt_find(opts, nopts, key, strlen(key));
 	if (!o)
-		return pxe_err_set(err, ENOENT, "unknown key '%s'", key);
+		return -ENOENT;
 	return pxe_opt_store(o, cfg, value, err);
 }
 
@@ -399,6 +402,25 @@ static void print_scalar(FILE *out, const struct pxe_opt *o, const void *f)
 	}
 }
 
+/* A hook's values, one "name = value" line each. */
+static void print_hook(FILE *out, const struct pxe_opt *o, const void *f)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (!m)
+		return;
+	o->hook->print(m, f);
+	fclose(m);
+	const char *sep = "";
+	for (char *p = buf, *nl; p && *p; p = nl ? nl + 1 : NULL, sep = "\n") {
+		nl = strchr(p, '\n');
+		fprintf(out, "%s%s = %.*s", sep, o->name, (int)(nl ? nl - p : (ptrdiff_t)strlen(p)),
+			p);
+	}
+	free(buf);
+}
+
 void pxe_opt_print_value(FILE *out, const struct pxe_opt *o, const void *cfg)
 {
 	const void *f = cfield(cfg, o);
@@ -412,6 +434,8 @@ void pxe_opt_print_value(FILE *out, const struct pxe_opt *o, const void *cfg)
 			fprintf(out, "%s%s = ", i ? "\n" : "", o->name);
 			print_addr(out, &l->v[i]);
 		}
+	} else if (o->type == PXE_OPT_HOOK) {
+		print_hook(out, o, f);
 	} else {
 		fprintf(out, "%s = ", o->name);
 		print_scalar(out, o, f);
@@ -426,6 +450,120 @@ bool pxe_opt_is_set(const struct pxe_opt *o, const void *cfg)
 	case PXE_OPT_STRLIST: return ((const struct pxe_strlist *)f)->n > 0;
 	case PXE_OPT_ADDRLIST: return ((const struct pxe_addrlist *)f)->n > 0;
 	case PXE_OPT_ADDR: return ((const struct pxe_sockaddr *)f)->len > 0;
+	case PXE_OPT_HOOK: return !o->hook->is_set || o->hook->is_set(f);
 	default: return true;
 	}
+}
+
+/* ------------------------------------------------------- --print-config */
+
+static void print_source(FILE *out, const struct pxe_src *s)
+{
+	switch (s->kind) {
+	case PXE_SRC_DEFAULT: fputs("default", out); break;
+	case PXE_SRC_FILE: fprintf(out, "%s:%d", s->file, s->line); break;
+	case PXE_SRC_CLI: fputs("command line", out); break;
+	case PXE_SRC_UNSET: fputs("unset", out); break;
+	case PXE_SRC_DERIVED: fprintf(out, "from %s", s->file); break;
+	}
+}
+
+/* One "name = value<TAB>; source" line. */
+static void print_line(FILE *out, const char *text, bool comment, const struct pxe_opt *o,
+		       const struct pxe_src *src)
+{
+	char line[600];
+	snprintf(line, sizeof(line), "%s%s", comment ? "; " : "", text);
+	fprintf(out, "%-40s ; ", line);
+	print_source(out, src);
+	if (o->flags & PXE_OPTF_CLI_ONLY)
+		fputs(", command line only", out);
+	fputc('\n', out);
+}
+
+void pxe_opt_print_lines(FILE *out, const struct pxe_opt *o, const void *cfg,
+			 const struct pxe_src *src, bool comment)
+{
+	if (!pxe_opt_is_set(o, cfg)) {
+		char text[128];
+		snprintf(text, sizeof(text), "%s =", o->name);
+		print_line(out, text, true, o, src);
+		return;
+	}
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (!m)
+		return;
+	pxe_opt_print_value(m, o, cfg);
+	fclose(m);
+	comment = comment || (o->flags & PXE_OPTF_CLI_ONLY);
+	char *save = NULL;
+	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		print_line(out, line, comment, o, src);
+	free(buf);
+}
+
+/* ------------------------------------------------------- section tables */
+
+int pxe_opt_section_init(const struct pxe_opt_table *t, void *obj, struct pxe_src **src,
+			 struct pxe_err *err)
+{
+	*src = calloc(t->n ? t->n : 1, sizeof(**src));
+	if (!*src)
+		return pxe_err_set(err, ENOMEM, "out of memory");
+	for (size_t i = 0; i < t->n; i++)
+		(*src)[i].kind = t->opts[i].def ? PXE_SRC_DEFAULT : PXE_SRC_UNSET;
+	return pxe_opt_defaults(t->opts, t->n, obj, err);
+}
+
+/* "unknown key 'K' in [S] (expected a, b or c)", the names from the table. */
+static int unknown_key(const struct pxe_opt_table *t, const char *section, const char *key,
+		       struct pxe_err *err)
+{
+	char names[400];
+	size_t len = 0;
+	names[0] = '\0';
+	for (size_t i = 0; i < t->n && len < sizeof(names); i++) {
+		const char *sep = i == 0 ? "" : i + 1 == t->n ? " or " : ", ";
+		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", sep,
+					t->opts[i].name);
+	}
+	return pxe_err_set(err, EINVAL, "unknown key '%s' in [%s] (expected %s)", key, section,
+			   names);
+}
+
+int pxe_opt_section_apply(const struct pxe_opt_table *t, void *obj, struct pxe_src *src,
+			  const char *section, const char *key, const char *value,
+			  const struct pxe_src *at, struct pxe_err *err)
+{
+	const struct pxe_opt *o = pxe_opt_find(t->opts, t->n, key, strlen(key));
+	if (!o)
+		return unknown_key(t, section, key, err);
+	struct pxe_err e;
+	int r = pxe_opt_store(o, obj, value, &e);
+	if (r < 0)
+		return pxe_err_set(err, -r, "%s: %s", key, r == -ENOMEM ? "out of memory" : e.msg);
+	src[o - t->opts] = *at;
+	return 0;
+}
+
+void pxe_opt_section_print(FILE *out, const struct pxe_opt_table *t, const void *obj,
+			   const struct pxe_src *src)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (src[i].kind != PXE_SRC_UNSET && pxe_opt_is_set(&t->opts[i], obj))
+			pxe_opt_print_lines(out, &t->opts[i], obj, &src[i], false);
+}
+
+void pxe_opt_section_free(const struct pxe_opt_table *t, void *obj, struct pxe_src *src)
+{
+	pxe_opt_free(t->opts, t->n, obj);
+	free(src);
+}
+
+int pxe_opt_section_index(const struct pxe_opt_table *t, const char *key)
+{
+	const struct pxe_opt *o = pxe_opt_find(t->opts, t->n, key, strlen(key));
+	return o ? (int)(o - t->opts) : -1;
 }

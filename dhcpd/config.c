@@ -12,7 +12,8 @@
 
 static const char *const mode_choices[] = {"full", "proxy", "proxy-4011", NULL};
 
-/* clang-format off: one option per paragraph (the house layout of option tables) */
+/* One option per paragraph, the house layout of option tables: */
+/* clang-format off */
 static const struct pxe_opt dhcpd_opts[] = {
 	{.name = "interface",
 	 .short_name = 'i',
@@ -139,7 +140,8 @@ static const struct pxe_opt dhcpd_opts[] = {
 /* clang-format on */
 
 #define S(f) offsetof(struct dhcp_subnet, f)
-/* clang-format off: one option per paragraph (the house layout of option tables) */
+/* One option per paragraph, the house layout of option tables: */
+/* clang-format off */
 static const struct pxe_opt subnet_opts[] = {
 	{.name = "range",
 	 .type = PXE_OPT_STRLIST,
@@ -196,10 +198,11 @@ static const struct pxe_opt subnet_opts[] = {
 	 .help = "DHCP option (number or name, then the value)"},
 };
 /* clang-format on */
-#define N_SUBNET_OPTS (sizeof(subnet_opts) / sizeof(subnet_opts[0]))
+static const struct pxe_opt_table subnet_table = PXE_OPT_TABLE(subnet_opts);
 
 #define H(f) offsetof(struct dhcp_host, f)
-/* clang-format off: one option per paragraph (the house layout of option tables) */
+/* One option per paragraph, the house layout of option tables: */
+/* clang-format off */
 static const struct pxe_opt host_opts[] = {
 	{.name = "mac",
 	 .type = PXE_OPT_STRING,
@@ -240,7 +243,7 @@ static const struct pxe_opt host_opts[] = {
 	 .help = "never answer this host"},
 };
 /* clang-format on */
-#define N_HOST_OPTS (sizeof(host_opts) / sizeof(host_opts[0]))
+static const struct pxe_opt_table host_table = PXE_OPT_TABLE(host_opts);
 
 /* ---- sections ---- */
 
@@ -276,7 +279,7 @@ static struct dhcp_subnet *get_subnet(struct dhcpd_config *c, const char *cidr, 
 	c->subnets = ns;
 	struct dhcp_subnet *s = &ns[c->n_subnets - 1];
 	s->cidr = strdup(cidr);
-	if (!s->cidr || pxe_opt_defaults(subnet_opts, N_SUBNET_OPTS, s, err) < 0)
+	if (!s->cidr || pxe_opt_section_init(&subnet_table, s, &s->src, err) < 0)
 		return NULL;
 	return s;
 }
@@ -292,7 +295,7 @@ static struct dhcp_host *get_host(struct dhcpd_config *c, const char *name, stru
 	c->hosts = nh;
 	struct dhcp_host *h = &nh[c->n_hosts - 1];
 	h->name = strdup(name);
-	if (!h->name || pxe_opt_defaults(host_opts, N_HOST_OPTS, h, err) < 0)
+	if (!h->name || pxe_opt_section_init(&host_table, h, &h->src, err) < 0)
 		return NULL;
 	return h;
 }
@@ -343,6 +346,7 @@ static int other_section(void *cfg, const char *section, const char *key, const 
 			 const char *file, int line, struct pxe_err *err)
 {
 	struct dhcpd_config *c = cfg;
+	const struct pxe_src at = {PXE_SRC_FILE, file, line};
 	const char *arg;
 	if ((arg = section_arg(section, "subnet"))) {
 		struct dhcp_subnet *s = get_subnet(c, arg, err);
@@ -352,7 +356,8 @@ static int other_section(void *cfg, const char *section, const char *key, const 
 			s->file = file;
 			s->line = line;
 		}
-		return pxe_opt_apply(subnet_opts, N_SUBNET_OPTS, s, key, value, err);
+		return pxe_opt_section_apply(&subnet_table, s, s->src, section, key, value, &at,
+					     err);
 	}
 	if ((arg = section_arg(section, "host"))) {
 		struct dhcp_host *h = get_host(c, arg, err);
@@ -362,7 +367,7 @@ static int other_section(void *cfg, const char *section, const char *key, const 
 			h->file = file;
 			h->line = line;
 		}
-		return pxe_opt_apply(host_opts, N_HOST_OPTS, h, key, value, err);
+		return pxe_opt_section_apply(&host_table, h, h->src, section, key, value, &at, err);
 	}
 	if ((arg = section_arg(section, "boot")))
 		return boot_key(c, arg, key, value, file, line, err);
@@ -635,6 +640,8 @@ static int implicit_subnet(struct dhcpd_config *c, struct pxe_err *err)
 	for (size_t i = 0; i < c->range.n; i++)
 		if (pxe_strlist_add(&s->range, c->range.v[i]) < 0)
 			return -ENOMEM;
+	s->src[pxe_opt_section_index(&subnet_table, "range")] =
+		(struct pxe_src){PXE_SRC_DERIVED, "[dhcpd] range", 0};
 	return 0;
 }
 
@@ -675,12 +682,12 @@ static void free_extra(void *cfg)
 {
 	struct dhcpd_config *c = cfg;
 	for (size_t i = 0; i < c->n_subnets; i++) {
-		pxe_opt_free(subnet_opts, N_SUBNET_OPTS, &c->subnets[i]);
+		pxe_opt_section_free(&subnet_table, &c->subnets[i], c->subnets[i].src);
 		dhcp_optlist_free(&c->subnets[i].opts);
 		free(c->subnets[i].cidr);
 	}
 	for (size_t i = 0; i < c->n_hosts; i++) {
-		pxe_opt_free(host_opts, N_HOST_OPTS, &c->hosts[i]);
+		pxe_opt_section_free(&host_table, &c->hosts[i], c->hosts[i].src);
 		dhcp_optlist_free(&c->hosts[i].opts);
 		free(c->hosts[i].name);
 	}
@@ -707,37 +714,16 @@ static void free_extra(void *cfg)
 	c->n_subnets = c->n_hosts = c->n_boots = c->n_ranges = c->n_reserved = 0;
 }
 
-static bool is_set(const struct pxe_opt *o, const void *obj)
-{
-	const char *f = (const char *)obj + o->offset;
-	switch (o->type) {
-	case PXE_OPT_STRING: return *(char *const *)f != NULL;
-	case PXE_OPT_STRLIST: return ((const struct pxe_strlist *)f)->n > 0;
-	case PXE_OPT_DURATION: return *(const long long *)f != 0;
-	default: return true;
-	}
-}
-
-static void print_table(FILE *out, const struct pxe_opt *opts, size_t n, const void *obj)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (!is_set(&opts[i], obj))
-			continue;
-		pxe_opt_print_value(out, &opts[i], obj);
-		fputc('\n', out);
-	}
-}
-
 static void print_extra(FILE *out, const void *cfg)
 {
 	const struct dhcpd_config *c = cfg;
 	for (size_t i = 0; i < c->n_subnets; i++) {
 		fprintf(out, "\n[subnet %s]\n", c->subnets[i].cidr);
-		print_table(out, subnet_opts, N_SUBNET_OPTS, &c->subnets[i]);
+		pxe_opt_section_print(out, &subnet_table, &c->subnets[i], c->subnets[i].src);
 	}
 	for (size_t i = 0; i < c->n_hosts; i++) {
 		fprintf(out, "\n[host %s]\n", c->hosts[i].name);
-		print_table(out, host_opts, N_HOST_OPTS, &c->hosts[i]);
+		pxe_opt_section_print(out, &host_table, &c->hosts[i], c->hosts[i].src);
 	}
 	for (size_t i = 0; i < c->n_boots; i++) {
 		fprintf(out, "\n[boot %s]\n", c->boots[i].name);

@@ -25,6 +25,7 @@ struct dhcp_subnet {
 	long long lease_time_ms;                        /* 0: the [dhcpd] lease-time */
 	long long max_lease_time_ms, min_lease_time_ms; /* 0: the [dhcpd] ones */
 	char *bootp_dynamic; /* yes/no; NULL: the [dhcpd] bootp-dynamic */
+	struct pxe_src *src; /* where each key came from (--print-config) */
 	const char *file;    /* where the section starts, for messages */
 	int line;
 	/* ... and what validation derives from them. Host byte order. */
@@ -43,6 +44,7 @@ struct dhcp_host {
 	long long lease_time_ms;
 	struct pxe_strlist option;
 	bool ignore;
+	struct pxe_src *src;
 	const char *file;
 	int line;
 	/* derived */

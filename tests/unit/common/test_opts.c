@@ -12,7 +12,24 @@
 #include "config_common.h"
 #include "opts.h"
 
+/* A section table's struct ([part NAME] below): a hook type of its own
+ * (K=V pairs, repeatable), and the engine's types. */
+struct pairs {
+	size_t n;
+	char k[4][16], v[4][16];
+};
+
+struct part {
+	struct pairs pair;
+	long long delay_ms;
+	bool flag;
+	struct pxe_strlist item;
+	char *label;
+};
+
 struct tcfg {
+	struct part part; /* [part NAME] */
+	struct pxe_src *part_src;
 	struct pxe_addrlist listen;
 	char *root;
 	long long blksize;
@@ -115,6 +132,98 @@ static int other_section(void *cfg, const char *section, const char *key, const 
 	return 0;
 }
 
+static int pairs_parse(void *field, const char *value, struct pxe_err *err)
+{
+	struct pairs *p = field;
+	const char *eq = strchr(value, '=');
+	if (!eq || eq == value || eq - value >= 16 || strlen(eq + 1) >= 16)
+		return pxe_err_set(err, EINVAL, "expected K=V, got '%s'", value);
+	if (p->n == 4)
+		return pxe_err_set(err, E2BIG, "at most 4 pairs");
+	snprintf(p->k[p->n], 16, "%.*s", (int)(eq - value), value);
+	snprintf(p->v[p->n], 16, "%s", eq + 1);
+	p->n++;
+	return 0;
+}
+
+static void pairs_print(FILE *out, const void *field)
+{
+	const struct pairs *p = field;
+	for (size_t i = 0; i < p->n; i++)
+		fprintf(out, "%s%s=%s", i ? "\n" : "", p->k[i], p->v[i]);
+}
+
+static bool pairs_is_set(const void *field)
+{
+	return ((const struct pairs *)field)->n > 0;
+}
+
+static int pairs_freed;
+
+static void pairs_free(void *field)
+{
+	((struct pairs *)field)->n = 0;
+	pairs_freed++;
+}
+
+static const struct pxe_opt_hook pairs_hook = {
+	.parse = pairs_parse, .print = pairs_print, .is_set = pairs_is_set, .free = pairs_free};
+
+#define P(f) offsetof(struct part, f)
+/* One option per paragraph, the house layout of option tables: */
+/* clang-format off */
+static const struct pxe_opt part_opts[] = {
+	{.name = "pair",
+	 .type = PXE_OPT_HOOK,
+	 .offset = P(pair),
+	 .hook = &pairs_hook},
+	{.name = "delay",
+	 .type = PXE_OPT_DURATION,
+	 .offset = P(delay_ms),
+	 .max = 10000},
+	{.name = "flag",
+	 .type = PXE_OPT_BOOL,
+	 .offset = P(flag),
+	 .def = "no"},
+	{.name = "item",
+	 .type = PXE_OPT_STRLIST,
+	 .offset = P(item)},
+	{.name = "label",
+	 .type = PXE_OPT_STRING,
+	 .offset = P(label)},
+};
+/* clang-format on */
+static const struct pxe_opt_table part_table = PXE_OPT_TABLE(part_opts);
+
+/* [part NAME] through the section table, the way dhcpd's sections go. */
+static int part_section(void *cfg, const char *section, const char *key, const char *value,
+			const char *file, int line, struct pxe_err *err)
+{
+	struct tcfg *c = cfg;
+	if (strncmp(section, "part ", 5))
+		return pxe_err_set(err, EINVAL, "unknown section [%s]", section);
+	if (!c->part_src && pxe_opt_section_init(&part_table, &c->part, &c->part_src, err) < 0)
+		return -ENOMEM;
+	struct pxe_src at = {PXE_SRC_FILE, file, line};
+	return pxe_opt_section_apply(&part_table, &c->part, c->part_src, section, key, value, &at,
+				     err);
+}
+
+static void part_free(void *cfg)
+{
+	struct tcfg *c = cfg;
+	if (c->part_src)
+		pxe_opt_section_free(&part_table, &c->part, c->part_src);
+}
+
+static void part_print(FILE *out, const void *cfg)
+{
+	const struct tcfg *c = cfg;
+	fputs("\n[part p]\n", out);
+	if (c->part_src)
+		pxe_opt_section_print(out, &part_table, &c->part, c->part_src);
+}
+
 static struct pxe_opt_spec spec = {
 	.prog = "pxe-test",
 	.section = "test",
@@ -131,6 +240,8 @@ static void setup(void)
 {
 	tmp = unit_tmpdir();
 	spec.other_section = NULL;
+	spec.free_extra = NULL;
+	spec.print_extra = NULL;
 }
 
 static void teardown(void)
@@ -377,6 +488,108 @@ START_TEST(other_sections)
 }
 END_TEST
 
+static char *print_to_string(const struct pxe_config *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	pxe_config_print(c, m);
+	fclose(m);
+	return buf;
+}
+
+/* Section tables: keys as written (case-sensitive), sources per key,
+ * repeatable keys in their order, the unknown-key message from the table. */
+START_TEST(section_tables)
+{
+	spec.other_section = part_section;
+	spec.free_extra = part_free;
+	spec.print_extra = part_print;
+	struct pxe_config c;
+	struct pxe_err e;
+	ck_assert_int_eq(load(&c, &e,
+			      "[part p]\npair = a=1\nflag = yes\npair = b=2\nitem = x\n"
+			      "item = y z\n",
+			      NULL),
+			 0);
+	const struct part *p = &CFG(c)->part;
+	ck_assert_uint_eq(p->pair.n, 2);
+	ck_assert_str_eq(p->pair.k[1], "b");
+	ck_assert(p->flag);
+	ck_assert_uint_eq(p->item.n, 2);
+	ck_assert_int_eq(CFG(c)->part_src[0].kind, PXE_SRC_FILE);
+	ck_assert_int_eq(CFG(c)->part_src[0].line, 4); /* the last line that set it */
+	ck_assert_int_eq(CFG(c)->part_src[1].kind, PXE_SRC_UNSET);
+	char *out = print_to_string(&c);
+	char want[512];
+	snprintf(want, sizeof(want),
+		 "[part p]\n%-40s ; %s/t.conf:4\n%-40s ; %s/t.conf:4\n%-40s ; %s/t.conf:3\n"
+		 "%-40s ; %s/t.conf:6\n%-40s ; %s/t.conf:6\n",
+		 "pair = a=1", tmp, "pair = b=2", tmp, "flag = yes", tmp, "item = x", tmp,
+		 "item = y z", tmp);
+	ck_assert_msg(strstr(out, want), "%s\nlacks\n%s", out, want);
+	ck_assert_ptr_null(strstr(out, "delay")); /* unset: not shown */
+	free(out);
+	pairs_freed = 0;
+	pxe_config_free(&c);
+	ck_assert_int_eq(pairs_freed, 1);
+
+	/* a default is shown as one, a derived value with what it came from */
+	ck_assert_int_eq(load(&c, &e, "[part p]\nitem = x\n", NULL), 0);
+	int i = pxe_opt_section_index(&part_table, "label");
+	ck_assert_int_eq(i, 4);
+	ck_assert_int_eq(pxe_opt_section_index(&part_table, "Label"), -1);
+	CFG(c)->part.label = strdup("L");
+	CFG(c)->part_src[i] = (struct pxe_src){PXE_SRC_DERIVED, "[test] root", 0};
+	out = print_to_string(&c);
+	snprintf(want, sizeof(want), "%-40s ; default\n", "flag = no");
+	ck_assert_msg(strstr(out, want), "%s", out);
+	snprintf(want, sizeof(want), "%-40s ; from [test] root\n", "label = L");
+	ck_assert_msg(strstr(out, want), "%s", out);
+	free(out);
+	pxe_config_free(&c);
+}
+END_TEST
+
+START_TEST(section_errors)
+{
+	spec.other_section = part_section;
+	spec.free_extra = part_free;
+	struct pxe_config c;
+	struct pxe_err e;
+	ck_assert_int_lt(load(&c, &e, "[part p]\n\nFlag = yes\n", NULL), 0);
+	ck_assert_msg(strstr(e.msg, "t.conf:3: unknown key 'Flag' in [part p] (expected pair, "
+				    "delay, flag, item or label)"),
+		      "%s", e.msg);
+	ck_assert_int_lt(load(&c, &e, "[part p]\ndelay = 1h\n", NULL), 0);
+	ck_assert_msg(strstr(e.msg, "t.conf:2: delay: expected a duration 0ms..10000ms, got 1h"),
+		      "%s", e.msg);
+	ck_assert_int_lt(load(&c, &e, "[part p]\npair = x\n", NULL), 0);
+	ck_assert_msg(strstr(e.msg, "t.conf:2: pair: expected K=V, got 'x'"), "%s", e.msg);
+
+	/* a refused value leaves the key's source as it was */
+	struct part p = {0};
+	struct pxe_src *src;
+	ck_assert_int_eq(pxe_opt_section_init(&part_table, &p, &src, &e), 0);
+	struct pxe_src at = {PXE_SRC_FILE, "f", 7};
+	ck_assert_int_lt(
+		pxe_opt_section_apply(&part_table, &p, src, "part q", "delay", "x", &at, &e), 0);
+	ck_assert_int_eq(src[1].kind, PXE_SRC_UNSET);
+	ck_assert_int_eq(
+		pxe_opt_section_apply(&part_table, &p, src, "part q", "delay", "5s", &at, &e), 0);
+	ck_assert_int_eq(src[1].line, 7);
+	ck_assert_int_eq(p.delay_ms, 5000);
+	pxe_opt_section_free(&part_table, &p, src);
+
+	/* pxe_opt_apply: an unknown key is -ENOENT and leaves err alone */
+	memset(&e, 0, sizeof(e));
+	ck_assert_int_eq(pxe_opt_apply(part_opts, 5, &p, "nope", "1", &e), -ENOENT);
+	ck_assert_str_eq(e.msg, "");
+	ck_assert_int_eq(pxe_opt_apply(part_opts, 5, &p, "flag", "on", &e), 0);
+	ck_assert(p.flag);
+}
+END_TEST
+
 START_TEST(actions)
 {
 	struct pxe_config c;
@@ -541,6 +754,8 @@ UNIT_SUITE(opts)
 	tcase_add_test(tc, ini_errors);
 	tcase_add_test(tc, missing_file);
 	tcase_add_test(tc, other_sections);
+	tcase_add_test(tc, section_tables);
+	tcase_add_test(tc, section_errors);
 	tcase_add_test(tc, actions);
 	tcase_add_test(tc, print_round_trip);
 	tcase_add_test(tc, help_lists_every_option);
