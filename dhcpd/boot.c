@@ -10,7 +10,7 @@
 
 #include "boot.h"
 #include "opts.h"
-#include "pxe_subst.h"
+#include "pxe/subst.h"
 
 /* ---- [boot NAME] keys ---- */
 

@@ -11,12 +11,12 @@
 #include "config.h"
 #include "err.h"
 #include "proto.h"
-#include "pxe_client.h"
-#include "wire.h"
+#include "pxe/client.h"
+#include "v4/wire.h"
 
 #define DHCP_PORT_PXE 4011 /* PXE boot server (PXE spec 2.1 §2.2.5) */
 
-/* One [boot NAME] key: the PXE keys (pxe_match.h), `option`, and the quirk
+/* One [boot NAME] key: the PXE keys (pxe/match.h), `option`, and the quirk
  * switches reply-delay, broadcast, echo-uuid. 0 or -EINVAL with err. */
 int dhcp_boot_section_key(struct dhcp_boot *b, const char *key, const char *value,
 			  struct pxe_err *err);

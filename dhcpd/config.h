@@ -11,9 +11,9 @@
 
 #include "config_common.h"
 #include "leases.h"
-#include "options.h"
+#include "v4/options.h"
 #include "opts.h"
-#include "pxe_match.h"
+#include "pxe/match.h"
 
 enum dhcp_mode { DHCP_MODE_FULL, DHCP_MODE_PROXY, DHCP_MODE_PROXY4011 };
 
@@ -66,7 +66,7 @@ struct dhcp_boot {
 	size_t n;
 	const char *file; /* where the section starts, for messages */
 	int line;
-	struct dhcp_pxe_boot pxe; /* match, file, menu ... (pxe_match.h) */
+	struct dhcp_pxe_boot pxe; /* match, file, menu ... (pxe/match.h) */
 	struct dhcp_optlist opts; /* option = ... */
 	long long delay_ms;       /* reply-delay */
 	bool broadcast;           /* broadcast = yes: always broadcast replies */

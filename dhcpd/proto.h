@@ -11,8 +11,8 @@
 #include "config.h"
 #include "journal.h"
 #include "leases.h"
-#include "options.h"
-#include "wire.h"
+#include "v4/options.h"
+#include "v4/wire.h"
 
 /* Where a request arrived. */
 struct dhcp_rx {

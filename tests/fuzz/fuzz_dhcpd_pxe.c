@@ -12,11 +12,11 @@
  *     and parses back cleanly with the same number of items;
  *   - a parsed term formats and parses back to the same term;
  *   - an expansion fits its buffer and says its true length. */
-#include "pxe_arch.h"
-#include "pxe_client.h"
-#include "pxe_match.h"
-#include "pxe_opt43.h"
-#include "pxe_subst.h"
+#include "pxe/arch.h"
+#include "pxe/client.h"
+#include "pxe/match.h"
+#include "pxe/opt43.h"
+#include "pxe/subst.h"
 
 #include <errno.h>
 #include <stdint.h>

@@ -7,7 +7,7 @@
 
 #include "config.h"
 #include "proto.h"
-#include "wire.h"
+#include "v4/wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

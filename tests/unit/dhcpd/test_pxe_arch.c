@@ -1,7 +1,7 @@
-/* dhcpd/pxe_arch.c: the IANA processor-architecture table and its names. */
+/* dhcpd/pxe/arch.c: the IANA processor-architecture table and its names. */
 #include "unit.h"
 
-#include "pxe_arch.h"
+#include "pxe/arch.h"
 
 #include <errno.h>
 #include <string.h>

@@ -1,9 +1,9 @@
-/* dhcpd/pxe_client.c: classification from the option bytes real firmware
+/* dhcpd/pxe/client.c: classification from the option bytes real firmware
  * sends (EDK2 PxeBcDhcp4.c / HttpBootDhcp4.c templates, iPXE, the Raspberry
  * Pi captures in boot-net.adoc), and malformed variants. */
 #include "unit.h"
 
-#include "pxe_client.h"
+#include "pxe/client.h"
 
 #include <string.h>
 

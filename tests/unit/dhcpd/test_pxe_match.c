@@ -1,8 +1,8 @@
-/* dhcpd/pxe_match.c: match terms (parse, evaluate, format), [boot NAME]
+/* dhcpd/pxe/match.c: match terms (parse, evaluate, format), [boot NAME]
  * keys, first-match selection, and the file/option 43 chosen per client. */
 #include "unit.h"
 
-#include "pxe_match.h"
+#include "pxe/match.h"
 
 #include <errno.h>
 #include <string.h>

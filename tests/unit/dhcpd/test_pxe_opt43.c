@@ -1,8 +1,8 @@
-/* dhcpd/pxe_opt43.c: option 43 bytes, byte for byte, the 255-byte limit at
+/* dhcpd/pxe/opt43.c: option 43 bytes, byte for byte, the 255-byte limit at
  * its edge, and parsing of well-formed and broken client options. */
 #include "unit.h"
 
-#include "pxe_opt43.h"
+#include "pxe/opt43.h"
 
 #include <errno.h>
 #include <string.h>

@@ -1,7 +1,7 @@
-/* dhcpd/pxe_subst.c: ${...} expansion, bounded output, template checks. */
+/* dhcpd/pxe/subst.c: ${...} expansion, bounded output, template checks. */
 #include "unit.h"
 
-#include "pxe_subst.h"
+#include "pxe/subst.h"
 
 #include <errno.h>
 #include <string.h>

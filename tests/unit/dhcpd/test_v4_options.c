@@ -1,7 +1,7 @@
-/* dhcpd/options.c: typed values, names and numbers, option set order. */
+/* dhcpd/v4/options.c: typed values, names and numbers, option set order. */
 #include <string.h>
 
-#include "options.h"
+#include "v4/options.h"
 #include "unit.h"
 
 static void enc_ok(enum dhcp_opt_type t, const char *text, const char *hex)

@@ -1,9 +1,9 @@
-/* PXE option 43 builders and parser (see pxe_opt43.h for the layouts).
+/* PXE option 43 builders and parser (see opt43.h for the layouts).
  *
  * The 255-byte ceiling: RFC 3396 would allow a longer option split in
  * several instances, but PXE ROMs read one instance only, so a menu that
  * does not fit is a configuration error (dnsmasq: "PXE menu too large"). */
-#include "pxe_opt43.h"
+#include "opt43.h"
 
 #include <errno.h>
 #include <string.h>

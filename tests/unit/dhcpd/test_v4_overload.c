@@ -1,10 +1,10 @@
-/* dhcpd/wire.c builder: option overload into file and sname (RFC 2132
+/* dhcpd/v4/wire.c builder: option overload into file and sname (RFC 2132
  * §9.3, RFC 2131 §4.1) never past the client's size, and the plain RFC 951
  * reply without a cookie. Each built reply is parsed back. */
 #include <errno.h>
 #include <string.h>
 
-#include "wire.h"
+#include "v4/wire.h"
 #include "unit.h"
 
 static struct dhcp_msg req, m;

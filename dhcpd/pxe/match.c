@@ -1,6 +1,6 @@
 /* `match =` terms and first-match selection of [boot NAME] sections
- * (see pxe_match.h for the term language). */
-#include "pxe_match.h"
+ * (see match.h for the term language). */
+#include "match.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "hex.h"
-#include "pxe_arch.h"
-#include "pxe_subst.h"
+#include "arch.h"
+#include "subst.h"
 
 static const char term_expected[] =
 	"expected arch:NAME|NUMBER, vendor-class:PREFIX, user-class:TEXT, mac:PREFIX, "

@@ -10,7 +10,7 @@
  * firmware built from RFC 4578's original text send 9 on x64 UEFI machines,
  * and no EBC-only firmware is known to netboot. So `arch:x64-uefi` matches
  * 7 and 9, while `arch:7` or `arch:9` match exactly that number. */
-#include "pxe_arch.h"
+#include "arch.h"
 
 #include <errno.h>
 #include <stdlib.h>

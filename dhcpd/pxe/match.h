@@ -26,8 +26,8 @@
 #include <stdint.h>
 
 #include "err.h"
-#include "pxe_client.h"
-#include "pxe_opt43.h"
+#include "client.h"
+#include "opt43.h"
 
 enum dhcp_pxe_term_kind {
 	DHCP_PXE_TERM_ARCH,

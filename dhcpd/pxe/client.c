@@ -1,10 +1,10 @@
-/* Client classification for boot decisions (see pxe_client.h). */
-#include "pxe_client.h"
+/* Client classification for boot decisions (see client.h). */
+#include "client.h"
 
 #include <string.h>
 
-#include "pxe_arch.h"
-#include "pxe_opt43.h"
+#include "arch.h"
+#include "opt43.h"
 
 /* IEEE MA-L assignments to the Raspberry Pi Foundation / Trading Ltd
  * (IEEE oui.txt, as quoted in raspberrypi.stackexchange q/28365):

@@ -1,5 +1,5 @@
-/* ${...} expansion in boot file names and URLs (see pxe_subst.h). */
-#include "pxe_subst.h"
+/* ${...} expansion in boot file names and URLs (see subst.h). */
+#include "subst.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "hex.h"
-#include "pxe_arch.h"
+#include "arch.h"
 
 enum subst_var {
 	V_SERVER,

@@ -37,7 +37,7 @@ struct dhcp_pxe_arch {
 };
 
 /* The entry for a code, or NULL when IANA has none (yet). Code 9 (EBC)
- * returns an entry named "x64-uefi": see pxe_arch.c. */
+ * returns an entry named "x64-uefi": see arch.c. */
 const struct dhcp_pxe_arch *dhcp_pxe_arch_by_code(uint16_t code);
 /* The entry for a canonical name (ASCII case-insensitive), or NULL.
  * "x64-uefi" gives code 7. */

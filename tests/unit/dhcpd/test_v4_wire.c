@@ -1,11 +1,11 @@
-/* dhcpd/wire.c: parsing (overload, pads, missing end, RFC 3396
+/* dhcpd/v4/wire.c: parsing (overload, pads, missing end, RFC 3396
  * concatenation, malformed input) and building (max size, splitting). */
 #include <errno.h>
 #include <string.h>
 #include <arpa/inet.h>
 
 #include "unit.h"
-#include "wire.h"
+#include "v4/wire.h"
 
 /* A DISCOVER with the given options area (after the cookie). */
 static size_t mk(uint8_t *buf, const uint8_t *opts, size_t n)
