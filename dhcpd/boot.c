@@ -5,86 +5,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <arpa/inet.h>
 
 #include "boot.h"
-#include "opts.h"
 #include "pxe/subst.h"
-
-/* ---- [boot NAME] keys ---- */
-
-static int option_key(struct dhcp_boot *b, const char *value, struct pxe_err *err)
-{
-	struct dhcp_optval o;
-	int r = dhcp_optval_parse(value, &o, err);
-	if (r < 0)
-		return r;
-	if ((r = dhcp_optlist_add(&b->opts, &o)) < 0) {
-		dhcp_optval_free(&o);
-		return pxe_err_set(err, -r, "out of memory");
-	}
-	return 0;
-}
-
-/* Quirk switches: reply-delay (firmware that misses fast offers, or a
- * proxy that should lose the race to the site server), broadcast (clients
- * that ignore unicast replies), echo-uuid = no (firmware confused by
- * option 97 in replies). */
-static int quirk_key(struct dhcp_boot *b, const char *key, const char *value, struct pxe_err *err)
-{
-	bool v;
-	int r;
-	if (!strcasecmp(key, "reply-delay")) {
-		long long ms;
-		if ((r = pxe_parse_duration_ms(value, &ms, err)) < 0)
-			return r;
-		if (ms < 0 || ms > 10000)
-			return pxe_err_set(err, EINVAL, "expected a duration up to 10s, got '%s'",
-					   value);
-		b->delay_ms = ms;
-		return 0;
-	}
-	if (!strcasecmp(key, "broadcast"))
-		return pxe_parse_bool(value, &b->broadcast, err);
-	if (!strcasecmp(key, "echo-uuid")) {
-		if ((r = pxe_parse_bool(value, &v, err)) < 0)
-			return r;
-		b->no_uuid_echo = !v;
-		return 0;
-	}
-	return -ENOENT;
-}
-
-int dhcp_boot_section_key(struct dhcp_boot *b, const char *key, const char *value,
-			  struct pxe_err *err)
-{
-	struct pxe_err e;
-	int r;
-	if (!strcasecmp(key, "option"))
-		r = option_key(b, value, &e);
-	else if ((r = quirk_key(b, key, value, &e)) == -ENOENT)
-		r = dhcp_pxe_boot_set(&b->pxe, key, value, &e);
-	if (r == -ENOENT)
-		return pxe_err_set(
-			err, EINVAL,
-			"unknown key '%s' in [boot %s] (expected match, file, next-server, "
-			"server-name, menu-item, menu-prompt, rpi-pad, option43, option, "
-			"reply-delay, broadcast or echo-uuid)",
-			key, b->name);
-	if (r < 0)
-		return pxe_err_set(err, -r, "%s: %s", key, e.msg);
-	return 0;
-}
-
-int dhcp_boot_section_check(const struct dhcp_boot *b, struct pxe_err *err)
-{
-	struct pxe_err e;
-	int r = dhcp_pxe_boot_check(&b->pxe, &e);
-	if (r < 0)
-		return pxe_err_set(err, -r, "[boot %s]: %s", b->name, e.msg);
-	return 0;
-}
 
 /* ---- the decision ---- */
 
@@ -207,7 +131,7 @@ static void put_pxe_opts(const struct dhcp_boot_decision *dec, const struct dhcp
 		put(rep, DHO_VENDOR_CLASS, vc, strlen(vc));
 	size_t n;
 	const uint8_t *uuid = dhcp_opt_get(req, DHO_UUID, &n);
-	if (uuid && c->has_uuid && !b->no_uuid_echo) /* PXE spec 2.1 §2.2.1 */
+	if (uuid && c->has_uuid && b->echo_uuid) /* PXE spec 2.1 §2.2.1 */
 		put(rep, DHO_UUID, uuid, n);
 	uint8_t o43[DHCP_PXE_OPT43_MAX];
 	int len = dhcp_pxe_boot_opt43(&b->pxe, c, htonl(rep->server_addr), o43, sizeof(o43));
@@ -225,7 +149,7 @@ static void fill_reply(const struct dhcp_boot_decision *dec, const struct dhcp_m
 	if (!serves(dec))
 		return;
 	snprintf(rep->sname, sizeof(rep->sname), "%s", b->pxe.server_name);
-	dhcp_optset_put_list(&rep->opts, &b->opts);
+	dhcp_optset_put_list(&rep->opts, &b->option.opts);
 	if (dec->file[0])
 		put_file(dec, req, rep);
 	/* Options 60, 97 and 43 only for firmware that sent option 60 (every

@@ -16,13 +16,6 @@
 
 #define DHCP_PORT_PXE 4011 /* PXE boot server (PXE spec 2.1 §2.2.5) */
 
-/* One [boot NAME] key: the PXE keys (pxe/match.h), `option`, and the quirk
- * switches reply-delay, broadcast, echo-uuid. 0 or -EINVAL with err. */
-int dhcp_boot_section_key(struct dhcp_boot *b, const char *key, const char *value,
-			  struct pxe_err *err);
-/* After the last key of a section (menu size, ${} names, HTTP URL). */
-int dhcp_boot_section_check(const struct dhcp_boot *b, struct pxe_err *err);
-
 /* What was decided for one request, for the log line and the sender. */
 struct dhcp_boot_decision {
 	bool made; /* a network-boot client, or a section matched: log it */

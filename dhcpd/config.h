@@ -1,7 +1,10 @@
-/* pxe-dhcpd configuration: the [dhcpd] table (also the command line), and
- * the [subnet CIDR], [host NAME] and [boot NAME] sections (DESIGN.md).
- * Parsed into a fresh struct, validated whole, then handed over; SIGHUP
- * goes the same way and keeps the old struct on error (STYLE.md §6). */
+/* pxe-dhcpd's configuration as a value: the [dhcpd] keys (also the command
+ * line), the [subnet CIDR], [host NAME] and [boot NAME] sections
+ * (pxesuite.conf(5)), what validation derives from them, and look-ups on
+ * the result. Loaded into a fresh struct (config_spec.h), validated whole,
+ * then handed over; SIGHUP goes the same way and keeps the old struct on
+ * error. The tables are config_spec.c's ([dhcpd]), config_sections.c's
+ * ([subnet], [host]) and config_boot.c's ([boot]). */
 #ifndef DHCP_CONFIG_H
 #define DHCP_CONFIG_H
 
@@ -11,9 +14,9 @@
 
 #include "config_common.h"
 #include "leases.h"
-#include "v4/options.h"
 #include "opts.h"
-#include "pxe/match.h"
+#include "pxe/section.h"
+#include "v4/options.h"
 
 enum dhcp_mode { DHCP_MODE_FULL, DHCP_MODE_PROXY, DHCP_MODE_PROXY4011 };
 
@@ -54,23 +57,18 @@ struct dhcp_host {
 	struct dhcp_optlist opts;
 };
 
-/* [boot NAME]: the keys as written and what boot.c parses them into.
- * Kept in file order: the first section whose match terms hold wins. */
-struct dhcp_kv {
-	char *key, *value;
-	int line;
-};
+/* [boot NAME]. Kept in file order: the first section whose match terms
+ * hold wins. The PXE keys fill pxe (pxe/keys.h), the others the fields
+ * after it. */
 struct dhcp_boot {
-	char *name;
-	struct dhcp_kv *kv; /* as written, for --print-config */
-	size_t n;
-	const char *file; /* where the section starts, for messages */
+	struct dhcp_pxe_boot pxe;    /* name, match, file, menu ... */
+	struct dhcp_optlines option; /* option = ... */
+	long long delay_ms;          /* reply-delay */
+	bool broadcast;              /* broadcast = yes: always broadcast replies */
+	bool echo_uuid;              /* echo-uuid = no: no option 97 in replies */
+	struct pxe_src *src;         /* where each key came from */
+	const char *file;            /* where the section starts, for messages */
 	int line;
-	struct dhcp_pxe_boot pxe; /* match, file, menu ... (pxe/match.h) */
-	struct dhcp_optlist opts; /* option = ... */
-	long long delay_ms;       /* reply-delay */
-	bool broadcast;           /* broadcast = yes: always broadcast replies */
-	bool no_uuid_echo;        /* echo-uuid = no */
 };
 
 struct dhcpd_config {
@@ -106,12 +104,14 @@ struct dhcpd_config {
 	struct dhcp_optlist global_opts;
 };
 
-extern const struct pxe_opt_spec dhcp_config_spec;
-
 /* Look-ups on a validated config. Addresses in host byte order. */
 const struct dhcp_subnet *dhcp_config_subnet_for(const struct dhcpd_config *c, uint32_t addr);
 const struct dhcp_host *dhcp_config_host_for(const struct dhcpd_config *c, const uint8_t *hw,
 					     uint8_t hlen, const uint8_t *cid, size_t cid_len);
 int dhcp_parse_cidr(const char *s, uint32_t *net, uint32_t *mask);
+
+/* Append a zeroed element of size bytes to the array arr of *n (the
+ * section arrays while they are read); NULL when out of memory. */
+void *dhcp_config_grow(void *arr, size_t *n, size_t size);
 
 #endif

@@ -9,6 +9,8 @@
 #include <linux/capability.h>
 
 #include "config.h"
+#include "config_spec.h"
+#include "config_spec.h"
 #include "daemon.h"
 #include "hex.h"
 #include "log.h"

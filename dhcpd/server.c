@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "log.h"
+#include "config_spec.h"
 #include "ping.h"
 #include "script.h"
 #include "server.h"
@@ -147,7 +148,7 @@ static void log_pxe(const struct dhcp_msg *m, const struct dhcp_boot_decision *d
 		pxe_log_str(&l, "rpi", dhcp_pxe_rpi_name(c->rpi));
 	if (c->has_boot_item)
 		pxe_log_uint(&l, "item", c->boot_item_type);
-	pxe_log_str(&l, "boot", dec->boot ? dec->boot->name : "-");
+	pxe_log_str(&l, "boot", dec->boot ? dec->boot->pxe.name : "-");
 	pxe_log_str(&l, "file", dec->file[0] ? dec->file : "-");
 	if (!dec->file[0] && dec->why)
 		pxe_log_str(&l, "why", dec->why);

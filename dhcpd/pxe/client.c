@@ -274,3 +274,10 @@ const char *dhcp_pxe_client_class(const struct dhcp_pxe_client *c)
 		return "pxe";
 	return "dhcp";
 }
+
+bool dhcp_pxe_client_is_rpi_rom(const struct dhcp_pxe_client *c)
+{
+	return c->rpi != DHCP_PXE_RPI_NONE && !c->is_ipxe &&
+	       (!c->arch_known || c->arch == DHCP_PXE_ARCH_BIOS ||
+		c->arch == DHCP_PXE_ARCH_RPIBOOT);
+}

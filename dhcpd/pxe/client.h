@@ -117,6 +117,15 @@ const char *dhcp_pxe_reply_vendor_class(const struct dhcp_pxe_client *c);
 /* Whether chaddr starts with one of the Raspberry Pi OUIs. */
 bool dhcp_pxe_mac_is_rpi(const uint8_t *mac, size_t len);
 
+/* Whether c is a Raspberry Pi boot ROM/EEPROM (Pi detected, arch 0 or 41
+ * or none, not iPXE): such clients get the Pi option 43 form. A Pi
+ * running UEFI firmware (arch 11) is an ordinary UEFI client. */
+bool dhcp_pxe_client_is_rpi_rom(const struct dhcp_pxe_client *c);
+
+/* EDK2 ignores HTTP Boot offers larger than this (HttpBootDhcp4.h
+ * HTTP_BOOT_DHCP4_PACKET_MAX_SIZE): the reply builder's cap for them. */
+#define DHCP_PXE_HTTP_MAX_OFFER 1472
+
 /* Short names for log lines (`class=`, `rpi=`); static strings. */
 const char *dhcp_pxe_client_class(const struct dhcp_pxe_client *c);
 const char *dhcp_pxe_rpi_name(enum dhcp_pxe_rpi r);

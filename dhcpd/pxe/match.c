@@ -1,17 +1,14 @@
-/* `match =` terms and first-match selection of [boot NAME] sections
- * (see match.h for the term language). */
+/* `match =` terms of [boot NAME] sections (see match.h for the language). */
 #include "match.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "hex.h"
 #include "arch.h"
-#include "subst.h"
 
-static const char term_expected[] =
+const char dhcp_pxe_term_expected[] =
 	"expected arch:NAME|NUMBER, vendor-class:PREFIX, user-class:TEXT, mac:PREFIX, "
 	"ipxe, rpi[:3|4|5], http, uefi or pxe (each may start with '!')";
 
@@ -148,8 +145,8 @@ int dhcp_pxe_term_parse(const char *text, size_t len, struct dhcp_pxe_term *out,
 		if (r != -ENOENT)
 			return r;
 	}
-	return pxe_err_set(err, EINVAL, "%s, got '%s%.*s'", term_expected, out->negate ? "!" : "",
-			   (int)(len > 60 ? 60 : len), text);
+	return pxe_err_set(err, EINVAL, "%s, got '%s%.*s'", dhcp_pxe_term_expected,
+			   out->negate ? "!" : "", (int)(len > 60 ? 60 : len), text);
 }
 
 /* ---------------------------------------------------------------- eval */
@@ -199,23 +196,6 @@ static bool eval_positive(const struct dhcp_pxe_term *t, const struct dhcp_pxe_c
 bool dhcp_pxe_term_eval(const struct dhcp_pxe_term *t, const struct dhcp_pxe_client *c)
 {
 	return eval_positive(t, c) != t->negate;
-}
-
-bool dhcp_pxe_boot_matches(const struct dhcp_pxe_boot *b, const struct dhcp_pxe_client *c)
-{
-	for (size_t i = 0; i < b->n_terms; i++)
-		if (!dhcp_pxe_term_eval(&b->terms[i], c))
-			return false;
-	return true;
-}
-
-const struct dhcp_pxe_boot *dhcp_pxe_select(const struct dhcp_pxe_boot *sections, size_t n,
-					    const struct dhcp_pxe_client *c)
-{
-	for (size_t i = 0; i < n; i++)
-		if (dhcp_pxe_boot_matches(&sections[i], c))
-			return &sections[i];
-	return NULL;
 }
 
 /* --------------------------------------------------------------- format */
@@ -271,30 +251,14 @@ int dhcp_pxe_term_format(const struct dhcp_pxe_term *t, char *buf, size_t cap)
 	return n < 0 || (size_t)n >= cap ? -ENOSPC : n;
 }
 
-/* ------------------------------------------------------------- sections */
-
-int dhcp_pxe_boot_init(struct dhcp_pxe_boot *b, const char *name, struct pxe_err *err)
-{
-	size_t n = name ? strlen(name) : 0;
-
-	memset(b, 0, sizeof(*b));
-	if (n == 0 || n > DHCP_PXE_NAME_MAX)
-		return pxe_err_set(err, EINVAL,
-				   "[boot NAME]: the name must have 1 to %d characters",
-				   DHCP_PXE_NAME_MAX);
-	memcpy(b->name, name, n + 1);
-	return 0;
-}
+/* ---------------------------------------------------------------- tokens */
 
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t';
 }
 
-/* Next blank-separated token of *p into tok (quotes removed). Returns its
- * length, 0 at the end, or -EINVAL for an unterminated quote, an empty
- * quoted token or an overlong one. */
-static int next_token(const char **p, char *tok, size_t cap)
+int dhcp_pxe_token(const char **p, char *tok, size_t cap)
 {
 	const char *s = *p;
 	size_t n = 0;
@@ -315,283 +279,4 @@ static int next_token(const char **p, char *tok, size_t cap)
 	*p = s;
 	tok[n] = '\0';
 	return quoted || (had_quote && n == 0) ? -EINVAL : (int)n;
-}
-
-int dhcp_pxe_boot_add_match(struct dhcp_pxe_boot *b, const char *line, struct pxe_err *err)
-{
-	char tok[DHCP_PXE_TERM_TEXT + 32];
-	const char *p = line;
-	size_t before = b->n_terms;
-	int n, r;
-
-	while ((n = next_token(&p, tok, sizeof(tok))) > 0) {
-		if (b->n_terms == DHCP_PXE_MAX_TERMS) {
-			b->n_terms = before;
-			return pxe_err_set(err, E2BIG, "[boot %s]: more than %d match terms",
-					   b->name, DHCP_PXE_MAX_TERMS);
-		}
-		r = dhcp_pxe_term_parse(tok, (size_t)n, &b->terms[b->n_terms], err);
-		if (r < 0) {
-			b->n_terms = before; /* a refused line adds nothing */
-			return r;
-		}
-		b->n_terms++;
-	}
-	if (n < 0) {
-		b->n_terms = before;
-		return pxe_err_set(
-			err, EINVAL,
-			"match: unterminated quote, empty \"\" or term too long in '%.60s'", line);
-	}
-	if (b->n_terms == before)
-		return pxe_err_set(err, EINVAL, "match: no term given; %s", term_expected);
-	return 0;
-}
-
-static int set_text(char *dst, size_t cap, const char *key, const char *value, struct pxe_err *err)
-{
-	size_t n = strlen(value);
-
-	if (n >= cap)
-		return pxe_err_set(err, EINVAL, "%s: at most %zu characters, got %zu", key, cap - 1,
-				   n);
-	memcpy(dst, value, n + 1);
-	return 0;
-}
-
-static int set_file(char *dst, const char *key, const char *value, struct pxe_err *err)
-{
-	int r = set_text(dst, DHCP_PXE_FILE_MAX + 1, key, value, err);
-	return r < 0 ? r : dhcp_pxe_subst_check(value, err);
-}
-
-static int set_ipv4(uint32_t *be, const char *key, const char *value, struct pxe_err *err)
-{
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, value, &a) != 1)
-		return pxe_err_set(err, EINVAL,
-				   "%s: expected an IPv4 address such as 198.18.0.5, got '%.40s'",
-				   key, value);
-	*be = a.s_addr;
-	return 0;
-}
-
-/* menu-item = FILE|local TEXT... */
-static int add_menu_item(struct dhcp_pxe_boot *b, const char *value, struct pxe_err *err)
-{
-	struct dhcp_pxe_menu *m = &b->menu;
-	struct dhcp_pxe_menu_item *it;
-	char file[DHCP_PXE_FILE_MAX + 1];
-	const char *p = value;
-	size_t next = DHCP_PXE_ITEM_FIRST;
-	int n, r;
-
-	if (m->n == DHCP_PXE_MENU_MAX_ITEMS)
-		return pxe_err_set(err, E2BIG, "menu-item: at most %d items",
-				   DHCP_PXE_MENU_MAX_ITEMS);
-	n = next_token(&p, file, sizeof(file));
-	while (is_blank(*p))
-		p++;
-	if (n <= 0 || !*p)
-		return pxe_err_set(err, EINVAL,
-				   "menu-item: expected FILE TEXT or local TEXT, e.g. "
-				   "menu-item = pxelinux.0 Install Linux");
-	it = &m->items[m->n];
-	memset(it, 0, sizeof(*it));
-	r = set_text(it->text, sizeof(it->text), "menu-item text", p, err);
-	if (r < 0)
-		return r;
-	if (strcmp(file, "local") == 0) {
-		it->type = DHCP_PXE_ITEM_LOCAL;
-	} else {
-		r = set_file(it->file, "menu-item file", file, err);
-		if (r < 0)
-			return r;
-		for (size_t i = 0; i < m->n; i++)
-			if (m->items[i].type != DHCP_PXE_ITEM_LOCAL)
-				next++;
-		it->type = (uint16_t)next;
-	}
-	m->n++;
-	r = dhcp_pxe_menu_check(m, err);
-	if (r < 0)
-		m->n--;
-	return r;
-}
-
-/* menu-prompt = SECONDS TEXT (0 boots the first item, 255 waits). */
-static int set_prompt(struct dhcp_pxe_boot *b, const char *value, struct pxe_err *err)
-{
-	struct dhcp_pxe_menu *m = &b->menu;
-	struct dhcp_pxe_menu old = *m;
-	unsigned t;
-	int used = 0, r;
-
-	if (sscanf(value, "%3u%n", &t, &used) != 1 || t > 255 ||
-	    (value[used] && !is_blank(value[used])))
-		return pxe_err_set(err, EINVAL,
-				   "menu-prompt: expected SECONDS (0-255) then the text, e.g. "
-				   "menu-prompt = 10 Press F8 for the boot menu");
-	value += used;
-	while (is_blank(*value))
-		value++;
-	r = set_text(m->prompt, sizeof(m->prompt), "menu-prompt", value, err);
-	if (r == 0) {
-		m->has_prompt = true;
-		m->timeout = (uint8_t)t;
-		r = dhcp_pxe_menu_check(m, err);
-	}
-	/* A refused prompt leaves the previous one (or the default) in
-	 * force, so the menu stays within its 255 bytes. */
-	if (r < 0)
-		*m = old;
-	return r;
-}
-
-static int set_enum(int *dst, const char *key, const char *value, const char *const *words, int n,
-		    struct pxe_err *err)
-{
-	for (int i = 0; i < n; i++) {
-		if (strcmp(value, words[i]) == 0) {
-			*dst = i;
-			return 0;
-		}
-	}
-	return pxe_err_set(err, EINVAL, "%s: expected %s, %s or %s, got '%.40s'", key, words[0],
-			   words[1], words[2], value);
-}
-
-int dhcp_pxe_boot_set(struct dhcp_pxe_boot *b, const char *key, const char *value,
-		      struct pxe_err *err)
-{
-	static const char *const pads[] = {"auto", "yes", "no"};
-	static const char *const o43[] = {"auto", "never", "no-uefi"};
-	int v = 0, r;
-
-	if (strcmp(key, "match") == 0)
-		return dhcp_pxe_boot_add_match(b, value, err);
-	if (strcmp(key, "file") == 0)
-		return set_file(b->file, "file", value, err);
-	if (strcmp(key, "server-name") == 0)
-		return set_text(b->server_name, sizeof(b->server_name), "server-name", value, err);
-	if (strcmp(key, "next-server") == 0) {
-		r = set_ipv4(&b->next_server_be, "next-server", value, err);
-		b->has_next_server = r == 0;
-		return r;
-	}
-	if (strcmp(key, "menu-item") == 0)
-		return add_menu_item(b, value, err);
-	if (strcmp(key, "menu-prompt") == 0)
-		return set_prompt(b, value, err);
-	if (strcmp(key, "rpi-pad") == 0) {
-		r = set_enum(&v, key, value, pads, 3, err);
-		b->rpi_pad = (enum dhcp_pxe_rpi_pad)v;
-		return r;
-	}
-	if (strcmp(key, "option43") == 0) {
-		r = set_enum(&v, key, value, o43, 3, err);
-		b->opt43 = (enum dhcp_pxe_opt43_mode)v;
-		return r;
-	}
-	return -ENOENT;
-}
-
-/* Whether the section only ever matches UEFI HTTP Boot clients. */
-static bool boot_is_http_only(const struct dhcp_pxe_boot *b)
-{
-	for (size_t i = 0; i < b->n_terms; i++) {
-		const struct dhcp_pxe_term *t = &b->terms[i];
-		if (t->negate)
-			continue;
-		if (t->kind == DHCP_PXE_TERM_HTTP ||
-		    (t->kind == DHCP_PXE_TERM_ARCH && dhcp_pxe_arch_is_http(t->arch)) ||
-		    (t->kind == DHCP_PXE_TERM_VENDOR_CLASS &&
-		     strncmp(t->text, "HTTPClient", 10) == 0))
-			return true;
-	}
-	return false;
-}
-
-int dhcp_pxe_boot_check(const struct dhcp_pxe_boot *b, struct pxe_err *err)
-{
-	int r = dhcp_pxe_menu_check(&b->menu, err);
-	if (r < 0)
-		return r;
-	r = dhcp_pxe_subst_check(b->file, err);
-	if (r < 0)
-		return r;
-	/* EDK2 drops an HTTP offer whose boot file is not a URI. */
-	if (b->file[0] && boot_is_http_only(b) && !dhcp_pxe_file_is_url(b->file))
-		return pxe_err_set(
-			err, EINVAL,
-			"[boot %s]: UEFI HTTP Boot clients need an absolute URL as file, "
-			"e.g. http://${server}/ipxe.efi, got '%.60s'",
-			b->name, b->file);
-	return 0;
-}
-
-/* -------------------------------------------------------- reply contents */
-
-bool dhcp_pxe_client_is_rpi_rom(const struct dhcp_pxe_client *c)
-{
-	return c->rpi != DHCP_PXE_RPI_NONE && !c->is_ipxe &&
-	       (!c->arch_known || c->arch == DHCP_PXE_ARCH_BIOS ||
-		c->arch == DHCP_PXE_ARCH_RPIBOOT);
-}
-
-static bool uefi_single_item(const struct dhcp_pxe_boot *b, const struct dhcp_pxe_client *c)
-{
-	/* dnsmasq's pxe_uefi_workaround: "many UEFI PXE implementations have
-	 * badly broken menu code", so one item is given as file directly. */
-	return c->is_uefi && b->menu.n == 1 && b->menu.items[0].type != DHCP_PXE_ITEM_LOCAL;
-}
-
-const char *dhcp_pxe_boot_file(const struct dhcp_pxe_boot *b, const struct dhcp_pxe_client *c)
-{
-	const struct dhcp_pxe_menu_item *it;
-
-	if (!b)
-		return NULL;
-	if (c->has_boot_item) {
-		it = dhcp_pxe_menu_find(&b->menu, c->boot_item_type);
-		if (it)
-			return it->file[0] ? it->file : NULL;
-		/* No menu: a BINL/4011 request for the default item gets the file. */
-		return b->file[0] ? b->file : NULL;
-	}
-	if (uefi_single_item(b, c))
-		return b->menu.items[0].file;
-	return b->file[0] ? b->file : NULL;
-}
-
-static bool rpi_pad(const struct dhcp_pxe_boot *b, const struct dhcp_pxe_client *c)
-{
-	enum dhcp_pxe_rpi_pad p = b ? b->rpi_pad : DHCP_PXE_RPI_PAD_AUTO;
-	return p == DHCP_PXE_RPI_PAD_YES ||
-	       (p == DHCP_PXE_RPI_PAD_AUTO && c->rpi == DHCP_PXE_RPI_3B);
-}
-
-int dhcp_pxe_boot_opt43(const struct dhcp_pxe_boot *b, const struct dhcp_pxe_client *c,
-			uint32_t server_be, uint8_t *out, size_t cap)
-{
-	enum dhcp_pxe_opt43_mode mode = b ? b->opt43 : DHCP_PXE_OPT43_AUTO;
-
-	/* A port-4011 boot-server request (43.71) is answered with the item
-	 * echoed whatever the mode: the client is already in PXE discovery. */
-	if (c->has_boot_item)
-		return dhcp_pxe_opt43_build_item(out, cap, c->boot_item_type, c->boot_item_layer);
-	if (mode == DHCP_PXE_OPT43_NEVER)
-		return 0;
-	if (dhcp_pxe_client_is_rpi_rom(c))
-		return dhcp_pxe_opt43_build_rpi(out, cap, rpi_pad(b, c));
-	/* Option 43 is PXE's vendor space only when 60 is PXEClient; an
-	 * HTTPClient or plain DHCP client gets none. */
-	if (!c->pxe_client)
-		return 0;
-	if (mode == DHCP_PXE_OPT43_NO_UEFI && c->is_uefi)
-		return 0;
-	if (b && b->menu.n > 0 && !uefi_single_item(b, c))
-		return dhcp_pxe_opt43_build_menu(out, cap, &b->menu, server_be);
-	return dhcp_pxe_opt43_build_nomenu(out, cap);
 }

@@ -2,6 +2,7 @@
  * names ISC dhcpd and dnsmasq users know; codes after RFC 2132 cite their
  * RFC. */
 #include <ctype.h>
+#include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,6 +359,44 @@ void dhcp_optlist_free(struct dhcp_optlist *l)
 	l->v = NULL;
 	l->n = 0;
 }
+
+static int optlines_parse(void *field, const char *value, struct pxe_err *err)
+{
+	struct dhcp_optlines *l = field;
+	struct dhcp_optval o;
+	int r = dhcp_optval_parse(value, &o, err);
+	if (r < 0)
+		return r;
+	if (dhcp_optlist_add(&l->opts, &o) < 0) {
+		dhcp_optval_free(&o);
+		return pxe_err_set(err, ENOMEM, "out of memory");
+	}
+	if (pxe_strlist_add(&l->text, value) < 0)
+		return pxe_err_set(err, ENOMEM, "out of memory");
+	return 0;
+}
+
+static void optlines_print(FILE *out, const void *field)
+{
+	const struct dhcp_optlines *l = field;
+	for (size_t i = 0; i < l->text.n; i++)
+		fprintf(out, "%s%s", i ? "\n" : "", l->text.v[i]);
+}
+
+static bool optlines_is_set(const void *field)
+{
+	return ((const struct dhcp_optlines *)field)->opts.n > 0;
+}
+
+static void optlines_free(void *field)
+{
+	struct dhcp_optlines *l = field;
+	pxe_strlist_free(&l->text);
+	dhcp_optlist_free(&l->opts);
+}
+
+const struct pxe_opt_hook dhcp_optlines_hook = {optlines_parse, optlines_print, optlines_is_set,
+						optlines_free};
 
 void dhcp_optset_init(struct dhcp_optset *s)
 {

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "opts.h"
 #include "wire.h"
 
 enum dhcp_opt_type {
@@ -50,8 +51,8 @@ struct dhcp_optval {
 	uint8_t *data;
 };
 
-/* Parse a config value "NAME:VALUE" or "CODE:VALUE" (DESIGN.md:
- * option = 42:198.18.0.1). Unknown codes take hex ("01:02") or, when the
+/* Parse a config value "NAME:VALUE" or "CODE:VALUE" (option =
+ * 42:198.18.0.1, pxesuite.conf(5)). Unknown codes take hex ("01:02") or, when the
  * value is in double quotes, a string. */
 int dhcp_optval_parse(const char *spec, struct dhcp_optval *out, struct pxe_err *err);
 void dhcp_optval_free(struct dhcp_optval *v);
@@ -63,8 +64,17 @@ struct dhcp_optlist {
 int dhcp_optlist_add(struct dhcp_optlist *l, const struct dhcp_optval *v);
 void dhcp_optlist_free(struct dhcp_optlist *l);
 
-/* The options of one reply, layered: server, subnet, host, boot section
- * (issue 7) each call dhcp_optset_put; a later layer overrides an earlier
+/* `option = NAME:VALUE` lines of a section, encoded as they are read (a
+ * bad one is reported at its own line) and kept as written for
+ * --print-config; the option engine's value type for them. */
+struct dhcp_optlines {
+	struct pxe_strlist text;
+	struct dhcp_optlist opts;
+};
+extern const struct pxe_opt_hook dhcp_optlines_hook;
+
+/* The options of one reply, layered: server, subnet, host, [boot]
+ * section each call dhcp_optset_put; a later layer overrides an earlier
  * one. Values are borrowed, not copied. */
 struct dhcp_optset {
 	const uint8_t *val[256];

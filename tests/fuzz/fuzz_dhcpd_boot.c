@@ -14,6 +14,7 @@
 
 #include "boot.h"
 #include "config.h"
+#include "config_spec.h"
 #include "proto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -14,6 +14,7 @@
  *   - an expansion fits its buffer and says its true length. */
 #include "pxe/arch.h"
 #include "pxe/client.h"
+#include "pxe/keys.h"
 #include "pxe/match.h"
 #include "pxe/opt43.h"
 #include "pxe/subst.h"

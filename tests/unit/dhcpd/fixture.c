@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config_spec.h"
 #include "unit.h"
 
 void dhcp_fixture_load(const char *dir, const char *text, struct pxe_config *conf)
@@ -33,4 +34,60 @@ void dhcp_fixture_free(struct dhcp_ctx *ctx, struct pxe_config *conf, char *dir)
 	ctx->leases = NULL;
 	pxe_config_free(conf);
 	unit_tmpdir_remove(dir);
+}
+
+void dhcp_fixture_pxe_client(enum dhcp_fixture_kind k, struct dhcp_pxe_client *c)
+{
+	static const uint8_t qemu[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+	static const uint8_t pi3[6] = {0xb8, 0x27, 0xeb, 0x28, 0xf6, 0x6d};
+	static const uint8_t pi4[6] = {0xdc, 0xa6, 0x32, 0x01, 0x36, 0xc2};
+	static const char *const vc[K_N] = {"PXEClient:Arch:00000:UNDI:002001",
+					    "PXEClient:Arch:00007:UNDI:003016",
+					    "PXEClient:Arch:00009:UNDI:003016",
+					    "PXEClient:Arch:00011:UNDI:003000",
+					    "HTTPClient:Arch:00016:UNDI:003001",
+					    "PXEClient:Arch:00000:UNDI:002001",
+					    "PXEClient:Arch:00007:UNDI:003016",
+					    "PXEClient:Arch:00000:UNDI:002001",
+					    "PXEClient:Arch:00000:UNDI:002001",
+					    "PXEClient:Arch:00011:UNDI:003000",
+					    "udhcp 1.36.1",
+					    "PXEClient:Arch:00000:UNDI:002001"};
+	static const uint16_t arch[K_N] = {0, 7, 9, 11, 16, 0, 7, 0, 0, 11, 0xffff, 0};
+	static const uint8_t guid_pi3b[17] = {0,    0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44,
+					      0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44};
+	static const uint8_t guid_pi4[17] = "\x00RPi4\x11\x31\xc0\x00\x32\x01\x36\xc2\x12\x34\x56";
+	static const uint8_t item[] = {0x47, 0x04, 0x80, 0x01, 0x00, 0x00, 0xff};
+	struct dhcp_pxe_raw in;
+	uint8_t a[2] = {(uint8_t)(arch[k] >> 8), (uint8_t)arch[k]};
+
+	memset(&in, 0, sizeof(in));
+	in.msg_type = 1;
+	in.chaddr = k == K_PI3B ? pi3 : (k == K_PI4 || k == K_PI4_UEFI) ? pi4 : qemu;
+	in.hlen = 6;
+	in.vendor_class.data = (const uint8_t *)vc[k];
+	in.vendor_class.len = strlen(vc[k]);
+	if (arch[k] != 0xffff) {
+		in.arch.data = a;
+		in.arch.len = 2;
+	}
+	if (k == K_IPXE_BIOS || k == K_IPXE_EFI) {
+		in.user_class.data = (const uint8_t *)"iPXE";
+		in.user_class.len = 4;
+		in.ipxe_encap.data = (const uint8_t *)"";
+	}
+	if (k == K_PI3B) {
+		in.uuid.data = guid_pi3b;
+		in.uuid.len = 17;
+	}
+	if (k == K_PI4) {
+		in.uuid.data = guid_pi4;
+		in.uuid.len = 17;
+	}
+	if (k == K_4011) {
+		in.msg_type = 3;
+		in.vendor_opts.data = item;
+		in.vendor_opts.len = sizeof(item);
+	}
+	dhcp_pxe_client_classify(&in, c);
 }

@@ -7,6 +7,7 @@
 
 #include "boot.h"
 #include "config.h"
+#include "config_spec.h"
 #include "proto.h"
 #include "fixture.h"
 #include "unit.h"
@@ -135,8 +136,8 @@ START_TEST(test_config_errors)
 	const struct dhcpd_config *c = conf.cfg;
 	ck_assert_uint_eq(c->n_boots, 6);
 	ck_assert_int_eq(c->boots[1].delay_ms, 250);
-	ck_assert(c->boots[1].broadcast && c->boots[1].no_uuid_echo);
-	ck_assert_uint_eq(c->boots[1].opts.n, 1);
+	ck_assert(c->boots[1].broadcast && !c->boots[1].echo_uuid);
+	ck_assert_uint_eq(c->boots[1].option.opts.n, 1);
 }
 END_TEST
 
@@ -155,7 +156,7 @@ START_TEST(test_full_bios)
 	size_t n;
 	ck_assert(dhcp_opt_get(&rep, DHO_UUID, &n) && n == 17);
 	ck_assert(bctx.dec.made);
-	ck_assert_str_eq(bctx.dec.boot->name, "bios");
+	ck_assert_str_eq(bctx.dec.boot->pxe.name, "bios");
 	/* option 67 only when asked for; file always */
 	mkreq(DHCPDISCOVER, 2, 0, PXE_BIOS);
 	full();

@@ -1,8 +1,10 @@
 /* dhcpd/config.c: command-line subnet, section parsing, error locations. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
+#include "config_spec.h"
 #include "unit.h"
 
 static int load(char **argv, int argc, struct pxe_config *c, struct pxe_err *e)
@@ -88,10 +90,120 @@ START_TEST(test_sections)
 	ck_assert_ptr_nonnull(h);
 	ck_assert_uint_eq(h->addr, 0xc612000fu);
 	ck_assert_uint_eq(d->n_boots, 1);
-	ck_assert_str_eq(d->boots[0].kv[1].value, "undionly.kpxe");
+	ck_assert_str_eq(d->boots[0].pxe.file, "undionly.kpxe");
 	/* network, broadcast and the host address are reserved */
 	ck_assert_uint_ge(d->n_reserved, 3);
 	pxe_config_free(&c);
+	unit_tmpdir_remove(dir);
+}
+END_TEST
+
+/* [boot] keys go through one option table like every other section: keys
+ * as written (case-sensitive), the table's keys listed when one is
+ * unknown, the key and the line of a bad value. */
+START_TEST(test_boot_keys)
+{
+	expect_error("[dhcpd]\nmode = proxy\n[boot a]\nBroadcast = yes\n",
+		     "d.conf:4: unknown key 'Broadcast' in [boot a] (expected match, file, "
+		     "next-server, server-name, menu-item, menu-prompt, rpi-pad, option43, option, "
+		     "reply-delay, broadcast or echo-uuid)");
+	expect_error("[dhcpd]\nmode = proxy\n[boot a]\nMATCH = ipxe\n", "unknown key 'MATCH'");
+	expect_error("[dhcpd]\nmode = proxy\n[boot a]\nOption = 209:x\n", "unknown key 'Option'");
+	expect_error("[dhcpd]\nmode = proxy\n[boot a]\nreply-delay = 11s\n",
+		     "d.conf:4: reply-delay: expected a duration 0ms..10000ms, got 11s");
+	expect_error("[dhcpd]\nmode = proxy\n[boot a]\nmatch = ipxe\noption = nosuchopt:1\n",
+		     "d.conf:5: option: unknown option name 'nosuchopt'");
+	expect_error("[dhcpd]\nmode = proxy\n[boot a]\nmatch = bogus\n",
+		     "d.conf:4: match: expected arch:NAME|NUMBER");
+	expect_error("[dhcpd]\nmode = proxy\n[boot a]\nrpi-pad = YES\n",
+		     "d.conf:4: rpi-pad: expected auto, yes or no, got 'YES'");
+	expect_error("[dhcpd]\nmode = proxy\n[boot a]\nmatch = http\nfile = x.efi\n",
+		     "d.conf:4: [boot a]: UEFI HTTP Boot clients need an absolute URL");
+	expect_error("[subnet 198.18.0.0/24]\nRange = 198.18.0.1-198.18.0.5\n",
+		     "d.conf:2: unknown key 'Range' in [subnet 198.18.0.0/24] (expected range, "
+		     "router, dns, domain-name, lease-time, max-lease-time, min-lease-time, "
+		     "bootp-dynamic or option)");
+	expect_error("[subnet 198.18.0.0/24]\n[host h]\nmac = 02:00:00:00:00:01\nignore = maybe\n",
+		     "d.conf:4: ignore: expected yes or no, got 'maybe'");
+}
+END_TEST
+
+static const char print_conf[] =
+	"[subnet 198.18.0.0/24]\nrange = 198.18.0.10-198.18.0.20\ndns = 198.18.0.1\n"
+	"range = 198.18.0.30-198.18.0.40\n"
+	"[host h]\nmac = 02:00:00:00:00:01\n"
+	"[boot b]\nmatch = arch:bios\nmenu-item = a.0 Install A\nmenu-item = local Disk\n"
+	"match = !ipxe\noption = 209:\"pxelinux.cfg/default\"\necho-uuid = no\n"
+	"[boot c]\nfile = x.efi\n";
+
+static char *load_and_print(const char *dir, const char *text, struct pxe_config *c)
+{
+	char path[512], *argv[] = {"pxe-dhcpd", "-c", path, NULL};
+	snprintf(path, sizeof(path), "%s/d.conf", dir);
+	ck_assert_int_eq(unit_write_file(dir, "d.conf", text), 0);
+	struct pxe_err e;
+	ck_assert_msg(load(argv, 3, c, &e) == 0, "%s", e.msg);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	pxe_config_print(c, m);
+	fclose(m);
+	return buf;
+}
+
+static void want_line(const char *out, const char *dir, const char *text, const char *src)
+{
+	char line[1024], where[600];
+	if (src[0] == ':')
+		snprintf(where, sizeof(where), "%s/d.conf%s", dir, src);
+	else
+		snprintf(where, sizeof(where), "%s", src);
+	snprintf(line, sizeof(line), "\n%-40s ; %s\n", text, where);
+	ck_assert_msg(strstr(out, line), "%s\nlacks%s", out, line);
+}
+
+/* --print-config shows every [subnet], [host] and [boot] value with
+ * where it came from, repeatable keys in their order, and reads back. */
+START_TEST(test_print_sections)
+{
+	char *dir = unit_tmpdir();
+	struct pxe_config c;
+	char *out = load_and_print(dir, print_conf, &c);
+	want_line(out, dir, "range = 198.18.0.10-198.18.0.20", ":4");
+	want_line(out, dir, "range = 198.18.0.30-198.18.0.40", ":4");
+	want_line(out, dir, "dns = 198.18.0.1", ":3");
+	want_line(out, dir, "mac = 02:00:00:00:00:01", ":6");
+	want_line(out, dir, "ignore = no", "default");
+	want_line(out, dir, "match = arch:bios !ipxe", ":11");
+	want_line(out, dir, "menu-item = a.0 Install A", ":10");
+	want_line(out, dir, "menu-item = local Disk", ":10");
+	want_line(out, dir, "option = 209:\"pxelinux.cfg/default\"", ":12");
+	want_line(out, dir, "echo-uuid = no", ":13");
+	want_line(out, dir, "broadcast = no", "default");
+	want_line(out, dir, "file = x.efi", ":15");
+	ck_assert_ptr_nonnull(strstr(out, "\n[boot b]\nmatch = "));
+	ck_assert_ptr_null(strstr(out, "reply-delay")); /* never set: not shown */
+	ck_assert_ptr_null(strstr(out, "server-name"));
+
+	/* the [boot] part of the output reads back into the same sections */
+	char text[4096];
+	snprintf(text, sizeof(text), "[dhcpd]\nmode = proxy\n%s", strstr(out, "[boot b]"));
+	struct pxe_config c2;
+	char *dir2 = unit_tmpdir();
+	char *out2 = load_and_print(dir2, text, &c2);
+	const struct dhcpd_config *a = c.cfg, *b = c2.cfg;
+	ck_assert_uint_eq(b->n_boots, 2);
+	for (size_t i = 0; i < 2; i++) {
+		ck_assert_int_eq(
+			memcmp(&a->boots[i].pxe, &b->boots[i].pxe, sizeof(a->boots[i].pxe)), 0);
+		ck_assert_int_eq(a->boots[i].echo_uuid, b->boots[i].echo_uuid);
+		ck_assert_uint_eq(a->boots[i].option.opts.n, b->boots[i].option.opts.n);
+	}
+	free(out2);
+	free(out);
+	pxe_config_free(&c2);
+	pxe_config_free(&c);
+	unit_tmpdir_remove(dir2);
 	unit_tmpdir_remove(dir);
 }
 END_TEST
@@ -103,6 +215,8 @@ UNIT_SUITE(dhcp_config)
 	tcase_add_test(tc, test_cli_range);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_sections);
+	tcase_add_test(tc, test_boot_keys);
+	tcase_add_test(tc, test_print_sections);
 	suite_add_tcase(s, tc);
 	return s;
 }

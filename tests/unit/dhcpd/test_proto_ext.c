@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 
 #include "config.h"
+#include "config_spec.h"
 #include "proto.h"
 #include "fixture.h"
 #include "unit.h"

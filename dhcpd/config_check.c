@@ -1,0 +1,304 @@
+/* Validation of pxe-dhcpd's configuration after every source is read:
+ * subnets (ranges inside them and apart, lease-time limits), hosts
+ * (addresses in a subnet and unique), [boot] sections, and what replies
+ * are built from (option lists, reserved addresses). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "config_boot.h"
+#include "config_check.h"
+#include "config_sections.h"
+
+static int parse_ip(const char *s, uint32_t *out)
+{
+	struct in_addr a;
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return -EINVAL;
+	*out = ntohl(a.s_addr);
+	return 0;
+}
+
+static int parse_range(const char *s, struct dhcp_range_def *r)
+{
+	char a[32], b[32];
+	const char *dash = strchr(s, '-');
+	if (!dash || (size_t)(dash - s) >= sizeof(a) || strlen(dash + 1) >= sizeof(b))
+		return -EINVAL;
+	memcpy(a, s, (size_t)(dash - s));
+	a[dash - s] = '\0';
+	strcpy(b, dash + 1);
+	if (parse_ip(a, &r->start) < 0 || parse_ip(b, &r->end) < 0 || r->end < r->start)
+		return -EINVAL;
+	return 0;
+}
+
+static int add_addr_opt(struct dhcp_optlist *l, uint8_t code, const struct pxe_strlist *v,
+			struct pxe_err *err)
+{
+	if (!v->n)
+		return 0;
+	struct dhcp_optval o = {.code = code};
+	o.data = malloc(4 * v->n);
+	if (!o.data)
+		return -ENOMEM;
+	for (size_t i = 0; i < v->n; i++) {
+		uint32_t a;
+		if (parse_ip(v->v[i], &a) < 0) {
+			free(o.data);
+			return pxe_err_set(err, EINVAL, "expected an IPv4 address, got '%s'",
+					   v->v[i]);
+		}
+		a = htonl(a);
+		memcpy(o.data + 4 * i, &a, 4);
+	}
+	o.len = (uint16_t)(4 * v->n);
+	return dhcp_optlist_add(l, &o);
+}
+
+static int add_opts(struct dhcp_optlist *l, const struct pxe_strlist *v, struct pxe_err *err)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		struct dhcp_optval o;
+		int r = dhcp_optval_parse(v->v[i], &o, err);
+		if (r < 0)
+			return r;
+		if ((r = dhcp_optlist_add(l, &o)) < 0) {
+			dhcp_optval_free(&o);
+			return r;
+		}
+	}
+	return 0;
+}
+
+static int add_reserved(struct dhcpd_config *c, uint32_t a)
+{
+	uint32_t *nr = realloc(c->reserved, (c->n_reserved + 1) * sizeof(*nr));
+	if (!nr)
+		return -ENOMEM;
+	c->reserved = nr;
+	nr[c->n_reserved++] = a;
+	return 0;
+}
+
+static int subnet_ranges(struct dhcpd_config *c, struct dhcp_subnet *s, struct pxe_err *err)
+{
+	s->first_range = c->n_ranges;
+	for (size_t i = 0; i < s->range.n; i++) {
+		struct dhcp_range_def r;
+		if (parse_range(s->range.v[i], &r) < 0)
+			return pxe_err_set(err, EINVAL,
+					   "[subnet %s] range: expected START-END, got '%s'",
+					   s->cidr, s->range.v[i]);
+		if ((r.start & s->mask) != s->net || (r.end & s->mask) != s->net)
+			return pxe_err_set(err, EINVAL,
+					   "[subnet %s] range %s is not inside the subnet", s->cidr,
+					   s->range.v[i]);
+		for (size_t k = 0; k < c->n_ranges; k++)
+			if (r.start <= c->ranges[k].end && c->ranges[k].start <= r.end)
+				return pxe_err_set(err, EINVAL,
+						   "[subnet %s] range %s overlaps another range",
+						   s->cidr, s->range.v[i]);
+		struct dhcp_range_def *nr = realloc(c->ranges, (c->n_ranges + 1) * sizeof(*nr));
+		if (!nr)
+			return -ENOMEM;
+		c->ranges = nr;
+		nr[c->n_ranges++] = r;
+		/* Network and broadcast addresses are never leased. */
+		if (s->mask != 0xffffffffu &&
+		    (add_reserved(c, s->net) < 0 || add_reserved(c, s->net | ~s->mask) < 0))
+			return -ENOMEM;
+	}
+	s->n_ranges = c->n_ranges - s->first_range;
+	return 0;
+}
+
+/* lease-time, and the limits of a lease time the client asks for
+ * (option 51, RFC 2131 §4.3.1): the subnet's keys, else [dhcpd]'s. The
+ * limits never exclude the configured lease time itself. */
+static int subnet_lease_limits(const struct dhcpd_config *c, struct dhcp_subnet *s,
+			       struct pxe_err *err)
+{
+	long long lt = s->lease_time_ms ? s->lease_time_ms : c->lease_time_ms;
+	long long max = s->max_lease_time_ms ? s->max_lease_time_ms : c->max_lease_time_ms;
+	long long min = s->min_lease_time_ms ? s->min_lease_time_ms : c->min_lease_time_ms;
+	if (!max)
+		max = lt;
+	if (max < lt)
+		return pxe_err_set(err, EINVAL,
+				   "[subnet %s]: max-lease-time %llds is shorter than lease-time "
+				   "%llds",
+				   s->cidr, max / 1000, lt / 1000);
+	if (min > lt)
+		return pxe_err_set(
+			err, EINVAL,
+			"[subnet %s]: min-lease-time %llds is longer than lease-time %llds",
+			s->cidr, min / 1000, lt / 1000);
+	s->lease_secs = (uint32_t)(lt / 1000);
+	s->max_lease_secs = (uint32_t)(max / 1000);
+	s->min_lease_secs = (uint32_t)(min / 1000);
+	s->bootp_dyn = c->bootp_dynamic;
+	if (s->bootp_dynamic && pxe_parse_bool(s->bootp_dynamic, &s->bootp_dyn, err) < 0)
+		return pxe_err_set(err, EINVAL,
+				   "[subnet %s] bootp-dynamic: expected yes or no, got '%s'",
+				   s->cidr, s->bootp_dynamic);
+	return 0;
+}
+
+static int validate_subnet(struct dhcpd_config *c, struct dhcp_subnet *s, struct pxe_err *err)
+{
+	struct pxe_err e;
+	if (dhcp_parse_cidr(s->cidr, &s->net, &s->mask) < 0)
+		return pxe_err_set(err, EINVAL,
+				   "[subnet %s]: expected NETWORK/PREFIX like 198.18.0.0/24",
+				   s->cidr);
+	for (size_t i = 0; i < c->n_subnets && &c->subnets[i] != s; i++)
+		if ((c->subnets[i].net & s->mask) == s->net ||
+		    (s->net & c->subnets[i].mask) == c->subnets[i].net)
+			return pxe_err_set(err, EINVAL, "[subnet %s] overlaps [subnet %s]", s->cidr,
+					   c->subnets[i].cidr);
+	int r = subnet_ranges(c, s, err);
+	if (r < 0)
+		return r;
+	if ((r = subnet_lease_limits(c, s, err)) < 0)
+		return r;
+	if ((r = add_addr_opt(&s->opts, DHO_ROUTER, &s->router, &e)) < 0 ||
+	    (r = add_addr_opt(&s->opts, DHO_DNS, &s->dns, &e)) < 0)
+		return pxe_err_set(err, -r, "[subnet %s]: %s", s->cidr, e.msg);
+	if (s->domain_name) {
+		struct dhcp_optval o = {.code = DHO_DOMAIN_NAME,
+					.len = (uint16_t)strlen(s->domain_name)};
+		o.data = (uint8_t *)strdup(s->domain_name);
+		if (!o.data || dhcp_optlist_add(&s->opts, &o) < 0)
+			return -ENOMEM;
+	}
+	if ((r = add_opts(&s->opts, &s->option, &e)) < 0)
+		return pxe_err_set(err, -r, "[subnet %s] option: %s", s->cidr, e.msg);
+	return 0;
+}
+
+static int hexbytes(const char *s, uint8_t *out, size_t cap, uint8_t *len)
+{
+	size_t n = 0;
+	struct pxe_err e;
+	if (dhcp_opt_encode(DOT_HEX, s, out, cap, &n, &e) < 0 || n == 0)
+		return -EINVAL;
+	*len = (uint8_t)n;
+	return 0;
+}
+
+static int validate_host(struct dhcpd_config *c, struct dhcp_host *h, struct pxe_err *err)
+{
+	struct pxe_err e;
+	if (!h->mac && !h->client_id)
+		return pxe_err_set(err, EINVAL, "[host %s]: needs mac or client-id", h->name);
+	if (h->mac && hexbytes(h->mac, h->hw, sizeof(h->hw), &h->hw_len) < 0)
+		return pxe_err_set(err, EINVAL,
+				   "[host %s] mac: expected 52:54:00:12:34:56, got '%s'", h->name,
+				   h->mac);
+	if (h->client_id && hexbytes(h->client_id, h->cid, sizeof(h->cid), &h->cid_len) < 0)
+		return pxe_err_set(err, EINVAL, "[host %s] client-id: expected hex bytes, got '%s'",
+				   h->name, h->client_id);
+	if (h->address) {
+		if (parse_ip(h->address, &h->addr) < 0)
+			return pxe_err_set(err, EINVAL,
+					   "[host %s] address: expected an IPv4 address, got '%s'",
+					   h->name, h->address);
+		if (!dhcp_config_subnet_for(c, h->addr))
+			return pxe_err_set(err, EINVAL, "[host %s] address %s is in no [subnet]",
+					   h->name, h->address);
+		for (size_t i = 0; i < c->n_hosts && &c->hosts[i] != h; i++)
+			if (c->hosts[i].addr == h->addr)
+				return pxe_err_set(err, EINVAL,
+						   "[host %s] address %s is also [host %s]'s",
+						   h->name, h->address, c->hosts[i].name);
+		if (add_reserved(c, h->addr) < 0)
+			return -ENOMEM;
+	}
+	if (h->hostname) {
+		struct dhcp_optval o = {.code = DHO_HOSTNAME, .len = (uint16_t)strlen(h->hostname)};
+		o.data = (uint8_t *)strdup(h->hostname);
+		if (!o.data || dhcp_optlist_add(&h->opts, &o) < 0)
+			return -ENOMEM;
+	}
+	int r = add_opts(&h->opts, &h->option, &e);
+	if (r < 0)
+		return pxe_err_set(err, -r, "[host %s] option: %s", h->name, e.msg);
+	return 0;
+}
+
+/* [dhcpd] range + netmask (or --range on the command line) make one
+ * implicit subnet, so that `pxe-dhcpd -i br0 --range A-B` needs no file. */
+
+static int implicit_subnet(struct dhcpd_config *c, struct pxe_err *err)
+{
+	if (!c->range.n)
+		return 0;
+	uint32_t mask = 0xffffff00u, start;
+	struct dhcp_range_def r;
+	if (c->netmask && parse_ip(c->netmask, &mask) < 0)
+		return pxe_err_set(err, EINVAL,
+				   "netmask: expected an address like 255.255.0.0, got '%s'",
+				   c->netmask);
+	if (parse_range(c->range.v[0], &r) < 0)
+		return pxe_err_set(err, EINVAL, "range: expected START-END, got '%s'",
+				   c->range.v[0]);
+	start = r.start;
+	int prefix = __builtin_popcount(mask);
+	char cidr[40];
+	struct in_addr a = {.s_addr = htonl(start & mask)};
+	snprintf(cidr, sizeof(cidr), "%s/%d", inet_ntoa(a), prefix);
+	struct dhcp_subnet *s = dhcp_config_subnet(c, cidr, err);
+	if (!s)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->range.n; i++)
+		if (pxe_strlist_add(&s->range, c->range.v[i]) < 0)
+			return -ENOMEM;
+	dhcp_config_subnet_derived(s, "range", "[dhcpd] range");
+	return 0;
+}
+
+/* Section errors found after parsing: say where the section is. */
+
+static int located(struct pxe_err *err, int r, const char *file, int line)
+{
+	struct pxe_err e = *err;
+	if (file)
+		pxe_err_set(err, -r, "%s:%d: %s", file, line, e.msg);
+	return r;
+}
+
+int dhcp_config_validate(void *cfg, struct pxe_err *err)
+{
+	struct dhcpd_config *c = cfg;
+	int r = implicit_subnet(c, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < c->n_subnets; i++)
+		if ((r = validate_subnet(c, &c->subnets[i], err)) < 0)
+			return located(err, r, c->subnets[i].file, c->subnets[i].line);
+	for (size_t i = 0; i < c->n_hosts; i++)
+		if ((r = validate_host(c, &c->hosts[i], err)) < 0)
+			return located(err, r, c->hosts[i].file, c->hosts[i].line);
+	struct pxe_err e;
+	if ((r = add_opts(&c->global_opts, &c->option, &e)) < 0)
+		return pxe_err_set(err, -r, "option: %s", e.msg);
+	for (size_t i = 0; i < c->n_boots; i++)
+		if ((r = dhcp_config_boot_check(&c->boots[i], err)) < 0)
+			return located(err, r, c->boots[i].file, c->boots[i].line);
+	if (!c->n_subnets && !c->print_leases && c->mode == DHCP_MODE_FULL)
+		return pxe_err_set(err, EINVAL,
+				   "no [subnet CIDR] section and no range: nothing to serve");
+	return 0;
+}
+
+void dhcp_config_check_free(struct dhcpd_config *c)
+{
+	free(c->ranges);
+	free(c->reserved);
+	dhcp_optlist_free(&c->global_opts);
+	c->ranges = NULL;
+	c->reserved = NULL;
+	c->n_ranges = c->n_reserved = 0;
+}
