@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <uv.h>
 
-#include "proto.h"
+#include "v4/reply.h"
 
 struct dhcp_pinger;
 

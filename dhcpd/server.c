@@ -1,6 +1,6 @@
 /* pxe-dhcpd event loop. Requests are read in batches from one UDP socket
  * (IP_PKTINFO tells the interface and our address on it), up to RX_VLEN
- * per recvmmsg; each is decided by dhcp_proto_handle; replies are queued
+ * per recvmmsg; each is decided by dhcp_handle; replies are queued
  * and leave with one sendmmsg at the end of the loop iteration (uv_check);
  * lease changes are buffered in the journal, which is then written and
  * fdatasynced once, and only after that are the ACKs of that batch sent. */
@@ -125,7 +125,7 @@ static void log_request(const struct dhcp_msg *m, int type, const struct dhcp_ou
 }
 
 /* One line per boot decision: which firmware, which section, which file. */
-static void log_pxe(const struct dhcp_msg *m, const struct dhcp_boot_decision *dec,
+static void log_pxe(const struct dhcp_msg *m, const struct dhcp_pxe_decision *dec,
 		    const struct dhcp_rx *rx)
 {
 	struct pxe_log_line l;
@@ -246,27 +246,6 @@ static void journal_event(struct dhcpd *d, enum dhcp_jevent ev, const struct dhc
 	dhcp_script_event(d->script, ev, l);
 }
 
-/* Decide: the DHCP core in full mode (with the boot hook), the boot
- * service alone in the proxy modes and on port 4011. */
-static void decide(struct dhcpd *d, const struct dhcp_msg *m, const struct dhcp_rx *rx,
-		   struct dhcp_out *o)
-{
-	d->boot.dec.made = false;
-	if (rx->on_4011) {
-		dhcp_boot_proxy(d->cfg, m, rx, true, &d->boot.dec, o);
-		o->dest = DEST_SOURCE; /* PXE spec: back to the client's port */
-		o->dst_addr = rx->src_addr;
-		o->dst_port = rx->src_port;
-	} else if (d->cfg->mode == DHCP_MODE_FULL) {
-		dhcp_proto_handle(&d->ctx, m, rx, now_s(), o);
-	} else {
-		dhcp_boot_proxy(d->cfg, m, rx, false, &d->boot.dec, o);
-	}
-	if (d->boot.dec.made && d->boot.dec.broadcast && !m->giaddr &&
-	    (o->dest == DEST_YIADDR || o->dest == DEST_CIADDR))
-		o->dest = DEST_BROADCAST;
-}
-
 static void handle_packet(struct dhcpd *d, const uint8_t *buf, size_t len, const struct dhcp_rx *rx,
 			  struct dhcp_msg *m, struct dhcp_out *o)
 {
@@ -275,9 +254,9 @@ static void handle_packet(struct dhcpd *d, const uint8_t *buf, size_t len, const
 		return;
 	}
 	int type = dhcp_msg_type(m);
-	decide(d, m, rx, o);
-	if (d->boot.dec.made)
-		log_pxe(m, &d->boot.dec, rx);
+	dhcp_handle(&d->ctx, m, rx, now_s(), o);
+	if (o->boot.made)
+		log_pxe(m, &o->boot, rx);
 	log_request(m, type, o, rx->ifindex);
 	if (o->journal)
 		journal_event(d, o->ev, &o->lease_copy);
@@ -300,8 +279,8 @@ static void handle_packet(struct dhcpd *d, const uint8_t *buf, size_t len, const
 		return;
 	if (o->sync) {
 		queue_reply(d, p);
-	} else if (d->boot.dec.made && d->boot.dec.delay_ms > 0) {
-		delay_reply(d, p, d->boot.dec.delay_ms);
+	} else if (o->boot.made && o->boot.delay_ms > 0) {
+		delay_reply(d, p, o->boot.delay_ms);
 	} else {
 		dhcp_send_queue(d, p);
 	}
@@ -563,7 +542,6 @@ static void on_reload(void *ctx)
 	d->conf = nc;
 	d->cfg = c;
 	d->ctx.cfg = c;
-	d->boot.cfg = c;
 	struct pxe_log_config lc;
 	pxe_common_log_config(&c->common, &lc);
 	pxe_log_open("pxe-dhcpd", &lc);
@@ -728,9 +706,6 @@ int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, 
 		return -ENOMEM;
 	d->ctx.cfg = d->cfg;
 	d->ctx.leases = d->leases;
-	d->boot.cfg = d->cfg;
-	d->ctx.boot_hook = dhcp_boot_full_hook;
-	d->ctx.boot_arg = &d->boot;
 	int r = apply_ranges(d, d->cfg);
 	if (r < 0)
 		return r;

@@ -6,13 +6,13 @@
 #include <stdint.h>
 #include <uv.h>
 
-#include "boot.h"
 #include "config.h"
 #include "daemon.h"
 #include "journal.h"
 #include "leases.h"
 #include "opts.h"
-#include "proto.h"
+#include "v4/handle.h"
+#include "v4/proxy.h"
 
 struct dhcp_script;
 struct dhcp_txq;
@@ -60,8 +60,7 @@ struct dhcpd {
 	int fd;     /* UDP 0.0.0.0:67 with IP_PKTINFO; -1 in mode=proxy-4011 */
 	int fd4011; /* UDP 0.0.0.0:4011, the PXE boot server */
 	uv_poll_t poll4011;
-	struct dhcp_boot_ctx boot; /* the full-mode boot hook's state */
-	uv_timer_t delay_timer;    /* reply-delay */
+	uv_timer_t delay_timer; /* reply-delay */
 	struct dhcp_pending *delayed[DHCP_MAX_DELAYED];
 	size_t n_delayed;
 	int pkt_fd; /* AF_PACKET for unicast without ARP, -1 if none */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "proto.h"
+#include "v4/decide.h"
 #include "v4/wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		init();
 	if (dhcp_parse(data, size, &m) < 0)
 		return 0;
-	dhcp_proto_handle(&ctx, &m, &rx, now++, &out);
+	dhcp_decide(&ctx, &m, &rx, now++, &out);
 	if (out.type) {
 		/* every reply parses back and respects the client's size */
 		if (dhcp_parse(out.buf, out.len, &back) < 0 ||

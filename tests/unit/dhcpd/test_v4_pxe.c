@@ -1,14 +1,17 @@
-/* dhcpd/boot.c: [boot] sections in the config, the full-mode boot hook,
- * proxyDHCP and port-4011 replies, quirk switches. No sockets. */
+/* The PXE boot service in DHCPv4 replies: dhcpd/v4/pxe_reply.c (full
+ * mode), v4/proxy.c (proxyDHCP and port 4011), v4/handle.c (the mode
+ * dispatch and the broadcast quirk), pxe/service.c (the decision), with
+ * [boot] sections from the config. No sockets. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "boot.h"
 #include "config.h"
 #include "config_spec.h"
-#include "proto.h"
+#include "v4/decide.h"
+#include "v4/handle.h"
+#include "v4/proxy.h"
 #include "fixture.h"
 #include "unit.h"
 
@@ -17,7 +20,6 @@
 static char *dir;
 static struct pxe_config conf;
 static struct dhcp_ctx ctx;
-static struct dhcp_boot_ctx bctx;
 static struct dhcp_msg req, rep;
 static struct dhcp_out out;
 static const struct dhcp_rx rx = {.local_addr = SRV, .ifindex = 2};
@@ -40,9 +42,6 @@ static void setup_mode(const char *head)
 	dir = unit_tmpdir();
 	dhcp_fixture_load(dir, text, &conf);
 	dhcp_fixture_ctx(&ctx, &conf);
-	bctx.cfg = conf.cfg;
-	ctx.boot_hook = dhcp_boot_full_hook;
-	ctx.boot_arg = &bctx;
 }
 
 static void setup_full(void)
@@ -88,14 +87,14 @@ static void parse_out(void)
 
 static int full(void)
 {
-	int r = dhcp_proto_handle(&ctx, &req, &rx, 1000, &out);
+	int r = dhcp_decide(&ctx, &req, &rx, 1000, &out);
 	parse_out();
 	return r;
 }
 
 static int proxy(bool on_4011)
 {
-	int r = dhcp_boot_proxy(conf.cfg, &req, &rx, on_4011, &bctx.dec, &out);
+	int r = dhcp_proxy_decide(conf.cfg, &req, &rx, on_4011, &out);
 	parse_out();
 	return r;
 }
@@ -155,8 +154,8 @@ START_TEST(test_full_bios)
 	ck_assert(opt_is(DHO_VENDOR_ENCAP, "\x06\x01\x08\xff"));
 	size_t n;
 	ck_assert(dhcp_opt_get(&rep, DHO_UUID, &n) && n == 17);
-	ck_assert(bctx.dec.made);
-	ck_assert_str_eq(bctx.dec.boot->pxe.name, "bios");
+	ck_assert(out.boot.made);
+	ck_assert_str_eq(out.boot.boot->pxe.name, "bios");
 	/* option 67 only when asked for; file always */
 	mkreq(DHCPDISCOVER, 2, 0, PXE_BIOS);
 	full();
@@ -178,12 +177,12 @@ START_TEST(test_full_uefi_next_server_and_unknown)
 	ck_assert_int_eq(out.type, DHCPOFFER);
 	ck_assert_str_eq(rep.file, "");
 	ck_assert(!dhcp_opt_has(&rep, DHO_VENDOR_ENCAP));
-	ck_assert(bctx.dec.made && !bctx.dec.boot);
+	ck_assert(out.boot.made && !out.boot.boot);
 	/* a plain DHCP client: nothing of PXE, nothing to log */
 	mkreq(DHCPDISCOVER, 5, 0, NULL);
 	full();
 	ck_assert_int_eq(out.type, DHCPOFFER);
-	ck_assert(!bctx.dec.made);
+	ck_assert(!out.boot.made);
 	ck_assert_str_eq(rep.file, "");
 	ck_assert(!dhcp_opt_has(&rep, DHO_VENDOR_CLASS));
 }
@@ -202,7 +201,7 @@ START_TEST(test_full_http_and_ipxe)
 	full();
 	ck_assert_str_eq(rep.file, "http://boot.example/x.efi");
 	ck_assert(dhcp_opt_has(&rep, DHO_DNS));
-	ck_assert(!bctx.dec.warn);
+	ck_assert(!out.boot.warn);
 	mkreq(DHCPDISCOVER, 7, 0, PXE_BIOS);
 	dhcp_msg_set_opt(&req, DHO_USER_CLASS, "iPXE", 4);
 	full();
@@ -219,8 +218,8 @@ START_TEST(test_full_quirks)
 	ck_assert(!dhcp_opt_has(&rep, DHO_UUID));         /* echo-uuid = no */
 	ck_assert(opt_is(DHO_VENDOR_CLASS, "PXEClient")); /* BINL offer */
 	ck_assert(opt_is(209, "pxelinux.cfg/default"));
-	ck_assert(bctx.dec.broadcast);
-	ck_assert_int_eq(bctx.dec.delay_ms, 250);
+	ck_assert(out.boot.broadcast);
+	ck_assert_int_eq(out.boot.delay_ms, 250);
 }
 END_TEST
 
@@ -238,7 +237,7 @@ START_TEST(test_proxy_offer)
 	/* not a network-boot client: silence */
 	mkreq(DHCPDISCOVER, 2, 0, NULL);
 	ck_assert_int_eq(proxy(false), 0);
-	ck_assert(!bctx.dec.made);
+	ck_assert(!out.boot.made);
 	/* a REQUEST for another server: silence, never a NAK */
 	mkreq(DHCPREQUEST, 1, 0, PXE_BIOS);
 	uint32_t other = htonl(0xc6120003u);
@@ -250,11 +249,11 @@ START_TEST(test_proxy_offer)
 	ck_assert_int_eq(proxy(false), DHCPOFFER);
 	ck_assert(opt_is(DHO_VENDOR_CLASS, "HTTPClient"));
 	ck_assert(!dhcp_opt_has(&rep, DHO_DNS));
-	ck_assert(bctx.dec.warn);
+	ck_assert(out.boot.warn);
 	/* unknown arch: nothing to offer */
 	mkreq(DHCPDISCOVER, 4, 31, "PXEClient:Arch:00031:UNDI:003000");
 	ck_assert_int_eq(proxy(false), 0);
-	ck_assert(bctx.dec.made);
+	ck_assert(out.boot.made);
 }
 END_TEST
 
@@ -280,9 +279,64 @@ START_TEST(test_4011)
 }
 END_TEST
 
-UNIT_SUITE(dhcp_boot)
+/* dhcp_handle: the mode decides who answers; a 4011 reply goes back to
+ * the request's source; broadcast = yes turns a unicast reply into a
+ * broadcast, but leaves a relay's reply alone. */
+START_TEST(test_handle_full)
 {
-	Suite *s = suite_create("dhcp_boot");
+	mkreq(DHCPDISCOVER, 0x77, 7, PXE_X64);
+	ck_assert_int_eq(dhcp_decide(&ctx, &req, &rx, 1000, &out), DHCPDISCOVER);
+	ck_assert_int_eq(out.dest, DEST_YIADDR); /* the decision alone: unicast */
+	mkreq(DHCPDISCOVER, 0x77, 7, PXE_X64);
+	ck_assert_int_eq(dhcp_handle(&ctx, &req, &rx, 1000, &out), DHCPDISCOVER);
+	ck_assert_int_eq(out.type, DHCPOFFER);
+	ck_assert(out.boot.made && out.boot.broadcast);
+	ck_assert_int_eq(out.dest, DEST_BROADCAST);
+	mkreq(DHCPDISCOVER, 0x77, 7, PXE_X64);
+	req.giaddr = htonl(0xc6120001u);
+	dhcp_handle(&ctx, &req, &rx, 1000, &out);
+	ck_assert_int_eq(out.dest, DEST_RELAY);
+	/* without the quirk: unicast as RFC 2131 §4.1 says */
+	mkreq(DHCPDISCOVER, 1, 0, PXE_BIOS);
+	dhcp_handle(&ctx, &req, &rx, 1000, &out);
+	ck_assert_int_eq(out.type, DHCPOFFER);
+	ck_assert(out.boot.made && !out.boot.broadcast);
+	ck_assert_int_eq(out.dest, DEST_YIADDR);
+	/* port 4011 in full mode: the boot server, back to the source */
+	mkreq(DHCPREQUEST, 3, 7, PXE_X64);
+	req.ciaddr = htonl(0xc6120040u);
+	const struct dhcp_rx rx4011 = {.local_addr = SRV,
+				       .ifindex = 2,
+				       .on_4011 = true,
+				       .src_addr = htonl(0xc6120040u),
+				       .src_port = 4011};
+	ck_assert_int_eq(dhcp_handle(&ctx, &req, &rx4011, 1000, &out), DHCPACK);
+	ck_assert_int_eq(out.dest, DEST_SOURCE);
+	ck_assert_uint_eq(out.dst_addr, htonl(0xc6120040u));
+	ck_assert_uint_eq(out.dst_port, 4011);
+	ck_assert(!out.journal && !out.yiaddr);
+}
+END_TEST
+
+START_TEST(test_handle_proxy)
+{
+	mkreq(DHCPDISCOVER, 1, 0, PXE_BIOS);
+	ck_assert_int_eq(dhcp_handle(&ctx, &req, &rx, 1000, &out), DHCPOFFER);
+	parse_out();
+	ck_assert_uint_eq(rep.yiaddr, 0);
+	ck_assert_str_eq(rep.file, "undionly.kpxe");
+	ck_assert_int_eq(out.dest, DEST_BROADCAST);
+	ck_assert_str_eq(out.boot.boot->pxe.name, "bios");
+	/* no DHCP core in proxy mode: a plain client gets nothing */
+	mkreq(DHCPDISCOVER, 2, 0, NULL);
+	ck_assert_int_eq(dhcp_handle(&ctx, &req, &rx, 1000, &out), 0);
+	ck_assert_int_eq(out.type, 0);
+}
+END_TEST
+
+UNIT_SUITE(dhcp_v4_pxe)
+{
+	Suite *s = suite_create("dhcp_v4_pxe");
 	TCase *tc = tcase_create("full");
 	tcase_add_checked_fixture(tc, setup_full, teardown);
 	tcase_add_test(tc, test_config_errors);
@@ -290,11 +344,13 @@ UNIT_SUITE(dhcp_boot)
 	tcase_add_test(tc, test_full_uefi_next_server_and_unknown);
 	tcase_add_test(tc, test_full_http_and_ipxe);
 	tcase_add_test(tc, test_full_quirks);
+	tcase_add_test(tc, test_handle_full);
 	suite_add_tcase(s, tc);
 	TCase *tp = tcase_create("proxy");
 	tcase_add_checked_fixture(tp, setup_proxy, teardown);
 	tcase_add_test(tp, test_proxy_offer);
 	tcase_add_test(tp, test_4011);
+	tcase_add_test(tp, test_handle_proxy);
 	suite_add_tcase(s, tp);
 	return s;
 }

@@ -1,12 +1,12 @@
-/* dhcpd/proto.c with config.c: the RFC 2131 §4.3 decisions, driven with a
- * fake clock and no sockets. */
+/* dhcpd/v4/decide.c with the config: the RFC 2131 §4.3 decisions, driven
+ * with a fake clock and no sockets. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
 #include "config.h"
-#include "proto.h"
+#include "v4/decide.h"
 #include "fixture.h"
 #include "unit.h"
 
@@ -60,7 +60,7 @@ static void put_addr(uint8_t code, uint32_t host)
 
 static int run(int64_t now)
 {
-	int r = dhcp_proto_handle(&ctx, &req, &rx, now, &out);
+	int r = dhcp_decide(&ctx, &req, &rx, now, &out);
 	if (out.type)
 		ck_assert_int_eq(dhcp_parse(out.buf, out.len, &rep), 0);
 	return r;
@@ -260,9 +260,9 @@ START_TEST(test_host_and_relay_options)
 }
 END_TEST
 
-UNIT_SUITE(dhcp_proto)
+UNIT_SUITE(dhcp_v4_decide)
 {
-	Suite *s = suite_create("dhcp_proto");
+	Suite *s = suite_create("dhcp_v4_decide");
 	TCase *tc = tcase_create("core");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_discover_offer);

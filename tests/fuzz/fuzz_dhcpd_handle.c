@@ -1,8 +1,9 @@
-/* libFuzzer: a whole request through the PXE boot service, as it comes off
- * the wire: dhcp_parse, then the full-mode boot hook (dhcp_proto_handle
- * with dhcp_boot_full_hook), the proxyDHCP reply and the port-4011 reply,
- * against a config with every kind of [boot] section (menu, Pi, HTTP URL
- * with a host name, iPXE, quirks). Invariants (abort on violation):
+/* libFuzzer: a whole request through the DHCPv4 decisions and the PXE boot
+ * service, as it comes off the wire: dhcp_parse, then full mode
+ * (dhcp_decide, with the boot decision's contents), the proxyDHCP reply
+ * and the port-4011 reply through dhcp_handle, against a config with
+ * every kind of [boot] section (menu, Pi, HTTP URL with a host name,
+ * iPXE, quirks). Invariants (abort on violation):
  *   - every reply parses back, is at most the client's limit, and at most
  *     1472 bytes for an HTTP Boot client;
  *   - a proxy or 4011 reply never offers an address (yiaddr 0) and never
@@ -12,10 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "boot.h"
 #include "config.h"
 #include "config_spec.h"
-#include "proto.h"
+#include "v4/decide.h"
+#include "v4/handle.h"
+#include "v4/proxy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -36,13 +38,12 @@ static const char conf_text[] =
 
 static struct pxe_config conf;
 static struct dhcp_ctx ctx;
-static struct dhcp_boot_ctx bctx;
 static struct dhcp_msg req, rep;
 static struct dhcp_out out;
 
 static void init(void)
 {
-	char path[] = "/tmp/fuzz-dhcpd-boot-XXXXXX";
+	char path[] = "/tmp/fuzz-dhcpd-handle-XXXXXX";
 	int fd = mkstemp(path);
 	if (fd < 0 || write(fd, conf_text, sizeof(conf_text) - 1) != (ssize_t)sizeof(conf_text) - 1)
 		abort();
@@ -60,9 +61,6 @@ static void init(void)
 	if (!ctx.leases ||
 	    dhcp_leases_set_ranges(ctx.leases, c->ranges, c->n_ranges, c->reserved, c->n_reserved))
 		abort();
-	bctx.cfg = c;
-	ctx.boot_hook = dhcp_boot_full_hook;
-	ctx.boot_arg = &bctx;
 }
 
 static void check_reply(bool proxy)
@@ -71,7 +69,7 @@ static void check_reply(bool proxy)
 		return;
 	if (dhcp_parse(out.buf, out.len, &rep) < 0 || out.len > dhcp_max_reply(&req, DHCP_MAX_MSG))
 		abort();
-	if (bctx.dec.made && bctx.dec.client.is_http && out.len > 1472)
+	if (out.boot.made && out.boot.client.is_http && out.len > 1472)
 		abort();
 	if (proxy && (rep.yiaddr || out.journal))
 		abort();
@@ -89,12 +87,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	const struct dhcp_rx rx = {
 		.local_addr = 0xc6120001u, .ifindex = 2, .src_addr = 0x400012c6u, .src_port = 4011};
-	bctx.dec.made = false;
-	dhcp_proto_handle(&ctx, &req, &rx, now++, &out);
+	dhcp_decide(&ctx, &req, &rx, now++, &out);
 	check_reply(false);
-	dhcp_boot_proxy(conf.cfg, &req, &rx, false, &bctx.dec, &out);
+	dhcp_proxy_decide(conf.cfg, &req, &rx, false, &out);
 	check_reply(true);
-	dhcp_boot_proxy(conf.cfg, &req, &rx, true, &bctx.dec, &out);
+	const struct dhcp_rx rx4011 = {.local_addr = rx.local_addr,
+				       .ifindex = 2,
+				       .on_4011 = true,
+				       .src_addr = rx.src_addr,
+				       .src_port = rx.src_port};
+	dhcp_handle(&ctx, &req, &rx4011, now++, &out);
 	check_reply(true);
+	if (out.type && (out.dest != DEST_SOURCE || out.dst_port != 4011))
+		abort(); /* a boot-server reply goes back where the request came from */
 	return 0;
 }

@@ -1,4 +1,4 @@
-/* dhcpd/proto.c: BOOTP clients (RFC 951, RFC 1542, RFC 1534), the lease
+/* dhcpd/v4/decide.c: BOOTP clients (RFC 951, RFC 1542, RFC 1534), the lease
  * time a client asks for (option 51, RFC 2131 §4.3.1) and option overload
  * in replies (RFC 2132 §9.3), with config.c's keys for them. Table-driven,
  * fake clock, no sockets. */
@@ -9,7 +9,7 @@
 
 #include "config.h"
 #include "config_spec.h"
-#include "proto.h"
+#include "v4/decide.h"
 #include "fixture.h"
 #include "unit.h"
 
@@ -38,7 +38,8 @@ static const char conf_text[] =
 	"[subnet 198.18.16.0/20]\nrange = 198.18.16.10-198.18.16.12\nrouter = 198.18.16.1\n"
 	"bootp-dynamic = yes\nmax-lease-time = 1h\nmin-lease-time = 5m\n"
 	"[host fixed]\nmac = 02:54:00:00:00:99\naddress = 198.18.0.50\nhostname = fx\n"
-	"[host long]\nmac = 02:54:00:00:00:77\nlease-time = 2h\n";
+	"[host long]\nmac = 02:54:00:00:00:77\nlease-time = 2h\n"
+	"[boot grub]\nmatch = mac:02:54:00:00:00:51\nfile = boot/grubx64.efi\n";
 
 static char *dir;
 static struct pxe_config conf;
@@ -91,7 +92,7 @@ static uint32_t opt_u32(uint8_t code)
 
 static int run(int64_t now)
 {
-	int r = dhcp_proto_handle(&ctx, &req, &rx, now, &out);
+	int r = dhcp_decide(&ctx, &req, &rx, now, &out);
 	if (out.type)
 		ck_assert_int_eq(dhcp_parse(out.buf, out.len, &rep), 0);
 	return r;
@@ -282,20 +283,13 @@ END_TEST
 
 /* ---- overload ---- */
 
-static void hook_file(void *arg, const struct dhcp_msg *rq, struct dhcp_reply *rp)
-{
-	(void)arg;
-	(void)rq;
-	snprintf(rp->file, sizeof(rp->file), "boot/grubx64.efi");
-}
-
 /* A DISCOVER with option 57 = 576 asking for five large options: 226
  * does not fit the options field; with file free it goes there and 228
- * into sname, with file holding a boot file only 228 fits (sname). */
+ * into sname, with file holding a boot file (the [boot grub] section's,
+ * for 02:54:00:00:00:51) only 228 fits (sname). */
 START_TEST(test_overload_reply)
 {
 	for (int with_file = 0; with_file < 2; with_file++) {
-		ctx.boot_hook = with_file ? hook_file : NULL;
 		mkreq(DHCPDISCOVER, 0x50 + (unsigned)with_file, true);
 		uint16_t max = htons(576);
 		dhcp_msg_set_opt(&req, DHO_MAX_SIZE, &max, 2);
@@ -318,7 +312,6 @@ START_TEST(test_overload_reply)
 		ck_assert(dhcp_opt_has(&rep, DHO_LEASE_TIME) && dhcp_opt_has(&rep, DHO_SERVER_ID));
 	}
 	/* without option 57 the limit is 576 as well (RFC 2131 §2) */
-	ctx.boot_hook = NULL;
 	mkreq(DHCPDISCOVER, 0x52, true);
 	const uint8_t prl[] = {224, 225, 226, 227, 228};
 	dhcp_msg_set_opt(&req, DHO_PARAM_LIST, prl, sizeof(prl));
@@ -402,9 +395,9 @@ START_TEST(test_journal_infinite)
 }
 END_TEST
 
-UNIT_SUITE(dhcp_proto_ext)
+UNIT_SUITE(dhcp_v4_decide_ext)
 {
-	Suite *s = suite_create("dhcp_proto_ext");
+	Suite *s = suite_create("dhcp_v4_decide_ext");
 	TCase *tc = tcase_create("core");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, test_bootp_table, 0, sizeof(bootp_cases) / sizeof(bootp_cases[0]));
