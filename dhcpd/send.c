@@ -31,7 +31,7 @@
 #include <sys/socket.h>
 
 #include "log.h"
-#include "server.h"
+#include "send.h"
 
 /* replies per sendmmsg; a full queue is flushed at once */
 #define TX_BATCH   64

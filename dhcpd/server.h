@@ -1,94 +1,15 @@
-/* pxe-dhcpd's event loop: sockets, the journal batch, timers, reload. */
+/* pxe-dhcpd's server: set up from a loaded configuration (lease replay and
+ * compaction, sockets, handles), run until SIGTERM, torn down. The loop's
+ * work is in recv.c (requests), commit.c (the journal and the ACKs that
+ * wait for it), send.c (replies), timers.c (expiry, reply-delay) and
+ * reload.c (SIGHUP). */
 #ifndef DHCP_SERVER_H
 #define DHCP_SERVER_H
 
-#include <stdbool.h>
-#include <stdint.h>
 #include <uv.h>
 
-#include "config.h"
-#include "daemon.h"
-#include "journal.h"
-#include "leases.h"
 #include "opts.h"
-#include "v4/handle.h"
-#include "v4/proxy.h"
-
-struct dhcp_script;
-struct dhcp_txq;
-struct dhcp_rxq;
-
-#define DHCP_MAX_DELAYED 1024 /* replies waiting out a reply-delay */
-
-/* A reply waiting for the journal's fdatasync (ACKs). */
-struct dhcp_pending {
-	enum dhcp_dest dest;
-	uint32_t dst_addr;   /* network order */
-	uint16_t dst_port;   /* DEST_SOURCE */
-	uint32_t local_addr; /* host order */
-	int ifindex;
-	uint8_t htype, hlen, chaddr[16];
-	int64_t due_ms; /* reply-delay: uv_now() when it is to be sent */
-	size_t len;
-	uint8_t buf[];
-};
-
-/* One group commit in flight on the thread pool: the lines of a batch,
- * written and fdatasynced there, and the ACKs that wait for them. */
-struct dhcp_sync {
-	uv_work_t req;
-	struct dhcpd *d;
-	char *buf;
-	size_t len;
-	struct dhcp_pending **pend;
-	size_t n;
-	int fd;
-	int result;
-};
-
-struct dhcpd {
-	uv_loop_t *loop;
-	struct pxe_config conf; /* current config (owned) */
-	const struct dhcpd_config *cfg;
-	int argc;
-	char **argv;
-
-	struct dhcp_leases *leases;
-	struct dhcp_journal journal;
-	struct dhcp_ctx ctx;
-
-	int fd;     /* UDP 0.0.0.0:67 with IP_PKTINFO; -1 in mode=proxy-4011 */
-	int fd4011; /* UDP 0.0.0.0:4011, the PXE boot server */
-	uv_poll_t poll4011;
-	uv_timer_t delay_timer; /* reply-delay */
-	struct dhcp_pending *delayed[DHCP_MAX_DELAYED];
-	size_t n_delayed;
-	int pkt_fd; /* AF_PACKET for unicast without ARP, -1 if none */
-	uv_poll_t poll;
-	uv_check_t check; /* end of loop iteration: flush, then send ACKs */
-	uv_timer_t tick;  /* lease expiry, interface refresh */
-	struct pxe_signals sig;
-
-	int *ifaces; /* allowed ifindexes; NULL: any with a subnet */
-	size_t n_ifaces;
-
-	struct dhcp_pending **pend; /* ACKs whose lines are not yet being synced */
-	size_t n_pend, cap_pend;
-	struct dhcp_sync sync;
-	bool syncing;
-
-	struct dhcp_msg *msg; /* scratch for the request being handled */
-	struct dhcp_out *out;
-	uint8_t rxbuf[DHCP_MAX_MSG + 1]; /* a request back from a ping-check */
-	struct dhcp_rxq *rxq;            /* recvmmsg buffers (server.c) */
-	struct dhcp_txq *txq;            /* replies waiting for sendmmsg (send.c) */
-	unsigned ticks;
-
-	struct dhcp_script *script;
-	struct dhcp_pinger *pinger; /* NULL: no ping-check */
-	uint64_t stats_rx, stats_tx, stats_drop;
-	bool stopping;
-};
+#include "state.h"
 
 /* Set up everything from conf (taken over): lease replay, compaction,
  * sockets. 0 or -errno (logged). */
@@ -97,16 +18,5 @@ int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, 
 /* Run until SIGTERM/SIGINT. */
 int dhcp_server_run(struct dhcpd *d);
 void dhcp_server_free(struct dhcpd *d);
-
-/* Reply delivery (send.c), RFC 2131 §4.1. dhcp_send_queue takes p over
- * and keeps it, in order, until dhcp_send_flush sends the queue with one
- * sendmmsg per run of replies through the same socket (a full queue is
- * flushed at once). Whoever queues outside the poll phase flushes before
- * returning to the loop, which may sleep next. */
-struct dhcp_txq *dhcp_txq_new(void);
-void dhcp_txq_free(struct dhcp_txq *q);
-void dhcp_send_queue(struct dhcpd *d, struct dhcp_pending *p);
-void dhcp_send_flush(struct dhcpd *d);
-int dhcp_send_open_packet(void);
 
 #endif

@@ -1,0 +1,124 @@
+/* The lease journal's group commit (see commit.h): lines are buffered
+ * during a loop iteration, written and fdatasynced once on the thread
+ * pool, and only then are the ACKs of that batch sent. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "commit.h"
+#include "log.h"
+#include "script.h"
+#include "send.h"
+
+void dhcp_commit_event(struct dhcpd *d, enum dhcp_jevent ev, const struct dhcp_lease *l)
+{
+	if (dhcp_journal_add(&d->journal, dhcp_now(), ev, l) < 0)
+		pxe_log_msg(PXE_LOG_ERR, "journal", "cannot buffer a lease line");
+	dhcp_script_event(d->script, ev, l);
+}
+
+void dhcp_commit_queue(struct dhcpd *d, struct dhcp_pending *p)
+{
+	if (d->n_pend == d->cap_pend) {
+		size_t nc = d->cap_pend ? d->cap_pend * 2 : 256;
+		struct dhcp_pending **np = realloc(d->pend, nc * sizeof(*np));
+		if (!np) {
+			free(p);
+			return;
+		}
+		d->pend = np;
+		d->cap_pend = nc;
+	}
+	d->pend[d->n_pend++] = p;
+}
+
+static void deliver(struct dhcpd *d, struct dhcp_pending **pend, size_t n, int result,
+		    const char *path)
+{
+	if (result < 0) /* not on disk: no ACK; the clients retry */
+		pxe_log_msg(PXE_LOG_ERR, "journal", "%s: %s; %zu ACKs not sent", path,
+			    strerror(-result), n);
+	for (size_t i = 0; i < n; i++) {
+		if (result == 0)
+			dhcp_send_queue(d, pend[i]);
+		else
+			free(pend[i]);
+	}
+	dhcp_send_flush(d); /* the ACKs at once, in one sendmmsg */
+}
+
+static void maybe_compact(struct dhcpd *d)
+{
+	if (d->syncing || !dhcp_journal_wants_compaction(&d->journal, dhcp_leases_count(d->leases)))
+		return;
+	struct pxe_err err;
+	if (dhcp_journal_compact(&d->journal, d->leases, dhcp_now(), &err) < 0)
+		pxe_log_msg(PXE_LOG_ERR, "journal", "compaction failed: %s", err.msg);
+}
+
+/* Synchronous flush (stopping): the rest of the lines, then their ACKs. */
+void dhcp_commit_finish(struct dhcpd *d)
+{
+	int r = dhcp_journal_flush(&d->journal);
+	deliver(d, d->pend, d->n_pend, r, d->journal.path);
+	d->n_pend = 0;
+}
+
+static void sync_work(uv_work_t *w)
+{
+	struct dhcp_sync *s = w->data;
+	s->result = dhcp_journal_write_sync(s->fd, s->buf, s->len);
+}
+
+static void sync_done(uv_work_t *w, int status)
+{
+	struct dhcp_sync *s = w->data;
+	struct dhcpd *d = s->d;
+	if (status < 0 && s->result == 0)
+		s->result = status;
+	deliver(d, s->pend, s->n, s->result, d->journal.path);
+	free(s->buf);
+	free(s->pend);
+	s->buf = NULL;
+	s->pend = NULL;
+	d->syncing = false;
+	if (d->stopping)
+		dhcp_commit_finish(d);
+	else
+		maybe_compact(d);
+}
+
+/* Group commit: the lines buffered so far go to a worker thread for one
+ * write + fdatasync while the loop keeps reading requests (so a slow disk
+ * never overflows the socket buffer); the ACKs of those lines are sent
+ * when it is done. One sync at a time; the next batch gathers meanwhile. */
+static void start_sync(struct dhcpd *d)
+{
+	struct dhcp_sync *s = &d->sync;
+	if (d->syncing || !dhcp_journal_pending(&d->journal))
+		return;
+	s->d = d;
+	s->buf = dhcp_journal_take(&d->journal, &s->len);
+	s->pend = d->pend;
+	s->n = d->n_pend;
+	s->fd = d->journal.fd;
+	s->result = 0;
+	s->req.data = s;
+	d->pend = NULL;
+	d->n_pend = d->cap_pend = 0;
+	d->syncing = true;
+	int r = uv_queue_work(d->loop, &s->req, sync_work, sync_done);
+	if (r < 0) { /* no thread pool: do it here */
+		sync_work(&s->req);
+		sync_done(&s->req, 0);
+	}
+}
+
+void dhcp_commit_on_check(uv_check_t *h)
+{
+	struct dhcpd *d = h->data;
+	dhcp_send_flush(d); /* the replies of this iteration's requests */
+	if (d->syncing)
+		return;
+	start_sync(d);
+	maybe_compact(d);
+}

@@ -1,0 +1,104 @@
+/* The state of the pxe-dhcpd server, one struct dhcpd that every
+ * event-loop file is handed (no globals): sockets, the lease store and
+ * journal, the replies waiting for the journal or a reply-delay, timers.
+ * server.c sets it up and tears it down. */
+#ifndef DHCP_STATE_H
+#define DHCP_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include <uv.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "journal.h"
+#include "leases.h"
+#include "opts.h"
+#include "v4/binding.h"
+#include "v4/reply.h"
+#include "v4/wire.h"
+
+struct dhcp_script;
+struct dhcp_txq;
+struct dhcp_rxq;
+
+#define DHCP_MAX_DELAYED 1024 /* replies waiting out a reply-delay */
+
+/* A reply waiting for the journal's fdatasync (ACKs). */
+struct dhcp_pending {
+	enum dhcp_dest dest;
+	uint32_t dst_addr;   /* network order */
+	uint16_t dst_port;   /* DEST_SOURCE */
+	uint32_t local_addr; /* host order */
+	int ifindex;
+	uint8_t htype, hlen, chaddr[16];
+	int64_t due_ms; /* reply-delay: uv_now() when it is to be sent */
+	size_t len;
+	uint8_t buf[];
+};
+
+/* One group commit in flight on the thread pool: the lines of a batch,
+ * written and fdatasynced there, and the ACKs that wait for them. */
+struct dhcp_sync {
+	uv_work_t req;
+	struct dhcpd *d;
+	char *buf;
+	size_t len;
+	struct dhcp_pending **pend;
+	size_t n;
+	int fd;
+	int result;
+};
+
+struct dhcpd {
+	uv_loop_t *loop;
+	struct pxe_config conf; /* current config (owned) */
+	const struct dhcpd_config *cfg;
+	int argc;
+	char **argv;
+
+	struct dhcp_leases *leases;
+	struct dhcp_journal journal;
+	struct dhcp_ctx ctx;
+
+	int fd;     /* UDP 0.0.0.0:67 with IP_PKTINFO; -1 in mode=proxy-4011 */
+	int fd4011; /* UDP 0.0.0.0:4011, the PXE boot server */
+	uv_poll_t poll4011;
+	uv_timer_t delay_timer; /* reply-delay */
+	struct dhcp_pending *delayed[DHCP_MAX_DELAYED];
+	size_t n_delayed;
+	int pkt_fd; /* AF_PACKET for unicast without ARP, -1 if none */
+	uv_poll_t poll;
+	uv_check_t check; /* end of loop iteration: flush, then send ACKs */
+	uv_timer_t tick;  /* lease expiry, interface refresh */
+	struct pxe_signals sig;
+
+	int *ifaces; /* allowed ifindexes; NULL: any with a subnet */
+	size_t n_ifaces;
+
+	struct dhcp_pending **pend; /* ACKs whose lines are not yet being synced */
+	size_t n_pend, cap_pend;
+	struct dhcp_sync sync;
+	bool syncing;
+
+	struct dhcp_msg *msg; /* scratch for the request being handled */
+	struct dhcp_out *out;
+	uint8_t rxbuf[DHCP_MAX_MSG + 1]; /* a request back from a ping-check */
+	struct dhcp_rxq *rxq;            /* recvmmsg buffers (recv.c) */
+	struct dhcp_txq *txq;            /* replies waiting for sendmmsg (send.c) */
+	unsigned ticks;
+
+	struct dhcp_script *script;
+	struct dhcp_pinger *pinger; /* NULL: no ping-check */
+	uint64_t stats_rx, stats_tx, stats_drop;
+	bool stopping;
+};
+
+/* Lease times and the journal count in seconds of the wall clock. */
+static inline int64_t dhcp_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+#endif
