@@ -1,9 +1,10 @@
-/* Lease changes on disk before their ACKs (RFC 2131 §4.3.1: a server
- * must not reuse an address it ACKed): each change is buffered in the
- * journal (and handed to the lease script); the ACKs wait in d->pend; at
- * the end of a loop iteration the batch is written and fdatasynced on the
- * thread pool while the loop goes on, then its ACKs are sent; compaction
- * when the file has grown well past the live leases. */
+/* Lease changes on disk before their ACKs, so that a server that restarts
+ * never gives an address it ACKed to another client (RFC 2131 §1.6: a
+ * client keeps its configuration across server reboots). Each change is
+ * buffered in the journal (and handed to the lease script); the ACKs wait
+ * in d->pend; at the end of a loop iteration the batch is written and
+ * fdatasynced on the thread pool while the loop goes on, then its ACKs
+ * are sent; compaction when the file has grown well past the live leases. */
 #ifndef DHCP_COMMIT_H
 #define DHCP_COMMIT_H
 
