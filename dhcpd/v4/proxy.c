@@ -39,15 +39,7 @@ static void proxy_encode(const struct dhcp_msg *req, struct dhcp_reply *rep, str
 					 DHO_VENDOR_ENCAP};
 	uint32_t sid = htonl(rep->server_addr);
 	dhcp_reply_put(rep, DHO_SERVER_ID, &sid, 4);
-	struct dhcp_builder b;
-	dhcp_build_start(&b, out->buf, rep->max_len, req, (uint8_t)rep->type);
-	dhcp_build_set_addr(&b, DHCP_OFF_CIADDR, req->ciaddr);
-	dhcp_build_set_addr(&b, DHCP_OFF_SIADDR, rep->siaddr);
-	dhcp_build_set_str(&b, DHCP_OFF_SNAME, 64, rep->sname);
-	dhcp_build_set_str(&b, DHCP_OFF_FILE, 128, rep->file);
-	dhcp_reply_emit_options(&b, req, rep, always, sizeof(always));
-	out->len = dhcp_build_finish(&b);
-	out->type = rep->type;
+	dhcp_reply_build(req, rep, 0, req->ciaddr, always, sizeof(always), out);
 	/* RFC 2131 §4.1; a proxy offer has no yiaddr to unicast to, so it is
 	 * broadcast (as dnsmasq does). */
 	if (req->giaddr) {
@@ -113,12 +105,7 @@ int dhcp_proxy_decide(const struct dhcpd_config *cfg, const struct dhcp_msg *req
 	if (why)
 		return dhcp_out_ignore(out, why);
 	struct dhcp_reply rep;
-	memset(&rep, 0, offsetof(struct dhcp_reply, scratch));
-	rep.scratch_len = 0;
-	rep.type = type;
-	rep.server_addr = rx->local_addr;
-	rep.max_len = dhcp_max_reply(req, DHCP_MAX_MSG);
-	dhcp_optset_init(&rep.opts);
+	dhcp_reply_start(&rep, req, rx->local_addr, type); /* no subnet's options */
 	dhcp_pxe_reply_fill(dec, req, &rep);
 	proxy_dns(cfg, dec, rx, &rep);
 	dhcp_pxe_reply_check_dns(dec, &rep);

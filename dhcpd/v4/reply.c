@@ -36,20 +36,26 @@ static void put_u32(struct dhcp_reply *rep, uint8_t code, uint32_t v)
 	dhcp_reply_put(rep, code, &be, 4);
 }
 
-void dhcp_reply_init(struct dhcp_reply *rep, const struct dhcpd_config *c,
-		     const struct dhcp_msg *req, uint32_t server_addr, const struct dhcp_subnet *s,
-		     const struct dhcp_host *h, int type)
+void dhcp_reply_start(struct dhcp_reply *rep, const struct dhcp_msg *req, uint32_t server_addr,
+		      int type)
 {
 	memset(rep, 0, offsetof(struct dhcp_reply, scratch));
 	rep->scratch_len = 0;
 	rep->type = type;
-	rep->subnet = s;
-	rep->host = h;
 	rep->server_addr = server_addr;
 	rep->max_len = dhcp_max_reply(req, DHCP_MAX_MSG);
 	if (type == DHCPBOOTREPLY && !dhcp_opt_has(req, DHO_MAX_SIZE))
 		rep->max_len = DHCP_BOOTP_MIN; /* RFC 951: a 64-byte vend area */
 	dhcp_optset_init(&rep->opts);
+}
+
+void dhcp_reply_init(struct dhcp_reply *rep, const struct dhcpd_config *c,
+		     const struct dhcp_msg *req, uint32_t server_addr, const struct dhcp_subnet *s,
+		     const struct dhcp_host *h, int type)
+{
+	dhcp_reply_start(rep, req, server_addr, type);
+	rep->subnet = s;
+	rep->host = h;
 	if (s)
 		put_u32(rep, DHO_SUBNET_MASK, s->mask);
 	dhcp_optset_put_list(&rep->opts, &c->global_opts);
@@ -78,6 +84,21 @@ void dhcp_reply_emit_options(struct dhcp_builder *b, const struct dhcp_msg *req,
 		dhcp_build_opt(b, DHO_RELAY_AGENT, rai, rai_len);
 }
 
+void dhcp_reply_build(const struct dhcp_msg *req, const struct dhcp_reply *rep, uint32_t yiaddr,
+		      uint32_t ciaddr, const uint8_t *always, size_t n_always, struct dhcp_out *out)
+{
+	struct dhcp_builder b;
+	dhcp_build_start(&b, out->buf, rep->max_len, req, (uint8_t)rep->type);
+	dhcp_build_set_addr(&b, DHCP_OFF_YIADDR, yiaddr);
+	dhcp_build_set_addr(&b, DHCP_OFF_CIADDR, ciaddr);
+	dhcp_build_set_addr(&b, DHCP_OFF_SIADDR, rep->siaddr);
+	dhcp_build_set_str(&b, DHCP_OFF_SNAME, 64, rep->sname);
+	dhcp_build_set_str(&b, DHCP_OFF_FILE, 128, rep->file);
+	dhcp_reply_emit_options(&b, req, rep, always, n_always);
+	out->len = dhcp_build_finish(&b);
+	out->type = rep->type;
+}
+
 void dhcp_reply_encode(const struct dhcp_msg *req, struct dhcp_reply *rep, uint32_t yiaddr,
 		       uint32_t lease, struct dhcp_out *out)
 {
@@ -93,17 +114,9 @@ void dhcp_reply_encode(const struct dhcp_msg *req, struct dhcp_reply *rep, uint3
 		dhcp_optset_del(&rep->opts, DHO_T1);
 		dhcp_optset_del(&rep->opts, DHO_T2);
 	}
-	struct dhcp_builder b;
-	dhcp_build_start(&b, out->buf, rep->max_len, req, (uint8_t)rep->type);
-	dhcp_build_set_addr(&b, DHCP_OFF_YIADDR, yiaddr);
-	dhcp_build_set_addr(&b, DHCP_OFF_SIADDR, rep->siaddr);
-	if (rep->type == DHCPACK && !yiaddr) /* INFORM: echo ciaddr */
-		dhcp_build_set_addr(&b, DHCP_OFF_CIADDR, req->ciaddr);
-	dhcp_build_set_str(&b, DHCP_OFF_SNAME, 64, rep->sname);
-	dhcp_build_set_str(&b, DHCP_OFF_FILE, 128, rep->file);
-	dhcp_reply_emit_options(&b, req, rep, always, sizeof(always));
-	out->len = dhcp_build_finish(&b);
-	out->type = rep->type;
+	/* An ACK to an INFORM has no yiaddr and echoes ciaddr. */
+	uint32_t ciaddr = rep->type == DHCPACK && !yiaddr ? req->ciaddr : 0;
+	dhcp_reply_build(req, rep, yiaddr, ciaddr, always, sizeof(always), out);
 	out->yiaddr = yiaddr;
 }
 

@@ -72,6 +72,11 @@ struct dhcp_out {
 /* No reply: out->type 0, out->why says why. Returns 0. */
 int dhcp_out_ignore(struct dhcp_out *out, const char *why);
 
+/* Start a reply of type to req with no options yet: the client's size
+ * limit (RFC 2131 §2; RFC 951's 64-byte vend area for BOOTP).
+ * server_addr: our address, host order. */
+void dhcp_reply_start(struct dhcp_reply *rep, const struct dhcp_msg *req, uint32_t server_addr,
+		      int type);
 /* Start a reply of type to req: the client's limit, the subnet mask and
  * the options of [dhcpd], the subnet and the host, in that order (a later
  * layer overrides). server_addr: our address, host order. */
@@ -89,6 +94,12 @@ void dhcp_reply_put(struct dhcp_reply *rep, uint8_t code, const void *val, size_
 void dhcp_reply_emit_options(struct dhcp_builder *b, const struct dhcp_msg *req,
 			     const struct dhcp_reply *rep, const uint8_t *always, size_t n_always);
 
+/* Build rep into out->buf as a reply of rep->type: yiaddr and ciaddr
+ * (network order, 0: none), siaddr, sname and file from rep, then its
+ * options (always[] first, see dhcp_optset_emit). */
+void dhcp_reply_build(const struct dhcp_msg *req, const struct dhcp_reply *rep, uint32_t yiaddr,
+		      uint32_t ciaddr, const uint8_t *always, size_t n_always,
+		      struct dhcp_out *out);
 /* Encode an OFFER or ACK into out->buf: yiaddr (network order), lease
  * time with T1 and T2 (RFC 2131 §4.4.5; none for lease 0, an INFORM). */
 void dhcp_reply_encode(const struct dhcp_msg *req, struct dhcp_reply *rep, uint32_t yiaddr,

@@ -2,6 +2,7 @@
 #include "fixture.h"
 
 #include <stdio.h>
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "config_spec.h"
@@ -34,6 +35,56 @@ void dhcp_fixture_free(struct dhcp_ctx *ctx, struct pxe_config *conf, char *dir)
 	ctx->leases = NULL;
 	pxe_config_free(conf);
 	unit_tmpdir_remove(dir);
+}
+
+void dhcp_fixture_req(struct dhcp_msg *m, int type, unsigned mac, uint32_t xid)
+{
+	memset(m, 0, sizeof(*m));
+	m->op = DHCP_BOOTREQUEST;
+	m->htype = 1;
+	m->hlen = 6;
+	m->xid = xid;
+	const uint8_t hw[6] = {2, 0x54, 0, (uint8_t)(mac >> 16), (uint8_t)(mac >> 8), (uint8_t)mac};
+	memcpy(m->chaddr, hw, 6);
+	uint8_t t = (uint8_t)type;
+	if (type)
+		dhcp_msg_set_opt(m, DHO_MSG_TYPE, &t, 1);
+}
+
+void dhcp_fixture_put_u32(struct dhcp_msg *m, uint8_t code, uint32_t v)
+{
+	uint32_t be = htonl(v);
+	dhcp_msg_set_opt(m, code, &be, 4);
+}
+
+uint32_t dhcp_fixture_opt_u32(const struct dhcp_msg *m, uint8_t code)
+{
+	size_t n;
+	const uint8_t *v = dhcp_opt_get(m, code, &n);
+	ck_assert_msg(v && n == 4, "option %d missing", code);
+	return (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3];
+}
+
+bool dhcp_fixture_opt_is(const struct dhcp_msg *m, uint8_t code, const char *s)
+{
+	size_t n;
+	const uint8_t *v = dhcp_opt_get(m, code, &n);
+	return v && n == strlen(s) && !memcmp(v, s, n);
+}
+
+void dhcp_fixture_parse_out(const struct dhcp_out *out, struct dhcp_msg *rep)
+{
+	if (out->type)
+		ck_assert_int_eq(dhcp_parse(out->buf, out->len, rep), 0);
+}
+
+int dhcp_fixture_run(const struct dhcp_ctx *ctx, const struct dhcp_msg *req,
+		     const struct dhcp_rx *rx, int64_t now, struct dhcp_out *out,
+		     struct dhcp_msg *rep)
+{
+	int r = dhcp_decide(ctx, req, rx, now, out);
+	dhcp_fixture_parse_out(out, rep);
+	return r;
 }
 
 void dhcp_fixture_pxe_client(enum dhcp_fixture_kind k, struct dhcp_pxe_client *c)

@@ -41,29 +41,17 @@ static void teardown(void)
 
 static void mkreq(int type, unsigned mac)
 {
-	memset(&req, 0, sizeof(req));
-	req.op = DHCP_BOOTREQUEST;
-	req.htype = 1;
-	req.hlen = 6;
-	req.xid = 0x1234 + mac;
-	uint8_t hw[6] = {2, 0x54, 0, (uint8_t)(mac >> 16), (uint8_t)(mac >> 8), (uint8_t)mac};
-	memcpy(req.chaddr, hw, 6);
-	uint8_t t = (uint8_t)type;
-	dhcp_msg_set_opt(&req, DHO_MSG_TYPE, &t, 1);
+	dhcp_fixture_req(&req, type, mac, 0x1234 + mac);
 }
 
 static void put_addr(uint8_t code, uint32_t host)
 {
-	uint32_t be = htonl(host);
-	dhcp_msg_set_opt(&req, code, &be, 4);
+	dhcp_fixture_put_u32(&req, code, host);
 }
 
 static int run(int64_t now)
 {
-	int r = dhcp_decide(&ctx, &req, &rx, now, &out);
-	if (out.type)
-		ck_assert_int_eq(dhcp_parse(out.buf, out.len, &rep), 0);
-	return r;
+	return dhcp_fixture_run(&ctx, &req, &rx, now, &out, &rep);
 }
 
 static uint32_t yiaddr(void)

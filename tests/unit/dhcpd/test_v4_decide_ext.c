@@ -63,39 +63,23 @@ static void teardown(void)
 /* type 0: BOOTP (no option 53); cookie false: no RFC 1048 cookie either */
 static void mkreq(int type, unsigned mac, bool cookie)
 {
-	memset(&req, 0, sizeof(req));
-	req.op = DHCP_BOOTREQUEST;
-	req.htype = 1;
-	req.hlen = 6;
-	req.xid = 0x5678 + mac;
-	uint8_t hw[6] = {2, 0x54, 0, (uint8_t)(mac >> 16), (uint8_t)(mac >> 8), (uint8_t)mac};
-	memcpy(req.chaddr, hw, 6);
-	uint8_t t = (uint8_t)type;
-	if (type)
-		dhcp_msg_set_opt(&req, DHO_MSG_TYPE, &t, 1);
+	dhcp_fixture_req(&req, type, mac, 0x5678 + mac);
 	req.has_cookie = cookie;
 }
 
 static void put_u32(uint8_t code, uint32_t v)
 {
-	uint32_t be = htonl(v);
-	dhcp_msg_set_opt(&req, code, &be, 4);
+	dhcp_fixture_put_u32(&req, code, v);
 }
 
 static uint32_t opt_u32(uint8_t code)
 {
-	size_t n;
-	const uint8_t *v = dhcp_opt_get(&rep, code, &n);
-	ck_assert_msg(v && n == 4, "option %d missing", code);
-	return (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3];
+	return dhcp_fixture_opt_u32(&rep, code);
 }
 
 static int run(int64_t now)
 {
-	int r = dhcp_decide(&ctx, &req, &rx, now, &out);
-	if (out.type)
-		ck_assert_int_eq(dhcp_parse(out.buf, out.len, &rep), 0);
-	return r;
+	return dhcp_fixture_run(&ctx, &req, &rx, now, &out, &rep);
 }
 
 /* ---- BOOTP ---- */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "v4/wire.h"
 #include "unit.h"
 
@@ -11,13 +12,7 @@ static struct dhcp_msg req, m;
 
 static void mkreq(void)
 {
-	memset(&req, 0, sizeof(req));
-	req.op = DHCP_BOOTREQUEST;
-	req.htype = 1;
-	req.hlen = 6;
-	req.xid = 0x42;
-	uint8_t t = DHCPDISCOVER;
-	dhcp_msg_set_opt(&req, DHO_MSG_TYPE, &t, 1);
+	dhcp_fixture_req(&req, DHCPDISCOVER, 0, 0x42);
 }
 
 static const struct {

@@ -62,15 +62,8 @@ static void teardown(void)
 
 static void mkreq(int type, uint8_t last, uint16_t arch, const char *vc)
 {
-	memset(&req, 0, sizeof(req));
-	req.op = DHCP_BOOTREQUEST;
-	req.htype = 1;
-	req.hlen = 6;
-	req.xid = 0x4242 + last;
-	const uint8_t hw[6] = {2, 0x54, 0, 0, 0, last};
-	memcpy(req.chaddr, hw, 6);
-	uint8_t t = (uint8_t)type, a[2] = {(uint8_t)(arch >> 8), (uint8_t)arch};
-	dhcp_msg_set_opt(&req, DHO_MSG_TYPE, &t, 1);
+	dhcp_fixture_req(&req, type, last, 0x4242u + last);
+	uint8_t a[2] = {(uint8_t)(arch >> 8), (uint8_t)arch};
 	if (!vc) /* a plain DHCP client */
 		return;
 	dhcp_msg_set_opt(&req, DHO_CLIENT_ARCH, a, 2);
@@ -81,15 +74,12 @@ static void mkreq(int type, uint8_t last, uint16_t arch, const char *vc)
 
 static void parse_out(void)
 {
-	if (out.type)
-		ck_assert_int_eq(dhcp_parse(out.buf, out.len, &rep), 0);
+	dhcp_fixture_parse_out(&out, &rep);
 }
 
 static int full(void)
 {
-	int r = dhcp_decide(&ctx, &req, &rx, 1000, &out);
-	parse_out();
-	return r;
+	return dhcp_fixture_run(&ctx, &req, &rx, 1000, &out, &rep);
 }
 
 static int proxy(bool on_4011)
@@ -101,9 +91,7 @@ static int proxy(bool on_4011)
 
 static bool opt_is(uint8_t code, const char *s)
 {
-	size_t n;
-	const uint8_t *v = dhcp_opt_get(&rep, code, &n);
-	return v && n == strlen(s) && !memcmp(v, s, n);
+	return dhcp_fixture_opt_is(&rep, code, s);
 }
 
 #define PXE_BIOS "PXEClient:Arch:00000:UNDI:002001"
