@@ -1,4 +1,5 @@
-/* dhcpd/config.c: command-line subnet, section parsing, error locations. */
+/* dhcpd/config*.c: command-line subnet, section parsing, [boot] keys through
+ * the option table, error locations, --print-config of the sections. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -23,9 +23,9 @@ static void boot(struct dhcp_pxe_boot *b, const char *name, const char *const *k
 }
 
 /* A typical file: iPXE, UEFI and BIOS sections, plus HTTP Boot and a Pi. */
-static struct dhcp_pxe_boot design[5];
+static struct dhcp_pxe_boot typical[5];
 
-static void design_setup(void)
+static void typical_setup(void)
 {
 	static const char *const ipxe[] = {"match", "user-class:iPXE", "file",
 					   "http://${server}/boot.ipxe", NULL};
@@ -36,11 +36,11 @@ static void design_setup(void)
 					   "next-server", "198.18.0.5",     NULL};
 	static const char *const pi[] = {"match", "rpi",          "match", "arch:bios",
 					 "file",  "bootcode.bin", NULL};
-	boot(&design[0], "ipxe", ipxe);
-	boot(&design[1], "http", http);
-	boot(&design[2], "uefi", uefi);
-	boot(&design[3], "bios", bios);
-	boot(&design[4], "pi", pi);
+	boot(&typical[0], "ipxe", ipxe);
+	boot(&typical[1], "http", http);
+	boot(&typical[2], "uefi", uefi);
+	boot(&typical[3], "bios", bios);
+	boot(&typical[4], "pi", pi);
 }
 
 START_TEST(test_select)
@@ -53,20 +53,20 @@ START_TEST(test_select)
 	struct dhcp_pxe_client c;
 	const struct dhcp_pxe_boot *b;
 
-	design_setup();
+	typical_setup();
 	for (int k = 0; k < K_N; k++) {
 		dhcp_fixture_pxe_client((enum dhcp_fixture_kind)k, &c);
-		b = dhcp_pxe_select(design, 5, &c);
+		b = dhcp_pxe_select(typical, 5, &c);
 		if (!want[k])
 			ck_assert_msg(b == NULL, "client %d got %s", k, b ? b->name : "");
 		else
 			ck_assert_msg(b && strcmp(b->name, want[k]) == 0, "client %d: %s", k,
 				      b ? b->name : "none");
 	}
-	ck_assert_uint_eq(design[3].n_terms, 2);
-	ck_assert(design[3].has_next_server);
-	ck_assert_int_eq(memcmp(&design[3].next_server_be, "\xc6\x12\x00\x05", 4), 0);
-	ck_assert_ptr_null(dhcp_pxe_select(design, 0, &c));
+	ck_assert_uint_eq(typical[3].n_terms, 2);
+	ck_assert(typical[3].has_next_server);
+	ck_assert_int_eq(memcmp(&typical[3].next_server_be, "\xc6\x12\x00\x05", 4), 0);
+	ck_assert_ptr_null(dhcp_pxe_select(typical, 0, &c));
 }
 END_TEST
 
@@ -331,10 +331,10 @@ START_TEST(test_reply_http_and_plain)
 	struct dhcp_pxe_client c;
 	uint8_t o[255];
 
-	design_setup();
+	typical_setup();
 	dhcp_fixture_pxe_client(K_HTTP16, &c);
-	ck_assert_int_eq(dhcp_pxe_boot_opt43(&design[1], &c, 0x0100a8c0, o, sizeof(o)), 0);
-	ck_assert_str_eq(dhcp_pxe_boot_file(&design[1], &c), "http://${server}/ipxe.efi");
+	ck_assert_int_eq(dhcp_pxe_boot_opt43(&typical[1], &c, 0x0100a8c0, o, sizeof(o)), 0);
+	ck_assert_str_eq(dhcp_pxe_boot_file(&typical[1], &c), "http://${server}/ipxe.efi");
 	dhcp_fixture_pxe_client(K_PLAIN, &c);
 	ck_assert_int_eq(dhcp_pxe_boot_opt43(NULL, &c, 0x0100a8c0, o, sizeof(o)), 0);
 	ck_assert_ptr_null(dhcp_pxe_boot_file(NULL, &c));
