@@ -135,6 +135,7 @@ static const char print_conf[] =
 	"[host h]\nmac = 02:00:00:00:00:01\n"
 	"[boot b]\nmatch = arch:bios\nmenu-item = a.0 Install A\nmenu-item = local Disk\n"
 	"match = !ipxe\noption = 209:\"pxelinux.cfg/default\"\necho-uuid = no\n"
+	"option = 210:/x/\n"
 	"[boot c]\nfile = x.efi\n";
 
 static char *load_and_print(const char *dir, const char *text, struct pxe_config *c)
@@ -178,11 +179,16 @@ START_TEST(test_print_sections)
 	want_line(out, dir, "match = arch:bios !ipxe", ":11");
 	want_line(out, dir, "menu-item = a.0 Install A", ":10");
 	want_line(out, dir, "menu-item = local Disk", ":10");
-	want_line(out, dir, "option = 209:\"pxelinux.cfg/default\"", ":12");
+	want_line(out, dir, "option = 209:\"pxelinux.cfg/default\"", ":14");
+	want_line(out, dir, "option = 210:/x/", ":14");
 	want_line(out, dir, "echo-uuid = no", ":13");
 	want_line(out, dir, "broadcast = no", "default");
-	want_line(out, dir, "file = x.efi", ":15");
+	want_line(out, dir, "file = x.efi", ":16");
 	ck_assert_ptr_nonnull(strstr(out, "\n[boot b]\nmatch = "));
+	/* repeatable keys in the order given */
+	ck_assert(strstr(out, "menu-item = a.0") < strstr(out, "menu-item = local"));
+	ck_assert(strstr(out, "option = 209:") < strstr(out, "option = 210:"));
+	ck_assert(strstr(out, "range = 198.18.0.10") < strstr(out, "range = 198.18.0.30"));
 	ck_assert_ptr_null(strstr(out, "reply-delay")); /* never set: not shown */
 	ck_assert_ptr_null(strstr(out, "server-name"));
 
@@ -199,6 +205,12 @@ START_TEST(test_print_sections)
 			memcmp(&a->boots[i].pxe, &b->boots[i].pxe, sizeof(a->boots[i].pxe)), 0);
 		ck_assert_int_eq(a->boots[i].echo_uuid, b->boots[i].echo_uuid);
 		ck_assert_uint_eq(a->boots[i].option.opts.n, b->boots[i].option.opts.n);
+		for (size_t k = 0; k < a->boots[i].option.opts.n; k++) {
+			const struct dhcp_optval *x = &a->boots[i].option.opts.v[k];
+			const struct dhcp_optval *y = &b->boots[i].option.opts.v[k];
+			ck_assert(x->code == y->code && x->len == y->len &&
+				  !memcmp(x->data, y->data, x->len));
+		}
 	}
 	free(out2);
 	free(out);
