@@ -1,6 +1,7 @@
 /* Lease changes on disk before their ACKs, so that a server that restarts
- * never gives an address it ACKed to another client (RFC 2131 §1.6: a
- * client keeps its configuration across server reboots). Each change is
+ * never gives an address it ACKed to another client (RFC 2131 §3.1 step 4:
+ * the server commits the binding to persistent storage, then sends the
+ * DHCPACK; §1.6: configuration survives server reboots). Each change is
  * buffered in the journal (and handed to the lease script); the ACKs wait
  * in d->pend; at the end of a loop iteration the batch is written and
  * fdatasynced on the thread pool while the loop goes on, then its ACKs
