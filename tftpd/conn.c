@@ -17,11 +17,6 @@
 
 #include "log.h"
 
-uint64_t tftp_now_us(void)
-{
-	return uv_hrtime() / 1000;
-}
-
 /* The state machines' clock: the loop's cached time. Millisecond
  * resolution is plenty next to the 50 ms retransmit floor, and it saves a
  * clock_gettime per packet (a system call on some hypervisors). */
@@ -302,14 +297,14 @@ static void conn_freed(uv_handle_t *h)
 	free(c);
 }
 
-struct tftp_conn *tftp_conn_new(struct tftpd *s)
+struct tftp_conn *tftp_conn_new(struct tftpd *s, uint64_t now_us)
 {
 	struct tftp_conn *c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
 	c->srv = s;
 	c->sock = c->fd = c->dirfd = -1;
-	c->start_us = tftp_now_us();
+	c->start_us = now_us;
 	return c;
 }
 

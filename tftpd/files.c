@@ -1,15 +1,12 @@
 /* What a request names: the file (map rules, unique roots, the shared
- * resolver), netascii conversion, WRQ temporary files, and the
- * interface MTU that bounds blksize. */
+ * resolver), netascii conversion, WRQ temporary files. */
 #include "server_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <unistd.h>
@@ -186,7 +183,9 @@ static int check_target(struct tftp_conn *c, const char *rel, unsigned *mode)
 	return 0;
 }
 
-static int make_temp(struct tftp_conn *c, const char *base, unsigned mode)
+/* now_us seeds the name only when getrandom has no entropy yet (early
+ * boot); O_EXCL and the retries keep a guessed name harmless. */
+static int make_temp(struct tftp_conn *c, const char *base, unsigned mode, uint64_t now_us)
 {
 	size_t n = strlen(base) + 16;
 	c->tmpname = malloc(n);
@@ -195,7 +194,7 @@ static int make_temp(struct tftp_conn *c, const char *base, unsigned mode)
 	for (int i = 0; i < 16; i++) {
 		unsigned rnd = 0;
 		if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) < 0)
-			rnd = (unsigned)tftp_now_us() + (unsigned)i;
+			rnd = (unsigned)now_us + (unsigned)i;
 		snprintf(c->tmpname, n, ".%s.%06x", base, rnd & 0xffffff);
 		int fd =
 			openat(c->dirfd, c->tmpname, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -211,7 +210,8 @@ static int make_temp(struct tftp_conn *c, const char *base, unsigned mode)
 	return -EEXIST;
 }
 
-int tftp_open_write(struct tftp_conn *c, const struct tftp_req *r, const char **msg)
+int tftp_open_write(struct tftp_conn *c, const struct tftp_req *r, uint64_t now_us,
+		    const char **msg)
 {
 	const struct tftpd_config *cfg = c->srv->rt->cfg;
 	char buf[PXE_PATH_MAX], rel[PXE_PATH_MAX], dir[PXE_PATH_MAX];
@@ -238,7 +238,7 @@ int tftp_open_write(struct tftp_conn *c, const struct tftp_req *r, const char **
 	c->finalname = strdup(base);
 	if (!c->finalname)
 		return errno_to_tftp(ENOMEM, msg);
-	c->fd = make_temp(c, base, mode);
+	c->fd = make_temp(c, base, mode, now_us);
 	if (c->fd < 0)
 		return errno_to_tftp(-c->fd, msg);
 	return 0;
@@ -265,48 +265,4 @@ void tftp_write_discard(struct tftp_conn *c)
 		unlinkat(c->dirfd, c->tmpname, 0);
 	free(c->tmpname);
 	c->tmpname = NULL;
-}
-
-/* SIOCGIFMTU of ifindex, cached for a minute. 0 when unknown. */
-static int if_mtu(struct tftpd *s, int ifindex)
-{
-	uint64_t now = tftp_now_us();
-	struct tftp_mtu_entry *slot = &s->mtu[0];
-	for (int i = 0; i < TFTP_MTU_CACHE; i++) {
-		struct tftp_mtu_entry *e = &s->mtu[i];
-		if (e->ifindex == ifindex && now - e->at_us < 60000000ull)
-			return e->mtu;
-		if (e->at_us < slot->at_us)
-			slot = e;
-	}
-	struct ifreq ifr;
-	memset(&ifr, 0, sizeof(ifr));
-	if (!if_indextoname((unsigned)ifindex, ifr.ifr_name))
-		return 0;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return 0;
-	int mtu = ioctl(fd, SIOCGIFMTU, &ifr) == 0 ? ifr.ifr_mtu : 0;
-	close(fd);
-	*slot = (struct tftp_mtu_entry){.ifindex = ifindex, .mtu = mtu, .at_us = now};
-	return mtu;
-}
-
-uint32_t tftp_blksize_limit(struct tftpd *s, int family, bool v4mapped, int ifindex)
-{
-	long long max = s->rt->cfg->blksize_max;
-	if (max > 0)
-		return (uint32_t)max;
-	/* dnsmasq's rule: IPv4 20 + UDP 8 + TFTP 4 = 32; IPv6 40 + 8 + 4 = 52.
-	 * Unfragmented replies: some PXE ROMs cannot reassemble. */
-	int hdr = (family == AF_INET || v4mapped) ? 32 : 52;
-	int mtu = ifindex > 0 ? if_mtu(s, ifindex) : 0;
-	if (mtu <= 0)
-		mtu = 1500;
-	long long v = mtu - hdr;
-	if (v > TFTP_BLKSIZE_MAX)
-		v = TFTP_BLKSIZE_MAX;
-	if (v < 512)
-		v = 512;
-	return (uint32_t)v;
 }

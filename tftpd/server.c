@@ -110,13 +110,15 @@ static struct tftp_timing timing(const struct tftpd_config *cfg, const struct tf
 	return t;
 }
 
-static void negotiate(struct tftpd *s, struct tftp_conn *c, const struct tftp_req *r, uint64_t size)
+static void negotiate(struct tftpd *s, struct tftp_conn *c, const struct tftp_req *r, uint64_t size,
+		      uint64_t now_us)
 {
 	const struct tftpd_config *cfg = s->rt->cfg;
 	bool mapped = c->peer.u.sa.sa_family == AF_INET6 &&
 		      IN6_IS_ADDR_V4MAPPED(&c->peer.u.in6.sin6_addr);
 	struct tftp_limits lim = {
-		.blksize_max = tftp_blksize_limit(s, c->peer.u.sa.sa_family, mapped, c->ifindex),
+		.blksize_max = tftp_mtu_blksize(&s->mtu, cfg->blksize_max, c->peer.u.sa.sa_family,
+						mapped, c->ifindex, now_us),
 		.windowsize_max = (uint32_t)cfg->windowsize_max,
 		.rollover = (int)cfg->rollover,
 		.refuse = cfg->refuse_bits,
@@ -138,7 +140,8 @@ static void start_request(struct tftp_listener *l, const struct tftp_req *r,
 			  int ifindex)
 {
 	struct tftpd *s = l->srv;
-	struct tftp_conn *c = tftp_conn_new(s);
+	uint64_t now = tftp_now_us();
+	struct tftp_conn *c = tftp_conn_new(s, now);
 	if (!c)
 		return;
 	c->peer = *from;
@@ -149,14 +152,14 @@ static void start_request(struct tftp_listener *l, const struct tftp_req *r,
 	c->file = strndup(r->filename, r->filename_len);
 	const char *msg = NULL;
 	struct stat st = {0};
-	int code = c->write ? tftp_open_write(c, r, &msg) : tftp_open_read(c, r, &st, &msg);
+	int code = c->write ? tftp_open_write(c, r, now, &msg) : tftp_open_read(c, r, &st, &msg);
 	if (code) {
 		tftp_send_error(l->fd, from, local, ifindex, (uint16_t)code, msg);
 		log_refused(from, r, code, msg);
 		tftp_conn_free_unstarted(c);
 		return;
 	}
-	negotiate(s, c, r, (uint64_t)st.st_size);
+	negotiate(s, c, r, (uint64_t)st.st_size, now);
 	int e = tftp_conn_start(c, l);
 	if (e < 0) {
 		tftp_send_error(l->fd, from, local, ifindex, TFTP_EUNDEF, "Server busy");

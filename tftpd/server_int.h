@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <uv.h>
 
+#include "mtu.h"
 #include "netascii.h"
 #include "options.h"
 #include "server.h"
@@ -16,7 +17,6 @@
 #include "xfer.h"
 
 #define TFTP_HASH_BUCKETS 4096
-#define TFTP_MTU_CACHE    16
 /* Largest request or ACK/ERROR we read on a transfer socket, and the
  * largest DATA of a WRQ. */
 #define TFTP_RXBUF (TFTP_BLKSIZE_MAX + TFTP_HDR + 64)
@@ -34,12 +34,6 @@ struct tftp_listener {
 	struct tftp_listener *next;
 };
 
-struct tftp_mtu_entry {
-	int ifindex;
-	int mtu;
-	uint64_t at_us;
-};
-
 struct tftpd {
 	uv_loop_t *loop;
 	const struct tftpd_runtime *rt;
@@ -48,10 +42,10 @@ struct tftpd {
 	struct tftp_conn *all; /* every transfer, for tftpd_stop */
 	size_t nconns;
 	bool stopping;
-	unsigned io_events;    /* socket callbacks so far: busy-poll's progress test */
-	struct tftp_spin spin; /* busy-poll window (spin.c) */
-	unsigned port_next;    /* port-range: where the next search starts */
-	struct tftp_mtu_entry mtu[TFTP_MTU_CACHE];
+	unsigned io_events;        /* socket callbacks so far: busy-poll's progress test */
+	struct tftp_spin spin;     /* busy-poll window (spin.c) */
+	unsigned port_next;        /* port-range: where the next search starts */
+	struct tftp_mtu_cache mtu; /* interface MTUs that bound blksize */
 	/* Scratch shared by all transfers (one thread): file data of a
 	 * batch, the packet being received. */
 	uint8_t *buf;
@@ -108,10 +102,18 @@ struct tftp_conn {
 	bool closing;
 };
 
-uint64_t tftp_now_us(void);
+/* The clock of the I/O side, in microseconds (monotonic): read once per
+ * request and handed to what needs it (files.c, mtu.c), and for a
+ * finished transfer's duration. The state machines get the loop's time
+ * instead (conn.c). */
+static inline uint64_t tftp_now_us(void)
+{
+	return uv_hrtime() / 1000;
+}
 
 /* conn.c */
-struct tftp_conn *tftp_conn_new(struct tftpd *s);
+/* A transfer for a request that came at now_us. */
+struct tftp_conn *tftp_conn_new(struct tftpd *s, uint64_t now_us);
 /* Open the transfer's socket and start it (send OACK / first DATA /
  * ACK 0). On failure the conn is freed and -errno returned. */
 int tftp_conn_start(struct tftp_conn *c, struct tftp_listener *l);
@@ -133,11 +135,11 @@ struct tftp_conn *tftp_hash_find(struct tftpd *s, const struct pxe_sockaddr *pee
 /* files.c: 0 or a TFTP error code with *msg set. */
 int tftp_open_read(struct tftp_conn *c, const struct tftp_req *r, struct stat *st,
 		   const char **msg);
-int tftp_open_write(struct tftp_conn *c, const struct tftp_req *r, const char **msg);
+/* now_us: the clock (seeds the temporary name without entropy). */
+int tftp_open_write(struct tftp_conn *c, const struct tftp_req *r, uint64_t now_us,
+		    const char **msg);
 /* WRQ complete: flush, rename into place. 0 or -errno. */
 int tftp_write_commit(struct tftp_conn *c);
 void tftp_write_discard(struct tftp_conn *c);
-/* blksize limit for a request that came in on ifindex. */
-uint32_t tftp_blksize_limit(struct tftpd *s, int family, bool v4mapped, int ifindex);
 
 #endif
