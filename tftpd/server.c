@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "udp.h"
 
 /* Retransmit timing: the first wait before a round trip is measured, and
  * the floor under the measured one (a PXE ROM answers within
@@ -154,7 +155,7 @@ static void start_request(struct tftp_listener *l, const struct tftp_req *r,
 	struct stat st = {0};
 	int code = c->write ? tftp_open_write(c, r, now, &msg) : tftp_open_read(c, r, &st, &msg);
 	if (code) {
-		tftp_send_error(l->fd, from, local, ifindex, (uint16_t)code, msg);
+		tftp_udp_send_error(l->fd, from, local, ifindex, (uint16_t)code, msg);
 		log_refused(from, r, code, msg);
 		tftp_conn_free_unstarted(c);
 		return;
@@ -162,7 +163,7 @@ static void start_request(struct tftp_listener *l, const struct tftp_req *r,
 	negotiate(s, c, r, (uint64_t)st.st_size, now);
 	int e = tftp_conn_start(c, l);
 	if (e < 0) {
-		tftp_send_error(l->fd, from, local, ifindex, TFTP_EUNDEF, "Server busy");
+		tftp_udp_send_error(l->fd, from, local, ifindex, TFTP_EUNDEF, "Server busy");
 		log_refused(from, r, 0, strerror(-e));
 		tftp_conn_free_unstarted(c);
 	}
@@ -190,12 +191,12 @@ static void handle_request(struct tftp_listener *l, const uint8_t *buf, size_t n
 	struct tftp_req r;
 	int e = tftp_parse_req(buf, n, &r);
 	if (e < 0) {
-		tftp_send_error(l->fd, from, local, ifindex, TFTP_EBADOP,
-				e == -ENOTSUP ? "Unsupported mode" : "Malformed request");
+		tftp_udp_send_error(l->fd, from, local, ifindex, TFTP_EBADOP,
+				    e == -ENOTSUP ? "Unsupported mode" : "Malformed request");
 		return;
 	}
 	if ((size_t)s->nconns >= (size_t)s->rt->cfg->max_transfers) {
-		tftp_send_error(l->fd, from, local, ifindex, TFTP_EUNDEF, "Server busy");
+		tftp_udp_send_error(l->fd, from, local, ifindex, TFTP_EUNDEF, "Server busy");
 		log_refused(from, &r, 0, "server busy (max-transfers)");
 		return;
 	}
@@ -237,33 +238,7 @@ static void handle_datagram(struct tftp_listener *l, const uint8_t *buf, size_t 
 	if (op == TFTP_RRQ || op == TFTP_WRQ) {
 		handle_request(l, buf, n, from, local, ifindex);
 	} else if (s->rt->cfg->single_port && op != TFTP_ERROR) {
-		tftp_send_error(l->fd, from, local, ifindex, TFTP_EBADID, NULL);
-	}
-}
-
-/* The destination address and interface of a received datagram. */
-static void read_pktinfo(struct msghdr *m, struct tftp_listener *l, struct pxe_sockaddr *local,
-			 int *ifindex)
-{
-	memset(local, 0, sizeof(*local));
-	local->len = sizeof(local->u);
-	getsockname(l->fd, &local->u.sa, &local->len);
-	*ifindex = 0;
-	for (struct cmsghdr *h = CMSG_FIRSTHDR(m); h; h = CMSG_NXTHDR(m, h)) {
-		if (h->cmsg_level == IPPROTO_IP && h->cmsg_type == IP_PKTINFO) {
-			struct in_pktinfo pi;
-			memcpy(&pi, CMSG_DATA(h), sizeof(pi));
-			if (local->u.sa.sa_family == AF_INET)
-				local->u.in4.sin_addr = pi.ipi_addr;
-			*ifindex = pi.ipi_ifindex;
-		} else if (h->cmsg_level == IPPROTO_IPV6 && h->cmsg_type == IPV6_PKTINFO) {
-			struct in6_pktinfo pi;
-			memcpy(&pi, CMSG_DATA(h), sizeof(pi));
-			local->u.in6.sin6_addr = pi.ipi6_addr;
-			*ifindex = (int)pi.ipi6_ifindex;
-			if (IN6_IS_ADDR_LINKLOCAL(&pi.ipi6_addr))
-				local->u.in6.sin6_scope_id = pi.ipi6_ifindex;
-		}
+		tftp_udp_send_error(l->fd, from, local, ifindex, TFTP_EBADID, NULL);
 	}
 }
 
@@ -295,7 +270,7 @@ static void listener_cb(uv_poll_t *h, int status, int events)
 		}
 		from.len = m.msg_namelen;
 		int ifindex;
-		read_pktinfo(&m, l, &local, &ifindex);
+		tftp_udp_read_pktinfo(&m, l->fd, &local, &ifindex);
 		handle_datagram(l, s->rxbuf, (size_t)n, &from, &local, ifindex);
 	}
 }
@@ -352,14 +327,9 @@ int tftpd_listen_fd(struct tftpd *s, int fd)
 	a.len = sizeof(a.u);
 	if (getsockname(fd, &a.u.sa, &a.len) < 0)
 		return -errno;
-	int on = 1;
-	int r = a.u.sa.sa_family == AF_INET6
-			? setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on))
-			: setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
-	if (a.u.sa.sa_family == AF_INET6) /* v4-mapped on a dual-stack socket */
-		(void)setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
+	int r = tftp_udp_want_pktinfo(fd, a.u.sa.sa_family);
 	if (r < 0)
-		return -errno;
+		return r;
 	struct tftp_listener *l = calloc(1, sizeof(*l));
 	if (!l)
 		return -ENOMEM;
@@ -443,8 +413,8 @@ void tftpd_stop(struct tftpd *s)
 	while (s->all) {
 		struct tftp_conn *c = s->all;
 		if (!(c->write && c->rx.state == TFTP_XS_DALLY))
-			tftp_send_error(c->sock, &c->peer, c->own_sock ? NULL : &c->local,
-					c->ifindex, TFTP_EUNDEF, "Server shutting down");
+			tftp_udp_send_error(c->sock, &c->peer, c->own_sock ? NULL : &c->local,
+					    c->ifindex, TFTP_EUNDEF, "Server shutting down");
 		tftp_conn_finish(c, TFTP_ST_ABORTED, "server stopping");
 	}
 	for (struct tftp_listener *l = s->listeners, *n; l; l = n) {

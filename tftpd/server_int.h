@@ -1,5 +1,6 @@
-/* Internals shared by server.c (listeners, requests), conn.c (one
- * transfer's I/O) and files.c (opening what a request names). */
+/* Internals shared by server.c (listeners, requests, the loop), conn.c
+ * (one transfer's I/O), window.c (its DATA windows), xferlog.c (its log
+ * line) and files.c (opening what a request names). */
 #ifndef TFTP_SERVER_INT_H
 #define TFTP_SERVER_INT_H
 
@@ -20,11 +21,6 @@
 /* Largest request or ACK/ERROR we read on a transfer socket, and the
  * largest DATA of a WRQ. */
 #define TFTP_RXBUF (TFTP_BLKSIZE_MAX + TFTP_HDR + 64)
-/* DATA datagrams handed to one sendmmsg call. */
-#define TFTP_BATCH       64
-#define TFTP_BATCH_BYTES 65536
-/* Read-ahead of a lock-step transfer with small blocks. */
-#define TFTP_RA_BYTES 8192
 
 struct tftp_listener {
 	struct tftpd *srv;
@@ -120,12 +116,6 @@ int tftp_conn_start(struct tftp_conn *c, struct tftp_listener *l);
 void tftp_conn_packet(struct tftp_conn *c, const uint8_t *buf, size_t len);
 void tftp_conn_finish(struct tftp_conn *c, enum tftp_status st, const char *why);
 void tftp_conn_free_unstarted(struct tftp_conn *c);
-/* Send a datagram to dst from fd; src: the source address for a shared
- * (listen) socket, NULL for an own socket. */
-int tftp_sendto(int fd, const void *buf, size_t len, const struct pxe_sockaddr *dst,
-		const struct pxe_sockaddr *src, int ifindex);
-void tftp_send_error(int fd, const struct pxe_sockaddr *dst, const struct pxe_sockaddr *src,
-		     int ifindex, uint16_t code, const char *msg);
 
 /* server.c */
 void tftp_hash_add(struct tftpd *s, struct tftp_conn *c);

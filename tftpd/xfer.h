@@ -1,6 +1,6 @@
 /* The transfer state machines, as pure code driven by events (a packet, a
  * timer expiry) and a clock value passed in (microseconds). The I/O layer
- * (server.c) turns each returned action into system calls and arms one
+ * (conn.c) turns each returned action into system calls and arms one
  * timer at x->deadline; tests drive it with a fake clock.
  *
  * Block numbers are kept as 64-bit "absolute" numbers (the OACK is block
