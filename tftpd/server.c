@@ -277,8 +277,7 @@ static void listener_cb(uv_poll_t *h, int status, int events)
 
 /* ------------------------------------------------------------ server */
 
-/* CPUs this process may run on: with one, a spin only keeps a local
- * client from the CPU it needs to answer. */
+/* CPUs this process may run on: busy-poll = auto is off with one. */
 static int usable_cpus(void)
 {
 	cpu_set_t set;
@@ -291,15 +290,11 @@ static int usable_cpus(void)
 static void spin_setup(struct tftpd *s)
 {
 	const struct tftpd_config *cfg = s->rt->cfg;
-	if (!cfg->busy_poll_auto) {
+	if (!cfg->busy_poll_auto)
 		tftp_spin_fixed(&s->spin, (uint64_t)cfg->busy_poll_us * 1000u);
-	} else if (usable_cpus() < 2) {
+	else if (!tftp_spin_auto(&s->spin, usable_cpus()))
 		pxe_log_msg(PXE_LOG_INFO, "busy-poll",
 			    "auto: off, this process may use one CPU only");
-		tftp_spin_fixed(&s->spin, 0);
-	} else {
-		tftp_spin_adaptive(&s->spin, TFTP_SPIN_AUTO_MAX_NS);
-	}
 }
 
 struct tftpd *tftpd_new(uv_loop_t *loop, const struct tftpd_runtime *rt)
@@ -353,6 +348,12 @@ size_t tftpd_active(const struct tftpd *s)
 	return s->nconns;
 }
 
+/* Something to spin for: transfers run, and the server is not stopping. */
+static bool transfers_run(const struct tftpd *s)
+{
+	return s->nconns > 0 && !s->stopping;
+}
+
 /* Busy polling (like the kernel's net.core.busy_poll for NIC queues):
  * while transfers run, look for the next packet without sleeping for a
  * while after the last one. A sleeping server is woken by the client's
@@ -360,45 +361,37 @@ size_t tftpd_active(const struct tftpd *s)
  * costs more than the whole rest of a lock-step round trip, and its cost
  * lands on the client's send. How long: busy-poll microseconds, or with
  * auto what spin.c learns from the gaps between packets. Never without a
- * transfer. */
-static bool busy_poll_on(const struct tftpd *s)
+ * transfer. False when the loop has run out. */
+static bool spin_after_packet(struct tftpd *s)
 {
-	return s->spin.window_ns > 0 && s->nconns > 0 && !s->stopping;
+	bool more = tftp_spin_start(&s->spin, uv_hrtime(), transfers_run(s));
+	while (more) {
+		unsigned before = s->io_events;
+		if (!uv_run(s->loop, UV_RUN_NOWAIT))
+			return false;
+		enum tftp_spin_next next = tftp_spin_polled(
+			&s->spin, uv_hrtime(), s->io_events != before, transfers_run(s));
+		if (next == TFTP_SPIN_YIELD)
+			sched_yield();
+		more = next != TFTP_SPIN_SLEEP;
+	}
+	return true;
 }
 
 void tftpd_run(struct tftpd *s)
 {
 	uv_loop_configure(s->loop, UV_METRICS_IDLE_TIME);
-	uint64_t spun = 0; /* spun in vain after the last packet before sleeping */
 	for (;;) {
 		unsigned woke = s->io_events;
 		uint64_t idle0 = uv_metrics_idle_time(s->loop);
 		if (!uv_run(s->loop, UV_RUN_ONCE))
 			return;
 		bool packet = s->io_events != woke;
-		if (s->nconns > 0 || packet)
-			tftp_spin_woke(&s->spin, spun + (uv_metrics_idle_time(s->loop) - idle0),
-				       packet);
-		spun = 0;
-		if (!packet)
-			continue; /* a timer or a signal, not a packet: sleep again */
-		uint64_t idle_since = uv_hrtime();
-		while (busy_poll_on(s)) {
-			unsigned before = s->io_events;
-			if (!uv_run(s->loop, UV_RUN_NOWAIT))
-				return;
-			uint64_t now = uv_hrtime();
-			if (s->io_events != before) {
-				idle_since = now;
-			} else if (now - idle_since > s->spin.window_ns) {
-				spun = now - idle_since;
-				break;
-			} else {
-				/* Spin politely: a process that wants this CPU (a VM,
-				 * a build) gets it, else this returns at once. */
-				sched_yield();
-			}
-		}
+		tftp_spin_slept(&s->spin, uv_metrics_idle_time(s->loop) - idle0, packet,
+				s->nconns > 0);
+		/* A timer or a signal, not a packet: sleep again. */
+		if (packet && !spin_after_packet(s))
+			return;
 	}
 }
 

@@ -15,14 +15,19 @@
  * sleeps at once as without busy-poll. */
 #include "spin.h"
 
+/* A new policy (start, reload) leaves a spin in progress its clock. */
 void tftp_spin_fixed(struct tftp_spin *s, uint64_t window_ns)
 {
-	*s = (struct tftp_spin){.window_ns = window_ns, .max_ns = window_ns, .adaptive = false};
+	s->window_ns = window_ns;
+	s->max_ns = window_ns;
+	s->adaptive = false;
 }
 
 void tftp_spin_adaptive(struct tftp_spin *s, uint64_t max_ns)
 {
-	*s = (struct tftp_spin){.window_ns = 0, .max_ns = max_ns, .adaptive = max_ns > 0};
+	s->window_ns = 0;
+	s->max_ns = max_ns;
+	s->adaptive = max_ns > 0;
 }
 
 void tftp_spin_woke(struct tftp_spin *s, uint64_t gap, bool packet)
@@ -39,4 +44,47 @@ void tftp_spin_woke(struct tftp_spin *s, uint64_t gap, bool packet)
 			w *= 2;
 		s->window_ns = w > s->max_ns ? s->max_ns : w;
 	}
+}
+
+bool tftp_spin_auto(struct tftp_spin *s, int cpus)
+{
+	if (cpus < 2) {
+		tftp_spin_fixed(s, 0);
+		return false;
+	}
+	tftp_spin_adaptive(s, TFTP_SPIN_AUTO_MAX_NS);
+	return true;
+}
+
+/* A packet, or a timer while transfers run, tells how long the gap after
+ * the last packet was; a timer with no transfer (a signal, a reload)
+ * says nothing about clients. */
+void tftp_spin_slept(struct tftp_spin *s, uint64_t slept_ns, bool packet, bool transfers)
+{
+	if (transfers || packet)
+		tftp_spin_woke(s, s->spun_ns + slept_ns, packet);
+	s->spun_ns = 0;
+}
+
+bool tftp_spin_start(struct tftp_spin *s, uint64_t now_ns, bool transfers)
+{
+	s->idle_since = now_ns;
+	return transfers && s->window_ns > 0;
+}
+
+enum tftp_spin_next tftp_spin_polled(struct tftp_spin *s, uint64_t now_ns, bool packet,
+				     bool transfers)
+{
+	bool on = transfers && s->window_ns > 0;
+	if (packet) {
+		s->idle_since = now_ns;
+		return on ? TFTP_SPIN_AGAIN : TFTP_SPIN_SLEEP;
+	}
+	if (now_ns - s->idle_since > s->window_ns) {
+		s->spun_ns = now_ns - s->idle_since;
+		return TFTP_SPIN_SLEEP;
+	}
+	/* Spin politely: a process that wants this CPU (a VM, a build) gets
+	 * it, else the loop polls again at once. */
+	return on ? TFTP_SPIN_YIELD : TFTP_SPIN_SLEEP;
 }

@@ -128,6 +128,12 @@ check "--daemon serves" same "$OUT/d" "$ROOT/a.txt"
 check "--daemon with a missing root fails visibly" test $? != 0
 
 # --- busy-poll: spins only while a transfer runs; gso = no still serves windows
+# The policy (when to spin, how long, the yield, auto's window, one CPU)
+# is tested on a fake clock in tests/unit/tftpd/test_spin.c. What stays
+# here is the proof with the real loop and real clients, in CPU ticks
+# (USER_HZ 100: a tick is 10 ms of CPU) and sleeps read from /proc; each
+# bound leaves room for a loaded 2-core machine (a build or an ASan
+# server beside it) and still tells a spinning server from a sleeping one.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 head -c 3000000 /dev/urandom >"$ROOT/c.bin"
 if tftpd_start "$ROOT" --busy-poll 100000; then
@@ -138,10 +144,15 @@ if tftpd_start "$ROOT" --busy-poll 100000; then
 		127.0.0.1 "$TFTPD_PORT" >/dev/null 2>&1
 	check "busy-poll: atftp windowsize 8 byte-exact" same "$OUT/bp8" "$ROOT/c.bin"
 	sleep 0.3
+	# Idle, the server uses no CPU at all (0 ticks measured, ASan build
+	# too); a spinning one would take about 150 ticks in 1.5 s, or half
+	# of that sharing its CPU.
 	t0=$(cpu_ticks "$BP"); sleep 1.5; t1=$(cpu_ticks "$BP")
-	check "busy-poll: no spinning without transfers ($((t1 - t0)) ticks in 1.5 s)" test $((t1 - t0)) -le 5
+	check "busy-poll: no spinning without transfers ($((t1 - t0)) ticks in 1.5 s)" test $((t1 - t0)) -le 15
 	# A client that asks and then stays silent: the server spins 100 ms
-	# after the request (an event), then sleeps until its retransmit.
+	# after the request (an event), then sleeps until its retransmit:
+	# about 10 ticks (9 to 10 measured); a spin that yields to other work
+	# on a busy CPU still gets a fifth of that, a sleeping server none.
 	t0=$(cpu_ticks "$BP")
 	timeout 10 python3 - "$TFTPD_PORT" <<'PY'
 import socket, sys, time
@@ -181,7 +192,9 @@ PY
 }
 # A spinning server yields to any process that wants its CPU: a busy
 # loop pinned to the same CPU gets it nearly all while the server spins
-# (a client keeps it spinning with a stray old ACK every 50 ms).
+# (a client keeps it spinning with a stray old ACK every 50 ms). Measured
+# about 200 ticks to 0-2; without the yield the scheduler shared the CPU
+# about 2:1 (146 to 75), so the bound is 3:1.
 if have taskset && tftpd_start "$ROOT" --busy-poll 100000; then
 	stop_pid "$TFTPD_PID"
 	start_bg "$TFTPD_LOG.pin" taskset -c 0 "$TFTPD" --listen "127.0.0.1:$TFTPD_PORT" --busy-poll 100000 "$ROOT"
@@ -205,7 +218,7 @@ PY
 		h1=$(cpu_ticks "$HOG"); s1=$(cpu_ticks "$SP")
 		hog=$((h1 - h0)) spin=$((s1 - s0))
 		check "busy-poll yields its CPU: a busy loop on it got $hog ticks, the spinning server $spin" \
-			test $((hog * 10)) -ge $(((hog + spin) * 8))
+			test "$hog" -ge $((spin * 3))
 		stop_pid "$HOG"
 	else
 		fail "busy-poll yield: the pinned server did not start"
@@ -219,14 +232,21 @@ if tftpd_start "$ROOT" --busy-poll off; then
 fi
 if tftpd_start "$ROOT"; then
 	AP=$TFTPD_PID
+	# Measured 3 sleeps against about 1800 with off (ASan build, a CPU hog
+	# beside it). A stall of curl costs auto two sleeps (test_spin.c), so
+	# this holds unless curl stalls on a quarter of its blocks; a server
+	# that never spun would sleep as often as off.
 	auto_sleeps=$(sleeps_for_curl "$AP")
 	check "busy-poll auto: curl byte-exact, ${auto_sleeps:-?} sleeps for 2044 blocks (off: ${off_sleeps:-?})" \
 		test -n "$auto_sleeps" -a -n "$off_sleeps" -a "$((${auto_sleeps:-0} * 2))" -lt "${off_sleeps:-0}"
+	# About 1 s of transfer: measured 1-2 ticks and 315 sleeps for 300
+	# blocks (one per ACK). A server spinning through the 3 ms gaps would
+	# burn most of 100 ticks and sleep hardly at all.
 	a=$(vcsw "$AP"); t0=$(cpu_ticks "$AP")
 	slow_client "$TFTPD_PORT" 300
 	b=$(vcsw "$AP"); t1=$(cpu_ticks "$AP")
 	check "busy-poll auto: a client 3 ms per ACK is not spun for ($((t1 - t0)) ticks, $((b - a)) sleeps for 300 blocks)" \
-		test $((t1 - t0)) -le 15 -a $((b - a)) -ge 250
+		test $((t1 - t0)) -le 30 -a $((b - a)) -ge 200
 	stop_pid "$AP"
 fi
 if have taskset && tftpd_start "$ROOT" --log-level info; then
@@ -234,9 +254,11 @@ if have taskset && tftpd_start "$ROOT" --log-level info; then
 	start_bg "$TFTPD_LOG.1cpu" taskset -c 0 "$TFTPD" --listen "127.0.0.1:$TFTPD_PORT" --log-level info "$ROOT"
 	OP=$T_LAST_PID
 	if wait_for 10 udp_bound "$TFTPD_PORT"; then
+		# Off sleeps for nearly every block (about 1800 of 2044 measured
+		# under load); auto, had it spun, a handful of times (above).
 		one_sleeps=$(sleeps_for_curl "$OP")
 		check "busy-poll auto on one CPU: off, says so (${one_sleeps:-?} sleeps)" eval \
-			'grep -q "auto: off, this process may use one CPU only" "$TFTPD_LOG.1cpu" && [ "${one_sleeps:-0}" -ge 1000 ]'
+			'grep -q "auto: off, this process may use one CPU only" "$TFTPD_LOG.1cpu" && [ "${one_sleeps:-0}" -ge 500 ]'
 	else
 		fail "busy-poll auto on one CPU: the server did not start"
 	fi
