@@ -10,7 +10,12 @@
  * Destinations: stderr (default; with "<N>" syslog priority prefixes when
  * JOURNAL_STREAM names our stderr), a file (--log FILE, reopened by
  * pxe_log_reopen on SIGUSR1), syslog(3) with LOG_DAEMON (--syslog).
- * The logger is the one process-wide object in pxesuite (STYLE.md §7). */
+ * The logger is the one process-wide object in pxesuite: any function may
+ * log without being handed a logger.
+ *
+ * Inside: log.c (the logger's state, configuration, dispatch),
+ * log_line.c (the line builder), log_escape.c (escaping of values),
+ * log_sink.c (the destinations), log_int.h (between them). */
 #ifndef PXE_LOG_H
 #define PXE_LOG_H
 
