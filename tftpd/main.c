@@ -140,8 +140,9 @@ static bool same_listen(const struct tftpd_config *a, const struct tftpd_config 
 	return true;
 }
 
-/* SIGHUP: load the whole configuration again; swap only when all of it is
- * good (STYLE.md §6). */
+/* SIGHUP: load the whole configuration again into a fresh struct and swap
+ * only when all of it is good: a bad file is reported and the running
+ * configuration stays in force. */
 static void on_reload(void *ctx)
 {
 	struct app *a = ctx;

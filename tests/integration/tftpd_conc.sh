@@ -1,7 +1,7 @@
 #!/bin/bash
-# pxe-tftpd with 1,000 transfers at once (issue 4): every one is held open
-# at the same time (the client ACKs nothing until all 1,000 have their
-# first block), one more request meets max-transfers (ERROR 0), then all
+# pxe-tftpd with 1,000 transfers at once: every one is held open at the
+# same time (the client ACKs nothing until all 1,000 have their first
+# block), one more request meets max-transfers (ERROR 0), then all
 # complete byte-exact, in one process of a few MB.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/tftpd_lib.sh"
