@@ -111,7 +111,8 @@ static inline uint64_t tftp_now_us(void)
 /* A transfer for a request that came at now_us. */
 struct tftp_conn *tftp_conn_new(struct tftpd *s, uint64_t now_us);
 /* Open the transfer's socket and start it (send OACK / first DATA /
- * ACK 0). On failure the conn is freed and -errno returned. */
+ * ACK 0). -errno when no socket could be had: the caller then frees the
+ * conn with tftp_conn_free_unstarted. */
 int tftp_conn_start(struct tftp_conn *c, struct tftp_listener *l);
 void tftp_conn_packet(struct tftp_conn *c, const uint8_t *buf, size_t len);
 void tftp_conn_finish(struct tftp_conn *c, enum tftp_status st, const char *why);
