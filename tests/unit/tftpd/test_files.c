@@ -82,6 +82,40 @@ static bool exists(const char *rel)
 	return access(path, F_OK) == 0;
 }
 
+/* What the file at rel (under the root) holds. */
+static const char *content_of(const char *rel)
+{
+	char path[4200];
+	size_t n;
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	int fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	const char *s = read_fd(fd, &n);
+	close(fd);
+	return s;
+}
+
+/* An RRQ for name, opened. */
+static struct tftp_conn *download(const char *name, enum tftp_mode mode, struct stat *st)
+{
+	struct tftp_conn *c = conn(mode);
+	struct tftp_req r = req(TFTP_RRQ, name);
+	const char *msg = NULL;
+	ck_assert_int_eq(tftp_open_read(c, &r, st, &msg), 0);
+	return c;
+}
+
+/* A WRQ for name, opened, its data written. */
+static struct tftp_conn *upload(const char *name, const char *data)
+{
+	struct tftp_conn *c = conn(TFTP_MODE_OCTET);
+	struct tftp_req r = req(TFTP_WRQ, name);
+	const char *msg = NULL;
+	ck_assert_int_eq(tftp_open_write(c, &r, NOW, &msg), 0);
+	ck_assert_int_eq(write(c->fd, data, strlen(data)), (ssize_t)strlen(data));
+	return c;
+}
+
 /* WRQ temporary files (".NAME.XXXXXX") in the root. */
 static int temp_files(void)
 {
@@ -97,20 +131,14 @@ static int temp_files(void)
 START_TEST(test_read_opens_the_file)
 {
 	ck_assert_int_eq(unit_write_file(root, "boot/a.txt", "hello\n"), 0);
-	struct tftp_conn *c = conn(TFTP_MODE_OCTET);
-	struct tftp_req r = req(TFTP_RRQ, "boot/a.txt");
 	struct stat st;
-	const char *msg = NULL;
-	ck_assert_int_eq(tftp_open_read(c, &r, &st, &msg), 0);
+	struct tftp_conn *c = download("boot/a.txt", TFTP_MODE_OCTET, &st);
 	ck_assert_int_eq(st.st_size, 6);
 	size_t n;
 	ck_assert_str_eq(read_fd(c->fd, &n), "hello\n");
-	/* '\' is a separator (Windows-style PXE clients) */
-	close(c->fd);
-	c->fd = -1;
-	r = req(TFTP_RRQ, "boot\\a.txt");
-	ck_assert_int_eq(tftp_open_read(c, &r, &st, &msg), 0);
 	tftp_conn_free_unstarted(c);
+	/* '\' is a separator (Windows-style PXE clients) */
+	tftp_conn_free_unstarted(download("boot\\a.txt", TFTP_MODE_OCTET, &st));
 }
 END_TEST
 
@@ -138,11 +166,8 @@ END_TEST
 START_TEST(test_read_netascii)
 {
 	ck_assert_int_eq(unit_write_file(root, "t.cfg", "a\nb\rc"), 0);
-	struct tftp_conn *c = conn(TFTP_MODE_NETASCII);
-	struct tftp_req r = req(TFTP_RRQ, "t.cfg");
 	struct stat st;
-	const char *msg = NULL;
-	ck_assert_int_eq(tftp_open_read(c, &r, &st, &msg), 0);
+	struct tftp_conn *c = download("t.cfg", TFTP_MODE_NETASCII, &st);
 	size_t n;
 	char *data = read_fd(c->fd, &n);
 	ck_assert_uint_eq(n, 7);
@@ -152,11 +177,6 @@ START_TEST(test_read_netascii)
 }
 END_TEST
 
-static void write_all(struct tftp_conn *c, const char *s)
-{
-	ck_assert_int_eq(write(c->fd, s, strlen(s)), (ssize_t)strlen(s));
-}
-
 /* A new file: written to a temporary name, renamed into place on commit,
  * with 0666 less the umask. */
 START_TEST(test_write_new_file)
@@ -164,20 +184,17 @@ START_TEST(test_write_new_file)
 	char dir[4200], tmp[300];
 	snprintf(dir, sizeof(dir), "%s/up", root);
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
-	struct tftp_conn *c = conn(TFTP_MODE_OCTET);
-	struct tftp_req r = req(TFTP_WRQ, "up/new.bin");
-	const char *msg = NULL;
-	ck_assert_int_eq(tftp_open_write(c, &r, NOW, &msg), 0);
+	struct tftp_conn *c = upload("up/new.bin", "data");
 	ck_assert_ptr_nonnull(c->tmpname);
 	ck_assert_int_eq(strncmp(c->tmpname, ".new.bin.", 9), 0);
 	snprintf(tmp, sizeof(tmp), "up/%s", c->tmpname);
 	ck_assert(exists(tmp));
-	write_all(c, "data");
 	ck_assert(!exists("up/new.bin"));
 	ck_assert_int_eq(tftp_write_commit(c), 0);
 	ck_assert(exists("up/new.bin"));
 	ck_assert(!exists(tmp));
 	ck_assert_int_eq(mode_of("up/new.bin"), 0644);
+	ck_assert_str_eq(content_of("up/new.bin"), "data");
 	ck_assert_ptr_null(c->tmpname);
 	tftp_conn_free_unstarted(c);
 }
@@ -190,17 +207,11 @@ START_TEST(test_write_keeps_mode)
 	ck_assert_int_eq(unit_write_file(root, "old.cfg", "old"), 0);
 	snprintf(path, sizeof(path), "%s/old.cfg", root);
 	ck_assert_int_eq(chmod(path, 0600), 0);
-	struct tftp_conn *c = conn(TFTP_MODE_OCTET);
-	struct tftp_req r = req(TFTP_WRQ, "old.cfg");
-	const char *msg = NULL;
-	ck_assert_int_eq(tftp_open_write(c, &r, NOW, &msg), 0);
-	write_all(c, "new!");
+	struct tftp_conn *c = upload("old.cfg", "new!");
+	ck_assert_str_eq(content_of("old.cfg"), "old");
 	ck_assert_int_eq(tftp_write_commit(c), 0);
 	ck_assert_int_eq(mode_of("old.cfg"), 0600);
-	size_t n;
-	int fd = open(path, O_RDONLY);
-	ck_assert_str_eq(read_fd(fd, &n), "new!");
-	close(fd);
+	ck_assert_str_eq(content_of("old.cfg"), "new!");
 	tftp_conn_free_unstarted(c);
 }
 END_TEST
@@ -209,21 +220,12 @@ END_TEST
 START_TEST(test_write_discard)
 {
 	ck_assert_int_eq(unit_write_file(root, "keep.txt", "old"), 0);
-	struct tftp_conn *c = conn(TFTP_MODE_OCTET);
-	struct tftp_req r = req(TFTP_WRQ, "keep.txt");
-	const char *msg = NULL;
-	ck_assert_int_eq(tftp_open_write(c, &r, NOW, &msg), 0);
-	write_all(c, "partial");
+	struct tftp_conn *c = upload("keep.txt", "partial");
 	ck_assert_int_eq(temp_files(), 1);
 	tftp_write_discard(c);
 	ck_assert_int_eq(temp_files(), 0);
 	tftp_conn_free_unstarted(c);
-	char path[4200];
-	snprintf(path, sizeof(path), "%s/keep.txt", root);
-	int fd = open(path, O_RDONLY);
-	size_t n;
-	ck_assert_str_eq(read_fd(fd, &n), "old");
-	close(fd);
+	ck_assert_str_eq(content_of("keep.txt"), "old");
 }
 END_TEST
 
