@@ -29,58 +29,33 @@ int pxe_common_log_level(const struct pxe_common_config *c);
 /* Fill a pxe_log_config from the common options. */
 void pxe_common_log_config(const struct pxe_common_config *c, struct pxe_log_config *out);
 
-/* clang-format off: one option per paragraph (the house layout of option tables) */
+/* One option per paragraph: the house layout of option tables. */
+/* clang-format off */
 #define PXE_OPTS_DAEMON(T, M)                                                                      \
-	{.name = "daemon",                                                                         \
-	 .type = PXE_OPT_BOOL,                                                                     \
-	 .flags = PXE_OPTF_CLI_ONLY,                                                               \
-	 .offset = offsetof(T, M.daemon),                                                          \
-	 .def = "no",                                                                              \
-	 .help = "fork into the background (the default is to stay in the foreground)"},           \
-		{.name = "pidfile",                                                                \
-		 .type = PXE_OPT_STRING,                                                           \
-		 .offset = offsetof(T, M.pidfile),                                                 \
-		 .arg = "FILE",                                                                    \
-		 .help = "write the process id to FILE after binding"},                            \
-		{.name = "chroot",                                                                 \
-		 .type = PXE_OPT_STRING,                                                           \
-		 .offset = offsetof(T, M.chroot),                                                  \
-		 .arg = "DIR",                                                                     \
-		 .help = "chroot into DIR after binding"},                                         \
-		{.name = "user",                                                                   \
-		 .short_name = 'u',                                                                \
-		 .type = PXE_OPT_STRING,                                                           \
-		 .offset = offsetof(T, M.user),                                                    \
-		 .arg = "USER",                                                                    \
-		 .help = "drop privileges to USER after binding"},                                 \
-	{                                                                                          \
-		.name = "group", .short_name = 'g', .type = PXE_OPT_STRING,                        \
-		.offset = offsetof(T, M.group), .arg = "GROUP",                                    \
-		.help = "drop privileges to GROUP (default: USER's primary group)"                 \
-	}
+	{ .name = "daemon", .type = PXE_OPT_BOOL, .flags = PXE_OPTF_CLI_ONLY,                      \
+	  .offset = offsetof(T, M.daemon), .def = "no",                                            \
+	  .help = "fork into the background (the default is to stay in the foreground)" },         \
+	{ .name = "pidfile", .type = PXE_OPT_STRING, .offset = offsetof(T, M.pidfile),             \
+	  .arg = "FILE", .help = "write the process id to FILE after binding" },                   \
+	{ .name = "chroot", .type = PXE_OPT_STRING, .offset = offsetof(T, M.chroot),               \
+	  .arg = "DIR", .help = "chroot into DIR after binding" },                                 \
+	{ .name = "user", .short_name = 'u', .type = PXE_OPT_STRING,                               \
+	  .offset = offsetof(T, M.user), .arg = "USER",                                            \
+	  .help = "drop privileges to USER after binding" },                                       \
+	{ .name = "group", .short_name = 'g', .type = PXE_OPT_STRING,                              \
+	  .offset = offsetof(T, M.group), .arg = "GROUP",                                          \
+	  .help = "drop privileges to GROUP (default: USER's primary group)" }
 
 #define PXE_OPTS_LOG(T, M)                                                                         \
-	{.name = "log-format",                                                                     \
-	 .type = PXE_OPT_ENUM,                                                                     \
-	 .offset = offsetof(T, M.log_format),                                                      \
-	 .def = "logfmt",                                                                          \
-	 .choices = pxe_log_format_choices,                                                        \
-	 .help = "format of log lines"},                                                           \
-		{.name = "log-level",                                                              \
-		 .type = PXE_OPT_ENUM,                                                             \
-		 .offset = offsetof(T, M.log_level),                                               \
-		 .def = "info",                                                                    \
-		 .choices = pxe_log_level_names,                                                   \
-		 .help = "least important level logged"},                                          \
-		{.name = "log",                                                                    \
-		 .type = PXE_OPT_STRING,                                                           \
-		 .offset = offsetof(T, M.log_file),                                                \
-		 .arg = "FILE",                                                                    \
-		 .help = "log to FILE instead of stderr (reopened on SIGUSR1)"},                   \
-	{                                                                                          \
-		.name = "syslog", .type = PXE_OPT_BOOL, .offset = offsetof(T, M.syslog),           \
-		.def = "no", .help = "log to syslog (LOG_DAEMON) instead of stderr"                \
-	}
+	{ .name = "log-format", .type = PXE_OPT_ENUM, .offset = offsetof(T, M.log_format),         \
+	  .def = "logfmt", .choices = pxe_log_format_choices, .help = "format of log lines" },     \
+	{ .name = "log-level", .type = PXE_OPT_ENUM, .offset = offsetof(T, M.log_level),           \
+	  .def = "info", .choices = pxe_log_level_names,                                           \
+	  .help = "least important level logged" },                                                \
+	{ .name = "log", .type = PXE_OPT_STRING, .offset = offsetof(T, M.log_file),                \
+	  .arg = "FILE", .help = "log to FILE instead of stderr (reopened on SIGUSR1)" },          \
+	{ .name = "syslog", .type = PXE_OPT_BOOL, .offset = offsetof(T, M.syslog), .def = "no",    \
+	  .help = "log to syslog (LOG_DAEMON) instead of stderr" }
 /* clang-format on */
 
 #endif

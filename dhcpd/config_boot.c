@@ -8,7 +8,7 @@
 #include "pxe/keys.h"
 
 #define B(f) offsetof(struct dhcp_boot, f)
-/* One option per paragraph, the house layout of option tables. The quirk
+/* One option per paragraph: the house layout of option tables. The quirk
  * switches: reply-delay (firmware that misses fast offers, or a proxy that
  * should lose the race to the site server), broadcast (clients that ignore
  * unicast replies), echo-uuid = no (firmware confused by option 97 in
@@ -16,29 +16,16 @@
 /* clang-format off */
 static const struct pxe_opt boot_opts[] = {
 	DHCP_PXE_BOOT_OPTS(struct dhcp_boot, pxe),
-	{.name = "option",
-	 .type = PXE_OPT_HOOK,
-	 .offset = B(option),
-	 .arg = "NAME:VALUE",
-	 .help = "DHCP option for this section's clients (repeatable)",
-	 .hook = &dhcp_optlines_hook},
-	{.name = "reply-delay",
-	 .type = PXE_OPT_DURATION,
-	 .offset = B(delay_ms),
-	 .min = 0,
-	 .max = 10000,
-	 .arg = "DURATION",
-	 .help = "send offers and proxy replies this much later"},
-	{.name = "broadcast",
-	 .type = PXE_OPT_BOOL,
-	 .offset = B(broadcast),
-	 .def = "no",
-	 .help = "broadcast every reply to these clients"},
-	{.name = "echo-uuid",
-	 .type = PXE_OPT_BOOL,
-	 .offset = B(echo_uuid),
-	 .def = "yes",
-	 .help = "echo the client's option 97"},
+	{ .name = "option", .type = PXE_OPT_HOOK, .offset = B(option), .arg = "NAME:VALUE",
+	  .help = "DHCP option for this section's clients (repeatable)",
+	  .hook = &dhcp_optlines_hook },
+	{ .name = "reply-delay", .type = PXE_OPT_DURATION, .offset = B(delay_ms), .min = 0,
+	  .max = 10000, .arg = "DURATION",
+	  .help = "send offers and proxy replies this much later" },
+	{ .name = "broadcast", .type = PXE_OPT_BOOL, .offset = B(broadcast), .def = "no",
+	  .help = "broadcast every reply to these clients" },
+	{ .name = "echo-uuid", .type = PXE_OPT_BOOL, .offset = B(echo_uuid), .def = "yes",
+	  .help = "echo the client's option 97" },
 };
 /* clang-format on */
 static const struct pxe_opt_table boot_table = PXE_OPT_TABLE(boot_opts);

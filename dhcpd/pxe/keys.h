@@ -22,56 +22,28 @@ extern const struct pxe_opt_hook dhcp_pxe_hook_match, dhcp_pxe_hook_file, dhcp_p
  * struct T that holds its struct dhcp_pxe_boot as member M. */
 /* clang-format off */
 #define DHCP_PXE_BOOT_OPTS(T, M)                                                                   \
-	{.name = "match",                                                                          \
-	 .type = PXE_OPT_HOOK,                                                                     \
-	 .offset = offsetof(T, M),                                                                 \
-	 .arg = "TERM...",                                                                         \
-	 .help = "match terms, all of which must hold (repeatable)",                               \
-	 .hook = &dhcp_pxe_hook_match},                                                            \
-	{.name = "file",                                                                           \
-	 .type = PXE_OPT_HOOK,                                                                     \
-	 .offset = offsetof(T, M),                                                                 \
-	 .arg = "PATH|URL",                                                                        \
-	 .help = "boot file, with ${} variables",                                                  \
-	 .hook = &dhcp_pxe_hook_file},                                                             \
-	{.name = "next-server",                                                                    \
-	 .type = PXE_OPT_HOOK,                                                                     \
-	 .offset = offsetof(T, M),                                                                 \
-	 .arg = "ADDR",                                                                            \
-	 .help = "siaddr: the TFTP server when it is not us",                                      \
-	 .hook = &dhcp_pxe_hook_next_server},                                                      \
-	{.name = "server-name",                                                                    \
-	 .type = PXE_OPT_HOOK,                                                                     \
-	 .offset = offsetof(T, M),                                                                 \
-	 .arg = "NAME",                                                                            \
-	 .help = "sname",                                                                          \
-	 .hook = &dhcp_pxe_hook_server_name},                                                      \
-	{.name = "menu-item",                                                                      \
-	 .type = PXE_OPT_HOOK,                                                                     \
-	 .offset = offsetof(T, M),                                                                 \
-	 .arg = "FILE|local TEXT",                                                                 \
-	 .help = "PXE boot menu entry (repeatable, in order)",                                     \
-	 .hook = &dhcp_pxe_hook_menu_item},                                                        \
-	{.name = "menu-prompt",                                                                    \
-	 .type = PXE_OPT_HOOK,                                                                     \
-	 .offset = offsetof(T, M),                                                                 \
-	 .arg = "SECONDS TEXT",                                                                    \
-	 .help = "PXE menu prompt and timeout",                                                    \
-	 .hook = &dhcp_pxe_hook_menu_prompt},                                                      \
-	{.name = "rpi-pad",                                                                        \
-	 .type = PXE_OPT_HOOK,                                                                     \
-	 .offset = offsetof(T, M),                                                                 \
-	 .def = "auto",                                                                            \
-	 .arg = "auto|yes|no",                                                                     \
-	 .help = "the Raspberry Pi 3B's padded option 43",                                         \
-	 .hook = &dhcp_pxe_hook_rpi_pad},                                                          \
-	{.name = "option43",                                                                       \
-	 .type = PXE_OPT_HOOK,                                                                     \
-	 .offset = offsetof(T, M),                                                                 \
-	 .def = "auto",                                                                            \
-	 .arg = "auto|never|no-uefi",                                                              \
-	 .help = "which option 43, if any",                                                        \
-	 .hook = &dhcp_pxe_hook_opt43}
+	{ .name = "match", .type = PXE_OPT_HOOK, .offset = offsetof(T, M), .arg = "TERM...",       \
+	  .help = "match terms, all of which must hold (repeatable)",                              \
+	  .hook = &dhcp_pxe_hook_match },                                                          \
+	{ .name = "file", .type = PXE_OPT_HOOK, .offset = offsetof(T, M), .arg = "PATH|URL",       \
+	  .help = "boot file, with ${} variables", .hook = &dhcp_pxe_hook_file },                  \
+	{ .name = "next-server", .type = PXE_OPT_HOOK, .offset = offsetof(T, M), .arg = "ADDR",    \
+	  .help = "siaddr: the TFTP server when it is not us",                                     \
+	  .hook = &dhcp_pxe_hook_next_server },                                                    \
+	{ .name = "server-name", .type = PXE_OPT_HOOK, .offset = offsetof(T, M), .arg = "NAME",    \
+	  .help = "sname", .hook = &dhcp_pxe_hook_server_name },                                   \
+	{ .name = "menu-item", .type = PXE_OPT_HOOK, .offset = offsetof(T, M),                     \
+	  .arg = "FILE|local TEXT", .help = "PXE boot menu entry (repeatable, in order)",          \
+	  .hook = &dhcp_pxe_hook_menu_item },                                                      \
+	{ .name = "menu-prompt", .type = PXE_OPT_HOOK, .offset = offsetof(T, M),                   \
+	  .arg = "SECONDS TEXT", .help = "PXE menu prompt and timeout",                            \
+	  .hook = &dhcp_pxe_hook_menu_prompt },                                                    \
+	{ .name = "rpi-pad", .type = PXE_OPT_HOOK, .offset = offsetof(T, M), .def = "auto",        \
+	  .arg = "auto|yes|no", .help = "the Raspberry Pi 3B's padded option 43",                  \
+	  .hook = &dhcp_pxe_hook_rpi_pad },                                                        \
+	{ .name = "option43", .type = PXE_OPT_HOOK, .offset = offsetof(T, M), .def = "auto",       \
+	  .arg = "auto|never|no-uefi", .help = "which option 43, if any",                          \
+	  .hook = &dhcp_pxe_hook_opt43 }
 /* clang-format on */
 
 /* One PXE key (DHCP_PXE_BOOT_OPTS) of a section. 0; -EINVAL (or -E2BIG,
