@@ -5,6 +5,8 @@
  * level threshold, format and daemon name, and emits it when finished. */
 #include "log_int.h"
 
+#include "hex.h"
+
 #include <arpa/inet.h>
 #include <math.h>
 #include <net/if.h>
@@ -250,22 +252,14 @@ void pxe_log_ip(struct pxe_log_line *l, const char *key, const struct sockaddr *
 	put_sockaddr(l, key, sa, false);
 }
 
-static const char hexdig[] = "0123456789abcdef";
-
 void pxe_log_mac(struct pxe_log_line *l, const char *key, const uint8_t *mac, size_t len)
 {
 	/* chaddr is at most 16 bytes (RFC 2131 §2); more is a caller bug */
 	char s[3 * 32];
-	size_t n = 0;
 
 	if (!mac || len > 32)
 		len = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (i > 0)
-			s[n++] = ':';
-		s[n++] = hexdig[mac[i] >> 4];
-		s[n++] = hexdig[mac[i] & 15];
-	}
+	size_t n = pxe_hex_encode(s, sizeof(s), mac, len, ':');
 	put_field(l, key, s, n, true);
 }
 
