@@ -93,6 +93,32 @@ void pxe_log_msg(int level, const char *event, const char *fmt, ...)
 	pxe_log_end(&l);
 }
 
+void pxe_log_startup_err(const char *prog, const char *fmt, ...)
+{
+	char msg[PXE_LOG_LINE_MAX - 128], out[PXE_LOG_LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* the journal check is made here, not cached: this may run before
+	 * pxe_log_open and after the daemon moved stderr */
+	int n = snprintf(out, sizeof(out), "%s%s: %s\n", pxe_log_journal_is_stderr() ? "<3>" : "",
+			 prog && *prog ? prog : g.daemon, msg);
+	if (n > 0)
+		pxe_log_write_line(STDERR_FILENO, out, (size_t)n < sizeof(out) ? (size_t)n : sizeof(out) - 1);
+	if (g.fd < 0 && !g.syslog_open)
+		return;
+	struct pxe_log_line l;
+	pxe_log_line_start(&l, PXE_LOG_ERR, PXE_LOG_ERR, g.json, g.daemon, "start");
+	pxe_log_str(&l, "msg", msg);
+	pxe_log_line_finish(&l);
+	if (g.fd >= 0)
+		pxe_log_write_line(g.fd, l.buf, l.len);
+	if (g.syslog_open)
+		pxe_log_sink_syslog(&l);
+}
+
 /* The file part of pxe_log_open: keep the open file when the path did not
  * change (a reload must not lose lines), else open the new one first so
  * that a failure leaves the old setup in place. */

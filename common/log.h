@@ -107,6 +107,16 @@ void pxe_log_end(struct pxe_log_line *l);
 void pxe_log_msg(int level, const char *event, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* An error that stops the start (or a command-line error): the plain
+ * "prog: message" line a user at a terminal expects, on stderr, with
+ * journald's "<3>" prefix when stderr is the journal's stream (sd-daemon(3)),
+ * like every other line of the daemon there. When the logger has a file or
+ * syslog, the same message also goes there as a level=err event=start line.
+ * prog NULL: the daemon name given to pxe_log_open. Usable before
+ * pxe_log_open. */
+void pxe_log_startup_err(const char *prog, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Pure escaping helpers (exposed for tests and for httpd's CLF log).
  * Write val as a logfmt value (quoted when needed) / JSON string (with its
  * quotes, ASCII only) at the start of buf. Return the number of bytes that

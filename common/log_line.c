@@ -6,6 +6,7 @@
 #include "log_int.h"
 
 #include "hex.h"
+#include "sock.h"
 
 #include <arpa/inet.h>
 #include <math.h>
@@ -189,12 +190,6 @@ static int format_ip6(char *buf, size_t cap, const struct sockaddr_in6 *s6, bool
 	char a[INET6_ADDRSTRLEN], scope[IF_NAMESIZE + 12] = "";
 	char ifname[IF_NAMESIZE];
 
-	if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
-		/* dual-stack socket: show the IPv4 address that the DHCP and
-		 * TFTP lines of the same client use */
-		inet_ntop(AF_INET, &s6->sin6_addr.s6_addr[12], a, sizeof(a));
-		return snprintf(buf, cap, "%s", a);
-	}
 	inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
 	if (s6->sin6_scope_id != 0) {
 		if (if_indextoname(s6->sin6_scope_id, ifname))
@@ -209,9 +204,14 @@ static int format_ip6(char *buf, size_t cap, const struct sockaddr_in6 *s6, bool
 static int format_addr(char *buf, size_t cap, const struct sockaddr *sa, bool with_port,
 		       unsigned *port)
 {
+	struct sockaddr_in v4;
+
 	*port = 0;
 	if (!sa)
 		return snprintf(buf, cap, "-");
+	/* dual-stack socket: show the IPv4 address that the DHCP and TFTP
+	 * lines of the same client use */
+	sa = pxe_addr_unmap(sa, &v4);
 	if (sa->sa_family == AF_INET) {
 		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
 		*port = ntohs(s4->sin_port);

@@ -220,6 +220,26 @@ int pxe_addr_format(const struct sockaddr *sa, bool with_port, char *buf, size_t
 	return -EAFNOSUPPORT;
 }
 
+const struct sockaddr *pxe_addr_unmap(const struct sockaddr *sa, struct sockaddr_in *v4)
+{
+	if (!sa || sa->sa_family != AF_INET6)
+		return sa;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
+	if (!IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr))
+		return sa;
+	memset(v4, 0, sizeof(*v4));
+	v4->sin_family = AF_INET;
+	v4->sin_port = sin6->sin6_port;
+	memcpy(&v4->sin_addr, &sin6->sin6_addr.s6_addr[12], 4);
+	return (const struct sockaddr *)v4;
+}
+
+int pxe_addr_format_peer(const struct sockaddr *sa, bool with_port, char *buf, size_t cap)
+{
+	struct sockaddr_in v4;
+	return pxe_addr_format(pxe_addr_unmap(sa, &v4), with_port, buf, cap);
+}
+
 int pxe_addr_port(const struct sockaddr *sa)
 {
 	if (!sa)
@@ -265,7 +285,6 @@ static const struct sockopt_rule {
 	int level6, name6;
 } sockopt_rules[] = {
 	{PXE_SOCK_REUSEADDR, SOL_SOCKET, SO_REUSEADDR, SOL_SOCKET, SO_REUSEADDR},
-	{PXE_SOCK_REUSEPORT, SOL_SOCKET, SO_REUSEPORT, SOL_SOCKET, SO_REUSEPORT},
 	{PXE_SOCK_BROADCAST, SOL_SOCKET, SO_BROADCAST, SOL_SOCKET, SO_BROADCAST},
 	/* the local address and interface of each datagram (RFC 3542 6.1),
 	 * so that replies leave from the address the client talked to */
@@ -312,6 +331,8 @@ int pxe_sock_bind(const struct pxe_sockaddr *a, int type, unsigned flags, int ba
 	if (len == 0)
 		return -EAFNOSUPPORT;
 	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (base != SOCK_STREAM && (flags & PXE_SOCK_REUSEADDR))
+		return -EINVAL; /* a second server would share the port (sock.h) */
 	int fd = socket(family, base | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;

@@ -31,23 +31,39 @@ int pxe_addr_parse(const char *s, int default_port, struct pxe_sockaddr *out);
  * (or "%N"), so the output parses back with pxe_addr_parse. Families
  * other than AF_INET/AF_INET6: buf = "" and -EAFNOSUPPORT. */
 int pxe_addr_format(const struct sockaddr *sa, bool with_port, char *buf, size_t cap);
+/* A client seen on a dual-stack socket has an IPv4-mapped IPv6 address
+ * (::ffff:198.18.0.100, RFC 4291 section 2.5.5.2): the same client as
+ * IPv4, written into *v4 (with the port), or sa itself for any other
+ * address. The one place that unmaps, for logs and other text meant for
+ * people (pxe_addr_format_peer, pxe_log_addr). */
+const struct sockaddr *pxe_addr_unmap(const struct sockaddr *sa, struct sockaddr_in *v4);
+/* pxe_addr_format of pxe_addr_unmap(sa): "198.18.0.100:2071", not
+ * "[::ffff:198.18.0.100]:2071". For peers in logs; it does not parse back
+ * to the same family, so configuration output uses pxe_addr_format. */
+int pxe_addr_format_peer(const struct sockaddr *sa, bool with_port, char *buf, size_t cap);
 int pxe_addr_port(const struct sockaddr *sa); /* -EAFNOSUPPORT if not v4/v6 */
 void pxe_addr_set_port(struct pxe_sockaddr *a, int port);
 /* addr+port (+ scope for v6); families must match: 1.2.3.4 and
  * ::ffff:1.2.3.4 are different. */
 bool pxe_addr_equal(const struct sockaddr *a, const struct sockaddr *b);
 
+/* SO_REUSEADDR, for SOCK_STREAM only: a TCP listener may bind while old
+ * connections of the port are in TIME_WAIT, and a second listener still
+ * gets EADDRINUSE. On UDP, SO_REUSEADDR (and SO_REUSEPORT) let a second,
+ * unrelated server bind the same port beside the first (socket(7)), which
+ * then shares its requests: pxe_sock_bind refuses the flag for datagram
+ * sockets (-EINVAL), and there is no SO_REUSEPORT flag. */
 #define PXE_SOCK_REUSEADDR 0x01
 #define PXE_SOCK_PKTINFO   0x02 /* IP_PKTINFO / IPV6_RECVPKTINFO */
 #define PXE_SOCK_FREEBIND  0x04 /* bind before the address exists */
 #define PXE_SOCK_DUALSTACK 0x08 /* IPV6_V6ONLY=0; default is 1, set explicitly */
 #define PXE_SOCK_BROADCAST 0x10
-#define PXE_SOCK_REUSEPORT 0x20
 
 /* socket + options + bind (+ listen for SOCK_STREAM with backlog; <= 0
  * means SOMAXCONN). Non-blocking and close-on-exec. IPv6 sockets always
  * get IPV6_V6ONLY set (1, or 0 with PXE_SOCK_DUALSTACK), never the
- * sysctl default. Returns the fd or -errno. */
+ * sysctl default. Returns the fd or -errno (-EADDRINUSE when another
+ * socket has the port: holder.h says whose). */
 int pxe_sock_bind(const struct pxe_sockaddr *a, int type, unsigned flags, int backlog);
 
 /* systemd socket activation (sd_listen_fds(3) protocol, no libsystemd).

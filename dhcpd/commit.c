@@ -3,6 +3,7 @@
  * pool, and only then are the ACKs of that batch sent. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commit.h"
 #include "log.h"
@@ -76,6 +77,10 @@ static void sync_done(uv_work_t *w, int status)
 	if (status < 0 && s->result == 0)
 		s->result = status;
 	deliver(d, s->pend, s->n, s->result, d->journal.path);
+	/* a reload moved the journal to another file meanwhile (reload.c):
+	 * the old file's descriptor was left open for this write */
+	if (s->fd != d->journal.fd)
+		close(s->fd);
 	free(s->buf);
 	free(s->pend);
 	s->buf = NULL;

@@ -303,7 +303,9 @@ void dhcp_journal_close(struct dhcp_journal *j)
 {
 	if (j->fd >= 0)
 		close(j->fd);
-	j->fd = -1;
+	if (j->lock_fd >= 0)
+		close(j->lock_fd);
+	j->fd = j->lock_fd = -1;
 	free(j->path);
 	free(j->buf);
 	j->path = j->buf = NULL;
@@ -454,6 +456,32 @@ int dhcp_journal_compact(struct dhcp_journal *j, const struct dhcp_leases *s, in
 		return pxe_err_set(err, errno, "%s: %s", j->path, strerror(errno));
 	close(j->fd);
 	j->fd = fd;
+	j->lines = lines;
+	return 0;
+}
+
+int dhcp_journal_switch(struct dhcp_journal *j, const char *path, int lock_fd,
+			const struct dhcp_leases *s, int64_t now, int *old_fd, struct pxe_err *err)
+{
+	size_t lines;
+	char *copy = strdup(path);
+	if (!copy)
+		return pxe_err_set(err, ENOMEM, "out of memory");
+	int r = dhcp_journal_write_snapshot(path, s, now, &lines, err);
+	int fd = r < 0 ? -1 : open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (r == 0 && fd < 0)
+		r = pxe_err_set(err, errno, "%s: %s", path, strerror(errno));
+	if (r < 0) {
+		free(copy);
+		return r;
+	}
+	*old_fd = j->fd;
+	if (j->lock_fd >= 0)
+		close(j->lock_fd);
+	free(j->path);
+	j->fd = fd;
+	j->lock_fd = lock_fd;
+	j->path = copy;
 	j->lines = lines;
 	return 0;
 }

@@ -38,6 +38,7 @@ struct dhcp_jrec {
 
 struct dhcp_journal {
 	int fd;
+	int lock_fd; /* journal_lock.h; -1 when not locked (set it so) */
 	char *path;
 	char *buf;
 	size_t len, cap;
@@ -61,6 +62,7 @@ long dhcp_journal_replay(const char *path, struct dhcp_leases *s, int64_t now,
 
 /* Open for appending (after replay and compaction). */
 int dhcp_journal_open(struct dhcp_journal *j, const char *path, struct pxe_err *err);
+/* Close the file and release its lock. */
 void dhcp_journal_close(struct dhcp_journal *j);
 /* Buffer one line. -ENOMEM when the buffer cannot grow. */
 int dhcp_journal_add(struct dhcp_journal *j, int64_t ts, enum dhcp_jevent ev,
@@ -79,6 +81,15 @@ int dhcp_journal_compact(struct dhcp_journal *j, const struct dhcp_leases *s, in
 /* Write the compacted form of s to path (used by compaction and tests). */
 int dhcp_journal_write_snapshot(const char *path, const struct dhcp_leases *s, int64_t now,
 				size_t *lines, struct pxe_err *err);
+/* Move the journal to another file (reload with a new leasefile):
+ * lock_fd is the new file's lock (journal_lock.h), taken by the caller
+ * before anything changes. Writes the compacted form of s there, opens
+ * it, then releases the old lock. The buffered lines stay buffered (for
+ * the new file). *old_fd gets the old file's descriptor, for the caller
+ * to close once no write is in flight on it. On error nothing changes
+ * (lock_fd is the caller's to close). */
+int dhcp_journal_switch(struct dhcp_journal *j, const char *path, int lock_fd,
+			const struct dhcp_leases *s, int64_t now, int *old_fd, struct pxe_err *err);
 /* True when the file has grown well past the live records. */
 bool dhcp_journal_wants_compaction(const struct dhcp_journal *j, size_t records);
 

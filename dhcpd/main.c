@@ -10,9 +10,9 @@
 
 #include "config.h"
 #include "config_spec.h"
-#include "config_spec.h"
 #include "daemon.h"
 #include "hex.h"
+#include "journal_lock.h"
 #include "log.h"
 #include "server.h"
 
@@ -25,7 +25,7 @@ static int print_leases(const struct dhcpd_config *c)
 		return 1;
 	long n = dhcp_journal_replay(c->leasefile, s, now, NULL, NULL);
 	if (n < 0) {
-		fprintf(stderr, "pxe-dhcpd: %s: %s\n", c->leasefile, strerror((int)-n));
+		pxe_log_startup_err(NULL, "%s: %s", c->leasefile, strerror((int)-n));
 		dhcp_leases_free(s);
 		return 1;
 	}
@@ -49,19 +49,6 @@ static int print_leases(const struct dhcpd_config *c)
 		       dhcp_lease_state_name(l->state), l->hostname[0] ? l->hostname : "-");
 	}
 	dhcp_leases_free(s);
-	return 0;
-}
-
-/* --daemon runs in "/": make the lease file path absolute first. */
-static int absolute_leasefile(struct dhcpd_config *c)
-{
-	if (c->leasefile[0] == '/')
-		return 0;
-	char cwd[4096], *p;
-	if (!getcwd(cwd, sizeof(cwd)) || asprintf(&p, "%s/%s", cwd, c->leasefile) < 0)
-		return -errno;
-	free(c->leasefile);
-	c->leasefile = p;
 	return 0;
 }
 
@@ -126,14 +113,15 @@ static int drop_privileges(struct dhcpd *d, const struct dhcpd_config *c)
 static int run(struct pxe_config *conf, int argc, char **argv)
 {
 	struct dhcpd_config *c = conf->cfg;
-	if (absolute_leasefile(c) < 0)
+	/* --daemon runs in "/": make the lease file path absolute first */
+	int r = dhcp_journal_abspath(&c->leasefile);
+	if (r < 0) {
+		pxe_log_startup_err(NULL, "%s: %s", c->leasefile, strerror(-r));
 		return 1;
-	if (c->common.daemon) {
-		int r = pxe_daemon_start();
-		if (r < 0) {
-			fprintf(stderr, "pxe-dhcpd: --daemon: %s\n", strerror(-r));
-			return 1;
-		}
+	}
+	if (c->common.daemon && (r = pxe_daemon_start()) < 0) {
+		pxe_log_startup_err(NULL, "--daemon: %s", strerror(-r));
+		return 1;
 	}
 	uv_loop_t *loop = uv_default_loop();
 	struct dhcpd *d = calloc(1, sizeof(*d));
@@ -163,9 +151,9 @@ int main(int argc, char **argv)
 	struct dhcpd_config *c = conf.cfg;
 	struct pxe_log_config lc;
 	pxe_common_log_config(&c->common, &lc);
-	if (pxe_log_open("pxe-dhcpd", &lc) < 0) {
-		fprintf(stderr, "pxe-dhcpd: cannot open log %s: %s\n", lc.file ? lc.file : "-",
-			strerror(errno));
+	if ((rc = pxe_log_open("pxe-dhcpd", &lc)) < 0) {
+		pxe_log_startup_err("pxe-dhcpd", "cannot open log %s: %s", lc.file ? lc.file : "-",
+				    strerror(-rc));
 		pxe_config_free(&conf);
 		return PXE_EX_CONFIG;
 	}

@@ -2,7 +2,9 @@
  * into a fresh struct; only when it loads and its ranges apply does it
  * replace the old one (whose leases stay), else the old stays in force.
  * Logging, the script, ping-check and the interfaces follow the new one;
- * leasefile and mode take effect at the next start. */
+ * a new leasefile is locked (journal_lock.h) and gets the leases before
+ * the switch, and when it cannot be locked the old configuration stays;
+ * mode (and leasefile under --chroot) take effect at the next start. */
 #ifndef DHCP_RELOAD_H
 #define DHCP_RELOAD_H
 

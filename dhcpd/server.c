@@ -13,7 +13,9 @@
 #include <sys/socket.h>
 
 #include "commit.h"
+#include "holder.h"
 #include "ifaces.h"
+#include "journal_lock.h"
 #include "log.h"
 #include "ping.h"
 #include "recv.h"
@@ -84,17 +86,26 @@ static int bound_port(int fd)
 	return ntohs(a.sin_port);
 }
 
-static int bind_port(int port)
+/* One socket on 0.0.0.0 per port: IP_PKTINFO tells which interface and
+ * address each request came in on, so no per-interface sockets are
+ * needed. No SO_REUSEADDR (sock.h): a second server on the port fails
+ * here, naming the first. quiet: the caller decides whether a failure
+ * stops the start (port 4011 in full and proxy modes does not). */
+static int bind_port(int port, bool quiet)
 {
 	struct pxe_sockaddr a;
+	char msg[512];
 	pxe_addr_parse("0.0.0.0", (uint16_t)port, &a);
-	int fd = pxe_sock_bind(&a, SOCK_DGRAM,
-			       PXE_SOCK_REUSEADDR | PXE_SOCK_PKTINFO | PXE_SOCK_BROADCAST, 0);
-	if (fd < 0)
-		pxe_log_msg(PXE_LOG_ERR, "listen", "cannot bind 0.0.0.0:%d: %s", port,
-			    strerror(-fd));
-	else
+	int fd = pxe_sock_bind(&a, SOCK_DGRAM, PXE_SOCK_PKTINFO | PXE_SOCK_BROADCAST, 0);
+	if (fd >= 0) {
 		big_rcvbuf(fd);
+		return fd;
+	}
+	pxe_bind_error(msg, sizeof(msg), &a.u.sa, SOCK_DGRAM, fd);
+	if (quiet)
+		pxe_log_msg(PXE_LOG_WARN, "listen", "%s", msg);
+	else
+		pxe_log_startup_err(NULL, "%s", msg);
 	return fd;
 }
 
@@ -121,9 +132,9 @@ static int open_sockets(struct dhcpd *d)
 		setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
 		big_rcvbuf(fd);
 	}
-	if (want67 && d->fd < 0 && (d->fd = bind_port(67)) < 0)
+	if (want67 && d->fd < 0 && (d->fd = bind_port(67, false)) < 0)
 		return d->fd;
-	if (d->fd4011 < 0 && (d->fd4011 = bind_port(DHCP_PORT_PXE)) < 0) {
+	if (d->fd4011 < 0 && (d->fd4011 = bind_port(DHCP_PORT_PXE, want67)) < 0) {
 		if (!want67)
 			return d->fd4011;
 		d->fd4011 = -1; /* full/proxy still work without the boot server */
@@ -132,12 +143,34 @@ static int open_sockets(struct dhcpd *d)
 	return 0;
 }
 
+/* The lease file's lock first (journal_lock.h): while another pxe-dhcpd
+ * holds it, nothing here reads, compacts or writes its journal. */
+static int lock_leases(struct dhcpd *d)
+{
+	struct pxe_err err;
+	const char *path = d->cfg->leasefile;
+	bool made = false;
+	int fd = dhcp_journal_mkdir(path, &err);
+	if (fd > 0)
+		made = true;
+	if (fd >= 0)
+		fd = dhcp_journal_lock(path, &err);
+	if (fd < 0) {
+		pxe_log_startup_err(NULL, "%s", err.msg);
+		return fd;
+	}
+	if (made)
+		pxe_log_msg(PXE_LOG_NOTICE, "leases", "created the lease directory of %s", path);
+	d->journal.lock_fd = fd;
+	return 0;
+}
+
 static int load_leases(struct dhcpd *d)
 {
 	const char *path = d->cfg->leasefile;
 	long n = dhcp_journal_replay(path, d->leases, dhcp_now(), replay_warn, (void *)path);
 	if (n < 0) {
-		pxe_log_msg(PXE_LOG_ERR, "leases", "%s: %s", path, strerror((int)-n));
+		pxe_log_startup_err(NULL, "%s: %s", path, strerror((int)-n));
 		return (int)n;
 	}
 	/* Start from a clean file: drops a truncated tail and old history. */
@@ -147,7 +180,7 @@ static int load_leases(struct dhcpd *d)
 	if (r == 0)
 		r = dhcp_journal_open(&d->journal, path, &err);
 	if (r < 0) {
-		pxe_log_msg(PXE_LOG_ERR, "leases", "%s", err.msg);
+		pxe_log_startup_err(NULL, "%s", err.msg);
 		return r;
 	}
 	d->journal.lines = lines;
@@ -165,7 +198,7 @@ int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, 
 	d->cfg = conf->cfg;
 	d->argc = argc;
 	d->argv = argv;
-	d->fd = d->fd4011 = d->pkt_fd = d->journal.fd = -1;
+	d->fd = d->fd4011 = d->pkt_fd = d->journal.fd = d->journal.lock_fd = -1;
 	d->leases = dhcp_leases_new();
 	d->script = dhcp_script_new(loop);
 	d->msg = malloc(sizeof(*d->msg));
@@ -179,10 +212,16 @@ int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, 
 	int r = dhcp_ifaces_ranges(d, d->cfg);
 	if (r < 0)
 		return r;
-	/* The proxy modes hand out no addresses: no lease file at all. */
-	if (d->cfg->mode == DHCP_MODE_FULL && (r = load_leases(d)) < 0)
+	/* The proxy modes hand out no addresses: no lease file at all. The
+	 * lock, then the ports, and only then the journal's replay and
+	 * compaction: a start that fails on either leaves the file as it
+	 * was (another server may be writing it). */
+	bool full = d->cfg->mode == DHCP_MODE_FULL;
+	if (full && (r = lock_leases(d)) < 0)
 		return r;
 	if ((r = open_sockets(d)) < 0)
+		return r;
+	if (full && (r = load_leases(d)) < 0)
 		return r;
 	d->pkt_fd = dhcp_send_open_packet();
 	if (d->pkt_fd < 0)

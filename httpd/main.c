@@ -188,7 +188,7 @@ static void on_stop(void *ctx)
 
 static int fail(struct app *a, int code, const char *what, const char *msg)
 {
-	pxe_log_msg(PXE_LOG_ERR, "startup", "%s%s", what, msg);
+	pxe_log_startup_err("pxe-httpd", "%s%s", what, msg);
 	pxe_daemon_ready(code);
 	a->exit_code = code;
 	return code;
@@ -254,17 +254,17 @@ int main(int argc, char **argv)
 	struct pxe_log_config lc;
 	event_log_config(a.srv.cfg, &lc);
 	if ((rc = pxe_log_open("pxe-httpd", &lc)) < 0) {
-		fprintf(stderr, "pxe-httpd: --error-log %s: %s\n", lc.file, strerror(-rc));
+		pxe_log_startup_err("pxe-httpd", "--error-log %s: %s", lc.file, strerror(-rc));
 		return 1;
 	}
 	if (absolute_root(a.srv.cfg) < 0) {
-		fprintf(stderr, "pxe-httpd: %s: %s\n", a.srv.cfg->root, strerror(errno));
+		pxe_log_startup_err("pxe-httpd", "%s: %s", a.srv.cfg->root, strerror(errno));
 		return 1;
 	}
 	absolute_paths(a.srv.cfg);
 	raise_nofile();
 	if (a.srv.cfg->daemon && (rc = pxe_daemon_start()) < 0) {
-		fprintf(stderr, "pxe-httpd: --daemon: %s\n", strerror(-rc));
+		pxe_log_startup_err("pxe-httpd", "--daemon: %s", strerror(-rc));
 		return 1;
 	}
 	a.srv.loop = uv_default_loop();

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "holder.h"
 #include "log.h"
 #include "sock.h"
 
@@ -174,11 +175,14 @@ static int listen_activated(struct httpd *s, struct pxe_err *err)
 static int bind_one(struct httpd *s, const struct pxe_sockaddr *a, unsigned flags,
 		    struct pxe_err *err)
 {
+	/* SO_REUSEADDR on TCP only allows a bind while old connections of
+	 * the port are in TIME_WAIT; a second listener still gets EADDRINUSE
+	 * (socket(7)), named with its holder */
 	int fd = pxe_sock_bind(a, SOCK_STREAM, PXE_SOCK_REUSEADDR | flags, (int)s->cfg->backlog);
 	if (fd < 0) {
-		char txt[80];
-		pxe_addr_format(&a->u.sa, true, txt, sizeof(txt));
-		return pxe_err_set(err, -fd, "cannot listen on %s: %s", txt, strerror(-fd));
+		char msg[sizeof(err->msg)];
+		pxe_bind_error(msg, sizeof(msg), &a->u.sa, SOCK_STREAM, fd);
+		return pxe_err_set(err, -fd, "%s", msg);
 	}
 	return add_listener(s, fd);
 }

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "holder.h"
 #include "log.h"
 #include "server.h"
 #include "sock.h"
@@ -63,8 +64,10 @@ static void log_setup(const struct tftpd_config *cfg)
 {
 	struct pxe_log_config lc;
 	pxe_common_log_config(&cfg->common, &lc);
-	if (pxe_log_open("pxe-tftpd", &lc) < 0)
-		fprintf(stderr, "pxe-tftpd: cannot open log %s\n", cfg->common.log_file);
+	int r = pxe_log_open("pxe-tftpd", &lc);
+	if (r < 0)
+		pxe_log_startup_err("pxe-tftpd", "cannot open log %s: %s", cfg->common.log_file,
+				    strerror(-r));
 }
 
 /* Sockets from systemd (ListenDatagram=), else our own from --listen.
@@ -75,7 +78,7 @@ static int open_listeners(struct app *a)
 	struct pxe_activated_fd act[MAX_LISTEN];
 	int n = pxe_listen_fds(act, MAX_LISTEN);
 	if (n < 0)
-		return fprintf(stderr, "pxe-tftpd: LISTEN_FDS: %s\n", strerror(-n)), -1;
+		return pxe_log_startup_err("pxe-tftpd", "LISTEN_FDS: %s", strerror(-n)), -1;
 	int used = 0;
 	for (int i = 0; i < n && i < MAX_LISTEN; i++) {
 		if (act[i].type != SOCK_DGRAM)
@@ -87,26 +90,29 @@ static int open_listeners(struct app *a)
 		a->listen_activated = true;
 		if (used)
 			return 0;
-		return fprintf(stderr, "pxe-tftpd: no datagram socket among LISTEN_FDS\n"), -1;
+		return pxe_log_startup_err("pxe-tftpd", "no datagram socket among LISTEN_FDS"), -1;
 	}
 	const struct tftpd_config *cfg = a->conf.cfg;
 	bool dflt = a->conf.src[0].kind == PXE_SRC_DEFAULT;
 	for (size_t i = 0; i < cfg->listen.n; i++) {
 		const struct pxe_sockaddr *ad = &cfg->listen.v[i];
-		int fd = pxe_sock_bind(ad, SOCK_DGRAM, PXE_SOCK_REUSEADDR | PXE_SOCK_PKTINFO, 0);
-		char txt[128];
+		/* no SO_REUSEADDR: a second server on the port must fail here
+		 * (sock.h); per-transfer sockets are on ephemeral ports */
+		int fd = pxe_sock_bind(ad, SOCK_DGRAM, PXE_SOCK_PKTINFO, 0);
+		char txt[128], msg[512];
 		pxe_addr_format(&ad->u.sa, true, txt, sizeof(txt));
 		if (fd < 0 && dflt && ad->u.sa.sa_family == AF_INET6 &&
 		    (fd == -EAFNOSUPPORT || fd == -EADDRNOTAVAIL)) {
 			pxe_log_msg(PXE_LOG_NOTICE, "listen", "no IPv6, skipping %s", txt);
 			continue;
 		}
-		if (fd < 0)
-			return fprintf(stderr, "pxe-tftpd: listen %s: %s\n", txt, strerror(-fd)),
-			       -1;
+		if (fd < 0) {
+			pxe_bind_error(msg, sizeof(msg), &ad->u.sa, SOCK_DGRAM, fd);
+			return pxe_log_startup_err("pxe-tftpd", "%s", msg), -1;
+		}
 		int r = tftpd_listen_fd(a->srv, fd);
 		if (r < 0)
-			return fprintf(stderr, "pxe-tftpd: listen %s: %s\n", txt, strerror(-r)), -1;
+			return pxe_log_startup_err("pxe-tftpd", "listen %s: %s", txt, strerror(-r)), -1;
 		used++;
 	}
 	return used ? 0 : -1;
@@ -184,9 +190,9 @@ static int drop_privileges(const struct tftpd_config *cfg)
 	if (cc->chroot)
 		(void)pxe_sd_notify_keep();
 	if (cc->pidfile && pxe_pidfile_write(cc->pidfile, &err) < 0)
-		return fprintf(stderr, "pxe-tftpd: %s\n", err.msg), -1;
+		return pxe_log_startup_err("pxe-tftpd", "%s", err.msg), -1;
 	if (pxe_privileges_drop(cc->chroot, cc->user, cc->group, NULL, 0, &err) < 0)
-		return fprintf(stderr, "pxe-tftpd: %s\n", err.msg), -1;
+		return pxe_log_startup_err("pxe-tftpd", "%s", err.msg), -1;
 	return 0;
 }
 
@@ -211,15 +217,15 @@ static int run(struct app *a)
 	const struct tftpd_config *cfg = a->conf.cfg;
 	struct pxe_err err = {{0}};
 	if (a->conf.n_extra > 0)
-		return fprintf(stderr, "pxe-tftpd: unexpected argument '%s'\n",
+		return pxe_log_startup_err("pxe-tftpd", "unexpected argument '%s'",
 			       a->conf.extra_args[0]),
 		       PXE_EX_CONFIG;
 	log_setup(cfg);
 	raise_nofile(cfg);
 	if (runtime_open(&a->rt, cfg, NULL, &err) < 0)
-		return fprintf(stderr, "pxe-tftpd: %s\n", err.msg), PXE_EX_CONFIG;
+		return pxe_log_startup_err("pxe-tftpd", "%s", err.msg), PXE_EX_CONFIG;
 	if (cfg->common.daemon && pxe_daemon_start() < 0)
-		return fprintf(stderr, "pxe-tftpd: --daemon: %s\n", strerror(errno)), 1;
+		return pxe_log_startup_err("pxe-tftpd", "--daemon: %s", strerror(errno)), 1;
 	a->loop = uv_default_loop();
 	a->srv = tftpd_new(a->loop, &a->rt);
 	if (!a->srv || open_listeners(a) < 0 || drop_privileges(cfg) < 0) {
