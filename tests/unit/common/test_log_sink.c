@@ -197,6 +197,55 @@ START_TEST(test_journal_other_stream)
 }
 END_TEST
 
+/* ------------------------------------------------- start-up errors */
+
+static void startup_err_before_open(void)
+{
+	pxe_log_startup_err("pxe-test", "listen %s: %s", "0.0.0.0:69/udp", "busy");
+}
+
+static void startup_err_with_file(void)
+{
+	logtest_open_file(false, PXE_LOG_INFO);
+	pxe_log_startup_err(NULL, "leases: %s", "locked");
+}
+
+START_TEST(test_startup_err_terminal)
+{
+	/* on a terminal or a pipe: the plain "prog: message" */
+	char *s = logtest_capture_stderr(startup_err_before_open);
+	ck_assert_str_eq(s, "pxe-test: listen 0.0.0.0:69/udp: busy\n");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_startup_err_journal)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/stderr", logtest_dir);
+	ck_assert_int_eq(unit_write_file(logtest_dir, "stderr", ""), 0);
+	set_journal_stream(path);
+	char *s = logtest_capture_stderr(startup_err_before_open);
+	ck_assert_str_eq(s, "<3>pxe-test: listen 0.0.0.0:69/udp: busy\n");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_startup_err_file)
+{
+	/* the log file gets it too, as an err line; the name is the
+	 * logger's when none is given */
+	char *s = logtest_capture_stderr(startup_err_with_file);
+	ck_assert_int_eq(strncmp(s, "pxe", 3), 0);
+	ck_assert_ptr_nonnull(strstr(s, ": leases: locked\n"));
+	free(s);
+	char *f = logtest_slurp(logtest_path, NULL);
+	ck_assert_ptr_nonnull(strstr(f, " level=err "));
+	ck_assert_ptr_nonnull(strstr(f, " event=start msg=\"leases: locked\"\n"));
+	free(f);
+}
+END_TEST
+
 UNIT_SUITE(log_sink)
 {
 	Suite *s = suite_create("log_sink");
@@ -207,6 +256,9 @@ UNIT_SUITE(log_sink)
 	tcase_add_test(tc, test_file_concurrent_append);
 	tcase_add_test(tc, test_journal_prefix);
 	tcase_add_test(tc, test_journal_other_stream);
+	tcase_add_test(tc, test_startup_err_terminal);
+	tcase_add_test(tc, test_startup_err_journal);
+	tcase_add_test(tc, test_startup_err_file);
 	suite_add_tcase(s, tc);
 	return s;
 }

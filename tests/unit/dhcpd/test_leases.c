@@ -143,7 +143,7 @@ START_TEST(test_journal_replay_truncated)
 	struct dhcp_leases *s = dhcp_leases_new();
 	struct dhcp_range_def r = {BASE, BASE + 99};
 	dhcp_leases_set_ranges(s, &r, 1, NULL, 0);
-	struct dhcp_journal j = {.fd = -1};
+	struct dhcp_journal j = {.fd = -1, .lock_fd = -1};
 	struct pxe_err e;
 	ck_assert_int_eq(dhcp_journal_open(&j, path, &e), 0);
 	uint8_t k[DHCP_KEY_MAX];
