@@ -30,7 +30,9 @@ int pxe_proc_sock_parse(const char *line, struct pxe_proc_sock *out)
 	char addr[40];
 	int n = 0;
 	/* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
-	if (sscanf(line, " %u: %39[0-9A-Fa-f]:%4X %*[0-9A-Fa-f]:%*4X %2X %*X:%*X %*X:%*X %*X %*u %*u %lu%n",
+	if (sscanf(line,
+		   " %u: %39[0-9A-Fa-f]:%4X %*[0-9A-Fa-f]:%*4X %2X %*X:%*X %*X:%*X %*X %*u %*u "
+		   "%lu%n",
 		   &sl, addr, &port, &state, &inode, &n) != 5 ||
 	    n == 0)
 		return -EINVAL;

@@ -106,7 +106,8 @@ void pxe_log_startup_err(const char *prog, const char *fmt, ...)
 	int n = snprintf(out, sizeof(out), "%s%s: %s\n", pxe_log_journal_is_stderr() ? "<3>" : "",
 			 prog && *prog ? prog : g.daemon, msg);
 	if (n > 0)
-		pxe_log_write_line(STDERR_FILENO, out, (size_t)n < sizeof(out) ? (size_t)n : sizeof(out) - 1);
+		pxe_log_write_line(STDERR_FILENO, out,
+				   (size_t)n < sizeof(out) ? (size_t)n : sizeof(out) - 1);
 	if (g.fd < 0 && !g.syslog_open)
 		return;
 	struct pxe_log_line l;

@@ -112,7 +112,8 @@ static int open_listeners(struct app *a)
 		}
 		int r = tftpd_listen_fd(a->srv, fd);
 		if (r < 0)
-			return pxe_log_startup_err("pxe-tftpd", "listen %s: %s", txt, strerror(-r)), -1;
+			return pxe_log_startup_err("pxe-tftpd", "listen %s: %s", txt, strerror(-r)),
+			       -1;
 		used++;
 	}
 	return used ? 0 : -1;
@@ -218,7 +219,7 @@ static int run(struct app *a)
 	struct pxe_err err = {{0}};
 	if (a->conf.n_extra > 0)
 		return pxe_log_startup_err("pxe-tftpd", "unexpected argument '%s'",
-			       a->conf.extra_args[0]),
+					   a->conf.extra_args[0]),
 		       PXE_EX_CONFIG;
 	log_setup(cfg);
 	raise_nofile(cfg);

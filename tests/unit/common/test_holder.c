@@ -24,30 +24,33 @@ START_TEST(test_sock_parse)
 {
 	struct pxe_proc_sock s;
 	/* /proc/net/udp: 0.0.0.0:67, unconnected */
-	ck_assert_int_eq(pxe_proc_sock_parse("  123: 00000000:0043 00000000:0000 07 00000000:00000000 "
-					     "00:00000000 00000000     0        0 48151 2 "
-					     "ffff8a1c4b0e1a40 0",
-					     &s),
-			 0);
+	ck_assert_int_eq(
+		pxe_proc_sock_parse("  123: 00000000:0043 00000000:0000 07 00000000:00000000 "
+				    "00:00000000 00000000     0        0 48151 2 "
+				    "ffff8a1c4b0e1a40 0",
+				    &s),
+		0);
 	ck_assert_uint_eq(s.port, 67);
 	ck_assert_uint_eq(s.state, 7);
 	ck_assert_uint_eq(s.inode, 48151);
 	/* /proc/net/tcp6: [::]:8080 LISTEN, uid 1000 */
-	ck_assert_int_eq(pxe_proc_sock_parse("   0: 00000000000000000000000000000000:1F90 "
-					     "00000000000000000000000000000000:0000 0A "
-					     "00000000:00000000 00:00000000 00000000  1000        0 "
-					     "99887 1 ffff8a1c4a6d2300 100 0 0 10 0",
-					     &s),
-			 0);
+	ck_assert_int_eq(
+		pxe_proc_sock_parse("   0: 00000000000000000000000000000000:1F90 "
+				    "00000000000000000000000000000000:0000 0A "
+				    "00000000:00000000 00:00000000 00000000  1000        0 "
+				    "99887 1 ffff8a1c4a6d2300 100 0 0 10 0",
+				    &s),
+		0);
 	ck_assert_uint_eq(s.port, 8080);
 	ck_assert_uint_eq(s.state, 0x0A);
 	ck_assert_uint_eq(s.inode, 99887);
 	/* /proc/net/tcp: 127.0.0.1:69 -> 127.0.0.1:40000 in TIME_WAIT, no inode */
-	ck_assert_int_eq(pxe_proc_sock_parse("   5: 0100007F:0045 0100007F:9C40 06 00000000:00000000 "
-					     "03:00001622 00000000     0        0 0 3 "
-					     "ffff8a1c4a6d2300",
-					     &s),
-			 0);
+	ck_assert_int_eq(
+		pxe_proc_sock_parse("   5: 0100007F:0045 0100007F:9C40 06 00000000:00000000 "
+				    "03:00001622 00000000     0        0 0 3 "
+				    "ffff8a1c4a6d2300",
+				    &s),
+		0);
 	ck_assert_uint_eq(s.port, 69);
 	ck_assert_uint_eq(s.inode, 0);
 }
@@ -68,10 +71,11 @@ START_TEST(test_sock_parse_invalid)
 					     &s),
 			 -EINVAL);
 	/* cut before the inode */
-	ck_assert_int_eq(pxe_proc_sock_parse("  1: 00000000:0043 00000000:0000 07 00000000:00000000 "
-					     "00:00000000 00000000     0        0",
-					     &s),
-			 -EINVAL);
+	ck_assert_int_eq(
+		pxe_proc_sock_parse("  1: 00000000:0043 00000000:0000 07 00000000:00000000 "
+				    "00:00000000 00000000     0        0",
+				    &s),
+		-EINVAL);
 }
 END_TEST
 
@@ -197,8 +201,8 @@ START_TEST(test_port_holder_live)
 		struct pxe_sockaddr a;
 		char msg[256], want[128];
 		pxe_addr_parse("127.0.0.1", port, &a);
-		int fd = pxe_sock_bind(&a, types[i], types[i] == SOCK_STREAM ? PXE_SOCK_REUSEADDR : 0,
-				       0);
+		int fd = pxe_sock_bind(&a, types[i],
+				       types[i] == SOCK_STREAM ? PXE_SOCK_REUSEADDR : 0, 0);
 		ck_assert_int_eq(fd, -EADDRINUSE);
 		pxe_bind_error(msg, sizeof(msg), &a.u.sa, types[i], fd);
 		snprintf(want, sizeof(want), "listen 127.0.0.1:%d/%s: Address already in use", port,
