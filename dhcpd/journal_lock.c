@@ -47,7 +47,9 @@ int dhcp_journal_lock(const char *leasefile, struct pxe_err *err)
 	char path[4096];
 	if (snprintf(path, sizeof(path), "%s.lock", leasefile) >= (int)sizeof(path))
 		return pxe_err_set(err, ENAMETOOLONG, "%s: name too long", leasefile);
-	int r, fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
+	/* flock(2) needs no write access: read-only, and 0600 so that no other
+	 * user can take the lock and keep the server from starting */
+	int r, fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
 	if (fd < 0)
 		return pxe_err_set(err, errno, "%s: %s", path, strerror(errno));
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0)

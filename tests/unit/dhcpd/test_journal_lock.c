@@ -40,6 +40,12 @@ START_TEST(test_lock_twice)
 	int a = dhcp_journal_lock(path, &err);
 	ck_assert_int_ge(a, 0);
 	ck_assert(fcntl(a, F_GETFD) & FD_CLOEXEC);
+	/* beside the journal, for its owner only */
+	char lp[4300];
+	struct stat lst;
+	snprintf(lp, sizeof(lp), "%s.lock", path);
+	ck_assert_int_eq(stat(lp, &lst), 0);
+	ck_assert_int_eq(lst.st_mode & 0077, 0);
 	/* a second open(2) is a second description: it conflicts */
 	ck_assert_int_eq(dhcp_journal_lock(path, &err), -EWOULDBLOCK);
 	char want[64];
