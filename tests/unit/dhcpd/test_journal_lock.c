@@ -88,7 +88,7 @@ END_TEST
 START_TEST(test_mkdir_one_level)
 {
 	struct pxe_err err;
-	char p[4300], d[4300];
+	char d[4300], p[4400];
 	snprintf(d, sizeof(d), "%s/state", dir);
 	snprintf(p, sizeof(p), "%s/dhcpd.leases", d);
 	ck_assert_int_eq(dhcp_journal_mkdir(p, &err), 1);
