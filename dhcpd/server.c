@@ -149,17 +149,13 @@ static int lock_leases(struct dhcpd *d)
 {
 	struct pxe_err err;
 	const char *path = d->cfg->leasefile;
-	bool made = false;
-	int fd = dhcp_journal_mkdir(path, &err);
-	if (fd > 0)
-		made = true;
-	if (fd >= 0)
-		fd = dhcp_journal_lock(path, &err);
+	int made = dhcp_journal_mkdir(path, &err);
+	int fd = made < 0 ? made : dhcp_journal_lock(path, &err);
 	if (fd < 0) {
 		pxe_log_startup_err(NULL, "%s", err.msg);
 		return fd;
 	}
-	if (made)
+	if (made > 0)
 		pxe_log_msg(PXE_LOG_NOTICE, "leases", "created the lease directory of %s", path);
 	d->journal.lock_fd = fd;
 	return 0;
