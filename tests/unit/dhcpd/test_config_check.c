@@ -119,7 +119,7 @@ START_TEST(test_boot_without_file)
 {
 	struct warnings w = warnings_of(SUBNET "[boot pi]\nmatch = rpi\n");
 	ck_assert_uint_eq(w.n, 1);
-	ck_assert_str_eq(w.msg[0], "d.conf:3: [boot pi]: no file and no menu-item: the clients "
+	ck_assert_str_eq(w.msg[0], "d.conf:4: [boot pi]: no file and no menu-item: the clients "
 				   "it matches get no boot file, and the sections after it are "
 				   "not tried for them");
 	/* a menu is something to boot; so is a file */
@@ -128,7 +128,7 @@ START_TEST(test_boot_without_file)
 	ck_assert_uint_eq(w.n, 0);
 	/* matching every client and giving nothing: never useful */
 	expect_error(SUBNET "[boot quirk]\nbroadcast = yes\n",
-		     "d.conf:3: [boot quirk]: no file, no menu-item and no match");
+		     "d.conf:4: [boot quirk]: no file, no menu-item and no match");
 }
 END_TEST
 
