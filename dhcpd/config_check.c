@@ -216,14 +216,16 @@ static int validate_mac(struct dhcp_host *h, struct where *w, struct pxe_err *er
 {
 	at_key(w, dhcp_config_host_src(h, "mac"));
 	if (hexbytes(h->mac, h->hw, sizeof(h->hw), &h->hw_len) < 0)
-		return pxe_err_set(err, EINVAL,
-				   "[host %s] mac: expected 6 octets like 52:54:00:12:34:56, got '%s'",
-				   h->name, h->mac);
+		return pxe_err_set(
+			err, EINVAL,
+			"[host %s] mac: expected 6 octets like 52:54:00:12:34:56, got '%s'",
+			h->name, h->mac);
 	if (h->hw_len != DHCP_HOST_MAC_LEN)
-		return pxe_err_set(err, EINVAL,
-				   "[host %s] mac: expected 6 octets like 52:54:00:12:34:56, got %u "
-				   "in '%s'",
-				   h->name, h->hw_len, h->mac);
+		return pxe_err_set(
+			err, EINVAL,
+			"[host %s] mac: expected 6 octets like 52:54:00:12:34:56, got %u "
+			"in '%s'",
+			h->name, h->hw_len, h->mac);
 	return 0;
 }
 
@@ -396,8 +398,9 @@ int dhcp_config_validate(void *cfg, struct pxe_err *err)
 		return pxe_err_set(err, EINVAL,
 				   "no [subnet CIDR] section and no range: nothing to serve");
 	/* Before the log is opened (start, --check-config) this is stderr;
-	 * on reload, the log. */
-	dhcp_config_warnings(c, log_warning, NULL);
+	 * on reload, the log. --leases only reads the lease file. */
+	if (!c->print_leases)
+		dhcp_config_warnings(c, log_warning, NULL);
 	return 0;
 }
 

@@ -280,8 +280,9 @@ static void log_forbidden(const char *rel, const char *why)
 static void resolve_error(struct reply *rp, const char *rel, int err, bool head)
 {
 	int status = err == -ENOENT || err == -ENOTDIR || err == -ENAMETOOLONG ? 404 : 403;
+	/* EXDEV: a path out of the root, as openat2's RESOLVE_BENEATH says */
 	if (status == 403)
-		log_forbidden(rel, strerror(-err));
+		log_forbidden(rel, err == -EXDEV ? "outside the served root" : strerror(-err));
 	http_error_reply(rp, status, head);
 }
 

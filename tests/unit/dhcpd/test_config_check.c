@@ -70,9 +70,9 @@ START_TEST(test_mac_length)
 	char *dir = unit_tmpdir();
 	struct pxe_config c;
 	struct pxe_err e;
-	ck_assert_msg(load_text(dir, SUBNET "[host a]\nmac = 52-54-00-12-34-56\n", NULL, 0, &c,
-				&e) == 0,
-		      "%s", e.msg);
+	ck_assert_msg(
+		load_text(dir, SUBNET "[host a]\nmac = 52-54-00-12-34-56\n", NULL, 0, &c, &e) == 0,
+		"%s", e.msg);
 	ck_assert_uint_eq(((const struct dhcpd_config *)c.cfg)->hosts[0].hw_len, 6);
 	pxe_config_free(&c);
 	unit_tmpdir_remove(dir);
@@ -202,11 +202,9 @@ static struct warnings iface_warnings(const char *text, const struct dhcp_iface_
 START_TEST(test_interfaces)
 {
 	const struct dhcp_iface_addr ifs[] = {
-		{"lo", 0, 0},
-		{"lo", 0x7f000001u, 0xff000000u},
-		{"br0", 0, 0},
-		{"br0", 0xc6120001u, 0xffffff00u}, /* 198.18.0.1/24 */
-		{"eth1", 0, 0},                    /* up, no IPv4 */
+		{"lo", 0, 0},   {"lo", 0x7f000001u, 0xff000000u},
+		{"br0", 0, 0},  {"br0", 0xc6120001u, 0xffffff00u}, /* 198.18.0.1/24 */
+		{"eth1", 0, 0},                                    /* up, no IPv4 */
 	};
 	struct warnings w = iface_warnings(SUBNET, ifs, 5);
 	ck_assert_uint_eq(w.n, 0);
