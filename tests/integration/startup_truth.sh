@@ -128,6 +128,14 @@ printf '[dhcpd]\nleasefile = %s/no/such/leases\n[subnet 198.18.0.0/24]\nrange = 
 cc "$C"
 expect_cc "check-config: lease directory and parent missing: 78" 78 \
 	"$C:2: leasefile: $T_TMP/no/such: No such file or directory"
+timeout 10 ip netns exec "$NS" "$DHCPD" -c "$C" >"$T_TMP/start.out" 2>&1
+RC=$?
+grep -v 'configuration OK' "$CC_OUT" >"$T_TMP/cc.msg"
+if [ "$RC" = 78 ] && grep -qF -f "$T_TMP/cc.msg" "$T_TMP/start.out"; then
+	pass "start: lease directory missing: 78 with the --check-config message"
+else
+	fail "start: lease directory missing: exit $RC, $(cat "$T_TMP/start.out")"
+fi
 mkdir -m 755 "$T_TMP/rootonly"
 printf '[dhcpd]\nleasefile = %s/rootonly/leases\n[subnet 198.18.0.0/24]\nrange = 198.18.0.100-198.18.0.150\n' \
 	"$T_TMP" >"$C"
