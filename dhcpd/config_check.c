@@ -1,7 +1,9 @@
 /* Validation of pxe-dhcpd's configuration after every source is read:
  * subnets (ranges inside them and apart, lease-time limits), hosts
- * (addresses in a subnet and unique), [boot] sections, and what replies
- * are built from (option lists, reserved addresses). */
+ * (6-octet MACs, addresses in a subnet and unique), [boot] sections, and
+ * what replies are built from (option lists, reserved addresses); the
+ * warnings of a valid configuration; the lease file's check for
+ * --check-config and start. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -212,9 +214,8 @@ static int hexbytes(const char *s, uint8_t *out, size_t cap, uint8_t *len)
  * client-id. */
 #define DHCP_HOST_MAC_LEN 6
 
-static int validate_mac(struct dhcp_host *h, struct where *w, struct pxe_err *err)
+static int validate_mac(struct dhcp_host *h, struct pxe_err *err)
 {
-	at_key(w, dhcp_config_host_src(h, "mac"));
 	if (hexbytes(h->mac, h->hw, sizeof(h->hw), &h->hw_len) < 0)
 		return pxe_err_set(
 			err, EINVAL,
@@ -229,35 +230,42 @@ static int validate_mac(struct dhcp_host *h, struct where *w, struct pxe_err *er
 	return 0;
 }
 
+static int host_address(struct dhcpd_config *c, struct dhcp_host *h, struct pxe_err *err)
+{
+	if (parse_ip(h->address, &h->addr) < 0)
+		return pxe_err_set(err, EINVAL,
+				   "[host %s] address: expected an IPv4 address, got '%s'", h->name,
+				   h->address);
+	if (!dhcp_config_subnet_for(c, h->addr))
+		return pxe_err_set(err, EINVAL, "[host %s] address %s is in no [subnet]", h->name,
+				   h->address);
+	for (size_t i = 0; i < c->n_hosts && &c->hosts[i] != h; i++)
+		if (c->hosts[i].addr == h->addr)
+			return pxe_err_set(err, EINVAL, "[host %s] address %s is also [host %s]'s",
+					   h->name, h->address, c->hosts[i].name);
+	return add_reserved(c, h->addr);
+}
+
+/* Errors say the line of their key (w), else of the section. */
 static int validate_host(struct dhcpd_config *c, struct dhcp_host *h, struct where *w,
 			 struct pxe_err *err)
 {
 	struct pxe_err e;
+	int r;
 	if (!h->mac && !h->client_id)
 		return pxe_err_set(err, EINVAL, "[host %s]: needs mac or client-id", h->name);
-	if (h->mac && validate_mac(h, w, err) < 0)
-		return -EINVAL;
+	if (h->mac && (r = validate_mac(h, err)) < 0) {
+		at_key(w, dhcp_config_host_src(h, "mac"));
+		return r;
+	}
 	if (h->client_id && hexbytes(h->client_id, h->cid, sizeof(h->cid), &h->cid_len) < 0) {
 		at_key(w, dhcp_config_host_src(h, "client-id"));
 		return pxe_err_set(err, EINVAL, "[host %s] client-id: expected hex bytes, got '%s'",
 				   h->name, h->client_id);
 	}
-	if (h->address) {
+	if (h->address && (r = host_address(c, h, err)) < 0) {
 		at_key(w, dhcp_config_host_src(h, "address"));
-		if (parse_ip(h->address, &h->addr) < 0)
-			return pxe_err_set(err, EINVAL,
-					   "[host %s] address: expected an IPv4 address, got '%s'",
-					   h->name, h->address);
-		if (!dhcp_config_subnet_for(c, h->addr))
-			return pxe_err_set(err, EINVAL, "[host %s] address %s is in no [subnet]",
-					   h->name, h->address);
-		for (size_t i = 0; i < c->n_hosts && &c->hosts[i] != h; i++)
-			if (c->hosts[i].addr == h->addr)
-				return pxe_err_set(err, EINVAL,
-						   "[host %s] address %s is also [host %s]'s",
-						   h->name, h->address, c->hosts[i].name);
-		if (add_reserved(c, h->addr) < 0)
-			return -ENOMEM;
+		return r;
 	}
 	if (h->hostname) {
 		struct dhcp_optval o = {.code = DHO_HOSTNAME, .len = (uint16_t)strlen(h->hostname)};
@@ -265,9 +273,10 @@ static int validate_host(struct dhcpd_config *c, struct dhcp_host *h, struct whe
 		if (!o.data || dhcp_optlist_add(&h->opts, &o) < 0)
 			return -ENOMEM;
 	}
-	int r = add_opts(&h->opts, &h->option, &e);
-	if (r < 0)
+	if ((r = add_opts(&h->opts, &h->option, &e)) < 0) {
+		at_key(w, dhcp_config_host_src(h, "option"));
 		return pxe_err_set(err, -r, "[host %s] option: %s", h->name, e.msg);
+	}
 	return 0;
 }
 
@@ -436,9 +445,11 @@ static int writable_dir(const char *dir)
 int dhcp_leasefile_check(const char *path, char *bad, size_t cap)
 {
 	char dir[4096], parent[4096];
+	/* The journal is appended to, and replaced by compaction (a new file
+	 * renamed over it): the file and its directory must be writable. */
 	snprintf(bad, cap, "%s", path);
-	if (access(path, F_OK) == 0) /* the journal is appended to, and replaced */
-		return access(path, W_OK) < 0 ? -errno : 0;
+	if (access(path, F_OK) == 0 && access(path, W_OK) < 0)
+		return -errno;
 	int r = dir_of(path, dir, sizeof(dir));
 	if (r < 0)
 		return r;

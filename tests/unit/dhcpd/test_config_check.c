@@ -67,6 +67,8 @@ START_TEST(test_mac_length)
 	/* the line of the key, not of the section */
 	expect_error(SUBNET "[host a]\nmac = 02:00:00:00:00:01\n\naddress = 10.0.0.1\n",
 		     "d.conf:6: [host a] address 10.0.0.1 is in no [subnet]");
+	expect_error(SUBNET "[host a]\nmac = 02:00:00:00:00:01\n\noption = nosuch:1\n",
+		     "d.conf:6: [host a] option: ");
 	char *dir = unit_tmpdir();
 	struct pxe_config c;
 	struct pxe_err e;
