@@ -261,8 +261,9 @@ static bool try_gzip(struct httpd *s, const struct http_request *req, struct rep
 }
 
 /* A 403 tells the client nothing of why (RFC 9110 §15.5.4 lets it);
- * the error log says which file and why, for the admin: a permission, a
- * symlink out of the root, a FIFO. The access log keeps its format. */
+ * the error log says which file and why, for the admin: strerror's text
+ * (a permission, a loop of symlinks), "not a regular file" (a FIFO, a
+ * device). The access log keeps its format. */
 static void log_forbidden(const char *rel, const char *why)
 {
 	struct pxe_log_line l;
