@@ -110,6 +110,10 @@ const struct dhcp_host *dhcp_config_host_for(const struct dhcpd_config *c, const
 					     uint8_t hlen, const uint8_t *cid, size_t cid_len);
 int dhcp_parse_cidr(const char *s, uint32_t *net, uint32_t *mask);
 
+/* Where warnings go: legal settings that are probably not what was meant
+ * (config_check.h, iface_check.h). msg names the file, line and key. */
+typedef void (*dhcp_warn_fn)(void *ctx, const char *msg);
+
 /* Append a zeroed element of size bytes to the array arr of *n (the
  * section arrays while they are read); NULL when out of memory. */
 void *dhcp_config_grow(void *arr, size_t *n, size_t size);

@@ -60,13 +60,33 @@ int dhcp_config_boot_key(struct dhcp_boot *b, const char *section, const char *k
 	return pxe_opt_section_apply(&boot_table, b, b->src, section, key, value, at, err);
 }
 
+/* A section with neither file nor menu-item gives its clients no boot
+ * file (and so none of its options: v4/pxe_reply.c fills a reply only
+ * from a section that serves), and the first matching section ends the
+ * search. With match terms that is legal, a way to keep some clients from
+ * the sections after it: a warning. Without match terms it matches every
+ * client and gives none of them anything, hiding every later section:
+ * never useful, an error. */
 int dhcp_config_boot_check(const struct dhcp_boot *b, struct pxe_err *err)
 {
 	struct pxe_err e;
 	int r = dhcp_pxe_boot_check(&b->pxe, &e);
 	if (r < 0)
 		return pxe_err_set(err, -r, "[boot %s]: %s", b->pxe.name, e.msg);
+	if (!dhcp_pxe_boot_gives_file(&b->pxe) && !b->pxe.n_terms)
+		return pxe_err_set(err, EINVAL,
+				   "[boot %s]: no file, no menu-item and no match: it matches "
+				   "every client and gives none a boot file",
+				   b->pxe.name);
 	return 0;
+}
+
+const char *dhcp_config_boot_warning(const struct dhcp_boot *b)
+{
+	if (dhcp_pxe_boot_gives_file(&b->pxe))
+		return NULL;
+	return "no file and no menu-item: the clients it matches get no boot file, and the "
+	       "sections after it are not tried for them";
 }
 
 void dhcp_config_boot_print(FILE *out, const struct dhcp_boot *b)

@@ -16,9 +16,13 @@ struct dhcp_boot *dhcp_config_boot(struct dhcpd_config *c, const char *name,
  * -errno with err: the key and what was expected, or the keys there are. */
 int dhcp_config_boot_key(struct dhcp_boot *b, const char *section, const char *key,
 			 const char *value, const struct pxe_src *at, struct pxe_err *err);
-/* After the last key (menu size, ${} names, HTTP URL): 0 or -EINVAL with
- * err "[boot NAME]: ...". */
+/* After the last key (menu size, ${} names, HTTP URL, something to boot
+ * in a section that matches every client): 0 or -EINVAL with err
+ * "[boot NAME]: ...". */
 int dhcp_config_boot_check(const struct dhcp_boot *b, struct pxe_err *err);
+/* What is legal in b but probably not meant, as one warning (without a
+ * location), or NULL. */
+const char *dhcp_config_boot_warning(const struct dhcp_boot *b);
 /* "[boot NAME]" and each key with its source, for --print-config. */
 void dhcp_config_boot_print(FILE *out, const struct dhcp_boot *b);
 void dhcp_config_boot_free(struct dhcp_boot *b);

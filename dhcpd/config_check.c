@@ -1,15 +1,34 @@
 /* Validation of pxe-dhcpd's configuration after every source is read:
  * subnets (ranges inside them and apart, lease-time limits), hosts
- * (addresses in a subnet and unique), [boot] sections, and what replies
- * are built from (option lists, reserved addresses). */
+ * (6-octet MACs, addresses in a subnet and unique), [boot] sections, and
+ * what replies are built from (option lists, reserved addresses); the
+ * warnings of a valid configuration; the lease file's check for
+ * --check-config and start. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/stat.h>
 
 #include "config_boot.h"
 #include "config_check.h"
 #include "config_sections.h"
+#include "log.h"
+
+/* Where an error is: a key's file and line, else its section's. */
+struct where {
+	const char *file;
+	int line;
+};
+
+static void at_key(struct where *w, const struct pxe_src *src)
+{
+	if (src && src->kind == PXE_SRC_FILE && src->file)
+		*w = (struct where){src->file, src->line};
+}
 
 static int parse_ip(const char *s, uint32_t *out)
 {
@@ -188,33 +207,65 @@ static int hexbytes(const char *s, uint8_t *out, size_t cap, uint8_t *len)
 	return 0;
 }
 
-static int validate_host(struct dhcpd_config *c, struct dhcp_host *h, struct pxe_err *err)
+/* A [host] is found by chaddr and its length (dhcp_config_host_for), and
+ * every network a PXE client boots on is Ethernet or IEEE 802 (htype 1 and
+ * 6, hlen 6; RFC 1700): a MAC of another length would never match. Clients
+ * with longer addresses (InfiniBand, RFC 4390: hlen 0) are known by their
+ * client-id. */
+#define DHCP_HOST_MAC_LEN 6
+
+static int validate_mac(struct dhcp_host *h, struct pxe_err *err)
+{
+	if (hexbytes(h->mac, h->hw, sizeof(h->hw), &h->hw_len) < 0)
+		return pxe_err_set(
+			err, EINVAL,
+			"[host %s] mac: expected 6 octets like 52:54:00:12:34:56, got '%s'",
+			h->name, h->mac);
+	if (h->hw_len != DHCP_HOST_MAC_LEN)
+		return pxe_err_set(
+			err, EINVAL,
+			"[host %s] mac: expected 6 octets like 52:54:00:12:34:56, got %u "
+			"in '%s'",
+			h->name, h->hw_len, h->mac);
+	return 0;
+}
+
+static int host_address(struct dhcpd_config *c, struct dhcp_host *h, struct pxe_err *err)
+{
+	if (parse_ip(h->address, &h->addr) < 0)
+		return pxe_err_set(err, EINVAL,
+				   "[host %s] address: expected an IPv4 address, got '%s'", h->name,
+				   h->address);
+	if (!dhcp_config_subnet_for(c, h->addr))
+		return pxe_err_set(err, EINVAL, "[host %s] address %s is in no [subnet]", h->name,
+				   h->address);
+	for (size_t i = 0; i < c->n_hosts && &c->hosts[i] != h; i++)
+		if (c->hosts[i].addr == h->addr)
+			return pxe_err_set(err, EINVAL, "[host %s] address %s is also [host %s]'s",
+					   h->name, h->address, c->hosts[i].name);
+	return add_reserved(c, h->addr);
+}
+
+/* Errors say the line of their key (w), else of the section. */
+static int validate_host(struct dhcpd_config *c, struct dhcp_host *h, struct where *w,
+			 struct pxe_err *err)
 {
 	struct pxe_err e;
+	int r;
 	if (!h->mac && !h->client_id)
 		return pxe_err_set(err, EINVAL, "[host %s]: needs mac or client-id", h->name);
-	if (h->mac && hexbytes(h->mac, h->hw, sizeof(h->hw), &h->hw_len) < 0)
-		return pxe_err_set(err, EINVAL,
-				   "[host %s] mac: expected 52:54:00:12:34:56, got '%s'", h->name,
-				   h->mac);
-	if (h->client_id && hexbytes(h->client_id, h->cid, sizeof(h->cid), &h->cid_len) < 0)
+	if (h->mac && (r = validate_mac(h, err)) < 0) {
+		at_key(w, dhcp_config_host_src(h, "mac"));
+		return r;
+	}
+	if (h->client_id && hexbytes(h->client_id, h->cid, sizeof(h->cid), &h->cid_len) < 0) {
+		at_key(w, dhcp_config_host_src(h, "client-id"));
 		return pxe_err_set(err, EINVAL, "[host %s] client-id: expected hex bytes, got '%s'",
 				   h->name, h->client_id);
-	if (h->address) {
-		if (parse_ip(h->address, &h->addr) < 0)
-			return pxe_err_set(err, EINVAL,
-					   "[host %s] address: expected an IPv4 address, got '%s'",
-					   h->name, h->address);
-		if (!dhcp_config_subnet_for(c, h->addr))
-			return pxe_err_set(err, EINVAL, "[host %s] address %s is in no [subnet]",
-					   h->name, h->address);
-		for (size_t i = 0; i < c->n_hosts && &c->hosts[i] != h; i++)
-			if (c->hosts[i].addr == h->addr)
-				return pxe_err_set(err, EINVAL,
-						   "[host %s] address %s is also [host %s]'s",
-						   h->name, h->address, c->hosts[i].name);
-		if (add_reserved(c, h->addr) < 0)
-			return -ENOMEM;
+	}
+	if (h->address && (r = host_address(c, h, err)) < 0) {
+		at_key(w, dhcp_config_host_src(h, "address"));
+		return r;
 	}
 	if (h->hostname) {
 		struct dhcp_optval o = {.code = DHO_HOSTNAME, .len = (uint16_t)strlen(h->hostname)};
@@ -222,9 +273,10 @@ static int validate_host(struct dhcpd_config *c, struct dhcp_host *h, struct pxe
 		if (!o.data || dhcp_optlist_add(&h->opts, &o) < 0)
 			return -ENOMEM;
 	}
-	int r = add_opts(&h->opts, &h->option, &e);
-	if (r < 0)
+	if ((r = add_opts(&h->opts, &h->option, &e)) < 0) {
+		at_key(w, dhcp_config_host_src(h, "option"));
 		return pxe_err_set(err, -r, "[host %s] option: %s", h->name, e.msg);
+	}
 	return 0;
 }
 
@@ -261,12 +313,73 @@ static int implicit_subnet(struct dhcpd_config *c, struct pxe_err *err)
 
 /* Section errors found after parsing: say where the section is. */
 
-static int located(struct pxe_err *err, int r, const char *file, int line)
+static int located(struct pxe_err *err, int r, const struct where *w)
 {
 	struct pxe_err e = *err;
-	if (file)
-		pxe_err_set(err, -r, "%s:%d: %s", file, line, e.msg);
+	if (w->file)
+		pxe_err_set(err, -r, "%s:%d: %s", w->file, w->line, e.msg);
 	return r;
+}
+
+/* ---- warnings: legal, but probably not what was meant */
+
+static void warn_at(dhcp_warn_fn warn, void *ctx, const struct where *w, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void warn_at(dhcp_warn_fn warn, void *ctx, const struct where *w, const char *fmt, ...)
+{
+	char msg[512];
+	int n = w->file ? snprintf(msg, sizeof(msg), "%s:%d: ", w->file, w->line) : 0;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	warn(ctx, msg);
+}
+
+/* RFC 2132 §3.5: option 3 lists "routers on the client's subnet". One
+ * outside is still legal: a client given a /32 (or a provider's gateway
+ * outside the customer's prefix) reaches it on-link when it adds a host
+ * route first (systemd-networkd's GatewayOnLink, dhclient-script's route
+ * to the router); most clients drop it, hence the warning. */
+static size_t warn_routers(const struct dhcp_subnet *s, dhcp_warn_fn warn, void *ctx)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->router.n; i++) {
+		uint32_t a;
+		if (parse_ip(s->router.v[i], &a) < 0 || (a & s->mask) == s->net)
+			continue;
+		struct where w = {s->file, s->line};
+		at_key(&w, dhcp_config_subnet_src(s, "router"));
+		warn_at(warn, ctx, &w,
+			"[subnet %s] router: %s is outside the subnet; only clients that add a "
+			"route to it on-link can use it",
+			s->cidr, s->router.v[i]);
+		n++;
+	}
+	return n;
+}
+
+size_t dhcp_config_warnings(const struct dhcpd_config *c, dhcp_warn_fn warn, void *ctx)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->n_subnets; i++)
+		n += warn_routers(&c->subnets[i], warn, ctx);
+	for (size_t i = 0; i < c->n_boots; i++) {
+		const char *why = dhcp_config_boot_warning(&c->boots[i]);
+		if (why) {
+			warn_at(warn, ctx, &(struct where){c->boots[i].file, c->boots[i].line},
+				"[boot %s]: %s", c->boots[i].pxe.name, why);
+			n++;
+		}
+	}
+	return n;
+}
+
+static void log_warning(void *ctx, const char *msg)
+{
+	(void)ctx;
+	pxe_log_msg(PXE_LOG_WARN, "config", "%s", msg);
 }
 
 int dhcp_config_validate(void *cfg, struct pxe_err *err)
@@ -277,19 +390,94 @@ int dhcp_config_validate(void *cfg, struct pxe_err *err)
 		return r;
 	for (size_t i = 0; i < c->n_subnets; i++)
 		if ((r = validate_subnet(c, &c->subnets[i], err)) < 0)
-			return located(err, r, c->subnets[i].file, c->subnets[i].line);
-	for (size_t i = 0; i < c->n_hosts; i++)
-		if ((r = validate_host(c, &c->hosts[i], err)) < 0)
-			return located(err, r, c->hosts[i].file, c->hosts[i].line);
+			return located(err, r,
+				       &(struct where){c->subnets[i].file, c->subnets[i].line});
+	for (size_t i = 0; i < c->n_hosts; i++) {
+		struct where w = {c->hosts[i].file, c->hosts[i].line};
+		if ((r = validate_host(c, &c->hosts[i], &w, err)) < 0)
+			return located(err, r, &w);
+	}
 	struct pxe_err e;
 	if ((r = add_opts(&c->global_opts, &c->option, &e)) < 0)
 		return pxe_err_set(err, -r, "option: %s", e.msg);
 	for (size_t i = 0; i < c->n_boots; i++)
 		if ((r = dhcp_config_boot_check(&c->boots[i], err)) < 0)
-			return located(err, r, c->boots[i].file, c->boots[i].line);
+			return located(err, r, &(struct where){c->boots[i].file, c->boots[i].line});
 	if (!c->n_subnets && !c->print_leases && c->mode == DHCP_MODE_FULL)
 		return pxe_err_set(err, EINVAL,
 				   "no [subnet CIDR] section and no range: nothing to serve");
+	/* Before the log is opened (start, --check-config) this is stderr;
+	 * on reload, the log. --leases only reads the lease file. */
+	if (!c->print_leases)
+		dhcp_config_warnings(c, log_warning, NULL);
+	return 0;
+}
+
+/* ---- what start needs from the file system */
+
+static int dir_of(const char *path, char *out, size_t cap)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 1;
+	if (n >= cap)
+		return -ENAMETOOLONG;
+	if (!slash)
+		memcpy(out, ".", 2);
+	else if (n == 0)
+		memcpy(out, "/", 2);
+	else {
+		memcpy(out, path, n);
+		out[n] = '\0';
+	}
+	return 0;
+}
+
+static int writable_dir(const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	return access(dir, W_OK | X_OK) < 0 ? -errno : 0;
+}
+
+int dhcp_leasefile_check(const char *path, char *bad, size_t cap)
+{
+	char dir[4096], parent[4096];
+	/* The journal is appended to, and replaced by compaction (a new file
+	 * renamed over it): the file and its directory must be writable. */
+	snprintf(bad, cap, "%s", path);
+	if (access(path, F_OK) == 0 && access(path, W_OK) < 0)
+		return -errno;
+	int r = dir_of(path, dir, sizeof(dir));
+	if (r < 0)
+		return r;
+	snprintf(bad, cap, "%s", dir);
+	r = writable_dir(dir);
+	if (r != -ENOENT)
+		return r;
+	/* Missing: the daemon makes it, one level deep, in a writable parent. */
+	if (dir_of(dir, parent, sizeof(parent)) < 0 || writable_dir(parent) < 0)
+		return -ENOENT;
+	return 0;
+}
+
+int dhcp_config_check_leasefile(const void *cfg, const char *value, struct pxe_err *err)
+{
+	const struct dhcpd_config *c = cfg;
+	/* The proxy modes keep no leases; --leases only reads them. */
+	if (c->mode != DHCP_MODE_FULL || c->print_leases)
+		return 0;
+	char bad[4096];
+	int r = dhcp_leasefile_check(value, bad, sizeof(bad));
+	if (r == -ENOENT)
+		return pxe_err_set(err, ENOENT,
+				   "%s: %s, and it cannot be made: its parent is missing or not "
+				   "writable",
+				   bad, strerror(-r));
+	if (r < 0)
+		return pxe_err_set(err, -r, "%s: %s", bad, strerror(-r));
 	return 0;
 }
 

@@ -187,3 +187,15 @@ void dhcp_config_subnet_derived(struct dhcp_subnet *s, const char *key, const ch
 	if (i >= 0)
 		s->src[i] = (struct pxe_src){PXE_SRC_DERIVED, from, 0};
 }
+
+const struct pxe_src *dhcp_config_subnet_src(const struct dhcp_subnet *s, const char *key)
+{
+	int i = pxe_opt_section_index(&subnet_table, key);
+	return i >= 0 && s->src ? &s->src[i] : NULL;
+}
+
+const struct pxe_src *dhcp_config_host_src(const struct dhcp_host *h, const char *key)
+{
+	int i = pxe_opt_section_index(&host_table, key);
+	return i >= 0 && h->src ? &h->src[i] : NULL;
+}

@@ -18,6 +18,11 @@ struct dhcp_subnet *dhcp_config_subnet(struct dhcpd_config *c, const char *cidr,
  * shows "from FROM"), e.g. the implicit subnet of [dhcpd] range. */
 void dhcp_config_subnet_derived(struct dhcp_subnet *s, const char *key, const char *from);
 
+/* Where a key of a [subnet] or [host] was set (file and line), or NULL
+ * when the table has no such key. */
+const struct pxe_src *dhcp_config_subnet_src(const struct dhcp_subnet *s, const char *key);
+const struct pxe_src *dhcp_config_host_src(const struct dhcp_host *h, const char *key);
+
 /* The sections as INI for --print-config, each key with its source. */
 void dhcp_config_sections_print(FILE *out, const struct dhcpd_config *c);
 void dhcp_config_sections_free(struct dhcpd_config *c);

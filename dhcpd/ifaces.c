@@ -8,7 +8,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "iface_check.h"
 #include "ifaces.h"
+#include "log.h"
 
 void dhcp_ifaces_resolve(struct dhcpd *d)
 {
@@ -37,23 +39,62 @@ bool dhcp_ifaces_allowed(const struct dhcpd *d, int ifindex)
 	return false;
 }
 
+/* The host's interfaces and IPv4 addresses, pointing into ifa; *n of
+ * them. NULL when there is no memory (or no interface). */
+static struct dhcp_iface_addr *list_ifaces(struct ifaddrs *ifa, size_t *n)
+{
+	size_t cap = 0;
+	*n = 0;
+	for (struct ifaddrs *i = ifa; i; i = i->ifa_next)
+		cap++;
+	struct dhcp_iface_addr *l = cap ? calloc(cap, sizeof(*l)) : NULL;
+	if (!l)
+		return NULL;
+	for (struct ifaddrs *i = ifa; i; i = i->ifa_next) {
+		struct dhcp_iface_addr *e = &l[(*n)++];
+		e->name = i->ifa_name;
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
+			continue; /* AF_PACKET: the interface, with or without IPv4 */
+		e->addr = ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
+		if (i->ifa_netmask)
+			e->mask = ntohl(((struct sockaddr_in *)i->ifa_netmask)->sin_addr.s_addr);
+	}
+	return l;
+}
+
+static void log_warning(void *ctx, const char *msg)
+{
+	(void)ctx;
+	pxe_log_msg(PXE_LOG_WARN, "interfaces", "%s", msg);
+}
+
 int dhcp_ifaces_ranges(struct dhcpd *d, const struct dhcpd_config *c)
 {
-	size_t n = c->n_reserved;
-	uint32_t *rsv = malloc((n + 64) * sizeof(*rsv));
-	if (!rsv)
+	struct ifaddrs *ifa = NULL;
+	if (getifaddrs(&ifa) < 0)
+		ifa = NULL;
+	size_t n_ifs = 0, n = c->n_reserved;
+	struct dhcp_iface_addr *ifs = list_ifaces(ifa, &n_ifs);
+	uint32_t *rsv = malloc((n + n_ifs + 1) * sizeof(*rsv));
+	if (!rsv) {
+		free(ifs);
+		if (ifa)
+			freeifaddrs(ifa);
 		return -ENOMEM;
+	}
 	if (n) /* a proxy config has no reserved addresses (NULL) */
 		memcpy(rsv, c->reserved, n * sizeof(*rsv));
-	struct ifaddrs *ifa, *i;
-	if (getifaddrs(&ifa) == 0) {
-		for (i = ifa; i && n < c->n_reserved + 64; i = i->ifa_next)
-			if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET)
-				rsv[n++] =
-					ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
-		freeifaddrs(ifa);
-	}
+	for (size_t i = 0; i < n_ifs; i++)
+		if (ifs[i].addr)
+			rsv[n++] = ifs[i].addr;
+	/* getifaddrs failing (or no memory for the list) would make every
+	 * check fail: warn only from a real list. */
+	if (ifs)
+		dhcp_iface_check(c, ifs, n_ifs, log_warning, NULL);
 	int r = dhcp_leases_set_ranges(d->leases, c->ranges, c->n_ranges, rsv, n);
 	free(rsv);
+	free(ifs);
+	if (ifa)
+		freeifaddrs(ifa);
 	return r;
 }

@@ -14,6 +14,7 @@
 #include "cond.h"
 #include "httpd.h"
 #include "listing.h"
+#include "log.h"
 #include "mime.h"
 #include "response.h"
 #include "safepath.h"
@@ -259,9 +260,30 @@ static bool try_gzip(struct httpd *s, const struct http_request *req, struct rep
 	return true;
 }
 
-static void resolve_error(struct reply *rp, int err, bool head)
+/* A 403 tells the client nothing of why (RFC 9110 §15.5.4 lets it);
+ * the error log says which file and why, for the admin: strerror's text
+ * (a permission, a loop of symlinks), "not a regular file" (a FIFO, a
+ * device). The access log keeps its format. */
+static void log_forbidden(const char *rel, const char *why)
+{
+	struct pxe_log_line l;
+	pxe_log_begin(&l, PXE_LOG_WARN, "forbidden");
+	if (!l.active)
+		return;
+	char file[PXE_PATH_MAX + 1];
+	snprintf(file, sizeof(file), "/%s", rel);
+	pxe_log_str(&l, "file", file);
+	pxe_log_int(&l, "status", 403);
+	pxe_log_str(&l, "reason", why);
+	pxe_log_end(&l);
+}
+
+static void resolve_error(struct reply *rp, const char *rel, int err, bool head)
 {
 	int status = err == -ENOENT || err == -ENOTDIR || err == -ENAMETOOLONG ? 404 : 403;
+	/* EXDEV: a path out of the root, as openat2's RESOLVE_BENEATH says */
+	if (status == 403)
+		log_forbidden(rel, err == -EXDEV ? "outside the served root" : strerror(-err));
 	http_error_reply(rp, status, head);
 }
 
@@ -280,7 +302,7 @@ static void serve_path(struct httpd *s, const struct http_request *req, struct r
 	struct fc_entry *fe;
 	int r = fc_open(&s->fc, s->rt.rootfd, rel, now, &fe);
 	if (r < 0) {
-		resolve_error(rp, r, head);
+		resolve_error(rp, rel, r, head);
 		return;
 	}
 	if (S_ISDIR(fe->st.st_mode)) {
@@ -293,6 +315,7 @@ static void serve_path(struct httpd *s, const struct http_request *req, struct r
 	}
 	if (!S_ISREG(fe->st.st_mode)) {
 		fc_release(&s->fc, fe);
+		log_forbidden(rel, "not a regular file");
 		http_error_reply(rp, 403, head);
 		return;
 	}
@@ -319,7 +342,7 @@ static int open_index_or_dir(struct httpd *s, const struct http_request *req, st
 		fc_release(&s->fc, fe);
 	r = fc_open(&s->fc, s->rt.rootfd, rel, now, &fe);
 	if (r < 0) {
-		resolve_error(rp, r, head);
+		resolve_error(rp, rel, r, head);
 		return r;
 	}
 	if (!S_ISDIR(fe->st.st_mode)) { /* "file/" */

@@ -13,23 +13,29 @@
 
 #include "safepath.h"
 
-/* Errors of the resolver as TFTP error codes (RFC 1350 §5). */
+/* Errors of the resolver as TFTP error codes (RFC 1350 §5), and the
+ * message that goes with them to the client and into the log line. One
+ * code covers several causes (a permission and an escape are both "Access
+ * violation"), so the message says which, strerror's text as tftpd-hpa
+ * sends it; EXDEV is a path that leads outside the served root (as
+ * openat2's RESOLVE_BENEATH says). A missing file keeps the standard text. */
 static int errno_to_tftp(int e, const char **msg)
 {
+	*msg = strerror(e);
 	switch (e) {
-	case ENOENT:
+	case ENOENT: *msg = NULL; return TFTP_ENOTFOUND;
 	case ENOTDIR:
-	case ENAMETOOLONG: *msg = NULL; return TFTP_ENOTFOUND;
+	case ENAMETOOLONG: return TFTP_ENOTFOUND;
+	case EXDEV: *msg = "Outside the served root"; return TFTP_EACCESS;
 	case EACCES:
 	case EPERM:
 	case ELOOP:
 	case EINVAL:
-	case EISDIR:
-	case EXDEV: *msg = NULL; return TFTP_EACCESS;
+	case EISDIR: return TFTP_EACCESS;
 	case ENOSPC:
 	case EDQUOT: *msg = NULL; return TFTP_ENOSPACE;
 	case EEXIST: *msg = NULL; return TFTP_EEXISTS;
-	default: *msg = strerror(e); return TFTP_EUNDEF;
+	default: return TFTP_EUNDEF;
 	}
 }
 
@@ -56,6 +62,16 @@ static int unique_root(struct tftp_conn *c)
 	return fd >= 0 ? fd : -1;
 }
 
+/* What mapped_name's error tells the client: a rule's "r" (refuse) is
+ * EACCES there, and said as what it is. */
+static int map_refused(int e, const char **msg)
+{
+	if (e != EACCES)
+		return errno_to_tftp(e, msg);
+	*msg = "Refused by a map rule";
+	return TFTP_EACCESS;
+}
+
 /* Apply map rules; returns the name to resolve (name or buf), or NULL
  * when a rule refuses the request. */
 static const char *mapped_name(struct tftp_conn *c, const char *name, char *buf, size_t cap,
@@ -79,13 +95,18 @@ static const char *mapped_name(struct tftp_conn *c, const char *name, char *buf,
 	return r == TFTP_MAP_REWRITTEN ? buf : name;
 }
 
+/* name cleaned (a '..' above the root is -EXDEV: outside it, not a
+ * permission), then opened beneath the root. */
 static int open_under_root(struct tftp_conn *c, const char *name, int flags, unsigned mode,
 			   struct stat *st)
 {
+	char rel[PXE_PATH_MAX];
+	int n = pxe_path_clean(name, strlen(name), path_flags(c->srv->rt->cfg), rel, sizeof(rel));
+	if (n < 0)
+		return n == -EACCES ? -EXDEV : n;
 	int uroot = unique_root(c);
 	int root = uroot >= 0 ? uroot : c->srv->rt->rootfd;
-	int fd = pxe_path_resolve_open(root, name, strlen(name), path_flags(c->srv->rt->cfg), flags,
-				       mode, st);
+	int fd = pxe_path_open(root, rel, flags, mode, st);
 	if (uroot >= 0)
 		close(uroot);
 	return fd;
@@ -126,14 +147,14 @@ int tftp_open_read(struct tftp_conn *c, const struct tftp_req *r, struct stat *s
 	int e;
 	const char *name = mapped_name(c, r->filename, buf, sizeof(buf), &e);
 	if (!name)
-		return errno_to_tftp(e, msg);
+		return map_refused(e, msg);
 	/* O_NONBLOCK: a FIFO in the tree must not hang the loop. */
 	int fd = open_under_root(c, name, O_RDONLY | O_NONBLOCK, 0, st);
 	if (fd < 0)
 		return errno_to_tftp(-fd, msg);
 	if (!S_ISREG(st->st_mode)) {
 		close(fd);
-		*msg = "Not a regular file";
+		*msg = S_ISDIR(st->st_mode) ? strerror(EISDIR) : "Not a regular file";
 		return TFTP_EACCESS;
 	}
 	if (c->mode == TFTP_MODE_NETASCII) {
@@ -223,10 +244,10 @@ int tftp_open_write(struct tftp_conn *c, const struct tftp_req *r, uint64_t now_
 	}
 	const char *name = mapped_name(c, r->filename, buf, sizeof(buf), &e);
 	if (!name)
-		return errno_to_tftp(e, msg);
+		return map_refused(e, msg);
 	int n = pxe_path_clean(name, strlen(name), path_flags(cfg), rel, sizeof(rel));
 	if (n < 0)
-		return errno_to_tftp(-n, msg);
+		return errno_to_tftp(n == -EACCES ? EXDEV : -n, msg);
 	if ((e = split_path(rel, dir, sizeof(dir), &base)) < 0)
 		return errno_to_tftp(-e, msg);
 	unsigned mode;

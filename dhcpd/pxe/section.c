@@ -90,6 +90,11 @@ int dhcp_pxe_boot_check(const struct dhcp_pxe_boot *b, struct pxe_err *err)
 	return 0;
 }
 
+bool dhcp_pxe_boot_gives_file(const struct dhcp_pxe_boot *b)
+{
+	return b->file[0] || b->menu.n > 0;
+}
+
 bool dhcp_pxe_boot_matches(const struct dhcp_pxe_boot *b, const struct dhcp_pxe_client *c)
 {
 	for (size_t i = 0; i < b->n_terms; i++)

@@ -53,6 +53,12 @@ int dhcp_pxe_boot_add_match(struct dhcp_pxe_boot *b, const char *line, struct px
  * HTTP Boot clients (http, an HTTP arch, vendor-class:HTTPClient…). */
 int dhcp_pxe_boot_check(const struct dhcp_pxe_boot *b, struct pxe_err *err);
 
+/* Whether the section has something to boot for the clients it matches: a
+ * file, or a menu to choose one from (dhcp_pxe_serves asks the same of a
+ * decision). A section without either still ends the search for them:
+ * the sections after it are not tried. */
+bool dhcp_pxe_boot_gives_file(const struct dhcp_pxe_boot *b);
+
 bool dhcp_pxe_boot_matches(const struct dhcp_pxe_boot *b, const struct dhcp_pxe_client *c);
 /* The first section whose terms all hold, or NULL. */
 const struct dhcp_pxe_boot *dhcp_pxe_select(const struct dhcp_pxe_boot *sections, size_t n,
