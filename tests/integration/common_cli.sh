@@ -86,7 +86,9 @@ for d in tftpd httpd dhcpd; do
 	fi
 
 	# Short options: "-X, --name" in --help.
-	help=$("$bin" --help)
+	# one line per option: a long option name pushes its help to the next line
+	help=$("$bin" --help | awk '/^ {34}/ && n { sub(/^ +/, " "); prev = prev $0; next }
+		{ if (n) print prev; prev = $0; n = 1 } END { if (n) print prev }')
 	shorts=$(sed -nE 's/^  -([a-zA-Z]), --(\[no-\])?([a-z0-9-]+).*/\1 \3/p' <<<"$help")
 	check "$d-help-has-short-options" test -n "$shorts"
 	while read -r x name; do
@@ -112,7 +114,7 @@ for d in tftpd httpd dhcpd; do
 	done <<<"$shorts"
 
 	# Aliases: "(also --alias)" at the end of the option's --help line.
-	aliases=$(sed -nE 's/^  (-[a-zA-Z], )?--(\[no-\])?([a-z0-9-]+).*\(also --([a-z0-9|-]+)\)$/\3 \4/p' <<<"$help")
+	aliases=$(sed -nE 's/^ +(-[a-zA-Z], )?--(\[no-\])?([a-z0-9-]+).*\(also --([a-z0-9|-]+)\)$/\3 \4/p' <<<"$help")
 	while read -r name alias_list; do
 		[ -n "$name" ] || continue
 		for a in ${alias_list//|/ }; do
