@@ -27,6 +27,8 @@ need_cmd xorriso unshare nsenter busybox tftp curl ip ss cmp
 # The README copies iPXE from the Debian package; that path is not one of
 # the substitutions, so without the package the section cannot run.
 [ -f /usr/lib/ipxe/ipxe.efi ] || { skip "readme_setup: needs ipxe (/usr/lib/ipxe/ipxe.efi)"; t_exit 77; }
+grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null
+grep -qw overlay /proc/filesystems || { skip "readme_setup: needs overlayfs"; t_exit 77; }
 for d in /etc /srv /var/lib; do
 	[ -d "$d" ] || { skip "readme_setup: needs $d on this machine (overlay mount point)"; t_exit 77; }
 done
