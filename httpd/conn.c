@@ -426,7 +426,7 @@ void conn_accepted(struct httpd *s, int fd, const struct pxe_sockaddr *peer)
 	c->srv = s;
 	c->fd = fd;
 	c->peer_addr = *peer;
-	pxe_addr_format(&peer->u.sa, false, c->peer, sizeof(c->peer));
+	pxe_addr_format_peer(&peer->u.sa, false, c->peer, sizeof(c->peer));
 	c->next = s->conns;
 	if (s->conns)
 		s->conns->prev = c;

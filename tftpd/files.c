@@ -54,10 +54,8 @@ static int unique_root(struct tftp_conn *c)
 	if (rt->cfg->unique_root != TFTPD_UNIQUE_IP)
 		return -1;
 	char ip[INET6_ADDRSTRLEN + 32];
-	if (pxe_addr_format(&c->peer.u.sa, false, ip, sizeof(ip)) < 0)
+	if (pxe_addr_format_peer(&c->peer.u.sa, false, ip, sizeof(ip)) < 0)
 		return -1;
-	if (!strncmp(ip, "::ffff:", 7) && strchr(ip, '.'))
-		memmove(ip, ip + 7, strlen(ip + 7) + 1);
 	int fd = pxe_path_open(rt->rootfd, ip, O_PATH | O_DIRECTORY, 0, NULL);
 	return fd >= 0 ? fd : -1;
 }
@@ -82,7 +80,7 @@ static const char *mapped_name(struct tftp_conn *c, const char *name, char *buf,
 	if (m->n == 0)
 		return name;
 	char ip[INET6_ADDRSTRLEN + 32] = "";
-	pxe_addr_format(&c->peer.u.sa, false, ip, sizeof(ip));
+	pxe_addr_format_peer(&c->peer.u.sa, false, ip, sizeof(ip));
 	int r = tftp_map_apply(m, name, ip, buf, cap);
 	if (r == TFTP_MAP_DENIED) {
 		*err = EACCES;
