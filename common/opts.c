@@ -465,8 +465,7 @@ static void print_lines(const char *prog, const char *text)
 }
 
 /* Load, reporting every error of the config file, not only the first. */
-static int main_load(const struct pxe_opt_spec *spec, int argc, char **argv,
-		     struct pxe_config *out)
+static int main_load(const struct pxe_opt_spec *spec, int argc, char **argv, struct pxe_config *out)
 {
 	struct pxe_err err = {{0}};
 	char *more = NULL;
@@ -494,7 +493,8 @@ int pxe_config_main(const struct pxe_opt_spec *spec, int argc, char **argv, stru
 		pxe_config_free(out);
 		return PXE_EX_CONFIG;
 	}
-	switch (out->action) {	case PXE_ACT_HELP: pxe_config_help(spec, stdout); break;
+	switch (out->action) {
+	case PXE_ACT_HELP: pxe_config_help(spec, stdout); break;
 	case PXE_ACT_VERSION: printf("%s %s\n", spec->prog, PXE_VERSION); break;
 	case PXE_ACT_PRINT_CONFIG: pxe_config_print(out, stdout); break;
 	case PXE_ACT_CHECK_CONFIG:

@@ -221,7 +221,7 @@ int pxe_opt_section_init(const struct pxe_opt_table *t, void *obj, struct pxe_sr
 			 struct pxe_err *err);
 /* One `key = value` line of [section] (the header as written) at `at`
  * (file and line): the key looked up as written, the value parsed and
- * stored, its source noted. -EINVAL with err "[kind] K: unknown key;
+ * stored, its source noted. -EINVAL with err "[section] K: unknown key;
  * valid keys: a, b, c" (and "; did you mean 'x'?" when one is close),
  * from the table, or "K: what was expected" for a bad value; the caller
  * adds FILE:LINE. */

@@ -38,8 +38,8 @@ size_t pxe_hint_distance(const char *a, size_t la, const char *b, size_t lb)
 				v = d[i - 1][j] + 1u;
 			if (d[i][j - 1] + 1u < v)
 				v = d[i][j - 1] + 1u;
-			if (i > 1 && j > 1 && same(a[i - 1], b[j - 2]) && same(a[i - 2], b[j - 1]) &&
-			    d[i - 2][j - 2] + 1u < v)
+			if (i > 1 && j > 1 && same(a[i - 1], b[j - 2]) &&
+			    same(a[i - 2], b[j - 1]) && d[i - 2][j - 2] + 1u < v)
 				v = d[i - 2][j - 2] + 1u;
 			d[i][j] = (unsigned char)v;
 		}
@@ -156,14 +156,12 @@ static void list_keys(char *buf, size_t cap, const struct pxe_opt *opts, size_t 
 int pxe_opt_unknown_key(const struct pxe_opt *opts, size_t n, unsigned skip, const char *section,
 			const char *key, struct pxe_err *err)
 {
-	/* "[host pc1]" is shown as "[host]": the valid keys are the kind's. */
-	int slen = (int)strcspn(section, " \t");
 	const struct pxe_opt *o = pxe_opt_find(opts, n, key, strlen(key));
 	if (o && (o->flags & PXE_OPTF_CLI_ONLY))
 		return pxe_err_set(err, EINVAL,
-				   "[%.*s] %s: a command-line option only (--%s), not a key of the "
+				   "[%s] %s: a command-line option only (--%s), not a key of the "
 				   "config file",
-				   slen, section, key, o->name);
+				   section, key, o->name);
 	struct pxe_hint h;
 	pxe_hint_init(&h, key, strlen(key));
 	pxe_hint_table(&h, opts, n, skip);
@@ -172,8 +170,8 @@ int pxe_opt_unknown_key(const struct pxe_opt *opts, size_t n, unsigned skip, con
 		snprintf(mean, sizeof(mean), "; did you mean '%.*s'?", (int)h.best_len, h.best);
 	/* Room for the caller's "FILE:LINE: " and the rest of the sentence. */
 	char keys[sizeof(err->msg)];
-	size_t used = 160 + (size_t)slen + strlen(key) + strlen(mean);
+	size_t used = 160 + strlen(section) + strlen(key) + strlen(mean);
 	list_keys(keys, used < sizeof(keys) - 32 ? sizeof(keys) - used : 32, opts, n, skip);
-	return pxe_err_set(err, EINVAL, "[%.*s] %s: unknown key; valid keys: %s%s", slen, section,
-			   key, keys, mean);
+	return pxe_err_set(err, EINVAL, "[%s] %s: unknown key; valid keys: %s%s", section, key,
+			   keys, mean);
 }

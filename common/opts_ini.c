@@ -14,8 +14,8 @@ struct ini_ctx {
 	const struct pxe_opt_spec *spec;
 	struct pxe_config *c;
 	const char *file;
-	int line;   /* maintained by the reader: inih calls it once per line */
-	int failed; /* line of the first error, 0 when none */
+	int line;            /* maintained by the reader: inih calls it once per line */
+	int failed;          /* line of the first error, 0 when none */
 	struct pxe_err *err; /* the first error */
 	FILE *more;          /* each later error, one line each; NULL: ignore them */
 	/* After an error in another section (dhcpd's [subnet X]), the rest of

@@ -21,7 +21,6 @@ bool pxe_opt_is_set(const struct pxe_opt *o, const void *cfg);
 void pxe_opt_print_lines(FILE *out, const struct pxe_opt *o, const void *cfg,
 			 const struct pxe_src *src, bool comment);
 
-
 /* Read the config file c->config_file into c (opts_ini.c): the first error
  * into err, each later one as a line "FILE:LINE: ..." into more (NULL:
  * dropped). 0 or -errno. */
@@ -51,8 +50,8 @@ void pxe_hint_table(struct pxe_hint *h, const struct pxe_opt *opts, size_t n, un
 size_t pxe_hint_distance(const char *a, size_t la, const char *b, size_t lb);
 /* -EINVAL with err "[kind] key: unknown key; valid keys: a, b, c; did you
  * mean 'x'?" (the keys of opts but those with a flag in skip; section is
- * the header as written, shown by its first word), or for a key of the
- * command line only, that. */
+ * the header as written: "[host pc1]"), or for a key of the command line
+ * only, that. */
 int pxe_opt_unknown_key(const struct pxe_opt *opts, size_t n, unsigned skip, const char *section,
 			const char *key, struct pxe_err *err);
 

@@ -46,8 +46,8 @@ START_TEST(checks_report_where)
 	pxe_config_free(&c);
 
 	/* every failure, each with FILE:LINE: key or --key */
-	snprintf(conf, sizeof(conf), "root = %s\n\nmap = %s/missing\nuser = no-such-user-pxe\n", file,
-		 dir);
+	snprintf(conf, sizeof(conf), "root = %s\n\nmap = %s/missing\nuser = no-such-user-pxe\n",
+		 file, dir);
 	ck_assert_int_eq(ot_load(&c, &e, conf, "--group", "no-such-group-pxe", NULL), 0);
 	out = check_report(&c, &n);
 	ck_assert_int_eq(n, 4);
@@ -132,13 +132,14 @@ START_TEST(main_reports_every_error)
 				  "info\n",
 				  "--check-config", NULL, err, sizeof(err)),
 			 PXE_EX_CONFIG);
-	snprintf(want, sizeof(want),
-		 "pxe-test: %s/m.conf:2: mode: expected one of full, proxy, proxy-4011, got 'fast'\n"
-		 "pxe-test: %s/m.conf:3: keepalive: expected yes or no, got 'maybe'\n"
-		 "pxe-test: %s/m.conf:4: [test] nope: unknown key; valid keys: listen, root, "
-		 "blksize-max, max-size, timeout, keepalive, mode, header, forward, addr, user, "
-		 "log-format, log-level, log, syslog, map, group\n",
-		 ot_tmp, ot_tmp, ot_tmp);
+	snprintf(
+		want, sizeof(want),
+		"pxe-test: %s/m.conf:2: mode: expected one of full, proxy, proxy-4011, got 'fast'\n"
+		"pxe-test: %s/m.conf:3: keepalive: expected yes or no, got 'maybe'\n"
+		"pxe-test: %s/m.conf:4: [test] nope: unknown key; valid keys: listen, root, "
+		"blksize-max, max-size, timeout, keepalive, mode, header, forward, addr, user, "
+		"log-format, log-level, log, syslog, map, group\n",
+		ot_tmp, ot_tmp, ot_tmp);
 	ck_assert_str_eq(err, want);
 
 	/* the checks: the same sentences for --check-config and for a start */
@@ -157,9 +158,8 @@ START_TEST(main_reports_every_error)
 	ck_assert_str_eq(start_err, want);
 
 	/* --print-config prints what is configured, even what would not start */
-	ck_assert_int_eq(run_main("root = /nonexistent-pxe\n", "--print-config", NULL, err,
-				  sizeof(err)),
-			 0);
+	ck_assert_int_eq(
+		run_main("root = /nonexistent-pxe\n", "--print-config", NULL, err, sizeof(err)), 0);
 	/* a good configuration starts and checks OK */
 	ck_assert_int_eq(run_main("user = root\n", NULL, NULL, err, sizeof(err)), 50);
 	ck_assert_int_eq(run_main("user = root\n", "--check-config", NULL, err, sizeof(err)), 0);
@@ -201,23 +201,25 @@ static const char *unknown(const char *key, unsigned skip)
 START_TEST(unknown_key_messages)
 {
 	unsigned skip = PXE_OPTF_HIDDEN | PXE_OPTF_CLI_ONLY;
-	ck_assert_str_eq(unknown("ip", skip), "[host] ip: unknown key; valid keys: mac, client-id, "
-					      "address, hostname; did you mean 'address'?");
+	ck_assert_str_eq(unknown("ip", skip),
+			 "[host pc1] ip: unknown key; valid keys: mac, client-id, "
+			 "address, hostname; did you mean 'address'?");
 	ck_assert_str_eq(unknown("hostnme", skip),
-			 "[host] hostnme: unknown key; valid keys: mac, client-id, address, "
+			 "[host pc1] hostnme: unknown key; valid keys: mac, client-id, address, "
 			 "hostname; did you mean 'hostname'?");
 	ck_assert_str_eq(unknown("hwaddr", skip),
-			 "[host] hwaddr: unknown key; valid keys: mac, client-id, address, "
+			 "[host pc1] hwaddr: unknown key; valid keys: mac, client-id, address, "
 			 "hostname; did you mean 'mac'?");
 	/* far from everything, and short: no guess ("ab" is 2 edits from "mac") */
-	ck_assert_str_eq(unknown("ab", skip), "[host] ab: unknown key; valid keys: mac, "
+	ck_assert_str_eq(unknown("ab", skip), "[host pc1] ab: unknown key; valid keys: mac, "
 					      "client-id, address, hostname");
-	ck_assert_str_eq(unknown("gateway", skip), "[host] gateway: unknown key; valid keys: "
+	ck_assert_str_eq(unknown("gateway", skip), "[host pc1] gateway: unknown key; valid keys: "
 						   "mac, client-id, address, hostname");
-	ck_assert_str_eq(unknown("fork", skip), "[host] fork: a command-line option only (--fork), "
-						"not a key of the config file");
+	ck_assert_str_eq(unknown("fork", skip),
+			 "[host pc1] fork: a command-line option only (--fork), "
+			 "not a key of the config file");
 	/* what is listed follows skip */
-	ck_assert_str_eq(unknown("x", 0), "[host] x: unknown key; valid keys: mac, client-id, "
+	ck_assert_str_eq(unknown("x", 0), "[host pc1] x: unknown key; valid keys: mac, client-id, "
 					  "address, hostname, old, fork");
 }
 END_TEST

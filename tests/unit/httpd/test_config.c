@@ -184,8 +184,8 @@ START_TEST(test_check_config)
 	snprintf(file, sizeof(file), "%s/www/index.html", dir);
 	snprintf(auth, sizeof(auth), "%s/auth", dir);
 	int n;
-	const char *good[] = {"pxe-httpd", www, "--auth-file", auth, "--uid", "root", "--gid",
-			      "root"};
+	const char *good[] = {"pxe-httpd", www,    "--auth-file", auth,
+			      "--uid",     "root", "--gid",       "root"};
 	char *out = check(8, good, &n);
 	ck_assert_msg(n == 0, "%s", out);
 	free(out);
@@ -194,9 +194,9 @@ START_TEST(test_check_config)
 	ck_assert_msg(n == 0, "%s", out);
 	free(out);
 
-	const char *bad[] = {"pxe-httpd",  file,          "--mimetypes", "/nonexistent/m",
-			     "--auth-file", www,          "--user",      "no-such-user-pxe",
-			     "--group",     "no-such-group-pxe"};
+	const char *bad[] = {
+		"pxe-httpd", file,     "--mimetypes",      "/nonexistent/m", "--auth-file",
+		www,         "--user", "no-such-user-pxe", "--group",        "no-such-group-pxe"};
 	out = check(10, bad, &n);
 	ck_assert_int_eq(n, 5);
 	snprintf(want, sizeof(want),
@@ -230,8 +230,9 @@ START_TEST(test_unknown_key_lists_all)
 	struct pxe_config c;
 	struct pxe_err err;
 	ck_assert_int_lt(pxe_config_load(&httpd_spec, 4, (char **)argv, &c, &err), 0);
-	ck_assert_msg(strstr(err.msg, "h.conf:2: [httpd] mime-types: unknown key; valid keys: root, "
-				      "port, addr, ipv6, listen, pidfile, chroot, user, group,"),
+	ck_assert_msg(strstr(err.msg,
+			     "h.conf:2: [httpd] mime-types: unknown key; valid keys: root, "
+			     "port, addr, ipv6, listen, pidfile, chroot, user, group,"),
 		      "%s", err.msg);
 	/* whole when struct pxe_err holds it, else cut short of the guess */
 	ck_assert_msg(strstr(err.msg, sizeof(err.msg) >= 1024
