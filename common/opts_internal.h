@@ -48,7 +48,7 @@ void pxe_hint_table(struct pxe_hint *h, const struct pxe_opt *opts, size_t n, un
 /* Edits (insert, delete, replace, swap neighbours; case-insensitive) from
  * a to b; SIZE_MAX for names over 64 bytes. */
 size_t pxe_hint_distance(const char *a, size_t la, const char *b, size_t lb);
-/* -EINVAL with err "[kind] key: unknown key; valid keys: a, b, c; did you
+/* -EINVAL with err "[section] key: unknown key; valid keys: a, b, c; did you
  * mean 'x'?" (the keys of opts but those with a flag in skip; section is
  * the header as written: "[host pc1]"), or for a key of the command line
  * only, that. */
