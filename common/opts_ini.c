@@ -18,9 +18,10 @@ struct ini_ctx {
 	int failed;          /* line of the first error, 0 when none */
 	struct pxe_err *err; /* the first error */
 	FILE *more;          /* each later error, one line each; NULL: ignore them */
-	/* After an error in another section (dhcpd's [subnet X]), the rest of
-	 * it is skipped: a bad header would fail each of its keys again. */
-	char skip_section[128];
+	/* The last error in another section (dhcpd's [subnet X]): a bad
+	 * header fails each of its keys with the same sentence, said once. */
+	char other_section[128];
+	char other_msg[sizeof(((struct pxe_err *)0)->msg)];
 };
 
 struct ini_stream {
@@ -84,12 +85,13 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		r = pxe_err_set(&e, EINVAL, "[%s] %s: unknown section (expected [%s])", section,
 				name, x->spec->section);
 	} else {
-		if (x->skip_section[0] && !strcmp(x->skip_section, section))
-			return 1;
-		x->skip_section[0] = 0;
 		r = x->spec->other_section(x->c->cfg, section, name, value, x->file, x->line, &e);
-		if (r < 0)
-			snprintf(x->skip_section, sizeof(x->skip_section), "%s", section);
+		if (r < 0 && !strcmp(x->other_section, section) && !strcmp(x->other_msg, e.msg))
+			return 1;
+		if (r < 0) {
+			snprintf(x->other_section, sizeof(x->other_section), "%s", section);
+			snprintf(x->other_msg, sizeof(x->other_msg), "%s", e.msg);
+		}
 	}
 	if (r < 0)
 		key_failed(x, r, &e);

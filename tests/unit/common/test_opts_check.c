@@ -142,6 +142,20 @@ START_TEST(main_reports_every_error)
 		ot_tmp, ot_tmp, ot_tmp);
 	ck_assert_str_eq(err, want);
 
+	/* another section: each bad key, but a sentence repeated for each key
+	 * of the same section (a bad header) only once */
+	ot_spec.other_section = ot_other_section;
+	ck_assert_int_eq(run_main("[weird]\na = 1\nb = 2\n[subnet 1]\nfoo = 1\nbar = 2\n",
+				  "--check-config", NULL, err, sizeof(err)),
+			 PXE_EX_CONFIG);
+	ot_spec.other_section = NULL;
+	snprintf(want, sizeof(want),
+		 "pxe-test: %s/m.conf:2: unknown section [weird]\n"
+		 "pxe-test: %s/m.conf:5: unknown key 'foo' in [subnet 1]\n"
+		 "pxe-test: %s/m.conf:6: unknown key 'bar' in [subnet 1]\n",
+		 ot_tmp, ot_tmp, ot_tmp);
+	ck_assert_str_eq(err, want);
+
 	/* the checks: the same sentences for --check-config and for a start */
 	ck_assert_int_eq(run_main("root = /nonexistent-pxe\nuser = no-such-user-pxe\n",
 				  "--check-config", NULL, err, sizeof(err)),
