@@ -1,5 +1,6 @@
 /* darkhttpd command lines map onto pxe-httpd's option table. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
