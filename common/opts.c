@@ -327,6 +327,24 @@ static int init_config(const struct pxe_opt_spec *spec, struct pxe_config *out, 
 	return 0;
 }
 
+/* A validation message "key: ..." (or "--key: ...") about an option of
+ * the table is put where that option was set: "FILE:LINE: key: ...". */
+static void place_error(const struct pxe_config *c, struct pxe_err *err)
+{
+	const char *m = err->msg + (strncmp(err->msg, "--", 2) ? 0 : 2);
+	size_t len = strcspn(m, ": ");
+	if (m[len] != ':' || m[len + 1] != ' ')
+		return;
+	const struct pxe_opt *o = pxe_opt_find(c->spec->opts, c->spec->nopts, m, len);
+	if (!o)
+		return;
+	char where[PXE_OPT_WHERE_MAX];
+	pxe_config_where(c, o, where, sizeof(where));
+	struct pxe_err placed;
+	pxe_err_set(&placed, 0, "%s%s", where, m + len);
+	*err = placed;
+}
+
 /* pxe_config_load; each error of the file after the first goes to more. */
 static int config_load(const struct pxe_opt_spec *spec, int argc, char **argv,
 		       struct pxe_config *out, struct pxe_err *err, FILE *more)
@@ -363,8 +381,8 @@ static int config_load(const struct pxe_opt_spec *spec, int argc, char **argv,
 	cli_parse_free(&p);
 	if (r == 0)
 		r = check_required(spec, out, err);
-	if (r == 0 && spec->validate)
-		r = spec->validate(out->cfg, err);
+	if (r == 0 && spec->validate && (r = spec->validate(out->cfg, err)) < 0)
+		place_error(out, err);
 	if (r < 0) {
 		pxe_config_free(out);
 		return r;

@@ -119,7 +119,9 @@ struct pxe_opt_spec {
 	size_t nopts;
 	size_t cfg_size;
 	pxe_section_fn other_section; /* NULL: other sections are errors */
-	/* Validate the whole config after all sources; -errno with err filled. */
+	/* Validate the whole config after all sources; -errno with err filled.
+	 * A message "key: ..." about an option of the table is reported where
+	 * the option was set ("FILE:LINE: key: ...", "--key: ..."). */
 	int (*validate)(void *cfg, struct pxe_err *err);
 	/* Free what other_section allocated. */
 	void (*free_extra)(void *cfg);

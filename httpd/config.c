@@ -136,6 +136,7 @@ static int check_root(const void *cfg, const char *value, struct pxe_err *err)
 	return pxe_check_served_root(value, err);
 }
 
+/* Each message starts with its key: the engine says where it was set. */
 static int validate(void *p, struct pxe_err *err)
 {
 	struct httpd_config *c = p;
@@ -143,20 +144,26 @@ static int validate(void *p, struct pxe_err *err)
 		const char *h = c->header.v[i];
 		const char *colon = strchr(h, ':');
 		if (!colon || colon == h || strpbrk(h, "\r\n"))
-			return pxe_err_set(err, EINVAL, "--header '%s': expected 'Name: value'", h);
+			return pxe_err_set(err, EINVAL, "header: expected 'Name: value', got '%s'",
+					   h);
 	}
 	for (size_t i = 0; i < c->forward.n; i++)
 		if (!strchr(c->forward.v[i], ' '))
-			return pxe_err_set(err, EINVAL, "--forward: expected HOST URL");
+			return pxe_err_set(err, EINVAL, "forward: expected HOST URL, got '%s'",
+					   c->forward.v[i]);
 	if (c->auth && !strchr(c->auth, ':'))
-		return pxe_err_set(err, EINVAL, "--auth: expected USER:PASS");
+		return pxe_err_set(err, EINVAL, "auth: expected USER:PASS"); /* no secret shown */
 	if (c->auth && c->auth_file)
-		return pxe_err_set(err, EINVAL, "--auth and --auth-file: choose one");
+		return pxe_err_set(err, EINVAL,
+				   "auth-file: set either auth or auth-file, not both");
 	if (c->index && (strchr(c->index, '/') || !c->index[0]))
-		return pxe_err_set(err, EINVAL, "--index: a file name without '/'");
+		return pxe_err_set(err, EINVAL, "index: expected a file name without '/', got '%s'",
+				   c->index);
 	if (c->max_request_line >= c->max_head)
 		return pxe_err_set(err, EINVAL,
-				   "--max-request-line must be below --max-header-size");
+				   "max-request-line: expected less than max-header-size (%llu), "
+				   "got %llu",
+				   c->max_head, c->max_request_line);
 	return 0;
 }
 

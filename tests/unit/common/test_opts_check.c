@@ -181,6 +181,39 @@ START_TEST(main_reports_every_error)
 }
 END_TEST
 
+/* A validation message "key: ..." is put where the key was set. */
+static const char *validate_msg;
+static int validate_says(void *cfg, struct pxe_err *err)
+{
+	(void)cfg;
+	return pxe_err_set(err, EINVAL, "%s", validate_msg);
+}
+
+START_TEST(validate_errors_placed)
+{
+	ot_spec.validate = validate_says;
+	struct pxe_config c;
+	struct pxe_err e;
+	char want[4400];
+	validate_msg = "blksize-max: too large for timeout";
+	ck_assert_int_lt(ot_load(&c, &e, "\nblksize-max = 9000\n", NULL), 0);
+	snprintf(want, sizeof(want), "%s/t.conf:2: blksize-max: too large for timeout", ot_tmp);
+	ck_assert_str_eq(e.msg, want);
+	ck_assert_int_lt(ot_load(&c, &e, "\nblksize-max = 9000\n", "-B", "9001", NULL), 0);
+	ck_assert_str_eq(e.msg, "--blksize-max: too large for timeout");
+	validate_msg = "--blksize-max: too large"; /* the daemon's own "--key" style */
+	ck_assert_int_lt(ot_load(&c, &e, NULL, NULL), 0);
+	ck_assert_str_eq(e.msg, "blksize-max (default): too large");
+	validate_msg = "nothing: to place";
+	ck_assert_int_lt(ot_load(&c, &e, NULL, NULL), 0);
+	ck_assert_str_eq(e.msg, "nothing: to place");
+	validate_msg = "t.conf:3: [part p]: placed already";
+	ck_assert_int_lt(ot_load(&c, &e, NULL, NULL), 0);
+	ck_assert_str_eq(e.msg, "t.conf:3: [part p]: placed already");
+	ot_spec.validate = NULL;
+}
+END_TEST
+
 START_TEST(hint_distance)
 {
 	ck_assert_uint_eq(pxe_hint_distance("listen", 6, "listen", 6), 0);
@@ -263,6 +296,7 @@ UNIT_SUITE(opts_check)
 	tcase_add_test(tc, checks_report_where);
 	tcase_add_test(tc, where_names_the_source);
 	tcase_add_test(tc, main_reports_every_error);
+	tcase_add_test(tc, validate_errors_placed);
 	tcase_add_test(tc, hint_distance);
 	tcase_add_test(tc, unknown_key_messages);
 	tcase_add_test(tc, unknown_key_long_table);

@@ -153,6 +153,15 @@ START_TEST(test_ours_and_errors)
 		ck_assert_msg(pxe_config_load(&httpd_spec, 4, (char **)bad[i], &c, &err) < 0,
 			      "bad %zu accepted", i);
 	}
+	/* validation names the key, where it was set */
+	const char *both[] = {"pxe-httpd", "/srv", "--auth", "u:p", "--auth-file", "/f"};
+	struct pxe_err verr;
+	ck_assert_int_lt(pxe_config_load(&httpd_spec, 6, (char **)both, &c, &verr), 0);
+	ck_assert_str_eq(verr.msg, "--auth-file: set either auth or auth-file, not both");
+	const char *line[] = {"pxe-httpd", "/srv", "--max-request-line", "16K"};
+	ck_assert_int_lt(pxe_config_load(&httpd_spec, 4, (char **)line, &c, &verr), 0);
+	ck_assert_str_eq(verr.msg, "--max-request-line: expected less than max-header-size "
+				   "(16384), got 16384");
 	const char *none[] = {"pxe-httpd", "--port", "80"};
 	struct pxe_err err;
 	ck_assert_int_lt(pxe_config_load(&httpd_spec, 3, (char **)none, &c, &err), 0);
