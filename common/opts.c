@@ -447,7 +447,9 @@ void pxe_config_help(const struct pxe_opt_spec *spec, FILE *out)
 			help_line(out, &spec->opts[i]);
 	fputs("  -c, --config FILE               read options from the INI file FILE\n"
 	      "      --print-config              print the effective configuration and exit\n"
-	      "      --check-config              check the configuration and exit (78 on error)\n"
+	      "      --check-config              check the configuration and what a start needs\n"
+	      "                                  (served root, files, user, group), and exit\n"
+	      "                                  (78 on error)\n"
 	      "  -h, --help                      show this help and exit\n"
 	      "  -V, --version                   show the version and exit\n",
 	      out);
