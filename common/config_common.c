@@ -1,5 +1,7 @@
 #include "config_common.h"
 
+#include "preflight.h"
+
 const char *const pxe_log_format_choices[] = {"logfmt", "json", NULL};
 
 int pxe_common_log_level(const struct pxe_common_config *c)
@@ -15,4 +17,34 @@ void pxe_common_log_config(const struct pxe_common_config *c, struct pxe_log_con
 	out->file = c->log_file;
 	out->syslog = c->syslog;
 	out->no_stderr = c->log_file != NULL || c->syslog;
+}
+
+int pxe_optcheck_file(const void *cfg, const char *value, struct pxe_err *err)
+{
+	(void)cfg;
+	return pxe_check_readable_file(value, err);
+}
+
+int pxe_optcheck_dir(const void *cfg, const char *value, struct pxe_err *err)
+{
+	(void)cfg;
+	return pxe_check_dir(value, err);
+}
+
+int pxe_optcheck_root(const void *cfg, const char *value, struct pxe_err *err)
+{
+	(void)cfg;
+	return pxe_check_served_root(value, err);
+}
+
+int pxe_optcheck_user(const void *cfg, const char *value, struct pxe_err *err)
+{
+	(void)cfg;
+	return pxe_check_user(value, err);
+}
+
+int pxe_optcheck_group(const void *cfg, const char *value, struct pxe_err *err)
+{
+	(void)cfg;
+	return pxe_check_group(value, err);
 }

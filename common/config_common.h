@@ -29,6 +29,14 @@ int pxe_common_log_level(const struct pxe_common_config *c);
 /* Fill a pxe_log_config from the common options. */
 void pxe_common_log_config(const struct pxe_common_config *c, struct pxe_log_config *out);
 
+/* Checks of option values for pxe_opt.check (preflight.h), the value taken as
+ * a path, a user or a group; cfg unused. */
+int pxe_optcheck_file(const void *cfg, const char *value, struct pxe_err *err);
+int pxe_optcheck_dir(const void *cfg, const char *value, struct pxe_err *err);
+int pxe_optcheck_root(const void *cfg, const char *value, struct pxe_err *err);
+int pxe_optcheck_user(const void *cfg, const char *value, struct pxe_err *err);
+int pxe_optcheck_group(const void *cfg, const char *value, struct pxe_err *err);
+
 /* One option per paragraph: the house layout of option tables. */
 /* clang-format off */
 #define PXE_OPTS_DAEMON(T, M)                                                                      \
@@ -38,13 +46,15 @@ void pxe_common_log_config(const struct pxe_common_config *c, struct pxe_log_con
 	{ .name = "pidfile", .type = PXE_OPT_STRING, .offset = offsetof(T, M.pidfile),             \
 	  .arg = "FILE", .help = "write the process id to FILE after binding" },                   \
 	{ .name = "chroot", .type = PXE_OPT_STRING, .offset = offsetof(T, M.chroot),               \
-	  .arg = "DIR", .help = "chroot into DIR after binding" },                                 \
+	  .arg = "DIR", .help = "chroot into DIR after binding",                                   \
+	  .check = pxe_optcheck_dir },                                                             \
 	{ .name = "user", .short_name = 'u', .type = PXE_OPT_STRING,                               \
 	  .offset = offsetof(T, M.user), .arg = "USER",                                            \
-	  .help = "drop privileges to USER after binding" },                                       \
+	  .help = "drop privileges to USER after binding", .check = pxe_optcheck_user },           \
 	{ .name = "group", .short_name = 'g', .type = PXE_OPT_STRING,                              \
 	  .offset = offsetof(T, M.group), .arg = "GROUP",                                          \
-	  .help = "drop privileges to GROUP (default: USER's primary group)" }
+	  .help = "drop privileges to GROUP (default: USER's primary group)",                      \
+	  .check = pxe_optcheck_group }
 
 #define PXE_OPTS_LOG(T, M)                                                                         \
 	{ .name = "log-format", .type = PXE_OPT_ENUM, .offset = offsetof(T, M.log_format),         \

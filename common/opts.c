@@ -2,12 +2,9 @@
  * --print-config and --check-config, all from one table per daemon. */
 #include "opts_internal.h"
 
-#include <ctype.h>
 #include <errno.h>
-#include <ini.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #ifndef PXE_VERSION
 #define PXE_VERSION "0"
@@ -107,6 +104,38 @@ static const char *metavar(const struct pxe_opt *o, char *buf, size_t cap)
 	return buf;
 }
 
+/* "unknown option '--listn'; did you mean '--listen'? (see PROG --help)":
+ * the suggestion among the table's names and aliases, the built-in
+ * options, and the --no- forms of the bools. */
+static int unknown_long(const struct pxe_opt_spec *spec, const char *arg, size_t len,
+			struct pxe_err *err)
+{
+	static const char *const builtins[] = {"help", "version", "print-config", "check-config",
+					       "config"};
+	struct pxe_hint h;
+	pxe_hint_init(&h, arg, len);
+	pxe_hint_table(&h, spec->opts, spec->nopts, PXE_OPTF_HIDDEN);
+	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
+		pxe_hint_try(&h, builtins[i], strlen(builtins[i]));
+	const char *no = "no-";
+	if (len > 3 && !strncmp(arg, no, 3) && !h.best) {
+		/* "--no-keeplive": the bool behind it */
+		pxe_hint_init(&h, arg + 3, len - 3);
+		for (size_t i = 0; i < spec->nopts; i++)
+			if (spec->opts[i].type == PXE_OPT_BOOL &&
+			    !(spec->opts[i].flags & PXE_OPTF_HIDDEN))
+				pxe_hint_try(&h, spec->opts[i].name, strlen(spec->opts[i].name));
+	} else {
+		no = "";
+	}
+	if (!h.best)
+		return pxe_err_set(err, EINVAL, "unknown option '--%.*s' (see %s --help)", (int)len,
+				   arg, spec->prog);
+	return pxe_err_set(err, EINVAL,
+			   "unknown option '--%.*s'; did you mean '--%s%.*s'? (see %s --help)",
+			   (int)len, arg, no, (int)h.best_len, h.best, spec->prog);
+}
+
 /* Take the value of option o at argv[*i] ("--name=value" gave eq). */
 static int take_value(const struct pxe_opt_spec *spec, struct cli_parse *p, const struct pxe_opt *o,
 		      const char *shown, const char *eq, int argc, char **argv, int *i,
@@ -153,8 +182,7 @@ static int parse_long(const struct pxe_opt_spec *spec, struct cli_parse *p, int 
 		o = NULL;
 	}
 	if (!o)
-		return pxe_err_set(err, EINVAL, "unknown option '--%.*s' (see %s --help)", (int)len,
-				   arg, spec->prog);
+		return unknown_long(spec, arg, len, err);
 	char shown[96];
 	snprintf(shown, sizeof(shown), "--%.*s", (int)len, arg);
 	return take_value(spec, p, o, shown, eq ? eq + 1 : NULL, argc, argv, i, err);
@@ -229,142 +257,6 @@ static int parse_cli(const struct pxe_opt_spec *spec, int argc, char **argv, str
 	return 0;
 }
 
-/* ------------------------------------------------------------------ INI */
-
-struct ini_ctx {
-	const struct pxe_opt_spec *spec;
-	struct pxe_config *c;
-	const char *file;
-	int line;   /* maintained by the reader: inih calls it once per line */
-	int failed; /* line of the first error, 0 when none */
-	struct pxe_err *err;
-};
-
-struct ini_stream {
-	FILE *f;
-	struct ini_ctx *ctx;
-};
-
-static char *read_line(char *str, int num, void *stream)
-{
-	struct ini_stream *s = stream;
-	char *r = fgets(str, num, s->f);
-	if (r)
-		s->ctx->line++;
-	return r;
-}
-
-static bool own_section(const struct pxe_opt_spec *spec, const char *section)
-{
-	return section[0] == 0 || !strcasecmp(section, spec->section);
-}
-
-static int on_key(void *user, const char *section, const char *name, const char *value)
-{
-	struct ini_ctx *x = user;
-	if (x->failed)
-		return 1; /* report the first error only */
-	struct pxe_err e;
-	const char *bad_key = NULL; /* prefix the message with the key */
-	int r;
-	if (!own_section(x->spec, section)) {
-		if (!x->spec->other_section) {
-			r = pxe_err_set(&e, EINVAL, "unknown section [%s] (expected [%s])", section,
-					x->spec->section);
-		} else {
-			r = x->spec->other_section(x->c->cfg, section, name, value, x->file,
-						   x->line, &e);
-		}
-	} else {
-		const struct pxe_opt *o =
-			pxe_opt_find(x->spec->opts, x->spec->nopts, name, strlen(name));
-		if (!o || (o->flags & PXE_OPTF_CLI_ONLY)) {
-			r = pxe_err_set(&e, EINVAL, "unknown key '%s' in [%s]%s", name,
-					section[0] ? section : x->spec->section,
-					o ? " (a command-line option only)" : "");
-		} else {
-			r = pxe_opt_store(o, x->c->cfg, value, &e);
-			if (r < 0) {
-				bad_key = name;
-			} else {
-				struct pxe_src *src = &x->c->src[o - x->spec->opts];
-				src->kind = PXE_SRC_FILE;
-				src->file = x->c->config_file;
-				src->line = x->line;
-			}
-		}
-	}
-	if (r < 0) {
-		x->failed = x->line;
-		if (bad_key)
-			pxe_err_set(x->err, r, "%s:%d: %s: %s", x->file, x->line, bad_key, e.msg);
-		else
-			pxe_err_set(x->err, r, "%s:%d: %s", x->file, x->line, e.msg);
-	}
-	return 1;
-}
-
-static int load_file(const struct pxe_opt_spec *spec, struct pxe_config *c, struct pxe_err *err)
-{
-	FILE *f = fopen(c->config_file, "re");
-	if (!f)
-		return pxe_err_set(err, errno, "%s: cannot open: %s", c->config_file,
-				   strerror(errno));
-	struct ini_ctx x = {.spec = spec, .c = c, .file = c->config_file, .err = err};
-	struct ini_stream s = {.f = f, .ctx = &x};
-	int r = ini_parse_stream(read_line, &s, on_key, &x);
-	fclose(f);
-	if (x.failed)
-		return -EINVAL;
-	if (r > 0)
-		return pxe_err_set(
-			err, EINVAL,
-			"%s:%d: syntax error: expected 'key = value', '[section]' or a comment",
-			c->config_file, r);
-	if (r < 0)
-		return pxe_err_set(err, EIO, "%s: cannot read", c->config_file);
-	return 0;
-}
-
-/* Pre-scan the file for list keys so that a list the file sets replaces
- * its default instead of appending to it. */
-static int file_sets_key(const char *file, const char *section, const struct pxe_opt *o)
-{
-	FILE *f = fopen(file, "re");
-	if (!f)
-		return 0;
-	char line[4096];
-	bool in_own = true;
-	int found = 0;
-	while (!found && fgets(line, sizeof(line), f)) {
-		char *p = line;
-		while (isspace((unsigned char)*p))
-			p++;
-		if (*p == '[') {
-			char *end = strchr(p, ']');
-			in_own = end && (size_t)(end - p - 1) == strlen(section) &&
-				 !strncasecmp(p + 1, section, strlen(section));
-			continue;
-		}
-		if (!in_own)
-			continue;
-		size_t n = strcspn(p, "=: \t");
-		found = pxe_opt_find(o, 1, p, n) != NULL;
-	}
-	fclose(f);
-	return found;
-}
-
-static void file_replaces_default_lists(const struct pxe_opt_spec *spec, struct pxe_config *c)
-{
-	for (size_t i = 0; i < spec->nopts; i++) {
-		const struct pxe_opt *o = &spec->opts[i];
-		if ((o->type == PXE_OPT_STRLIST || o->type == PXE_OPT_ADDRLIST) && o->def &&
-		    file_sets_key(c->config_file, spec->section, o))
-			pxe_opt_clear(o, c->cfg);
-	}
-}
-
 /* ------------------------------------------------------------------ load */
 
 static int apply_cli(const struct pxe_opt_spec *spec, struct pxe_config *c, struct cli_parse *p,
@@ -383,7 +275,7 @@ static int apply_cli(const struct pxe_opt_spec *spec, struct pxe_config *c, stru
 				pxe_opt_clear(o, c->cfg);
 			cleared[idx] = true;
 		}
-		struct pxe_err e;
+		struct pxe_err e = {{0}};
 		r = pxe_opt_store(o, c->cfg, p->v[k].value, &e);
 		if (r < 0)
 			pxe_err_set(err, r, "--%s: %s", o->name, e.msg);
@@ -402,8 +294,10 @@ static int check_required(const struct pxe_opt_spec *spec, struct pxe_config *c,
 		const struct pxe_opt *o = &spec->opts[i];
 		if ((o->flags & PXE_OPTF_REQUIRED) && !pxe_opt_is_set(o, c->cfg))
 			return pxe_err_set(
-				err, EINVAL, "%s is required (--%s%s)", o->name, o->name,
-				(o->flags & PXE_OPTF_CLI_ONLY) ? "" : ", or in the config file");
+				err, EINVAL, "%s: required (--%s%s%s%s)", o->name, o->name,
+				(o->flags & PXE_OPTF_CLI_ONLY) ? "" : ", or in [",
+				(o->flags & PXE_OPTF_CLI_ONLY) ? "" : spec->section,
+				(o->flags & PXE_OPTF_CLI_ONLY) ? "" : "] of the config file");
 	}
 	return 0;
 }
@@ -433,8 +327,27 @@ static int init_config(const struct pxe_opt_spec *spec, struct pxe_config *out, 
 	return 0;
 }
 
-int pxe_config_load(const struct pxe_opt_spec *spec, int argc, char **argv, struct pxe_config *out,
-		    struct pxe_err *err)
+/* A validation message "key: ..." (or "--key: ...") about an option of
+ * the table is put where that option was set: "FILE:LINE: key: ...". */
+static void place_error(const struct pxe_config *c, struct pxe_err *err)
+{
+	const char *m = err->msg + (strncmp(err->msg, "--", 2) ? 0 : 2);
+	size_t len = strcspn(m, ": ");
+	if (m[len] != ':' || m[len + 1] != ' ')
+		return;
+	const struct pxe_opt *o = pxe_opt_find(c->spec->opts, c->spec->nopts, m, len);
+	if (!o)
+		return;
+	char where[PXE_OPT_WHERE_MAX];
+	pxe_config_where(c, o, where, sizeof(where));
+	struct pxe_err placed;
+	pxe_err_set(&placed, 0, "%s%s", where, m + len);
+	*err = placed;
+}
+
+/* pxe_config_load; each error of the file after the first goes to more. */
+static int config_load(const struct pxe_opt_spec *spec, int argc, char **argv,
+		       struct pxe_config *out, struct pxe_err *err, FILE *more)
 {
 	struct cli_parse p = {.action = PXE_ACT_RUN};
 	int r = init_config(spec, out, err);
@@ -459,8 +372,8 @@ int pxe_config_load(const struct pxe_opt_spec *spec, int argc, char **argv, stru
 		if (!out->config_file)
 			r = pxe_err_set(err, ENOMEM, "out of memory");
 		if (r == 0) {
-			file_replaces_default_lists(spec, out);
-			r = load_file(spec, out, err);
+			pxe_opts_file_replaces_lists(spec, out);
+			r = pxe_opts_load_file(spec, out, err, more);
 		}
 	}
 	if (r == 0)
@@ -468,13 +381,19 @@ int pxe_config_load(const struct pxe_opt_spec *spec, int argc, char **argv, stru
 	cli_parse_free(&p);
 	if (r == 0)
 		r = check_required(spec, out, err);
-	if (r == 0 && spec->validate)
-		r = spec->validate(out->cfg, err);
+	if (r == 0 && spec->validate && (r = spec->validate(out->cfg, err)) < 0)
+		place_error(out, err);
 	if (r < 0) {
 		pxe_config_free(out);
 		return r;
 	}
 	return 0;
+}
+
+int pxe_config_load(const struct pxe_opt_spec *spec, int argc, char **argv, struct pxe_config *out,
+		    struct pxe_err *err)
+{
+	return config_load(spec, argc, argv, out, err, NULL);
 }
 
 void pxe_config_free(struct pxe_config *c)
@@ -528,7 +447,9 @@ void pxe_config_help(const struct pxe_opt_spec *spec, FILE *out)
 			help_line(out, &spec->opts[i]);
 	fputs("  -c, --config FILE               read options from the INI file FILE\n"
 	      "      --print-config              print the effective configuration and exit\n"
-	      "      --check-config              check the configuration and exit (78 on error)\n"
+	      "      --check-config              check the configuration and what a start needs\n"
+	      "                                  (served root, files, user, group), and exit\n"
+	      "                                  (78 on error)\n"
 	      "  -h, --help                      show this help and exit\n"
 	      "  -V, --version                   show the version and exit\n",
 	      out);
@@ -553,11 +474,43 @@ void pxe_config_print(const struct pxe_config *c, FILE *out)
 		spec->print_extra(out, c->cfg);
 }
 
-int pxe_config_main(const struct pxe_opt_spec *spec, int argc, char **argv, struct pxe_config *out)
+/* Each line of text as "PROG: line" on stderr. */
+static void print_lines(const char *prog, const char *text)
+{
+	for (const char *p = text; p && *p;) {
+		size_t n = strcspn(p, "\n");
+		fprintf(stderr, "%s: %.*s\n", prog, (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+}
+
+/* Load, reporting every error of the config file, not only the first. */
+static int main_load(const struct pxe_opt_spec *spec, int argc, char **argv, struct pxe_config *out)
 {
 	struct pxe_err err = {{0}};
-	if (pxe_config_load(spec, argc, argv, out, &err) < 0) {
-		fprintf(stderr, "%s: %s\n", spec->prog, err.msg);
+	char *more = NULL;
+	size_t more_len = 0;
+	FILE *m = open_memstream(&more, &more_len);
+	int r = config_load(spec, argc, argv, out, &err, m);
+	if (m)
+		fclose(m);
+	if (r < 0) {
+		print_lines(spec->prog, err.msg);
+		print_lines(spec->prog, more);
+	}
+	free(more);
+	return r;
+}
+
+int pxe_config_main(const struct pxe_opt_spec *spec, int argc, char **argv, struct pxe_config *out)
+{
+	if (main_load(spec, argc, argv, out) < 0)
+		return PXE_EX_CONFIG;
+	/* What start needs, checked before it is needed: the same sentence
+	 * from --check-config and from a start that would fail. */
+	if ((out->action == PXE_ACT_CHECK_CONFIG || out->action == PXE_ACT_RUN) &&
+	    pxe_config_check(out, stderr) > 0) {
+		pxe_config_free(out);
 		return PXE_EX_CONFIG;
 	}
 	switch (out->action) {

@@ -10,7 +10,7 @@
  *
  * Errors name the file, line and key (or the option), say what was
  * expected, and the daemon exits 78 (EX_CONFIG). Unknown keys and options
- * are errors. */
+ * are errors that list the valid keys or suggest the one meant. */
 #ifndef PXE_OPTS_H
 #define PXE_OPTS_H
 
@@ -85,6 +85,12 @@ struct pxe_opt {
 	int nargs;                       /* CLI arguments consumed (default 1; 2 joins with ' ') */
 	int default_port;                /* ADDR/ADDRLIST */
 	const struct pxe_opt_hook *hook; /* HOOK */
+	/* What start will need of the value (preflight.h): --check-config and
+	 * pxe_config_main's start run it on each value of a STRING or STRLIST
+	 * option that is set. cfg is the whole config (a root may be a file
+	 * when another option says so). 0, or -errno with err saying what is
+	 * wrong, without key or place. NULL: nothing to check. */
+	int (*check)(const void *cfg, const char *value, struct pxe_err *err);
 };
 
 /* Where a value came from. PXE_SRC_DERIVED: set by validation from
@@ -113,7 +119,9 @@ struct pxe_opt_spec {
 	size_t nopts;
 	size_t cfg_size;
 	pxe_section_fn other_section; /* NULL: other sections are errors */
-	/* Validate the whole config after all sources; -errno with err filled. */
+	/* Validate the whole config after all sources; -errno with err filled.
+	 * A message "key: ..." about an option of the table is reported where
+	 * the option was set ("FILE:LINE: key: ...", "--key: ..."). */
 	int (*validate)(void *cfg, struct pxe_err *err);
 	/* Free what other_section allocated. */
 	void (*free_extra)(void *cfg);
@@ -148,7 +156,8 @@ struct pxe_config {
  * -c/--config FILE, -h/--help, -V/--version, --print-config, --check-config.
  * On success returns 0 and *out is filled (free with pxe_config_free).
  * On error returns -errno with err filled with "FILE:LINE: key: ..." or
- * "--option: ...". */
+ * "--option: ...": the first error (pxe_config_main reports them all).
+ * An unknown key or option names the valid ones, or the one meant. */
 int pxe_config_load(const struct pxe_opt_spec *spec, int argc, char **argv, struct pxe_config *out,
 		    struct pxe_err *err);
 void pxe_config_free(struct pxe_config *c);
@@ -157,9 +166,22 @@ void pxe_config_help(const struct pxe_opt_spec *spec, FILE *out);
 /* The effective configuration as an INI file with "; source" comments. */
 void pxe_config_print(const struct pxe_config *c, FILE *out);
 
+/* Run the check of every option that has one (pxe_opt.check) on a loaded
+ * config, and write each failure as one line "PROG: WHERE: message" to
+ * out (WHERE from pxe_config_where). Returns the number of failures. */
+int pxe_config_check(const struct pxe_config *c, FILE *out);
+/* Where option o's value came from, as the start of an error message:
+ * "FILE:LINE: key" from the config file, "--key" from the command line,
+ * "key (default)" for the default. */
+#define PXE_OPT_WHERE_MAX 1024 /* a buffer for it */
+void pxe_config_where(const struct pxe_config *c, const struct pxe_opt *o, char *buf, size_t cap);
+
 /* Handles HELP / VERSION / PRINT_CONFIG / CHECK_CONFIG and errors the way
  * every daemon does: returns -1 when the caller should go on and run,
- * otherwise the exit status. Use from main(). */
+ * otherwise the exit status. Use from main(). Every error of the config
+ * file is reported, not only the first; then the checks of
+ * pxe_config_check run, for --check-config and before a start alike, so
+ * that a start fails with the sentence --check-config gives. */
 int pxe_config_main(const struct pxe_opt_spec *spec, int argc, char **argv, struct pxe_config *out);
 
 /* Value parsers, shared with dhcpd's own sections. 0 or -EINVAL with err
@@ -201,9 +223,10 @@ int pxe_opt_section_init(const struct pxe_opt_table *t, void *obj, struct pxe_sr
 			 struct pxe_err *err);
 /* One `key = value` line of [section] (the header as written) at `at`
  * (file and line): the key looked up as written, the value parsed and
- * stored, its source noted. -EINVAL with err "unknown key 'K' in
- * [section] (expected a, b or c)", from the table, or "K: what was
- * expected" for a bad value; the caller adds FILE:LINE. */
+ * stored, its source noted. -EINVAL with err "[section] K: unknown key;
+ * valid keys: a, b, c" (and "; did you mean 'x'?" when one is close),
+ * from the table, or "K: what was expected" for a bad value; the caller
+ * adds FILE:LINE. */
 int pxe_opt_section_apply(const struct pxe_opt_table *t, void *obj, struct pxe_src *src,
 			  const char *section, const char *key, const char *value,
 			  const struct pxe_src *at, struct pxe_err *err);

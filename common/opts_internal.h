@@ -2,6 +2,8 @@
 #ifndef PXE_OPTS_INTERNAL_H
 #define PXE_OPTS_INTERNAL_H
 
+#include <stdio.h>
+
 #include "opts.h"
 
 /* Parse s and store it into cfg's field for o (lists append). */
@@ -18,5 +20,39 @@ bool pxe_opt_is_set(const struct pxe_opt *o, const void *cfg);
  * command line only, so the output is a valid file. */
 void pxe_opt_print_lines(FILE *out, const struct pxe_opt *o, const void *cfg,
 			 const struct pxe_src *src, bool comment);
+
+/* Read the config file c->config_file into c (opts_ini.c): the first error
+ * into err, each later one as a line "FILE:LINE: ..." into more (NULL:
+ * dropped). 0 or -errno. */
+int pxe_opts_load_file(const struct pxe_opt_spec *spec, struct pxe_config *c, struct pxe_err *err,
+		       FILE *more);
+/* A list the file sets replaces its default instead of adding to it:
+ * empty those lists before the file is read. */
+void pxe_opts_file_replaces_lists(const struct pxe_opt_spec *spec, struct pxe_config *c);
+
+/* The name meant by an unknown key or option (opts_hint.c): the valid name
+ * nearest to key (a typo: edits up to a third of its length, 1 or 2) or
+ * a known synonym of one ("ip" for "address"). */
+struct pxe_hint {
+	const char *key;
+	size_t len;
+	const char *best; /* NULL: nothing close */
+	size_t best_len;
+	size_t dist, max;
+};
+void pxe_hint_init(struct pxe_hint *h, const char *key, size_t len);
+/* Consider the valid name name[0..n). */
+void pxe_hint_try(struct pxe_hint *h, const char *name, size_t n);
+/* Consider each name and alias of opts, but those with a flag in skip. */
+void pxe_hint_table(struct pxe_hint *h, const struct pxe_opt *opts, size_t n, unsigned skip);
+/* Edits (insert, delete, replace, swap neighbours; case-insensitive) from
+ * a to b; SIZE_MAX for names over 64 bytes. */
+size_t pxe_hint_distance(const char *a, size_t la, const char *b, size_t lb);
+/* -EINVAL with err "[section] key: unknown key; valid keys: a, b, c; did you
+ * mean 'x'?" (the keys of opts but those with a flag in skip; section is
+ * the header as written: "[host pc1]"), or for a key of the command line
+ * only, that. */
+int pxe_opt_unknown_key(const struct pxe_opt *opts, size_t n, unsigned skip, const char *section,
+			const char *key, struct pxe_err *err);
 
 #endif

@@ -223,7 +223,8 @@ static int add_split(const struct pxe_opt *o, void *f, const char *s, struct pxe
 	return r;
 }
 
-int pxe_opt_store(const struct pxe_opt *o, void *cfg, const char *s, struct pxe_err *err)
+/* pxe_opt_store without the out-of-memory sentence. */
+static int store(const struct pxe_opt *o, void *cfg, const char *s, struct pxe_err *err)
 {
 	void *f = field(cfg, o);
 	int r = 0;
@@ -276,6 +277,14 @@ int pxe_opt_store(const struct pxe_opt *o, void *cfg, const char *s, struct pxe_
 	case PXE_OPT_HOOK: return o->hook->parse(f, s, err);
 	}
 	return -EINVAL;
+}
+
+int pxe_opt_store(const struct pxe_opt *o, void *cfg, const char *s, struct pxe_err *err)
+{
+	int r = store(o, cfg, s, err);
+	if (r == -ENOMEM) /* strdup and realloc say nothing of their own */
+		pxe_err_set(err, ENOMEM, "out of memory");
+	return r;
 }
 
 void pxe_opt_clear(const struct pxe_opt *o, void *cfg)
@@ -517,33 +526,17 @@ int pxe_opt_section_init(const struct pxe_opt_table *t, void *obj, struct pxe_sr
 	return pxe_opt_defaults(t->opts, t->n, obj, err);
 }
 
-/* "unknown key 'K' in [S] (expected a, b or c)", the names from the table. */
-static int unknown_key(const struct pxe_opt_table *t, const char *section, const char *key,
-		       struct pxe_err *err)
-{
-	char names[400];
-	size_t len = 0;
-	names[0] = '\0';
-	for (size_t i = 0; i < t->n && len < sizeof(names); i++) {
-		const char *sep = i == 0 ? "" : i + 1 == t->n ? " or " : ", ";
-		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", sep,
-					t->opts[i].name);
-	}
-	return pxe_err_set(err, EINVAL, "unknown key '%s' in [%s] (expected %s)", key, section,
-			   names);
-}
-
 int pxe_opt_section_apply(const struct pxe_opt_table *t, void *obj, struct pxe_src *src,
 			  const char *section, const char *key, const char *value,
 			  const struct pxe_src *at, struct pxe_err *err)
 {
 	const struct pxe_opt *o = pxe_opt_find(t->opts, t->n, key, strlen(key));
 	if (!o)
-		return unknown_key(t, section, key, err);
-	struct pxe_err e;
+		return pxe_opt_unknown_key(t->opts, t->n, PXE_OPTF_HIDDEN, section, key, err);
+	struct pxe_err e = {{0}};
 	int r = pxe_opt_store(o, obj, value, &e);
 	if (r < 0)
-		return pxe_err_set(err, -r, "%s: %s", key, r == -ENOMEM ? "out of memory" : e.msg);
+		return pxe_err_set(err, -r, "%s: %s", key, e.msg);
 	src[o - t->opts] = *at;
 	return 0;
 }

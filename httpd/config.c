@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "preflight.h"
 #include "config_common.h"
 
 #ifndef PXE_VERSION
@@ -19,6 +20,8 @@
 
 #define OFF(m) offsetof(struct httpd_config, m)
 
+static int check_root(const void *cfg, const char *value, struct pxe_err *err);
+
 static const char *const alog_choices[] = {"clf", "logfmt", "json", NULL};
 
 /* One option per paragraph: the house layout of option tables. */
@@ -26,7 +29,8 @@ static const char *const alog_choices[] = {"clf", "logfmt", "json", NULL};
 static const struct pxe_opt httpd_opts[] = {
 	{ .name = "root", .type = PXE_OPT_STRING, .flags = PXE_OPTF_POSITIONAL | PXE_OPTF_REQUIRED,
 	  .offset = OFF(root), .arg = "DIR",
-	  .help = "directory to serve (with --single-file: the one file to serve)" },
+	  .help = "directory to serve (with --single-file: the one file to serve)",
+	  .check = check_root },
 	{ .name = "port", .type = PXE_OPT_INT, .offset = OFF(port), .def = "-1", .min = -1,
 	  .max = 65535, .arg = "PORT",
 	  .help = "port for --addr; -1: 8080, or 80 when started as root (as darkhttpd); 0: any" },
@@ -44,9 +48,11 @@ static const struct pxe_opt httpd_opts[] = {
 	{ .name = "chroot", .type = PXE_OPT_BOOL, .offset = OFF(chroot), .def = "no",
 	  .help = "chroot into ROOT after binding (as darkhttpd)" },
 	{ .name = "user", .type = PXE_OPT_STRING, .offset = OFF(user), .arg = "USER",
-	  .aliases = "uid", .help = "drop privileges to USER (name or number) after binding" },
+	  .aliases = "uid", .help = "drop privileges to USER (name or number) after binding",
+	  .check = pxe_optcheck_user },
 	{ .name = "group", .type = PXE_OPT_STRING, .offset = OFF(group), .arg = "GROUP",
-	  .aliases = "gid", .help = "drop privileges to GROUP (default: USER's primary group)" },
+	  .aliases = "gid", .help = "drop privileges to GROUP (default: USER's primary group)",
+	  .check = pxe_optcheck_group },
 	{ .name = "maxconn", .type = PXE_OPT_INT, .offset = OFF(maxconn), .def = "0", .min = 0,
 	  .max = 10000000, .arg = "N",
 	  .help = "at most N concurrent connections; more wait in the backlog (0: no cap)" },
@@ -68,7 +74,7 @@ static const struct pxe_opt httpd_opts[] = {
 	{ .name = "listing", .type = PXE_OPT_BOOL, .offset = OFF(listing), .def = "no",
 	  .help = "list directories without an index file (default: off)" },
 	{ .name = "mimetypes", .type = PXE_OPT_STRING, .offset = OFF(mimetypes), .arg = "FILE",
-	  .help = "extra MIME types, \"type ext ext...\" lines" },
+	  .help = "extra MIME types, \"type ext ext...\" lines", .check = pxe_optcheck_file },
 	{ .name = "default-mimetype", .type = PXE_OPT_STRING, .offset = OFF(default_mimetype),
 	  .def = "application/octet-stream", .arg = "TYPE",
 	  .help = "Content-Type for unknown extensions" },
@@ -95,7 +101,8 @@ static const struct pxe_opt httpd_opts[] = {
 	{ .name = "auth", .type = PXE_OPT_STRING, .offset = OFF(auth), .arg = "USER:PASS",
 	  .help = "require HTTP basic authentication (visible in ps: prefer --auth-file)" },
 	{ .name = "auth-file", .type = PXE_OPT_STRING, .offset = OFF(auth_file), .arg = "FILE",
-	  .help = "like --auth, USER:PASS read from the first line of FILE" },
+	  .help = "like --auth, USER:PASS read from the first line of FILE",
+	  .check = pxe_optcheck_file },
 	{ .name = "trusted-ip", .type = PXE_OPT_STRLIST, .offset = OFF(trusted_ip), .arg = "IP",
 	  .help = "log X-Forwarded-For as the client for requests from IP" },
 	{ .name = "header", .type = PXE_OPT_STRLIST, .offset = OFF(header), .arg = "'NAME: VALUE'",
@@ -120,6 +127,16 @@ static const struct pxe_opt httpd_opts[] = {
 };
 /* clang-format on */
 
+/* ROOT is a served tree, or with --single-file the one file served. */
+static int check_root(const void *cfg, const char *value, struct pxe_err *err)
+{
+	const struct httpd_config *c = cfg;
+	if (c->single_file)
+		return pxe_check_readable_file(value, err);
+	return pxe_check_served_root(value, err);
+}
+
+/* Each message starts with its key: the engine says where it was set. */
 static int validate(void *p, struct pxe_err *err)
 {
 	struct httpd_config *c = p;
@@ -127,20 +144,26 @@ static int validate(void *p, struct pxe_err *err)
 		const char *h = c->header.v[i];
 		const char *colon = strchr(h, ':');
 		if (!colon || colon == h || strpbrk(h, "\r\n"))
-			return pxe_err_set(err, EINVAL, "--header '%s': expected 'Name: value'", h);
+			return pxe_err_set(err, EINVAL, "header: expected 'Name: value', got '%s'",
+					   h);
 	}
 	for (size_t i = 0; i < c->forward.n; i++)
 		if (!strchr(c->forward.v[i], ' '))
-			return pxe_err_set(err, EINVAL, "--forward: expected HOST URL");
+			return pxe_err_set(err, EINVAL, "forward: expected HOST URL, got '%s'",
+					   c->forward.v[i]);
 	if (c->auth && !strchr(c->auth, ':'))
-		return pxe_err_set(err, EINVAL, "--auth: expected USER:PASS");
+		return pxe_err_set(err, EINVAL, "auth: expected USER:PASS"); /* no secret shown */
 	if (c->auth && c->auth_file)
-		return pxe_err_set(err, EINVAL, "--auth and --auth-file: choose one");
+		return pxe_err_set(err, EINVAL,
+				   "auth-file: set either auth or auth-file, not both");
 	if (c->index && (strchr(c->index, '/') || !c->index[0]))
-		return pxe_err_set(err, EINVAL, "--index: a file name without '/'");
+		return pxe_err_set(err, EINVAL, "index: expected a file name without '/', got '%s'",
+				   c->index);
 	if (c->max_request_line >= c->max_head)
 		return pxe_err_set(err, EINVAL,
-				   "--max-request-line must be below --max-header-size");
+				   "max-request-line: expected less than max-header-size (%llu), "
+				   "got %llu",
+				   c->max_head, c->max_request_line);
 	return 0;
 }
 

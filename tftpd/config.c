@@ -20,7 +20,8 @@ static const struct pxe_opt tftpd_opts[] = {
 	  .arg = "ADDR[:PORT]",
 	  .help = "address to listen on (default: the IPv4 and IPv6 wildcards, port 69)" },
 	{ .name = "root", .type = PXE_OPT_STRING, .flags = PXE_OPTF_POSITIONAL, .offset = C(root),
-	  .def = "/srv/tftp", .arg = "DIR", .help = "directory to serve" },
+	  .def = "/srv/tftp", .arg = "DIR", .help = "directory to serve",
+	  .check = pxe_optcheck_root },
 	{ .name = "blksize-max", .short_name = 'B', .type = PXE_OPT_INT, .offset = C(blksize_max),
 	  .def = "0", .min = 0, .max = 65464, .arg = "BYTES",
 	  .help = "largest blksize granted (8..65464; 0: MTU of the receiving interface "
@@ -48,7 +49,7 @@ static const struct pxe_opt tftpd_opts[] = {
 	{ .name = "umask", .short_name = 'U', .type = PXE_OPT_STRING, .offset = C(umask),
 	  .def = "022", .arg = "OCTAL", .help = "umask for created files" },
 	{ .name = "map", .short_name = 'm', .type = PXE_OPT_STRING, .offset = C(map), .arg = "FILE",
-	  .help = "file name rewrite rules (re-read on SIGHUP)" },
+	  .help = "file name rewrite rules (re-read on SIGHUP)", .check = pxe_optcheck_file },
 	{ .name = "lowercase", .type = PXE_OPT_BOOL, .offset = C(lowercase), .def = "no",
 	  .help = "fold requested file names to lower case" },
 	{ .name = "unique-root", .type = PXE_OPT_ENUM, .offset = C(unique_root), .def = "none",

@@ -44,7 +44,7 @@ for d in tftpd httpd dhcpd; do
 
 	printf '[%s]\n\nno-such-key = 1\n' "$d" >"$conf"
 	out=$("$bin" -c "$conf" --check-config 2>&1); st=$?
-	if [ $st -eq 78 ] && grep -q "$conf:3: unknown key 'no-such-key'" <<<"$out"; then
+	if [ $st -eq 78 ] && grep -qF "$conf:3: [$d] no-such-key: unknown key; valid keys: " <<<"$out"; then
 		pass "$d-check-config-unknown-key"
 	else
 		fail "$d-check-config-unknown-key: status $st, output: $out"

@@ -1,6 +1,6 @@
 /* The option engine's test fixture: a daemon-like table of every value
- * type, a [subnet] handler, a [part NAME] section table with a hook type,
- * and a loader that writes an INI file and parses argv (test_opts*.c). */
+ * type, options with checks (root, map, user, group), a [subnet] handler, a [part NAME] section
+ * table with a hook type, and a loader that writes an INI file and parses argv (test_opts*.c). */
 #ifndef PXE_UNIT_OPTS_FIXTURE_H
 #define PXE_UNIT_OPTS_FIXTURE_H
 
@@ -39,6 +39,7 @@ struct tcfg {
 	struct pxe_strlist forward;
 	struct pxe_sockaddr addr;
 	char *needed;
+	char *map; /* checked: a readable file */
 	struct pxe_common_config common;
 	int other_calls;
 	char last_other[128];

@@ -88,6 +88,19 @@ START_TEST(cli_errors)
 		{{"--blksize-max="}, "--blksize-max: expected an integer 8..65464, got ''"},
 		{{"--keepalive=maybe"}, "--keepalive: expected yes or no, got 'maybe'"},
 		{{"--no-mode"}, "unknown option '--no-mode' (see pxe-test --help)"},
+		{{"--listn"},
+		 "unknown option '--listn'; did you mean '--listen'? (see pxe-test --help)"},
+		{{"--foreground"}, "unknown option '--foreground' (see pxe-test --help)"},
+		{{"--no-keepalve"},
+		 "unknown option '--no-keepalve'; did you mean '--no-keepalive'? (see pxe-test "
+		 "--help)"},
+		{{"--check-confg"},
+		 "unknown option '--check-confg'; did you mean '--check-config'? (see pxe-test "
+		 "--help)"},
+		{{"--ui", "x"},
+		 "unknown option '--ui'; did you mean '--uid'? (see pxe-test --help)"},
+		{{"--dir", "x"},
+		 "unknown option '--dir'; did you mean '--root'? (see pxe-test --help)"},
 		{{"--mode", "fast"}, "--mode: expected one of full, proxy, proxy-4011, got 'fast'"},
 		{{"--mode"}, "--mode: expects a value full|proxy|proxy-4011 (see pxe-test --help)"},
 		{{"--max-size=4Q"},
@@ -178,8 +191,19 @@ START_TEST(ini_errors)
 	} cases[] = {
 		{"[test]\nblksize-max = big\n",
 		 "t.conf:2: blksize-max: expected an integer 8..65464, got 'big'"},
-		{"\n\n[test]\nnonsense = 1\n", "t.conf:4: unknown key 'nonsense' in [test]"},
-		{"[elsewhere]\nx = 1\n", "t.conf:2: unknown section [elsewhere] (expected [test])"},
+		{"\n\n[test]\nnonsense = 1\n",
+		 "t.conf:4: [test] nonsense: unknown key; valid keys: listen, root, blksize-max, "
+		 "max-size, timeout, keepalive, mode, header, forward, addr, user, log-format, "
+		 "log-level, log, syslog, map, group"},
+		{"[test]\nblksize-mx = 1\n",
+		 "t.conf:2: [test] blksize-mx: unknown key; valid keys: listen, root, blksize-max, "
+		 "max-size, timeout, keepalive, mode, header, forward, addr, user, log-format, "
+		 "log-level, log, syslog, map, group; did you mean 'blksize-max'?"},
+		{"daemon = yes\n",
+		 "t.conf:1: [test] daemon: a command-line option only (--daemon), not a key of "
+		 "the config file"},
+		{"[elsewhere]\nx = 1\n",
+		 "t.conf:2: [elsewhere] x: unknown section (expected [test])"},
 		{"[test]\nthis line has no equals sign\n",
 		 "t.conf:2: syntax error: expected 'key = value', '[section]' or a comment"},
 		{"[test\nroot = x\n",

@@ -70,8 +70,9 @@ START_TEST(section_errors)
 	struct pxe_config c;
 	struct pxe_err e;
 	ck_assert_int_lt(ot_load(&c, &e, "[part p]\n\nFlag = yes\n", NULL), 0);
-	ck_assert_msg(strstr(e.msg, "t.conf:3: unknown key 'Flag' in [part p] (expected pair, "
-				    "delay, flag, item or label)"),
+	ck_assert_msg(strstr(e.msg,
+			     "t.conf:3: [part p] Flag: unknown key; valid keys: pair, delay, "
+			     "flag, item, label; did you mean 'flag'?"),
 		      "%s", e.msg);
 	ck_assert_int_lt(ot_load(&c, &e, "[part p]\ndelay = 1h\n", NULL), 0);
 	ck_assert_msg(strstr(e.msg, "t.conf:2: delay: expected a duration 0ms..10000ms, got 1h"),

@@ -1,5 +1,6 @@
 /* darkhttpd command lines map onto pxe-httpd's option table. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -152,9 +153,105 @@ START_TEST(test_ours_and_errors)
 		ck_assert_msg(pxe_config_load(&httpd_spec, 4, (char **)bad[i], &c, &err) < 0,
 			      "bad %zu accepted", i);
 	}
+	/* validation names the key, where it was set */
+	const char *both[] = {"pxe-httpd", "/srv", "--auth", "u:p", "--auth-file", "/f"};
+	struct pxe_err verr;
+	ck_assert_int_lt(pxe_config_load(&httpd_spec, 6, (char **)both, &c, &verr), 0);
+	ck_assert_str_eq(verr.msg, "--auth-file: set either auth or auth-file, not both");
+	const char *line[] = {"pxe-httpd", "/srv", "--max-request-line", "16K"};
+	ck_assert_int_lt(pxe_config_load(&httpd_spec, 4, (char **)line, &c, &verr), 0);
+	ck_assert_str_eq(verr.msg, "--max-request-line: expected less than max-header-size "
+				   "(16384), got 16384");
 	const char *none[] = {"pxe-httpd", "--port", "80"};
 	struct pxe_err err;
 	ck_assert_int_lt(pxe_config_load(&httpd_spec, 3, (char **)none, &c, &err), 0);
+}
+END_TEST
+
+/* pxe_config_check's report for argv (what --check-config prints). */
+static char *check(int argc, const char **argv, int *n)
+{
+	struct pxe_config c;
+	ck_assert_int_eq(load(&c, argc, argv), 0);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	*n = pxe_config_check(&c, m);
+	fclose(m);
+	pxe_config_free(&c);
+	return buf;
+}
+
+/* The root is a directory, or with --single-file a readable file; the
+ * files named are readable; the user and group exist. */
+START_TEST(test_check_config)
+{
+	char *dir = unit_tmpdir();
+	ck_assert_int_eq(unit_write_file(dir, "www/index.html", "hi"), 0);
+	ck_assert_int_eq(unit_write_file(dir, "auth", "u:p\n"), 0);
+	char www[4200], file[4200], auth[4200], want[20000];
+	snprintf(www, sizeof(www), "%s/www", dir);
+	snprintf(file, sizeof(file), "%s/www/index.html", dir);
+	snprintf(auth, sizeof(auth), "%s/auth", dir);
+	int n;
+	const char *good[] = {"pxe-httpd", www,    "--auth-file", auth,
+			      "--uid",     "root", "--gid",       "root"};
+	char *out = check(8, good, &n);
+	ck_assert_msg(n == 0, "%s", out);
+	free(out);
+	const char *single[] = {"pxe-httpd", file, "--single-file"};
+	out = check(3, single, &n);
+	ck_assert_msg(n == 0, "%s", out);
+	free(out);
+
+	const char *bad[] = {
+		"pxe-httpd", file,     "--mimetypes",      "/nonexistent/m", "--auth-file",
+		www,         "--user", "no-such-user-pxe", "--group",        "no-such-group-pxe"};
+	out = check(10, bad, &n);
+	ck_assert_int_eq(n, 5);
+	snprintf(want, sizeof(want),
+		 "pxe-httpd: --root: %s: not a directory\n"
+		 "pxe-httpd: --user: no such user 'no-such-user-pxe'\n"
+		 "pxe-httpd: --group: no such group 'no-such-group-pxe'\n"
+		 "pxe-httpd: --mimetypes: /nonexistent/m: No such file or directory\n"
+		 "pxe-httpd: --auth-file: %s: expected a regular file, found a directory\n",
+		 file, www);
+	ck_assert_str_eq(out, want);
+	free(out);
+	const char *single_dir[] = {"pxe-httpd", www, "--single-file"};
+	out = check(3, single_dir, &n);
+	ck_assert_int_eq(n, 1);
+	snprintf(want, sizeof(want),
+		 "pxe-httpd: --root: %s: expected a regular file, found a directory\n", www);
+	ck_assert_str_eq(out, want);
+	free(out);
+	unit_tmpdir_remove(dir);
+}
+END_TEST
+
+/* Every unknown key of [httpd] lists the valid ones, whole. */
+START_TEST(test_unknown_key_lists_all)
+{
+	char *dir = unit_tmpdir();
+	ck_assert_int_eq(unit_write_file(dir, "h.conf", "[httpd]\nmime-types = /x\n"), 0);
+	char conf[4200];
+	snprintf(conf, sizeof(conf), "%s/h.conf", dir);
+	const char *argv[] = {"pxe-httpd", "-c", conf, "/srv"};
+	struct pxe_config c;
+	struct pxe_err err;
+	ck_assert_int_lt(pxe_config_load(&httpd_spec, 4, (char **)argv, &c, &err), 0);
+	ck_assert_msg(strstr(err.msg,
+			     "h.conf:2: [httpd] mime-types: unknown key; valid keys: root, "
+			     "port, addr, ipv6, listen, pidfile, chroot, user, group,"),
+		      "%s", err.msg);
+	/* whole when struct pxe_err holds it, else cut short of the guess */
+	ck_assert_msg(strstr(err.msg, sizeof(err.msg) >= 1024
+					      ? ", max-headers, backlog; did you mean 'mimetypes'?"
+					      : ", ...; did you mean 'mimetypes'?"),
+		      "%s", err.msg);
+	ck_assert_ptr_null(strstr(err.msg, "daemon")); /* the command line's only */
+	ck_assert_ptr_null(strstr(err.msg, "accf"));   /* hidden */
+	unit_tmpdir_remove(dir);
 }
 END_TEST
 
@@ -178,6 +275,8 @@ UNIT_SUITE(http_config)
 	tcase_add_test(tc, test_all_darkhttpd_options);
 	tcase_add_test(tc, test_ours_and_errors);
 	tcase_add_test(tc, test_base64);
+	tcase_add_test(tc, test_check_config);
+	tcase_add_test(tc, test_unknown_key_lists_all);
 	suite_add_tcase(s, tc);
 	return s;
 }
