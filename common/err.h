@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 struct pxe_err {
-	char msg[512];
+	char msg[1024];
 };
 
 /* printf into err->msg (truncating); returns -code so that callers can

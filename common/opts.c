@@ -2,6 +2,8 @@
  * --print-config and --check-config, all from one table per daemon. */
 #include "opts_internal.h"
 
+#include "log.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -474,14 +476,38 @@ void pxe_config_print(const struct pxe_config *c, FILE *out)
 		spec->print_extra(out, c->cfg);
 }
 
-/* Each line of text as "PROG: line" on stderr. */
+/* Each line of text as "PROG: line" on stderr, with the journal's <3>
+ * prefix when stderr is the journal (pxe_log_startup_err): configuration
+ * errors come before the log is set up, and must not lose their priority. */
 static void print_lines(const char *prog, const char *text)
 {
 	for (const char *p = text; p && *p;) {
 		size_t n = strcspn(p, "\n");
-		fprintf(stderr, "%s: %.*s\n", prog, (int)n, p);
+		pxe_log_startup_err(prog, "%.*s", (int)n, p);
 		p += n + (p[n] == '\n');
 	}
+}
+
+/* pxe_config_check's lines, which carry "PROG: " already, the same way. */
+static int check_and_print(const struct pxe_config *c)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	if (!m)
+		return pxe_config_check(c, stderr);
+	int n = pxe_config_check(c, m);
+	fclose(m);
+	size_t plen = strlen(c->spec->prog);
+	for (const char *p = text; p && *p;) {
+		size_t k = strcspn(p, "\n"), skip = 0;
+		if (k > plen + 1 && !strncmp(p, c->spec->prog, plen) && p[plen] == ':')
+			skip = plen + 2; /* "PROG: " */
+		pxe_log_startup_err(c->spec->prog, "%.*s", (int)(k - skip), p + skip);
+		p += k + (p[k] == '\n');
+	}
+	free(text);
+	return n;
 }
 
 /* Load, reporting every error of the config file, not only the first. */
@@ -509,7 +535,7 @@ int pxe_config_main(const struct pxe_opt_spec *spec, int argc, char **argv, stru
 	/* What start needs, checked before it is needed: the same sentence
 	 * from --check-config and from a start that would fail. */
 	if ((out->action == PXE_ACT_CHECK_CONFIG || out->action == PXE_ACT_RUN) &&
-	    pxe_config_check(out, stderr) > 0) {
+	    check_and_print(out) > 0) {
 		pxe_config_free(out);
 		return PXE_EX_CONFIG;
 	}

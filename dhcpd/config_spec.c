@@ -24,7 +24,7 @@ static const struct pxe_opt dhcpd_opts[] = {
 	{ .name = "leasefile", .type = PXE_OPT_STRING, .offset = C(leasefile),
 	  .def = PXE_LOCALSTATEDIR "/lib/pxe-dhcpd/dhcpd.leases", .arg = "FILE",
 	  .help = "lease journal (append-only text, one line per change)",
-	  .aliases = "lease-file" },
+	  .aliases = "lease-file", .check = dhcp_config_check_leasefile },
 	{ .name = "authoritative", .type = PXE_OPT_BOOL, .offset = C(authoritative), .def = "no",
 	  .help = "NAK requests for addresses we do not know (RFC 2131 §4.3.2)" },
 	{ .name = "lease-time", .type = PXE_OPT_DURATION, .offset = C(lease_time_ms), .def = "1h",

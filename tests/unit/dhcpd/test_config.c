@@ -105,11 +105,13 @@ END_TEST
 START_TEST(test_boot_keys)
 {
 	expect_error("[dhcpd]\nmode = proxy\n[boot a]\nBroadcast = yes\n",
-		     "d.conf:4: unknown key 'Broadcast' in [boot a] (expected match, file, "
+		     "d.conf:4: [boot a] Broadcast: unknown key; valid keys: match, file, "
 		     "next-server, server-name, menu-item, menu-prompt, rpi-pad, option43, option, "
-		     "reply-delay, broadcast or echo-uuid)");
-	expect_error("[dhcpd]\nmode = proxy\n[boot a]\nMATCH = ipxe\n", "unknown key 'MATCH'");
-	expect_error("[dhcpd]\nmode = proxy\n[boot a]\nOption = 209:x\n", "unknown key 'Option'");
+		     "reply-delay, broadcast, echo-uuid; did you mean 'broadcast'?");
+	expect_error("[dhcpd]\nmode = proxy\n[boot a]\nMATCH = ipxe\n",
+		     "[boot a] MATCH: unknown key; valid keys: ");
+	expect_error("[dhcpd]\nmode = proxy\n[boot a]\nOption = 209:x\n",
+		     "[boot a] Option: unknown key; valid keys: ");
 	expect_error("[dhcpd]\nmode = proxy\n[boot a]\nreply-delay = 11s\n",
 		     "d.conf:4: reply-delay: expected a duration 0ms..10000ms, got 11s");
 	expect_error("[dhcpd]\nmode = proxy\n[boot a]\nmatch = ipxe\noption = nosuchopt:1\n",
@@ -121,9 +123,9 @@ START_TEST(test_boot_keys)
 	expect_error("[dhcpd]\nmode = proxy\n[boot a]\nmatch = http\nfile = x.efi\n",
 		     "d.conf:4: [boot a]: UEFI HTTP Boot clients need an absolute URL");
 	expect_error("[subnet 198.18.0.0/24]\nRange = 198.18.0.1-198.18.0.5\n",
-		     "d.conf:2: unknown key 'Range' in [subnet 198.18.0.0/24] (expected range, "
+		     "d.conf:2: [subnet 198.18.0.0/24] Range: unknown key; valid keys: range, "
 		     "router, dns, domain-name, lease-time, max-lease-time, min-lease-time, "
-		     "bootp-dynamic or option)");
+		     "bootp-dynamic, option; did you mean 'range'?");
 	expect_error("[subnet 198.18.0.0/24]\n[host h]\nmac = 02:00:00:00:00:01\nignore = maybe\n",
 		     "d.conf:4: ignore: expected yes or no, got 'maybe'");
 }
