@@ -50,8 +50,8 @@ JOURNAL_STREAM=$js timeout 10 "$TFTPD" --listen "127.0.0.1:$TFTPD_PORT" "$ROOT" 
 check "tftpd: under journald the error has the <3> prefix ($(head -1 "$T_TMP/j.log"))" \
 	grep -qxF "<3>$want" "$T_TMP/j.log"
 JOURNAL_STREAM=$js timeout 10 "$TFTPD" --listen "127.0.0.1:$(free_port udp)" "$T_TMP/none" 2>>"$T_TMP/j.log"
-check "tftpd: a missing root too ($(tail -1 "$T_TMP/j.log"))" \
-	grep -qxF "<3>pxe-tftpd: root $T_TMP/none: No such file or directory" "$T_TMP/j.log"
+check "tftpd: a missing root (the start-up check of --root) too ($(tail -1 "$T_TMP/j.log"))" \
+	grep -qxF "<3>pxe-tftpd: --root: $T_TMP/none: No such file or directory" "$T_TMP/j.log"
 timeout 10 "$TFTPD" --listen "127.0.0.1:$TFTPD_PORT" "$ROOT" 2>"$T_TMP/plain.log"
 check "tftpd: on a pipe it stays plain" grep -qxF "$want" "$T_TMP/plain.log"
 stop_pid "$A"
