@@ -86,7 +86,7 @@ if [ $can_install = yes ]; then
 	exit 0
 fi
 why="not root"
-[ $package_build = no ] || why="inside a package build ($package_build)"
+[ $package_build = no ] || why="in a $package_build build"
 [ "${NO_DEPS:-}" = 1 ] && why="NO_DEPS=1"
 [ $have_dpkg = yes ] || why="not a Debian/Ubuntu system"
 echo "make deps: missing pkg-config modules:$missing_mods" >&2

@@ -98,7 +98,7 @@ mkdir -p "$vdir"
 for u in "$unitdir"/*.service "$unitdir"/*.socket; do
 	sed -e "s|/usr/sbin/|$root/usr/sbin/|g" "$u" >"$vdir/${u##*/}"
 done
-for u in "$vdir"/*.service; do
+for u in "$vdir"/*.service "$vdir"/*.socket; do
 	n=${u##*/}
 	if out=$(cd "$vdir" && MANPATH=$root/usr/share/man SYSTEMD_LOG_LEVEL=notice \
 		systemd-analyze verify --man=no "$u" 2>&1) && [ -z "$out" ]; then
