@@ -208,9 +208,9 @@ include-graph:
 # install copies what `make` built and never compiles: a packager builds with
 # the hardening flags (make CFLAGS=... LDFLAGS=...) and installs without them
 # (make install DESTDIR=... PREFIX=/usr SYSCONFDIR=/etc); depending on $(BINS)
-# would rebuild them with the install step's flags. Only when a binary is
-# missing does install build first.
-INSTALL_NEEDS := $(if $(filter-out $(wildcard $(BINS)),$(BINS)),$(BINS))
+# would rebuild them with the install step's flags. Only a binary that is
+# missing is built first.
+INSTALL_NEEDS := $(filter-out $(wildcard $(BINS)),$(BINS))
 # The units, config examples and tmpfiles.d entry get the install paths.
 SUBST_PATHS = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 	-e 's|@LOCALSTATEDIR@|$(LOCALSTATEDIR)|g'
@@ -247,7 +247,9 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(UNITS)))
 	rm -f $(DESTDIR)$(TMPFILESDIR)/pxe-dhcpd.conf
-	rm -rf $(DESTDIR)$(DOCDIR)
+	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(DOCS)) \
+		$(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(notdir $(CONFS)))
+	rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 	# the configurations in $(SYSCONFDIR)/pxesuite are the admin's: left in place
 
 clean:
