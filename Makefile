@@ -153,10 +153,11 @@ DEB_TEST_PKGS := clang libclang-rt-dev|libclang-rt-14-dev clang-format-14 curl t
                  busybox|busybox-static wrk iproute2 nftables mandoc python3 isc-dhcp-client \
                  procps systemd
 DEB_E2E_PKGS := qemu-system-x86 ipxe-qemu ovmf ipxe pxelinux syslinux-common syslinux-efi cpio tcpdump
-# The packaging check (tests/packaging/build-deb.sh in .ci/run): a .deb built
-# with debhelper, lintian, hardening-check (devscripts), systemd-analyze;
-# systemd.pc (pkg-config) gives the unit and tmpfiles.d directories.
-DEB_PKG_PKGS := debhelper devscripts lintian dpkg-dev fakeroot pkg-config systemd
+# The packaging checks (tests/packaging/ in .ci/run): a .deb built with
+# debhelper (dpkg-checkbuilddeps wants build-essential), lintian,
+# hardening-check (devscripts), systemd-analyze; systemd.pc (pkg-config)
+# gives the unit and tmpfiles.d directories.
+DEB_PKG_PKGS := build-essential debhelper devscripts lintian dpkg-dev fakeroot pkg-config systemd
 deps:
 	@PKG_CONFIG='$(PKG_CONFIG)' NO_DEPS='$(NO_DEPS)' tests/deps.sh \
 		--build '$(DEB_BUILD_PKGS)' --test '$(DEB_TEST_PKGS) $(DEB_E2E_PKGS) $(DEB_PKG_PKGS)' \
