@@ -27,8 +27,9 @@ mkdir -p "$src"
 tar -C "$TOP" --exclude='./build*' --exclude=./.git --exclude=./tests/e2e/cache \
 	--exclude=./debian -cf - . | tar -C "$src" -xf -
 cp -a tests/packaging/debian "$src/debian"
-# debian/changelog from VERSION, dated like the source (reproducible).
-epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
+# debian/changelog from VERSION, dated like the source (reproducible): the
+# last commit, or VERSION's mtime in a tree without git.
+epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || stat -c %Y VERSION)}
 cat >"$src/debian/changelog" <<EOF
 pxesuite ($version) unstable; urgency=medium
 
