@@ -18,14 +18,20 @@ LOCALSTATEDIR ?= /var
 DOCDIR ?= $(PREFIX)/share/doc/pxesuite
 INSTALL ?= install
 PKG_CONFIG ?= pkg-config
-# Where this system's systemd looks for units and tmpfiles.d entries
-# (systemd.pc; Debian 12's debhelper finds units only in /lib/systemd/system),
-# else under PREFIX. Both can be set on the command line as before.
+# Units and tmpfiles.d entries: installed into systemd's own prefix (PREFIX=/usr,
+# a distro package), they go where systemd.pc says (Debian 12: units in
+# /lib/systemd/system, the only place its debhelper looks); under another
+# PREFIX (/usr/local, a home directory) into PREFIX/lib/systemd/system and
+# PREFIX/lib/tmpfiles.d (systemd reads /usr/local/lib/... too). Both can be
+# set on the command line.
+SYSTEMD_PREFIX := $(shell $(PKG_CONFIG) --variable=prefix systemd 2>/dev/null)
 ifeq ($(origin SYSTEMDUNITDIR),undefined)
-SYSTEMDUNITDIR := $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null),$(PREFIX)/lib/systemd/system)
+SYSTEMDUNITDIR := $(or $(if $(filter $(SYSTEMD_PREFIX),$(PREFIX)),$(shell $(PKG_CONFIG) \
+	--variable=systemdsystemunitdir systemd 2>/dev/null)),$(PREFIX)/lib/systemd/system)
 endif
 ifeq ($(origin TMPFILESDIR),undefined)
-TMPFILESDIR := $(or $(shell $(PKG_CONFIG) --variable=tmpfilesdir systemd 2>/dev/null),$(PREFIX)/lib/tmpfiles.d)
+TMPFILESDIR := $(or $(if $(filter $(SYSTEMD_PREFIX),$(PREFIX)),$(shell $(PKG_CONFIG) \
+	--variable=tmpfilesdir systemd 2>/dev/null)),$(PREFIX)/lib/tmpfiles.d)
 endif
 
 CFLAGS ?= -O2 -g
