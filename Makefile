@@ -3,7 +3,7 @@
 #   make                 build the three daemons into build/ (BUILD=DIR for another tree)
 #   make check           make deps, then unit, integration and end-to-end tests
 #   make demo            make deps, then boot VMs through the three daemons
-#   make install DESTDIR=... PREFIX=/usr
+#   make install DESTDIR=... PREFIX=/usr   installs what make built, never compiles
 #   make SANITIZE=address,undefined check
 #   make WERROR=1        warnings are errors (CI)
 #   make format-check    the tree is clang-formatted (.clang-format)
@@ -15,11 +15,24 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= $(PREFIX)/etc
 LOCALSTATEDIR ?= /var
-RUNSTATEDIR ?= /run
-SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 DOCDIR ?= $(PREFIX)/share/doc/pxesuite
 INSTALL ?= install
 PKG_CONFIG ?= pkg-config
+# Units and tmpfiles.d entries: installed into systemd's own prefix (PREFIX=/usr,
+# a distro package), they go where systemd.pc says (Debian 12: units in
+# /lib/systemd/system, the only place its debhelper looks); under another
+# PREFIX (/usr/local, a home directory) into PREFIX/lib/systemd/system and
+# PREFIX/lib/tmpfiles.d (systemd reads /usr/local/lib/... too). Both can be
+# set on the command line.
+SYSTEMD_PREFIX := $(shell $(PKG_CONFIG) --variable=prefix systemd 2>/dev/null)
+ifeq ($(origin SYSTEMDUNITDIR),undefined)
+SYSTEMDUNITDIR := $(or $(if $(filter $(SYSTEMD_PREFIX),$(PREFIX)),$(shell $(PKG_CONFIG) \
+	--variable=systemdsystemunitdir systemd 2>/dev/null)),$(PREFIX)/lib/systemd/system)
+endif
+ifeq ($(origin TMPFILESDIR),undefined)
+TMPFILESDIR := $(or $(if $(filter $(SYSTEMD_PREFIX),$(PREFIX)),$(shell $(PKG_CONFIG) \
+	--variable=tmpfilesdir systemd 2>/dev/null)),$(PREFIX)/lib/tmpfiles.d)
+endif
 
 CFLAGS ?= -O2 -g
 WARNFLAGS := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -37,8 +50,11 @@ DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
+# Only the paths the code uses are compile flags (LOCALSTATEDIR: pxe-dhcpd's
+# default lease file); any other install path here would make the flags-changed
+# rule below recompile everything when it is given to make install.
 DEFS := -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -DPXE_VERSION='"$(VERSION)"' \
-        -DPXE_SYSCONFDIR='"$(SYSCONFDIR)"' -DPXE_LOCALSTATEDIR='"$(LOCALSTATEDIR)"'
+        -DPXE_LOCALSTATEDIR='"$(LOCALSTATEDIR)"'
 ALL_CFLAGS = -std=gnu11 $(WARNFLAGS) $(DEFS) -Icommon $(DEP_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
              $(SANFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
@@ -143,9 +159,14 @@ DEB_TEST_PKGS := clang libclang-rt-dev|libclang-rt-14-dev clang-format-14 curl t
                  busybox|busybox-static wrk iproute2 nftables mandoc python3 isc-dhcp-client \
                  procps systemd
 DEB_E2E_PKGS := qemu-system-x86 ipxe-qemu ovmf ipxe pxelinux syslinux-common syslinux-efi cpio tcpdump
+# The packaging checks (tests/packaging/ in .ci/run): a .deb built with
+# debhelper (dpkg-checkbuilddeps wants build-essential), lintian,
+# hardening-check (devscripts), systemd-analyze; systemd.pc (pkg-config)
+# gives the unit and tmpfiles.d directories.
+DEB_PKG_PKGS := build-essential debhelper devscripts lintian dpkg-dev fakeroot pkg-config systemd
 deps:
 	@PKG_CONFIG='$(PKG_CONFIG)' NO_DEPS='$(NO_DEPS)' tests/deps.sh \
-		--build '$(DEB_BUILD_PKGS)' --test '$(DEB_TEST_PKGS) $(DEB_E2E_PKGS)' \
+		--build '$(DEB_BUILD_PKGS)' --test '$(DEB_TEST_PKGS) $(DEB_E2E_PKGS) $(DEB_PKG_PKGS)' \
 		--pkgconfig 'libuv inih check'
 
 demo:
@@ -191,29 +212,52 @@ include-graph:
 	@tests/include-graph.py common $(DAEMONS)
 
 # ---------------------------------------------------------------- install
-install: $(BINS)
+# install copies what `make` built and never compiles: a packager builds with
+# the hardening flags (make CFLAGS=... LDFLAGS=...) and installs without them
+# (make install DESTDIR=... PREFIX=/usr SYSCONFDIR=/etc); depending on $(BINS)
+# would rebuild them with the install step's flags. Only a binary that is
+# missing is built first.
+INSTALL_NEEDS := $(filter-out $(wildcard $(BINS)),$(BINS))
+# The units, config examples and tmpfiles.d entry get the install paths.
+SUBST_PATHS = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	-e 's|@LOCALSTATEDIR@|$(LOCALSTATEDIR)|g'
+UNITS := $(wildcard systemd/*.service systemd/*.socket)
+CONFS := $(wildcard systemd/*.conf)
+MAN8 := $(wildcard man/*.8)
+MAN5 := $(wildcard man/*.5)
+DOCS := README.md LICENSE AUTHORS
+install: $(INSTALL_NEEDS)
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(SYSTEMDUNITDIR)
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSCONFDIR)/pxesuite \
+		$(DESTDIR)$(DOCDIR)/examples
 	$(INSTALL) -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/
-	$(if $(wildcard man/*.8),$(INSTALL) -m 0644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/)
-	$(if $(wildcard man/*.5),$(INSTALL) -m 0644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5/)
-	$(INSTALL) -d $(DESTDIR)$(SYSCONFDIR)/pxesuite
-	# default configuration: never overwrite the admin's own
-	for c in $(wildcard systemd/*.conf); do \
+	$(INSTALL) -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	$(INSTALL) -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+	# the configurations: examples under DOCDIR; in SYSCONFDIR never over the admin's own
+	for c in $(CONFS); do \
+		$(SUBST_PATHS) $$c > $(DESTDIR)$(DOCDIR)/examples/$${c#systemd/} && \
+		chmod 0644 $(DESTDIR)$(DOCDIR)/examples/$${c#systemd/} || exit 1; \
 		t=$(DESTDIR)$(SYSCONFDIR)/pxesuite/$${c#systemd/}; \
-		[ -e $$t ] || $(INSTALL) -m 0644 $$c $$t; \
+		[ -e $$t ] || $(INSTALL) -m 0644 $(DESTDIR)$(DOCDIR)/examples/$${c#systemd/} $$t || exit 1; \
 	done
-	for u in $(wildcard systemd/*.service systemd/*.socket); do \
-		sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
-		    -e 's|@LOCALSTATEDIR@|$(LOCALSTATEDIR)|g' $$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$${u#systemd/}; \
-		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${u#systemd/}; \
+	for u in $(UNITS); do \
+		$(SUBST_PATHS) $$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$${u#systemd/} && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${u#systemd/} || exit 1; \
 	done
+	$(SUBST_PATHS) systemd/pxe-dhcpd.tmpfiles > $(DESTDIR)$(TMPFILESDIR)/pxe-dhcpd.conf
+	chmod 0644 $(DESTDIR)$(TMPFILESDIR)/pxe-dhcpd.conf
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(notdir $(BINS)))
-	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8)))
-	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(wildcard man/*.5)))
-	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(wildcard systemd/*.service systemd/*.socket)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(UNITS)))
+	rm -f $(DESTDIR)$(TMPFILESDIR)/pxe-dhcpd.conf
+	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(DOCS)) \
+		$(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(notdir $(CONFS)))
+	rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null || true
+	# the configurations in $(SYSCONFDIR)/pxesuite are the admin's: left in place
 
 clean:
 	rm -rf $(BUILD)

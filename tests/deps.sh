@@ -3,9 +3,10 @@
 #   --build 'PKGS'     Debian packages needed to build (fatal when missing)
 #   --test 'PKGS'      Debian packages the tests use (tests skip without them)
 #   --pkgconfig 'MODS' pkg-config modules the build needs
-# Installs with apt-get only as root on Debian/Ubuntu and without NO_DEPS=1.
-# A packager's build, where pkg-config already finds everything, installs
-# nothing and does not fail for missing test tools.
+# Installs with apt-get only as root on Debian/Ubuntu, never with NO_DEPS=1
+# and never inside a package build (dh_auto_test runs make check as root in
+# pbuilder/sbuild): there missing test tools make their tests SKIP, and a
+# missing library is an error that names it.
 set -u
 build=""; test=""; mods=""
 while [ $# -gt 0 ]; do
@@ -40,8 +41,17 @@ missing_pkgs() {
 	echo "$out"
 }
 
+# A package build, recognised by what the build tools export to it:
+# dpkg-buildpackage(1) sets DEB_RULES_REQUIRES_ROOT and the dpkg-architecture
+# variables (DEB_HOST_ARCH ...) for debian/rules; rpmbuild sets RPM_BUILD_ROOT
+# and RPM_PACKAGE_NAME for its scriptlets (%check).
+package_build=no
+[ -n "${DEB_RULES_REQUIRES_ROOT:-}${DEB_HOST_ARCH:-}${DEB_BUILD_ARCH:-}" ] && package_build=dpkg-buildpackage
+[ -n "${RPM_BUILD_ROOT:-}${RPM_PACKAGE_NAME:-}" ] && package_build=rpmbuild
+
 can_install=yes
 [ "${NO_DEPS:-}" = 1 ] && can_install=no
+[ $package_build = no ] || can_install=no
 [ "$(id -u)" = 0 ] || can_install=no
 [ $have_dpkg = yes ] || can_install=no
 
@@ -58,6 +68,7 @@ fi
 # A packager's build: the libraries are there, nothing to install.
 if [ -z "$missing_mods" ] && [ $can_install = no ]; then
 	[ -n "$need_test" ] && echo "make deps: not installing test tools:$need_test (their tests will SKIP)"
+	[ -n "$need_build" ] && echo "make deps: not installing build tools:$need_build"
 	exit 0
 fi
 if [ -z "$need_build$need_test" ] && [ -z "$missing_mods" ]; then
@@ -75,6 +86,7 @@ if [ $can_install = yes ]; then
 	exit 0
 fi
 why="not root"
+[ $package_build = no ] || why="in a $package_build build"
 [ "${NO_DEPS:-}" = 1 ] && why="NO_DEPS=1"
 [ $have_dpkg = yes ] || why="not a Debian/Ubuntu system"
 echo "make deps: missing pkg-config modules:$missing_mods" >&2

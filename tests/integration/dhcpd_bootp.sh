@@ -10,7 +10,7 @@
 # No DHCP or BOOTP leaves these namespaces.
 . "$(dirname "$0")/../lib.sh"
 need_root dhcpd_bootp
-need_cmd ip python3 busybox
+need_cmd ip ss python3 busybox
 HERE=$(cd "$(dirname "$0")" && pwd)
 PYC="$PY $HERE/dhcpd_client.py"
 [ -x "$DHCPD" ] || { fail "dhcpd_bootp: $DHCPD not built"; t_done; }

@@ -10,7 +10,7 @@
 #   R (relay agent): 198.18.0.2/24 and 198.18.16.1/20 on eth0 on br0
 . "$(dirname "$0")/../lib.sh"
 need_root dhcpd_burst
-need_cmd ip python3
+need_cmd ip ss python3
 HERE=$(cd "$(dirname "$0")" && pwd)
 PYB="python3 $HERE/dhcpd_burst.py"
 [ -x "$DHCPD" ] || { fail "dhcpd_burst: $DHCPD not built"; t_done; }

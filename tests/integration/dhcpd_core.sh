@@ -7,7 +7,7 @@
 # No DHCP leaves these namespaces.
 . "$(dirname "$0")/../lib.sh"
 need_root dhcpd_core
-need_cmd ip python3 busybox
+need_cmd ip ss python3 busybox
 HERE=$(cd "$(dirname "$0")" && pwd)
 PYC="python3 $HERE/dhcpd_client.py"
 [ -x "$DHCPD" ] || { fail "dhcpd_core: $DHCPD not built"; t_done; }

@@ -7,7 +7,7 @@
 #   S (server): bridge br0 198.18.0.1/24;  R (relay agent): 198.18.16.1/20
 . "$(dirname "$0")/../lib.sh"
 need_root dhcpd_daemon
-need_cmd ip python3
+need_cmd ip ss ps python3
 HERE=$(cd "$(dirname "$0")" && pwd)
 PYC="$PY $HERE/dhcpd_client.py"
 [ -x "$DHCPD" ] || { fail "dhcpd_daemon: $DHCPD not built"; t_done; }

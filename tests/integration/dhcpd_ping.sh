@@ -4,7 +4,7 @@
 # it, see the answer, quarantine the address and offer the next one.
 . "$(dirname "$0")/../lib.sh"
 need_root dhcpd_ping
-need_cmd ip python3 busybox
+need_cmd ip ss python3 busybox
 HERE=$(cd "$(dirname "$0")" && pwd)
 [ -x "$DHCPD" ] || { fail "dhcpd_ping: $DHCPD not built"; t_done; }
 

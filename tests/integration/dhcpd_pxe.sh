@@ -11,7 +11,7 @@
 # No DHCP leaves these namespaces.
 . "$(dirname "$0")/../lib.sh"
 need_root dhcpd_pxe
-need_cmd ip python3 busybox
+need_cmd ip ss python3 busybox
 HERE=$(cd "$(dirname "$0")" && pwd)
 PYP="python3 $HERE/dhcpd_pxe.py"
 [ -x "$DHCPD" ] || { fail "dhcpd_pxe: $DHCPD not built"; t_done; }

@@ -3,7 +3,7 @@
 # keep-alive, pipelining, HTTP/1.0, validators, conditionals, ranges,
 # > 4 GiB files, path traversal, directories, limits, the access log.
 . "$(dirname "$0")/../lib.sh"
-need_cmd curl python3
+need_cmd curl ss python3
 # pyenv shims cost seconds per call: prefer the system interpreter
 PY=$(command -v /usr/bin/python3 || command -v python3)
 RAW="$PY $(dirname "$0")/httpd_raw.py"

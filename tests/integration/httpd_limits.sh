@@ -3,7 +3,7 @@
 # --maxconn as a real cap, thousands of idle connections while serving,
 # large sendfile bodies, clients vanishing mid-transfer.
 . "$(dirname "$0")/../lib.sh"
-need_cmd curl
+need_cmd curl ss python3
 PY=$(command -v /usr/bin/python3 || command -v python3)
 RAW="$PY $(dirname "$0")/httpd_raw.py"
 port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

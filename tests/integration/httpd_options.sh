@@ -3,7 +3,7 @@
 # listing, index, MIME, headers, auth, forwarding, single file, gzip-static,
 # trusted proxies, log formats, several listeners, signals, --daemon.
 . "$(dirname "$0")/../lib.sh"
-need_cmd curl
+need_cmd curl ss ps python3
 PY=$(command -v /usr/bin/python3 || command -v python3)
 port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 [ -x "$HTTPD" ] || { fail "httpd_options: $HTTPD not built"; t_done; }

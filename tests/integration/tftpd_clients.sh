@@ -4,7 +4,7 @@
 # (also inside a window); netascii; uploads (WRQ).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/tftpd_lib.sh"
-need_cmd python3 curl
+need_cmd python3 curl ss
 
 ROOT=$T_TMP/root
 mkdir -p "$ROOT/sub" "$ROOT/up"

@@ -5,7 +5,7 @@
 # complete byte-exact, in one process of a few MB.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/tftpd_lib.sh"
-need_cmd python3
+need_cmd python3 ss
 
 ROOT=$T_TMP/root
 mkdir -p "$ROOT"

@@ -4,7 +4,7 @@
 # reopen, SIGTERM clean stop, socket activation (LISTEN_FDS), IPv6.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/tftpd_lib.sh"
-need_cmd python3
+need_cmd python3 curl atftp ss
 
 ROOT=$T_TMP/root
 mkdir -p "$ROOT"

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/tftpd_lib.sh"
 need_root tftpd_loss
-need_cmd ip nft python3
+need_cmd ip ss nft python3
 
 NS_S=tftpdl-s-$$ NS_C=tftpdl-c-$$
 SADDR=198.18.77.1 CADDR=198.18.77.2

@@ -4,7 +4,7 @@
 # error case, single-port, unique-root, map rules, lowercase.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/tftpd_lib.sh"
-need_cmd python3
+need_cmd python3 ss
 
 ROOT=$T_TMP/root
 mkdir -p "$ROOT/127.0.0.1" "$ROOT/up" "$ROOT/dir"
