@@ -4,6 +4,10 @@
 #   make fuzz && build/fuzz/fuzz-NAME -max_total_time=600
 . "$(dirname "$0")/../lib.sh"
 need_cmd clang
+# clang without its runtime package links no fuzzer: skip, as for a missing tool
+printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' |
+	clang -fsanitize=fuzzer -x c - -o "$T_TMP/probe" 2>/dev/null ||
+	{ skip "fuzz-smoke: needs libclang-rt-dev (libFuzzer)"; t_exit 77; }
 if [ -n "${SANITIZE:-}" ] || grep -q fsanitize "$BUILD_DIR/.build-flags" 2>/dev/null; then
 	skip "fuzz-smoke: already covered by the first make check pass"
 	t_exit 77
