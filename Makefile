@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # pxesuite — one top-level Makefile (GNU make), safe with -j.
 #
 #   make                 build the three daemons into build/ (BUILD=DIR for another tree)
@@ -89,7 +90,7 @@ UNIT_OBJS := $(foreach c,common $(DAEMONS),$(call unit_objs,$(c)))
 ALL_OBJS := $(COMMON_OBJS) $(foreach d,$(DAEMONS),$($(d)_OBJS)) $(UNIT_OBJS) $(UNIT_HARNESS)
 
 .PHONY: all check check-build check-unit check-integration check-e2e deps demo \
-        install uninstall clean fuzz lint format format-check include-graph
+        install uninstall clean fuzz lint format format-check spdx-check include-graph
 all: $(BINS)
 
 # Rebuild everything when the compiler or its flags change (SANITIZE=...).
@@ -203,6 +204,14 @@ format-check:
 	@[ -n "$(CLANG_FORMAT)" ] || { echo "format-check: clang-format-14 not found (make deps)"; exit 1; }
 	@$(CLANG_FORMAT) --dry-run -Werror $(FORMAT_SRCS) && \
 	 echo "format-check: $(words $(FORMAT_SRCS)) files formatted ($$($(CLANG_FORMAT) --version))"
+
+# Every source file names its licence (SPDX) in its first lines; the example
+# configurations, which admins edit, and data files are left out.
+SPDX_SRCS = $(shell git ls-files 2>/dev/null | grep -E '\.(c|h|sh|py|service|socket|tmpfiles|[58])$$|^(Makefile|tests/run-all|\.ci/run|tests/packaging/debian/rules)$$')
+spdx-check:
+	@missing=$$(for f in $(SPDX_SRCS); do head -3 "$$f" | grep -q 'SPDX-License-Identifier: MIT' || echo "$$f"; done); \
+	if [ -n "$$missing" ]; then echo "spdx-check: no SPDX-License-Identifier in:"; echo "$$missing"; exit 1; fi; \
+	echo "spdx-check: $(words $(SPDX_SRCS)) files carry SPDX-License-Identifier: MIT"
 
 # Clean at the STYLE level too; the two messages left out depend on which
 # other manuals the machine has installed, not on our pages.

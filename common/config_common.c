@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "config_common.h"
 
 #include "preflight.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Options every daemon shares (docs/ARCHITECTURE.md, "What every daemon
  * does"): daemon life and logging. A daemon's config struct embeds struct pxe_common_config and its
  * option table includes PXE_OPTS_DAEMON and PXE_OPTS_LOG. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Daemon life: the --daemon double fork with a readiness channel, the pid
  * file, chroot and the privilege drop (OpenBSD tftpd order: bind, chroot,
  * drop), and signals on the uv loop. Linux only (prctl, capset). */

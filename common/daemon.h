@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Daemon life: --daemon, --pidfile, --chroot, --user/--group, signals. */
 #ifndef PXE_DAEMON_H
 #define PXE_DAEMON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Error reports from common/: functions return a negative errno and, where
  * the caller needs a sentence for a human, fill a struct pxe_err.
  * Nothing in common/ exits or prints on its own. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* See hex.h. */
 #include "hex.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Hex text of byte strings, one codec for the whole suite: lease lines
  * (mac=, cid=), script environments, MAC match prefixes, ${mac} in boot
  * file names, and DHCP option values written as hex ("01:02:ab"). */

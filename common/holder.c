@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Who holds a port or a lock (holder.h): parsers of proc(5) text, and the
  * thin functions that read /proc with them. */
 #include "holder.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Who holds it: the process behind a busy port or a taken lock, found the
  * way Linux tells it (proc(5)): /proc/net/{udp,udp6,tcp,tcp6} give the
  * inode of the socket bound to a local port, /proc/PID/fd links read

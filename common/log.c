@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The process-wide logger (log.h): its configuration (level, format,
  * daemon name, destinations), reload and reopen, and the dispatch of each
  * finished line to the destinations in use. The line builder is

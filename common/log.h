@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Structured logging: one line per event.
  *
  *   ts=2026-11-25T09:04:12.123Z level=info daemon=pxe-tftpd event=transfer

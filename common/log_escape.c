@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Escaping of log values (log.h): the security boundary of the log.
  * Client bytes (file names, host names, user agents) become one value
  * that cannot contain a line break, an unescaped quote or a terminal

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Inside the logger: what log.c (the process-wide state), log_line.c
  * (the line builder) and log_sink.c (the destinations) give each other. */
 #ifndef PXE_LOG_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The line builder (log.h): fields appended to a fixed buffer, each one
  * whole or not at all, in logfmt or JSON, values escaped by
  * log_escape.c; the line is cut at a field boundary when it is full.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Where a finished line goes (log.h): stderr, with journald's "<N>"
  * priority prefix when stderr is the journal's stream; a file, opened for
  * appending; syslog(3). Each takes the finished line; log.c decides which

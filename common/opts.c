@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The option-table driver: command line, INI file (through inih), --help,
  * --print-config and --check-config, all from one table per daemon. */
 #include "opts_internal.h"

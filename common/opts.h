@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Option tables: one declarative table per daemon drives
  *   - the command line (--name=value, --name value, -x value, --flag,
  *     --no-flag, positional arguments),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* --check-config's checks of what start will need (preflight.h), run through
  * the option tables: each option's check on each of its values, each
  * failure reported where the value was set. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Messages for a key or an option that is not in a table: name the
  * section, list its valid keys, and suggest the one meant when a valid key
  * is close (a typo) or is the usual name of what another server calls

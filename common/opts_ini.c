@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The INI file of the option-table driver (through inih): the daemon's
  * own section through its table, other sections through the spec's
  * handler, every error with FILE:LINE. */

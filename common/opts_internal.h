@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared between optval.c (typed values) and opts.c (the table driver). */
 #ifndef PXE_OPTS_INTERNAL_H
 #define PXE_OPTS_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Typed option values: parse text into a config struct field, print it back,
  * free it. Used by the option-table driver in opts.c and by section tables
  * (dhcpd's [subnet], [host], [boot]), whose keys keep their own sources. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What a daemon will need at start, checked before it starts: the files it
  * opens and the user and group it switches to. --check-config runs these
  * through the option tables (opts.h, pxe_opt.check), and so does the start

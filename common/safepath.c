@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Client paths resolved beneath a served root, which they can never leave
  * (docs/ARCHITECTURE.md, "Paths from clients"). pxe_path_clean() is pure
  * string work; pxe_path_open() lets the kernel enforce the boundary with

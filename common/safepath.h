@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Resolve a client-supplied path under a served root, and open it.
  * Shared by pxe-tftpd and pxe-httpd, fuzzed in tests/fuzz/.
  *

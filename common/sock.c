@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Addresses, listening sockets, and the two systemd protocols pxesuite
  * speaks without libsystemd: socket activation (sd_listen_fds(3)) and
  * readiness notification (sd_notify(3)). Linux only. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Addresses and listening sockets, IPv4 and IPv6. */
 #ifndef PXE_SOCK_H
 #define PXE_SOCK_H

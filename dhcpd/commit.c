@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The lease journal's group commit (see commit.h): lines are buffered
  * during a loop iteration, written and fdatasynced once on the thread
  * pool, and only then are the ACKs of that batch sent. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lease changes on disk before their ACKs, so that a server that restarts
  * never gives an address it ACKed to another client (RFC 2131 §3.1 step 4:
  * the server commits the binding to persistent storage, then sends the

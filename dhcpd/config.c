@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Look-ups on pxe-dhcpd's validated configuration (see config.h). */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pxe-dhcpd's configuration as a value: the [dhcpd] keys (also the command
  * line), the [subnet CIDR], [host NAME] and [boot NAME] sections
  * (pxesuite.conf(5)), what validation derives from them, and look-ups on

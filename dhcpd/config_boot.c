@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The [boot NAME] table: the PXE keys of pxe/keys.h, then the section's
  * own. Keys are looked up as written, like every other key. */
 #include <errno.h>

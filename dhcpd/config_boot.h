@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* [boot NAME] sections: one option table for all their keys, the PXE keys
  * (pxe/keys.h) and the section's own: option, and the quirk switches
  * reply-delay, broadcast, echo-uuid. */

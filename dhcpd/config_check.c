@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Validation of pxe-dhcpd's configuration after every source is read:
  * subnets (ranges inside them and apart, lease-time limits), hosts
  * (6-octet MACs, addresses in a subnet and unique), [boot] sections, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Validation of the whole configuration once every source is read, and
  * what it derives for the server: ranges, reserved addresses, encoded
  * option lists. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The [subnet CIDR] and [host NAME] tables, and the reading of every
  * section other than [dhcpd] ([boot NAME] is config_boot.c's). Keys are
  * looked up as written; each keeps its file and line for --print-config. */

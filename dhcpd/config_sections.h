@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading the sections of pxe-dhcpd's file other than [dhcpd]: [subnet
  * CIDR] and [host NAME] here, [boot NAME] through config_boot.h. */
 #ifndef DHCP_CONFIG_SECTIONS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pxe-dhcpd's option table (the [dhcpd] section and the command line) and
  * the spec that reads the whole file: the other sections through
  * config_sections.c, validation through config_check.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Loading pxe-dhcpd's configuration: the option table of the command
  * line and the [dhcpd] section, and the spec that reads the other
  * sections and validates the result (pxe_config_load, pxe_config_main). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the configuration asks of the host's interfaces (see
  * iface_check.h). A missing interface and a server with no address in any
  * subnet start without complaint otherwise: "serving 1 subnets", and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Start-up truth about interfaces: given the host's interfaces and their
  * IPv4 addresses, what in the configuration cannot be served from them.
  * Pure; ifaces.c lists the interfaces and logs the warnings, at start and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The interfaces pxe-dhcpd answers on, and its own addresses kept out of
  * the ranges (see ifaces.h). */
 #include <errno.h>

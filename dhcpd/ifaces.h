@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The interfaces pxe-dhcpd answers on (--interface, by index, looked up
  * again as interfaces come and go), and the lease ranges with the
  * server's own addresses reserved in them. */

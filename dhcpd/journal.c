@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lease journal: format, parse, replay, append with batched fdatasync,
  * compaction by temp file + fsync + rename + directory fsync. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The lease file: an append-only text journal, one human-readable line per
  * change, e.g.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The lease file's lock and directory (see journal_lock.h). */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One pxe-dhcpd per lease file. Two servers on one journal both answer
  * the same DISCOVER from their own view of the leases, and the second
  * one's start-up compaction renames a new file over the journal, so the

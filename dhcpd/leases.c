@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lease store: two chained hash tables (client key, address), a record
  * vector for iteration, and per-range bitmaps of unavailable addresses. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* In-memory lease store. O(1) lookup by client identifier (option 61, else
  * htype + chaddr: RFC 2131 §4.2) and by address; free addresses come from a
  * bitmap per range with a rotating cursor (word-at-a-time, never a walk

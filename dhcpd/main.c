@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pxe-dhcpd: options, --leases, daemon life, privileges, then the loop. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ICMP echo probes for ping-check (RFC 2131 §3.1 step 2: the server
  * SHOULD probe an address before offering it). A raw ICMP socket when we
  * have CAP_NET_RAW, else an unprivileged ping socket. Replies are matched

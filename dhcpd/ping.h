@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ping-check: before a new address is offered, send it an ICMP echo and
  * wait ping-timeout for an answer. Only the client being checked waits:
  * its request is kept and handed back to the server afterwards, while the

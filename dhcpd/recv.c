@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Receiving requests (see recv.h): recvmmsg batches with IP_PKTINFO (the
  * interface and our address on it), each request decided by dhcp_handle,
  * logged, and its reply sent, held for the journal or delayed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Receiving requests: up to RX_BATCH per wakeup and socket (port 67, and
  * 4011 for the PXE boot server), RX_VLEN per recvmmsg, handled in the
  * order they arrived; a request back from a ping-check is handled again.

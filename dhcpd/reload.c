@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SIGHUP (see reload.h). */
 #include <errno.h>
 #include <stdbool.h>

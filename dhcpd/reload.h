@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SIGHUP: the configuration is read again the same way as at the start,
  * into a fresh struct; only when it loads and its ranges apply does it
  * replace the old one (whose leases stay), else the old stays in force.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The log lines of a request (see reqlog.h). */
 #include <stdio.h>
 #include <net/if.h>

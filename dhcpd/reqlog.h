@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The log lines of one request, so that a boot can be followed with grep:
  * event=dhcp (type, mac, xid, interface, relay, reply, address, lease
  * event, why) and, when a boot decision was made, event=pxe (firmware

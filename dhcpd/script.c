@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lease script runner: a ring of pending events, one child at a time
  * through uv_spawn. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* script = PATH: a program run on lease add/renew/release/expire/decline,
  * like dnsmasq's --dhcp-script: arguments "EVENT MAC IP HOSTNAME" and the
  * facts in DHCP_* environment variables. One run at a time, from a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reply delivery, RFC 2131 §4.1:
  *  - through a relay: unicast to giaddr, server port 67;
  *  - NAK, or the broadcast bit set: 255.255.255.255:68 on the interface

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reply delivery, RFC 2131 §4.1 (see send.c for the destinations).
  * dhcp_send_queue takes p over and keeps it, in order, until
  * dhcp_send_flush sends the queue with one sendmmsg per run of replies

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pxe-dhcpd's server: setting up the event loop, running it, stopping
  * (see server.h). Requests are read in batches from one UDP socket per
  * port (recv.c) and decided by dhcp_handle; replies are queued and leave

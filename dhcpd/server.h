@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pxe-dhcpd's server: set up from a loaded configuration (lease replay and
  * compaction, sockets, handles), run until SIGTERM, torn down. The loop's
  * work is in recv.c (requests), commit.c (the journal and the ACKs that

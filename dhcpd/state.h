@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The state of the pxe-dhcpd server, one struct dhcpd that every
  * event-loop file is handed (no globals): sockets, the lease store and
  * journal, the replies waiting for the journal or a reply-delay, timers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The server's timers (see timers.h): the once-a-second tick, and the
  * replies that wait out a [boot] section's reply-delay. */
 #include <arpa/inet.h>

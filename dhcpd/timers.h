@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The server's timers: the tick (once a second: leases that expire go to
  * the journal; every five, the interfaces are looked up again, for one
  * that appears later), and reply-delay, the quirk of firmware that misses

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Access log writer (see accesslog.h). */
 #include "accesslog.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The access log: darkhttpd's CLF-combined lines (with the request's real
  * protocol version), or logfmt / JSON lines. Buffered in memory and written
  * when the buffer fills or once a second, so a log line costs no system

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Validators and conditional requests: RFC 9110 §5.6.7 (dates), §8.8.3
  * (ETag), §13.1 (preconditions), §13.2.2 (evaluation order). */
 #include "cond.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Validators and conditional requests (RFC 9110 §8.8, §13), pure. */
 #ifndef HTTP_COND_H
 #define HTTP_COND_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The option table of pxe-httpd. Every darkhttpd option is here with
  * darkhttpd's meaning and syntax (`--port 8080`, `--forward HOST URL`,
  * `--uid`, `--no-listing` ...), plus pxesuite's own. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pxe-httpd configuration: the option table (darkhttpd's options plus
  * pxesuite's) and the runtime values derived from it. */
 #ifndef HTTP_CONFIG_H

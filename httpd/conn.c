@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The connection's I/O shell (see conn.h): one function per action of the
  * state machine, each one system call or one piece of request handling,
  * each leaving the event that the machine steps on next. Bodies go out

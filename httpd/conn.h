@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One client connection: the I/O shell around its state machine
  * (conn_fsm.h). The shell carries out the machine's actions with system
  * calls (read, send, sendfile, shutdown, close, epoll registration) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The connection state machine (see conn_fsm.h): one row per state, one
  * step function per row, and the transitions they share. */
 #include "conn_fsm.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One client connection as a pure state machine: state + event + now ->
  * action. No sockets, no clock, no logging, no allocation in here; the I/O
  * shell (conn.c) carries each action out with one system call or one piece

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Replies onto a connection's output (see emit.h). */
 #include "emit.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Putting a decided reply on a connection's output: the head (RFC 9112
  * §4) into the write buffer, a memory body (or a small cached file) after
  * it; a file body becomes the connection's sendfile(2) source, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Open-file cache (see fcache.h). A chained hash table plus an LRU list;
  * no clocks of its own: the caller passes the loop's time. */
 #include "fcache.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Open-file cache: fd, stat, validators and, for small files, the bytes.
  *
  * A 4 KiB request would otherwise cost openat2 + fstat + read + close on

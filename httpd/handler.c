@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Request handling: method, redirects (--forward*), authentication, path
  * resolution beneath the root, index and directory rules, conditionals,
  * ranges. The decision only: bytes go out in conn.c. */

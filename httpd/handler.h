@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What to answer to one parsed request: status, validators, body source.
  * Decided here, serialised and sent by conn.c. */
 #ifndef HTTP_HANDLER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The server object: configuration, listeners, connections, caches.
  * One per process, passed explicitly: no mutable globals. */
 #ifndef HTTP_HTTPD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Directory listing: names sorted, escaped for HTML and for URLs. */
 #include "listing.h"
 

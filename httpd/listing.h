@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* HTML directory listing (--listing). */
 #ifndef HTTP_LISTING_H
 #define HTTP_LISTING_H

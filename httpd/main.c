@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pxe-httpd: options, privileges, signals, systemd; the server is in
  * server.c and conn.c. `pxe-httpd ROOT [darkhttpd options]`. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Content-Type table: a built-in sorted array for what netboot and a
  * browser need, plus mime.types files (darkhttpd's --mimetypes format,
  * which is also /etc/mime.types'), all searched with bsearch. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Content-Type by file name extension. */
 #ifndef HTTP_MIME_H
 #define HTTP_MIME_H

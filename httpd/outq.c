@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A connection's output queue and its send(2) (see outq.h). */
 #include "outq.h"
 

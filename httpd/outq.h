@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The output of one connection. A reply's head and small body go into the
  * server's shared write buffer (s->wbuf), which the send that follows
  * empties, so a keep-alive request costs one send(2) and no copy; what that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Range evaluation, RFC 9110 §14.1.2 (byte ranges) and §14.2 (Range). */
 #include "range.h"
 

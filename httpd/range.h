@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Range requests (RFC 9110 §14), pure. */
 #ifndef HTTP_RANGE_H
 #define HTTP_RANGE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Access-log entries of requests (see reqlog.h). */
 #include "reqlog.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The access-log entry of one request: filled from the request and its
  * reply, written at once, or, for a file body, copied and written when the
  * transfer ends and its byte count is known. */

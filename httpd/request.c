@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* HTTP/1.x request head parser. RFC 9112 §2.2 (message parsing), §3
  * (request line), §5 (field syntax), RFC 9110 §5.6.2 (tokens). Pure: no
  * allocation, no I/O; the result points into the caller's buffer. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* HTTP/1.x request head parser (RFC 9112 §2-§5), pure: bytes in, struct out.
  * The struct points into the caller's buffer; nothing is copied. */
 #ifndef HTTP_REQUEST_H

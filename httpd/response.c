@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Status table and response-head building. Heads are assembled with
  * memcpy of fixed pieces: this runs once per request. */
 #include "response.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Response heads (RFC 9110 §15 status codes, RFC 9112 §4 status line), pure. */
 #ifndef HTTP_RESPONSE_H
 #define HTTP_RESPONSE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Listeners, the connection epoll set, timers: the libuv glue. */
 #include "httpd.h"
 

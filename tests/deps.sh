@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make deps: install what the build and the tests need, or say what is missing.
 #   --build 'PKGS'     Debian packages needed to build (fatal when missing)
 #   --test 'PKGS'      Debian packages the tests use (tests skip without them)

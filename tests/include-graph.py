@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The module graph of a daemon from its #include "..." lines, and its cycles.
 
 A module is a file stem (dhcpd/pxe/arch for arch.c + arch.h), and a private

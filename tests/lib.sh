@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared helpers for integration and e2e test scripts (bash).
 # Source it: . "$(dirname "$0")/../lib.sh"
 # Each check prints one line: "PASS name", "FAIL name: why" or

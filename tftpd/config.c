@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pxe-tftpd's option table and whole-config validation. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pxe-tftpd's configuration: the option table (command line, INI section
  * [tftpd], --help, --print-config) and the struct it fills. */
 #ifndef TFTP_CONFIG_H

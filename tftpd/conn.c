@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One transfer's I/O: its socket and its timer, turning packets and
  * timeouts into steps of the state machines (xfer.c) and carrying out
  * what they return: DATA windows (window.c), ACKs, OACKs, ERRORs, file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What a request names: the file (map rules, unique roots, the shared
  * resolver), netascii conversion, WRQ temporary files. */
 #include "server_int.h"

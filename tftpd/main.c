@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pxe-tftpd: configuration, sockets (bound here or passed by systemd),
  * privileges, signals, and the libuv loop that serves. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* File name rewrite rules: parse and apply (see map.h). */
 #include "map.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* File name rewrite rules (--map FILE), for clients that ask odd names.
  * One rule per line, tftp-hpa's map-file form restricted to what a
  * first-match-wins list needs:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The interface MTU that bounds blksize (mtu.h). */
 #include "mtu.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The interface MTU that bounds blksize: a DATA datagram larger than the
  * link is fragmented, and some PXE ROMs cannot reassemble (RFC 2348 §1
  * leaves the limit to the server). SIOCGIFMTU per interface, cached for a

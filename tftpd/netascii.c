@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netascii conversion (RFC 1350 "netascii", RFC 764 NVT ASCII). */
 #include "netascii.h"
 

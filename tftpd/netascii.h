@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netascii (RFC 764 via RFC 1350): LF -> CR LF, CR -> CR NUL on the way
  * out; the reverse on the way in. Streaming, so a CR at the end of one
  * buffer pairs with the next. Pure. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Option negotiation: which of the client's options we accept, with what
  * value, and the OACK that says so. */
 #include "options.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Option negotiation (RFC 2347 OACK, RFC 2348 blksize, RFC 2349 timeout
  * and tsize, RFC 7440 windowsize, tftp-hpa's rollover). Pure. */
 #ifndef TFTP_OPTIONS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Listening sockets and requests: each RRQ/WRQ becomes a transfer
  * (conn.c) after its file is opened and its options negotiated. */
 #include "server_int.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pxe-tftpd's event-loop side: listening sockets, one struct per
  * transfer with its own UDP socket (or the listen socket in single-port
  * mode), timers, and the system calls that carry out what the pure state

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internals shared by server.c (listeners, requests, the loop), conn.c
  * (one transfer's I/O), window.c (its DATA windows), xferlog.c (its log
  * line) and files.c (opening what a request names). */

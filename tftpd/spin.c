@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Adaptive busy polling, after the guest haltpoll cpuidle governor
  * (Linux drivers/cpuidle/governors/haltpoll.c): on a virtual machine a
  * sleeping thread is woken through the hypervisor, which costs more than

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* How long the event loop polls for the next packet before it sleeps
  * (busy-poll). Pure policy, no I/O and no clock of its own: the loop
  * reports each wake-up and each polling pass with the time, and asks

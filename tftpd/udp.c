@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pxe-tftpd's datagram sockets (udp.h). */
 #include "udp.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pxe-tftpd's datagram sockets, beyond plain sendto/recvfrom: the
  * destination address and interface of a request on a wildcard listener
  * and the source address of its replies (IP_PKTINFO, IPV6_PKTINFO of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A transfer's DATA blocks onto the wire (window.h). */
 #include "window.h"
 

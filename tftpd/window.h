@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A transfer's DATA blocks onto the wire: a window of equal-sized
  * datagrams in one system call (RFC 7440 windows; UDP GSO, else
  * sendmmsg), the file data read with one pread or preadv per batch, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* TFTP packet parsing and building (RFC 1350 §5, RFC 2347). */
 #include "wire.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* TFTP packets (RFC 1350, RFC 2347 OACK): parse and build over byte
  * buffers. Pure: no sockets, clocks or logging. */
 #ifndef TFTP_WIRE_H

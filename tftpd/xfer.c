@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Transfer state machines (RFC 1350, RFC 7440 windows, RFC 1123 4.2.3.1
  * Sorcerer's Apprentice avoidance). See xfer.h. */
 #include "xfer.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The transfer state machines, as pure code driven by events (a packet, a
  * timer expiry) and a clock value passed in (microseconds). The I/O layer
  * (conn.c) turns each returned action into system calls and arms one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The log line of a finished transfer (xferlog.h). */
 #include "xferlog.h"
 

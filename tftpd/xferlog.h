@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The one log line of a finished transfer (event=transfer): who, which
  * file, how much, how fast, the negotiated and the asked options, and how
  * it ended; info for ok and declined, notice for the rest. */

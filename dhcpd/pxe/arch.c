@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The IANA processor-architecture table (option 93), with the names that
  * `match = arch:NAME` accepts.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Client system architectures: DHCP option 93 (RFC 4578 §2.1) and DHCPv6
  * option 61 (RFC 5970), numbered by the IANA "Processor Architecture Types"
  * registry, which overrides RFC 4578's swapped 7/9 (erratum 4624).

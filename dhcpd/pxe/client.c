@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Client classification for boot decisions (see client.h). */
 #include "client.h"
 

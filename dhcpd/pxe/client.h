@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What a DHCP client tells us about how it boots: architecture, PXE or HTTP
  * firmware, iPXE, Raspberry Pi. Pure: raw option values in, facts out.
  *

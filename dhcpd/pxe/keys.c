@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The PXE keys of [boot NAME] sections: one value type per key, parsing
  * into a struct dhcp_pxe_boot and printing it back (see keys.h). Messages
  * say what was expected; the option engine puts the key and the place in

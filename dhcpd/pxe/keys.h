@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The PXE keys of a [boot NAME] section (match, file, next-server,
  * server-name, menu-item, menu-prompt, rpi-pad, option43) as entries of an
  * option table: the config's [boot] table holds them beside its own keys

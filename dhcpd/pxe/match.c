@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `match =` terms of [boot NAME] sections (see match.h for the language). */
 #include "match.h"
 

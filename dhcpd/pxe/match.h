@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `match =` terms of [boot NAME] sections: parsing, evaluation against a
  * classified client, and formatting back. Pure.
  *

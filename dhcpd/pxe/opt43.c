@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* PXE option 43 builders and parser (see opt43.h for the layouts).
  *
  * The 255-byte ceiling: RFC 3396 would allow a longer option split in

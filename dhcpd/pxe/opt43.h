@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* PXE vendor-encapsulated options: DHCP option 43 when option 60 is
  * "PXEClient" (Intel PXE spec 2.1 §2.4.4; iPXE src/include/ipxe/dhcp.h;
  * EDK2 PxeBcDhcp4.h). Pure: builds and parses byte buffers.

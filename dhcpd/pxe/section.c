@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* [boot NAME] sections: the PXE keys, the section check, first-match
  * selection, and the boot file and option 43 a section gives a client
  * (see section.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* [boot NAME] sections, the part the PXE layer owns: the match terms, the
  * boot file and server, the PXE menu and the option 43 form (their keys
  * are in keys.h); and what a section gives one client: whether it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The PXE boot service's decision (see service.h): classify, select the
  * first matching [boot] section, expand its file. */
 #include "service.h"

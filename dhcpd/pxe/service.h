@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The PXE boot service's decision for one request: which firmware asks
  * (the client's classes), which [boot] section serves it (the first whose
  * match terms hold), which file (the section's template, ${} expanded).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ${...} expansion in boot file names and URLs (see subst.h). */
 #include "subst.h"
 

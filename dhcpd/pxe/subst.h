@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ${...} variables in boot file names and URLs. Pure and bounded.
  *
  *   ${server}     our IPv4 address on the interface the request came in on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Subnet, address and lease time of a request (see binding.h). */
 #include <string.h>
 #include <arpa/inet.h>

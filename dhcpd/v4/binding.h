@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Bindings (RFC 2131 §1: a client's address and lease): which subnet a
  * request's link is, which address its client gets (§4.3.1) and for how
  * long (§3.1, option 51), and whether an address may be given to it. The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* RFC 2131 §4.3 server behaviour: DISCOVER (§4.3.1), REQUEST (§4.3.2),
  * DECLINE (§4.3.3), RELEASE (§4.3.4), INFORM (§4.3.5); reply delivery per
  * §4.1; relay agents per RFC 3046 (echo option 82) and RFC 3527 (link

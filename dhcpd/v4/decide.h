@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The DHCPv4 server's decisions in full mode (RFC 2131 §4.3, BOOTP per
  * RFC 951, 1542 and 1534): one function takes a parsed request, where it
  * came from and the time, updates the lease store, and says what to send

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The mode dispatch of one DHCPv4 request (see handle.h). */
 #include "handle.h"
 

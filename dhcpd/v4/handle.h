@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One DHCPv4 request, whatever the mode: the full server's decisions on
  * port 67 (decide.h), proxyDHCP in mode=proxy and the PXE boot server on
  * port 4011 in every mode (proxy.h); then where the reply goes. Pure: the

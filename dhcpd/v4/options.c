@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The DHCP option table and typed values. Names follow RFC 2132 and the
  * names ISC dhcpd and dnsmasq users know; codes after RFC 2132 cite their
  * RFC. */

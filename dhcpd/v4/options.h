@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* DHCP options: one table {code, name, type} (RFC 2132 and later RFCs),
  * typed parsing of config values, encoding, and the layered option set a
  * reply is assembled from. Pure. */

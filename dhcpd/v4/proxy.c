@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* proxyDHCP (port 67, mode=proxy) and boot-server (port 4011) replies:
  * the boot decision's contents, never an address (see proxy.h). */
 #include <string.h>

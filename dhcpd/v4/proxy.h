@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* proxyDHCP and the PXE boot server (PXE spec 2.1 §2.2): replies that
  * carry boot information only, beside a site DHCP server that hands out
  * the addresses: on port 67 in mode=proxy, on port 4011 in every mode.

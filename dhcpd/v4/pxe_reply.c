@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the PXE boot decision puts into a DHCPv4 reply (see pxe_reply.h). */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The PXE boot decision in DHCPv4 terms: the request's options as the PXE
  * layer reads them, and what a decision puts into a reply: siaddr, sname,
  * file, options 43, 60, 67 and 97, the section's options (PXE spec 2.1

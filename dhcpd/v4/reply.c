@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* DHCPv4 reply building and delivery choice (see reply.h): layered
  * options, option 82 echoed last (RFC 3046 §2.2), option overload (RFC
  * 2132 §9.3), destinations (RFC 2131 §4.1), BOOTREPLY (RFC 951, 1542). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* DHCPv4 replies: where a request came from (dhcp_rx), a reply under
  * construction from layered options (dhcp_reply), its encoding and where
  * it goes (RFC 2131 §4.1), and what a decision hands back to the server

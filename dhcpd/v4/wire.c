@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* BOOTP/DHCPv4 parsing and building. RFC 2131 §2 (format), §4.1
  * (overload order), RFC 2132 §9.3 (option 52), §9.10 (option 57),
  * RFC 3396 (long options split and concatenated), RFC 3046 (option 82). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* BOOTP/DHCPv4 messages on the wire (RFC 951, RFC 2131 §2, RFC 2132,
  * RFC 3396). Pure: byte buffers in, structs out. */
 #ifndef DHCP_WIRE_H

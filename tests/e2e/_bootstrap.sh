@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Build the end-to-end boot tree from Debian packages only, into
 # tests/e2e/cache/ (git-ignored). A second run with the same kernel package
 # reuses everything and takes well under a second.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Pre-flight probe of the e2e scenarios: one DHCPDISCOVER that looks like a
 given firmware, and the replies' boot facts, one JSON object per line.
 Run only inside the e2e client namespace (it binds port 68 on --iface).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # /init of the e2e guest initramfs (busybox-static). The archiso HTTP flow:
 # load the NIC driver, DHCP with udhcpc, download the root image over HTTP,
 # check its sha256 against the kernel command line, report on the serial

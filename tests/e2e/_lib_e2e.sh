@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # e2e helpers (bash), sourced after tests/lib.sh, which owns the exit trap:
 # every pid in T_PIDS is stopped and every namespace in T_NETNS deleted at
 # exit, also on SIGINT/SIGTERM (lib.sh turns them into exit 130).

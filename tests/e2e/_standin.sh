@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Proof of the e2e plumbing with stand-in servers (not our daemons): busybox
 # udhcpd (boot_file/siaddr), tftpd-hpa's in.tftpd in the foreground, busybox
 # httpd, all inside a private namespace. Boots a BIOS VM (SeaBIOS + iPXE ROM

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # End-to-end: real firmware boots real VMs through pxe-dhcpd, pxe-tftpd and
 # pxe-httpd. Every server runs in a private namespace (bridge br0,
 # 198.18.10.1/24, a tap per VM); nothing touches the root namespace.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # make demo: one BIOS and one UEFI virtual machine boot over the network
 # through pxe-dhcpd, pxe-tftpd and pxe-httpd, in a private network namespace
 # (bridge br0, 198.18.10.1/24; nothing touches your real network). The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer: pxe_addr_parse must accept or refuse any bytes without
  * crashing, and what it accepts must format and parse back the same. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer: pxe_path_clean() on arbitrary bytes, with every flag
  * combination and several caps. Whatever the input, a success must be a
  * clean relative path that cannot climb (no leading '/', no "", "." or ".."

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer: a whole request through the DHCPv4 decisions and the PXE boot
  * service, as it comes off the wire: dhcp_parse, then full mode
  * (dhcp_decide, with the boot decision's contents), the proxyDHCP reply

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: lease journal lines (parse, apply to a store, format
  * back). The journal is ours, but a disk, an editor or a crash can put
  * anything in it, and replay must never fail on content. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer: PXE client classification, option 43 parsing and building,
  * match terms and ${} expansion, on arbitrary bytes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the DHCP packet parser and the protocol decisions on
  * whatever it accepts (a fixed config, a fresh lease store each run would
  * be slow: one store is reused, as the daemon does). */

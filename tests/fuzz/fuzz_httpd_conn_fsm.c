@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer: the connection state machine under arbitrary event sequences
  * (the order a shell would never produce included). Each 8 bytes are one
  * event with a clock advance; the machine must stay in a valid state,

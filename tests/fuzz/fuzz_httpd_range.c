@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer: Range evaluation. The first 8 bytes are the file size, the
  * rest the header value; every range returned must lie inside the file. */
 #include <stdint.h>

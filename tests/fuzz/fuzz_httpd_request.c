@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer: the HTTP request-head parser and what runs on its output
  * (percent-decoding, conditionals, If-Range, Accept-Encoding). */
 #include <stdint.h>

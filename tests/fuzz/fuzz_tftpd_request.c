@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer: TFTP request and packet parsing, option negotiation and the
  * OACK built from it (tftpd/wire.c, tftpd/options.c). */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer: the transfer state machines (tftpd/xfer.c) under arbitrary
  * ACK/DATA/timeout sequences: invariants must hold, nothing may be sent
  * outside the file, and a duplicate ACK never causes a send. */

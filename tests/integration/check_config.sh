@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # --check-config checks what a start will need, and a start fails with the
 # same sentence: the served root is a directory (or, for pxe-httpd
 # --single-file, a file), the files named (tftpd map, httpd mimetypes and

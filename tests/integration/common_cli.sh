@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The conventions every daemon follows (docs/ARCHITECTURE.md): --help, --version,
 # --print-config, --check-config, exit 78 with FILE:LINE on a bad config,
 # and every option of --help in --print-config and in the man page; every

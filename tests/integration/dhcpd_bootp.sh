@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # pxe-dhcpd: BOOTP clients (RFC 951, RFC 1542, RFC 1534), the lease time a
 # client asks for (option 51: busybox udhcpc -x lease:N, dhclient
 # "send dhcp-lease-time", crafted), and option overload in replies

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Bursts of crafted DHCP requests sent back to back, for the test that
 pxe-dhcpd's batched receive (recvmmsg) and send (sendmmsg) lose and
 duplicate no reply. Run only inside the network namespaces the test makes.

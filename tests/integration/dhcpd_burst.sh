@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # pxe-dhcpd under bursts of requests sent back to back (dhcpd_burst.py):
 # the server reads them RX_VLEN per recvmmsg and answers with one sendmmsg
 # per socket and loop iteration; every request must get exactly one reply,

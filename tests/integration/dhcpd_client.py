@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Crafted DHCP clients for the pxe-dhcpd integration tests. Run only inside
 the network namespaces the tests create.
 

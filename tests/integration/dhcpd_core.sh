@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # pxe-dhcpd with real clients (busybox udhcpc, dhclient) and crafted ones
 # (dhcpd_client.py), all inside network namespaces made here:
 #   S (server): bridge br0 198.18.0.1/24, route to 198.18.16.0/20 via the relay

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # pxe-dhcpd as systemd and a careful admin run it: sockets passed by
 # systemd (LISTEN_FDS, here from systemd-socket-activate), --chroot with
 # --user/--group, and the lease journal compacted inside the chroot after

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by the dhcpd integration tests (sourced after tests/lib.sh): the
 # namespace topology they all use, 198.18.0.0/15 only.
 #   $S (server): bridge br0 198.18.0.1/24, route to 198.18.16.0/20 via $R

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # pxe-dhcpd ping-check, in namespaces made here: a squatter host already
 # uses the first address of the range without a lease; the server must ping
 # it, see the answer, quarantine the address and offer the next one.

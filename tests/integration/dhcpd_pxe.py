@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Crafted network-boot firmware for the pxe-dhcpd PXE integration test
 (dhcpd_pxe.sh). Run only inside the network namespaces that test creates.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # pxe-dhcpd's PXE boot service with crafted firmware (dhcpd_pxe.py), in
 # full and proxy mode, plus proxy mode beside a real site DHCP server
 # (busybox udhcpd) with busybox udhcpc as the client. All inside network

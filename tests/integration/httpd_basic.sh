@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # pxe-httpd over loopback with curl, wrk and a raw socket client: methods,
 # keep-alive, pipelining, HTTP/1.0, validators, conditionals, ranges,
 # > 4 GiB files, path traversal, directories, limits, the access log.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # pxe-httpd limits: slowloris cut-off with 408, keep-alive idle timeout,
 # --maxconn as a real cap, thousands of idle connections while serving,
 # large sendfile bodies, clients vanishing mid-transfer.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # pxe-httpd's darkhttpd options and its own: the Arch guide command line,
 # listing, index, MIME, headers, auth, forwarding, single file, gzip-static,
 # trusted proxies, log formats, several listeners, signals, --daemon.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Raw-socket HTTP client for the pxe-httpd integration tests.
 
   httpd_raw.py raw HOST PORT DATA [TIMEOUT]   send DATA (Python escapes: \\r\\n),

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The README's "Set up a boot server" section, run as written: the sh blocks
 # between <!-- setup-test:begin and <!-- setup-test:end --> are concatenated
 # and run by bash, with three substitutions only: the README's own ISO= and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # One server per port and per lease file: a second pxe-tftpd, pxe-httpd or
 # pxe-dhcpd on a port in use (or, for pxe-dhcpd, on a lease file in use)
 # stops at once with a message naming the port or file and the first

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # What the daemons say at start and in --check-config beyond syntax, and
 # why a file was refused:
 #   pxe-dhcpd in a namespace made here: an --interface that does not

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # pxe-tftpd against real clients on loopback, byte-exact: curl (blksize),
 # tftp-hpa, atftp (windowsize), busybox tftp; rollover past block 65535
 # (also inside a window); netascii; uploads (WRQ).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # pxe-tftpd with 1,000 transfers at once: every one is held open at the
 # same time (the client ACKs nothing until all 1,000 have their first
 # block), one more request meets max-transfers (ERROR 0), then all

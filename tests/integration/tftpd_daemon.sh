@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # pxe-tftpd's daemon life: --check-config, sd_notify READY/RELOADING/
 # STOPPING, SIGHUP reload (a bad config keeps the old one), SIGUSR1 log
 # reopen, SIGTERM clean stop, socket activation (LISTEN_FDS), IPv6.

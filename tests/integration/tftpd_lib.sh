@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by the tftpd_*.sh integration tests, sourced after ../lib.sh.
 # tests/run-all runs every *.sh: on its own this file does nothing.
 [ "${BASH_SOURCE[0]}" = "$0" ] && exit 0

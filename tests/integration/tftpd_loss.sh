@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # pxe-tftpd with 5 % packet loss in each direction: a namespace pair
 # joined by a veth, an nftables ingress rule dropping packets on both
 # ends. Every transfer must complete byte-exact, lock-step and windowed,

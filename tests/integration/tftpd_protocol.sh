@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # pxe-tftpd protocol rules with a raw client: options and OACK, tsize
 # above 4 GiB, declined transfers, wrong TIDs, repeated requests, every
 # error case, single-port, unique-root, map rules, lowercase.

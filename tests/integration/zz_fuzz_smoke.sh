@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Build every libFuzzer target (tests/fuzz/) and run each one briefly, so a
 # parser change that crashes on odd input fails `make check`. Longer runs:
 #   make fuzz && build/fuzz/fuzz-NAME -max_total_time=600

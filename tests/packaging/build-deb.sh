@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # What a Debian packager sees, checked in CI (.ci/run): copy the tree to a
 # temporary directory, put the throwaway debian/ from tests/packaging/debian
 # beside it, build with `dpkg-buildpackage -us -uc -b` (dpkg-buildflags,

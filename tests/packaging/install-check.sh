@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # make install the way a packager runs it (.ci/run): build with the
 # hardening flags of dpkg-buildflags, then install with only the install
 # paths. install must compile nothing (the binaries keep their flags), put

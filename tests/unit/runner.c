@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Runs every registered suite of one component and prints check's summary. */
 #include "unit.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests with check. Each tests/unit/COMPONENT/test_*.c file declares
  * its suites with UNIT_SUITE(name) { ... return s; }; they register
  * themselves, and tests/unit/run-COMPONENT runs them all. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The option engine's test fixture (opts_fixture.h). */
 #include "opts_fixture.h"
 

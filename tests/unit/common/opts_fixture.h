@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The option engine's test fixture: a daemon-like table of every value
  * type, options with checks (root, map, user, group), a [subnet] handler, a [part NAME] section
  * table with a hook type, and a loader that writes an INI file and parses argv (test_opts*.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Daemon life: pid file, signals on the uv loop, the --daemon readiness
  * handshake, and the privilege drop. Everything that changes the process
  * irreversibly (daemonising, setuid, chroot) runs in a forked child. */

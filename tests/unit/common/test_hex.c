@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* common/hex.c: the one hex codec (lease lines, script environments, MAC
  * prefixes, ${mac}, option values). */
 #include "unit.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* common/holder.c: the parsers on text captured from /proc (Linux 6.1),
  * then the /proc readers on a socket held by a child process and on a
  * flock held through another open file description of this process. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The process-wide logger (common/log.c): level names and filtering,
  * stderr before it is configured, and which destinations get the lines
  * for each configuration. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Escaping of log values (common/log_escape.c): tables for both
  * formats, bounded output, and hostile values that try to break a line
  * or forge a field, checked by parsing the output back (the strict

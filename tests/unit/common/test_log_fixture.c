@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers of the logging tests (test_log*.c): see test_log_fixture.h. */
 #include "test_log_fixture.h"
 

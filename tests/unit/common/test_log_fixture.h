@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by the logging tests (test_log.c, test_log_escape.c,
  * test_log_line.c, test_log_sink.c): a scratch directory and log file per
  * test, a logger that writes only there, stderr captured, and two

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The line builder (common/log_line.c): fields and their types in both
  * formats, truncation at a field boundary, addresses and MACs. */
 #include "log_int.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The destinations (common/log_sink.c and their use in log.c): the log
  * file (reopened after rotation, kept or switched on reload, whole lines
  * from several processes) and the JOURNAL_STREAM "<N>" prefix. */

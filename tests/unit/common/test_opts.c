@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Option tables: command line, INI, precedence, typed values, errors. */
 #include "unit.h"
 

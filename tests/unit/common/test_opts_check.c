@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What start will need, checked through the option tables (pxe_opt.check):
  * each failure where its value was set, all of them, the exit status of
  * --check-config and of a start; every error of a config file reported;

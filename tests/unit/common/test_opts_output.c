@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the engine prints and how main() ends: --print-config, --help,
  * the actions, value parsers, exit statuses. */
 #include "unit.h"

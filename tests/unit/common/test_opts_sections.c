@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Section tables (dhcpd's [subnet], [host], [boot]): keys, sources, order. */
 #include "unit.h"
 

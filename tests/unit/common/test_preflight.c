@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* common/preflight.c: the checks of what a daemon will need at start. */
 #include "unit.h"
 

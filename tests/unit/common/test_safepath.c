@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* common/safepath.c: lexical cleaning, and opening beneath a root through
  * both openat2 and the fallback walk, which must agree on every case. The
  * tree has files next to the root (outside.txt, outdir/secret) that no case

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* common/sock.c: systemd socket activation (LISTEN_FDS) and sd_notify.
  *
  * Activation puts sockets on fds 3, 4, 5, where check keeps its own files

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* common/sock.c: address parsing and formatting, pxe_sock_bind.
  * Sockets are bound on loopback only (plus unassigned 198.18.0.0/15 and
  * 2001:db8:: addresses with FREEBIND, which send nothing). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by the dhcpd unit tests: a configuration from text and a
  * dhcp_ctx serving it (for v4/decide.c, v4/proxy.c), and a catalogue of
  * network-boot firmware (for pxe/). */

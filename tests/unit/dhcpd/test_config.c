@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dhcpd/config*.c: command-line subnet, section parsing, [boot] keys through
  * the option table, error locations, --print-config of the sections. */
 #include <stdio.h>

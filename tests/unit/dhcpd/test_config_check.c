@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dhcpd/config_check.c and dhcpd/iface_check.c: what --check-config and
  * start say about a configuration beyond its syntax: MAC lengths, routers
  * outside their subnet, [boot] sections that give no boot file, the lease

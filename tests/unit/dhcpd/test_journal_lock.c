@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dhcpd/journal_lock.c and dhcp_journal_switch: one holder per lease file
  * (a second open file description conflicts like a second process), the
  * lock surviving compaction's rename, the lease directory created one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dhcpd/leases.c and journal.c: allocation without repeats, reservations,
  * expiry, decline, journal format/replay with a truncated tail. */
 #include <errno.h>

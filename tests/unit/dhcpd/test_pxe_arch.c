@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dhcpd/pxe/arch.c: the IANA processor-architecture table and its names. */
 #include "unit.h"
 

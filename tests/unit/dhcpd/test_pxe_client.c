@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dhcpd/pxe/client.c: classification from the option bytes real firmware
  * sends (EDK2 PxeBcDhcp4.c / HttpBootDhcp4.c templates, iPXE, the Raspberry
  * Pi captures in boot-net.adoc), and malformed variants. */

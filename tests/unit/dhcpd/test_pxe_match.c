@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dhcpd/pxe/match.c: match terms (parse, evaluate, format, messages). */
 #include "unit.h"
 

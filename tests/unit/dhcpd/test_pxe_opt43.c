@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dhcpd/pxe/opt43.c: option 43 bytes, byte for byte, the 255-byte limit at
  * its edge, and parsing of well-formed and broken client options. */
 #include "unit.h"

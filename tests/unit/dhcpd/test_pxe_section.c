@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dhcpd/pxe/section.c and keys.c: [boot NAME] keys, first-match
  * selection, and the boot file and option 43 a section gives a client. */
 #include "unit.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dhcpd/pxe/subst.c: ${...} expansion, bounded output, template checks. */
 #include "unit.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dhcpd/v4/decide.c with the config: the RFC 2131 §4.3 decisions, driven
  * with a fake clock and no sockets. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dhcpd/v4/decide.c: BOOTP clients (RFC 951, RFC 1542, RFC 1534), the lease
  * time a client asks for (option 51, RFC 2131 §4.3.1) and option overload
  * in replies (RFC 2132 §9.3), with the config keys for them. Table-driven,

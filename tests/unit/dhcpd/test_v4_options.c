@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dhcpd/v4/options.c: typed values, names and numbers, option set order. */
 #include <string.h>
 

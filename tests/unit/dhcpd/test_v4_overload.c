@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dhcpd/v4/wire.c builder: option overload into file and sname (RFC 2132
  * §9.3, RFC 2131 §4.1) never past the client's size, and the plain RFC 951
  * reply without a cookie. Each built reply is parsed back. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The PXE boot service in DHCPv4 replies: dhcpd/v4/pxe_reply.c (full
  * mode), v4/proxy.c (proxyDHCP and port 4011), v4/handle.c (the mode
  * dispatch and the broadcast quirk), pxe/service.c (the decision), with

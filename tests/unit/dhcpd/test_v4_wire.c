@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dhcpd/v4/wire.c: parsing (overload, pads, missing end, RFC 3396
  * concatenation, malformed input) and building (max size, splitting). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Access-log lines: darkhttpd's CLF with the real version, escaping. */
 #include <string.h>
 

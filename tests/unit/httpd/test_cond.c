@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Dates, ETags and conditional evaluation (RFC 9110 §13). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* darkhttpd command lines map onto pxe-httpd's option table. */
 #include <stdio.h>
 #include <stdlib.h>

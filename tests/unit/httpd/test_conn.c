@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The connection state machine driven directly, over a socketpair (no
  * network), with the deadline check given explicit times. */
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* httpd/conn_fsm.c: the connection state machine, driven with a fake clock
  * and no sockets. Every state, every timeout, keep-alive and close,
  * pipelining, the output order of file segments and multipart parts. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* MIME lookup: built-in table order, files, precedence. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Range evaluation (RFC 9110 §14) and multipart sizes. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Request-head parser: table of valid, malformed and boundary heads. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What a request names (tftpd/files.c), on a scratch root and without
  * sockets or a loop: RRQ opens (errors as TFTP codes, netascii
  * converted), WRQ temporary files that become the target only on commit,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tftpd/map.c: rewrite rules. */
 #include <errno.h>
 #include <string.h>

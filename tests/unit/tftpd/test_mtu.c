@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The interface MTU that bounds blksize (tftpd/mtu.c) on a fake clock:
  * an answer is kept for a minute and then asked again, the oldest entry
  * makes room, and the limit follows dnsmasq's header arithmetic. The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The busy-poll window (tftpd/spin.c): grows to cover gaps that a spin
  * could have caught, halves after gaps it could not, fixed stays fixed;
  * and the event loop's side of it on a fake clock: never a spin without a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tftpd/wire.c and tftpd/options.c: packets and negotiation, table-driven. */
 #include <errno.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tftpd/xfer.c: the transfer state machines, driven with a fake clock. */
 #include <string.h>
 
