@@ -20,7 +20,7 @@
 # with systemd-analyze verify by the packaging test).
 . "$(dirname "$0")/../lib.sh"
 need_root
-need_cmd xorriso unshare nsenter busybox tftp curl ip ss cmp
+need_cmd xorriso unshare busybox tftp curl ip ss cmp
 [ -x "$DHCPD" ] && [ -x "$TFTPD" ] && [ -x "$HTTPD" ] || {
 	fail "readme-setup: binaries missing in $BUILD_DIR"
 	t_done
@@ -255,8 +255,11 @@ fi
 
 # ---- the state the daemons made ------------------------------------------
 dhcpd_pid=$(head -1 "$T/pids" 2>/dev/null)
-leases=$(nsenter -t "$dhcpd_pid" -m cat /var/lib/pxe-dhcpd/dhcpd.leases 2>&1)
-check "readme-setup-lease-journal" grep -q "add mac=52:54:00:18:00:05 ip=$ip " <<<"$leases"
+# /proc/PID/root is the daemon's own view (its mount namespace, and the
+# chroot a fresh build root runs in); nsenter -m would reset to the mount
+# namespace's real root, outside such a chroot (setns(2)).
+leases=$(cat "/proc/$dhcpd_pid/root/var/lib/pxe-dhcpd/dhcpd.leases" 2>&1)
+check "readme-setup-lease-journal ($(head -c 300 <<<"$leases" | tr "\n" "|"))" grep -q "add mac=52:54:00:18:00:05 ip=$ip " <<<"$leases"
 check "readme-setup-real-machine-untouched-after" test "$(host_state)" = "$host_before"
 if [ "$T_FAILS" -gt 0 ]; then
 	echo "---- the section as run"
