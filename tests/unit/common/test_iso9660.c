@@ -201,6 +201,7 @@ START_TEST(sp_without_rrip)
 	struct pxe_iso *iso = open_ok(&f);
 	ck_assert_int_eq(pxe_iso_info(iso)->view, PXE_ISO_VIEW_JOLIET);
 	pxe_iso_free(iso);
+	fx_free(&f);
 	fx_sample_rr(&f);
 	su = fx_sec(&f, 20) + 34;
 	su[7] = 'X'; /* ER gone, PX stays: RRIP 1.09 style */
