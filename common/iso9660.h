@@ -46,7 +46,7 @@ enum pxe_iso_view {
 /* pxe_iso_entry.flags */
 #define PXE_ISO_DIR         0x01u /* a directory (mode S_IFDIR) */
 #define PXE_ISO_SYMLINK     0x02u /* a Rock Ridge symlink (link holds the target) */
-#define PXE_ISO_MULTI       0x04u /* more than one extent (ext, n_ext) */
+#define PXE_ISO_MULTI       0x04u /* recorded as several sections (9.1.6); n_ext is 1 when they touch */
 #define PXE_ISO_NONCONTIG   0x08u /* the extents do not touch: read them one by one */
 #define PXE_ISO_ZISOFS      0x10u /* zisofs-compressed (RRIP ZF): never serve raw */
 #define PXE_ISO_INTERLEAVED 0x20u /* interleaved (file unit/gap): refused */
@@ -70,7 +70,9 @@ struct pxe_iso_entry {
 			     the directory record time with its GMT offset */
 	uint32_t mode;    /* st_mode: Rock Ridge PX, else S_IFDIR|0555 or S_IFREG|0444 */
 	uint32_t flags;   /* PXE_ISO_* */
-	const struct pxe_iso_extent *ext; /* n_ext extents; one ({off, size}) when not MULTI */
+	/* The data: files have n_ext >= 1 extents adding up to size (one
+	 * {off, size} unless NONCONTIG); directories and symlinks have none. */
+	const struct pxe_iso_extent *ext;
 	uint32_t n_ext;
 	uint32_t index; /* the entry's number, < pxe_iso_info()->entries */
 };
@@ -109,7 +111,9 @@ const struct pxe_iso_info *pxe_iso_info(const struct pxe_iso *iso);
  * pxe_path_clean() does (leading '/', "//", "." dropped, ".." resolved,
  * never above the root, NUL refused), then found in O(1). Symlinks are
  * followed inside the image (at most 8), an absolute target counting from
- * the image root; a target that climbs above the root is -EACCES.
+ * the image root; a target that climbs above the root is -EACCES. ".."
+ * in a target is resolved lexically against the real directories above
+ * the link. A followed symlink gives the entry it points to (its path).
  * Returns 0 and *out, or -ENOENT, -ENOTDIR, -ELOOP, -EACCES, -EINVAL,
  * -ENAMETOOLONG. */
 int pxe_iso_lookup(const struct pxe_iso *iso, const char *path, size_t len, unsigned flags,
