@@ -19,6 +19,9 @@
 #define ISO_CE_LEN    (64u << 10) /* bytes of one continuation area */
 #define ISO_NAME_MAX  NAME_MAX    /* bytes of one name, as in a file system */
 #define ISO_LINK_MAX  4096u       /* bytes of a symlink target */
+#define ISO_REC_MIN   34u         /* 33 fixed bytes and a one-byte name */
+#define ISO_F_DIR     0x02u       /* 9.1.6 file flags: a directory */
+#define ISO_F_MULTI   0x80u       /* "not the final directory record for the file" */
 
 /* One entry of the index; strings are offsets into the arena (it grows). */
 struct iso_node {
@@ -108,9 +111,24 @@ int iso_read_descriptors(struct iso_build *b, struct iso_vd *vd);
  * into b->rr; where names the record for errors. */
 int iso_susp_parse(struct iso_build *b, const uint8_t *su, size_t len, const char *where);
 
-/* iso9660_dir.c */
+/* A directory record's fields (ECMA-119 9.1), bounded by its length. */
+struct iso_rec {
+	uint32_t lba, size;
+	uint8_t ext_attr, flags, unit, gap, name_len;
+	const uint8_t *time, *name, *su;
+	size_t su_len, at; /* at: byte of the record in its directory */
+};
+
+/* iso9660_dir.c: the tree, breadth first */
 int iso_detect_rr(struct iso_build *b, const uint8_t *root_rec);
 int iso_walk(struct iso_build *b, const uint8_t *root_rec);
+const char *iso_path(const struct iso_build *b, uint32_t node);
+int iso_rr_of(struct iso_build *b, uint32_t dir, const struct iso_rec *r);
+int iso_dir_scan(struct iso_build *b, uint32_t dir, const uint8_t *buf, size_t size, bool *only_re);
+
+/* iso9660_rec.c: one record */
+int iso_record(struct iso_build *b, uint32_t dir, const struct iso_rec *r);
+int iso_bound(struct iso_build *b, uint32_t node, uint64_t off, uint64_t len);
 
 /* iso9660_index.c: the index being built */
 uint32_t iso_hash(const char *s, size_t len, bool fold);
