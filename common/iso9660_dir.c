@@ -173,6 +173,13 @@ int iso_detect_rr(struct iso_build *b, const uint8_t *root_rec)
 				"record");
 	size_t su = ISO_REC_MIN;
 	e = iso_susp_parse(b, s + su, s[0] - su, "the root directory's \".\" record");
+	/* Without SP the bytes there are not SUSP (other extensions, padding
+	 * from old mastering tools): no Rock Ridge, and nothing to refuse. */
+	if (e < 0 && !b->rr.sp) {
+		if (b->err)
+			b->err->msg[0] = '\0';
+		return 0;
+	}
 	if (e < 0)
 		return e;
 	b->skp = b->rr.skp;

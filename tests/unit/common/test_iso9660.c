@@ -212,6 +212,21 @@ START_TEST(sp_without_rrip)
 }
 END_TEST
 
+/* Bytes after the root's "." name that are no SUSP entries (no SP): not
+ * Rock Ridge, and no reason to refuse the image. */
+START_TEST(root_su_not_susp)
+{
+	struct isofx f;
+	fx_sample_rr(&f);
+	uint8_t *su = fx_sec(&f, 20) + 34;
+	memcpy(su, "XY\xff\x01", 4); /* an entry claiming 255 bytes */
+	struct pxe_iso *iso = open_ok(&f);
+	ck_assert_int_eq(pxe_iso_info(iso)->view, PXE_ISO_VIEW_JOLIET);
+	pxe_iso_free(iso);
+	fx_free(&f);
+}
+END_TEST
+
 UNIT_SUITE(iso9660)
 {
 	Suite *s = suite_create("iso9660");
@@ -222,6 +237,7 @@ UNIT_SUITE(iso9660)
 	tcase_add_test(tc, joliet_view);
 	tcase_add_test(tc, plain_view);
 	tcase_add_test(tc, sp_without_rrip);
+	tcase_add_test(tc, root_su_not_susp);
 	suite_add_tcase(s, tc);
 	return s;
 }
