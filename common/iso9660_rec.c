@@ -184,12 +184,16 @@ static int iso_all_relocated(struct iso_build *b, uint32_t dir, const struct iso
 	int e = iso_bound(b, dir, off, r->size);
 	if (e < 0 || r->size > ISO_DIR_MAX)
 		return e < 0 ? e : 0;
-	uint8_t *buf = malloc(r->size ? r->size : 1);
+	*yes = true;
+	if (r->size == 0) /* empty, and no read at an address that may be past the end */
+		return 0;
+	uint8_t *buf = malloc(r->size);
 	if (!buf)
 		return iso_fail(b, ENOMEM, "out of memory");
 	e = b->read(b->ctx, buf, r->size, off);
-	*yes = true;
-	if (e >= 0)
+	if (e < 0)
+		e = iso_fail(b, e, "reading the directory rr_moved failed");
+	else
 		e = iso_dir_scan(b, dir, buf, r->size, yes);
 	free(buf);
 	return e;

@@ -206,6 +206,16 @@ START_TEST(rock_ridge)
 	put32(su_of(d) + 9 + 4, 30); /* CL at file data */
 	open_fails(&f, EINVAL, "Rock Ridge CL block 30 holds no directory");
 	fx_sample_rr(&f);
+	/* an empty rr_moved whose block lies past the end: hidden, never read */
+	uint8_t *m = rec(&f, 20, "RR_MOVED");
+	put32(m + 2, 100000);
+	put32(m + 10, 0);
+	struct pxe_iso *iso;
+	struct pxe_err err;
+	ck_assert_int_eq(pxe_iso_open(&iso, fx_read, &f, f.size, &err), 0);
+	pxe_iso_free(iso);
+	fx_free(&f);
+	fx_sample_rr(&f);
 	d = rec(&f, 20, "DEEP.;1");
 	put32(su_of(d) + 9 + 4, 20); /* CL at the root: a loop */
 	open_fails(&f, ELOOP, "directory /deep: its extent (block 20)");
