@@ -129,7 +129,11 @@ $(foreach d,$(DAEMONS),$(eval $(call daemon_rules,$(d))))
 $(B)/tests/unit/run-common: $(UNIT_HARNESS) $(call unit_objs,common) $(LIBCOMMON)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS) $(CHECK_LIBS) $(LIBS)
 
--include $(ALL_OBJS:.o=.d)
+# Test tools (tests/tools/): isols prints an ISO image's index (iso_reader.sh).
+$(B)/tests/isols: $(B)/tests/tools/isols.o $(LIBCOMMON)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+-include $(ALL_OBJS:.o=.d) $(B)/tests/tools/isols.d
 
 # ---------------------------------------------------------------- tests
 # `make check` is the one test command (README). It installs what is missing
@@ -142,7 +146,7 @@ check:
 	@$(MAKE) --no-print-directory check-build
 	@$(RUN_ALL)
 
-check-build: $(BINS) $(UNIT_RUNNERS)
+check-build: $(BINS) $(UNIT_RUNNERS) $(B)/tests/isols
 
 check-unit: check-build
 	@$(RUN_ALL) unit
