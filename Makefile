@@ -160,7 +160,7 @@ check-e2e: check-build
 DEB_BUILD_PKGS := gcc make pkg-config libuv1-dev libinih-dev check
 # clang's sanitizer runtime (libclang-rt) is only a Recommends of clang, and
 # systemd-socket-activate (socket-activation tests) is in the systemd package.
-DEB_TEST_PKGS := clang libclang-rt-dev|libclang-rt-14-dev clang-format-14 curl tftp-hpa atftp xorriso \
+DEB_TEST_PKGS := clang libclang-rt-dev|libclang-rt-14-dev clang-format-14 curl tftp-hpa atftp xorriso genisoimage \
                  busybox|busybox-static wrk iproute2 nftables mandoc python3 isc-dhcp-client \
                  procps systemd
 DEB_E2E_PKGS := qemu-system-x86 ipxe-qemu ovmf ipxe pxelinux syslinux-common syslinux-efi cpio tcpdump
@@ -201,7 +201,7 @@ $(foreach d,$(DAEMONS),$(eval $(call fuzz_rules,$(d))))
 # installs: another version formats some constructs differently.
 CLANG_FORMAT ?= $(shell command -v clang-format-14 || command -v clang-format)
 FORMAT_SRCS := $(sort $(wildcard common/*.[ch] $(foreach d,$(DAEMONS),$(d)/*.[ch] $(d)/*/*.[ch]) \
-                 tests/unit/*.[ch] tests/unit/*/*.[ch] tests/fuzz/*.[ch]))
+                 tests/unit/*.[ch] tests/unit/*/*.[ch] tests/fuzz/*.[ch] tests/tools/*.[ch]))
 format:
 	$(CLANG_FORMAT) -i $(FORMAT_SRCS)
 format-check:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An index of the files inside an ISO 9660 image, so the daemons can serve
  * them straight from the image file (no loop mount, no root).
  *

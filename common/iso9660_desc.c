@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The volume descriptor set (ECMA-119 8): the primary descriptor (root
  * directory, block size, volume size, label) and a Joliet supplementary
  * descriptor. */

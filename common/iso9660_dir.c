@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The directory tree (ECMA-119 9.1 directory records), walked breadth
  * first so each directory's children are consecutive entries of the index;
  * each record goes to iso9660_rec.c. */

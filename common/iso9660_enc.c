@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Numbers, dates and names as ECMA-119 and Joliet record them. */
 #include "iso9660_int.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The index of an ISO 9660 image: entries in one array (each directory's
  * children consecutive), their paths in one arena, an open-addressing hash
  * from the normalised path; and the public calls of iso9660.h. */

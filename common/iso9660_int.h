@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private to the ISO 9660 reader (iso9660_*.c): the index layout and the
  * state of one pxe_iso_open(). */
 #ifndef PXE_ISO9660_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One directory record (ECMA-119 9.1) into one entry of the index: its
  * name in the chosen view, its mode and time, its data extent; the further
  * sections of a multi-extent file (9.1.6); Rock Ridge relocation (RRIP

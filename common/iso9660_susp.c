@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The System Use area of a directory record: SUSP (IEEE P1281 1.12) entries
  * SP, CE, ST, ER and the Rock Ridge (RRIP, IEEE P1282 1.12) entries the
  * index needs: NM, PX, TF, SL, CL, RE, ZF. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer: the ISO 9660 reader (common/iso9660*.c) on corrupt images.
  * The first byte picks the mode:
  *   even: byte patches {offset (2 bytes), value} applied to a valid Rock

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The ISO 9660 reader of common/ (iso9660*.c), through build/tests/isols,
 # against real images made by xorriso and genisoimage: every file's offset
 # and size must equal what `xorriso -find / -exec report_lba` reports, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isols: the ISO 9660 reader of common/ (iso9660.h) from the command line,
  * for tests/integration/iso_reader.sh.
  *   isols IMAGE            the index: a summary line, then one line per

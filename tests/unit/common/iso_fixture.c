@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Hand-built ISO 9660 images (iso_fixture.h). */
 #include "iso_fixture.h"
 

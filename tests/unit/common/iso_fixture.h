@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Hand-built ISO 9660 images for the reader's unit tests (test_iso*.c) and
  * its fuzz target: descriptors, directory records and SUSP/RRIP entries
  * written byte by byte from ECMA-119, SUSP 1.12 and RRIP 1.12, so each

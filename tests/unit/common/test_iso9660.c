@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* common/iso9660*.c on hand-built images (iso_fixture.c): the three name
  * views, Rock Ridge entries (NM, PX, TF, SL, CE, CL/RE, ZF), multi-extent
  * files, symlink resolution and the lookups' path rules. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* common/iso9660*.c on corrupt images: each damage gives its own error,
  * naming what is wrong, and never a crash, a hang or a partial index. */
 #include "unit.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* common/iso9660_enc.c (dates, UCS-2, names), pxe_iso_pread(), and the
  * cost of indexing 20,000 files. */
 #include "unit.h"

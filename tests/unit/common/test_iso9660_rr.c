@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* common/iso9660*.c: Rock Ridge symlinks (SL components, resolution inside
  * the image), TF forms, ZF, and multi-extent files (ECMA-119 9.1.6). */
 #include "unit.h"
