@@ -163,7 +163,7 @@ DEB_BUILD_PKGS := gcc make pkg-config libuv1-dev libinih-dev check
 DEB_TEST_PKGS := clang libclang-rt-dev|libclang-rt-14-dev clang-format-14 curl tftp-hpa atftp xorriso genisoimage \
                  busybox|busybox-static wrk iproute2 nftables mandoc python3 isc-dhcp-client \
                  procps systemd
-DEB_E2E_PKGS := qemu-system-x86 ipxe-qemu ovmf ipxe pxelinux syslinux-common syslinux-efi cpio tcpdump
+DEB_E2E_PKGS := qemu-system-x86 ipxe-qemu ovmf ipxe pxelinux syslinux-common syslinux-efi isolinux cpio tcpdump
 # The packaging checks (tests/packaging/ in .ci/run): a .deb built with
 # debhelper (dpkg-checkbuilddeps wants build-essential), lintian,
 # hardening-check (devscripts), systemd-analyze; systemd.pc (pkg-config)
