@@ -9,6 +9,10 @@
 #   SLOW=1  also a sparse file above 4 GiB (multi-extent; writes ~4.5 GB)
 . "$(dirname "$0")/../lib.sh"
 need_cmd xorriso cmp
+# genisoimage and xorriso take the file names' character set from the
+# locale: under C (a fresh build root has no LANG) the Joliet test's UTF-8
+# name is read as Latin-1 and mangled. C.UTF-8 is built into Debian's libc.
+export LC_ALL=C.UTF-8
 ISOLS=$BUILD_DIR/tests/isols
 [ -x "$ISOLS" ] || { fail "iso-reader: $ISOLS not built (make check-build)"; t_done; }
 W=$T_TMP
