@@ -489,26 +489,15 @@ static void print_lines(const char *prog, const char *text)
 	}
 }
 
-/* pxe_config_check's lines, which carry "PROG: " already, the same way. */
+/* A failed start check, the same way as a configuration error. */
+static void check_failed(void *prog, const char *where, const char *msg)
+{
+	pxe_log_startup_err(prog, "%s: %s", where, msg);
+}
+
 static int check_and_print(const struct pxe_config *c)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
-	if (!m)
-		return pxe_config_check(c, stderr);
-	int n = pxe_config_check(c, m);
-	fclose(m);
-	size_t plen = strlen(c->spec->prog);
-	for (const char *p = text; p && *p;) {
-		size_t k = strcspn(p, "\n"), skip = 0;
-		if (k > plen + 1 && !strncmp(p, c->spec->prog, plen) && p[plen] == ':')
-			skip = plen + 2; /* "PROG: " */
-		pxe_log_startup_err(c->spec->prog, "%.*s", (int)(k - skip), p + skip);
-		p += k + (p[k] == '\n');
-	}
-	free(text);
-	return n;
+	return pxe_config_check_each(c, check_failed, (void *)c->spec->prog);
 }
 
 /* Load, reporting every error of the config file, not only the first. */

@@ -171,6 +171,9 @@ void pxe_config_print(const struct pxe_config *c, FILE *out);
  * config, and write each failure as one line "PROG: WHERE: message" to
  * out (WHERE from pxe_config_where). Returns the number of failures. */
 int pxe_config_check(const struct pxe_config *c, FILE *out);
+/* The same checks, each failure handed to fail (WHERE, message) instead. */
+typedef void (*pxe_check_fail_fn)(void *ctx, const char *where, const char *msg);
+int pxe_config_check_each(const struct pxe_config *c, pxe_check_fail_fn fail, void *ctx);
 /* Where option o's value came from, as the start of an error message:
  * "FILE:LINE: key" from the config file, "--key" from the command line,
  * "key (default)" for the default. */

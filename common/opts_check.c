@@ -19,7 +19,8 @@ void pxe_config_where(const struct pxe_config *c, const struct pxe_opt *o, char 
 }
 
 /* The values of o to check: a string's one, each of a list's. */
-static int check_option(const struct pxe_config *c, const struct pxe_opt *o, FILE *out)
+static int check_option(const struct pxe_config *c, const struct pxe_opt *o, pxe_check_fail_fn fail,
+			void *ctx)
 {
 	const void *f = (const char *)c->cfg + o->offset;
 	const char *one[1];
@@ -39,18 +40,35 @@ static int check_option(const struct pxe_config *c, const struct pxe_opt *o, FIL
 		if (o->check(c->cfg, v[i], &e) < 0) {
 			char where[PXE_OPT_WHERE_MAX];
 			pxe_config_where(c, o, where, sizeof(where));
-			fprintf(out, "%s: %s: %s\n", c->spec->prog, where, e.msg);
+			fail(ctx, where, e.msg);
 			failed++;
 		}
 	}
 	return failed;
 }
 
-int pxe_config_check(const struct pxe_config *c, FILE *out)
+int pxe_config_check_each(const struct pxe_config *c, pxe_check_fail_fn fail, void *ctx)
 {
 	int failed = 0;
 	for (size_t i = 0; i < c->spec->nopts; i++)
 		if (c->spec->opts[i].check)
-			failed += check_option(c, &c->spec->opts[i], out);
+			failed += check_option(c, &c->spec->opts[i], fail, ctx);
 	return failed;
+}
+
+struct fail_to_file {
+	FILE *out;
+	const char *prog;
+};
+
+static void fail_to_file(void *ctx, const char *where, const char *msg)
+{
+	const struct fail_to_file *f = ctx;
+	fprintf(f->out, "%s: %s: %s\n", f->prog, where, msg);
+}
+
+int pxe_config_check(const struct pxe_config *c, FILE *out)
+{
+	struct fail_to_file f = {out, c->spec->prog};
+	return pxe_config_check_each(c, fail_to_file, &f);
 }
