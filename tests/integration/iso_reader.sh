@@ -9,41 +9,16 @@
 #   SLOW=1  also a sparse file above 4 GiB (multi-extent; writes ~4.5 GB)
 . "$(dirname "$0")/../lib.sh"
 need_cmd xorriso cmp
-# genisoimage and xorriso take the file names' character set from the
-# locale: under C (a fresh build root has no LANG) the Joliet test's UTF-8
-# name is read as Latin-1 and mangled. C.UTF-8 is built into Debian's libc.
-export LC_ALL=C.UTF-8
+. "$(dirname "$0")/../iso_images.sh" # sets LC_ALL=C.UTF-8 (UTF-8 names)
 ISOLS=$BUILD_DIR/tests/isols
 [ -x "$ISOLS" ] || { fail "iso-reader: $ISOLS not built (make check-build)"; t_done; }
 W=$T_TMP
 
 # ---------------------------------------------------------------- the tree
 S=$W/src
-mkdir -p "$S/arch/boot/x86_64" "$S/arch/x86_64" "$S/boot/syslinux" "$S/d1/d2/d3/d4/d5/d6/d7/d8/d9/d10"
-echo kernel >"$S/arch/boot/x86_64/vmlinuz-linux"
-head -c 1500000 /dev/urandom >"$S/arch/boot/x86_64/initramfs-linux.img"
-head -c 2048 /dev/urandom >"$S/arch/x86_64/airootfs.sfs"
-: >"$S/arch/x86_64/empty"
-echo deep >"$S/d1/d2/d3/d4/d5/d6/d7/d8/d9/d10/deep.txt"
-echo "Mixed" >"$S/Mixed Case Name.Txt"
-echo "accents" >"$S/été-日本.txt"
-long=$(printf 'L%.0s' $(seq 150))
-echo long >"$S/$long"
-head -c 4096 /dev/urandom >"$S/boot/syslinux/isolinux.bin"
-echo 'DEFAULT arch' >"$S/boot/syslinux/syslinux.cfg"
-ln -s arch/boot/x86_64/vmlinuz-linux "$S/vmlinuz"
-ln -s /arch/boot "$S/absboot"
-ln -s ../../../etc/passwd "$S/arch/escape"
-ln -s loop2 "$S/loop1"
-ln -s loop1 "$S/loop2"
-ln -s x86_64 "$S/arch/cur"
-# a long target: Rock Ridge SL spills into a CE continuation area
-ln -s "$(printf 'd1/%.0s' $(seq 60))../../target" "$S/longlink"
+iso_tree "$S"
 
 # ---------------------------------------------------------------- helpers
-# sector ISO N: the 5-byte identifier of sector N ("CD001", "BEA01" ...)
-sector_id() { dd if="$1" bs=2048 skip="$2" count=1 2>/dev/null | head -c 6 | tail -c 5 | tr -d '\0'; }
-
 # compare NAME ISO VIEW [CATALOG]: the index against report_lba and the
 # extraction. CATALOG: the El Torito boot catalog, a file in our index that
 # report_lba leaves out; its offset must be the one the boot record gives.
@@ -95,8 +70,7 @@ sys.exit(1 if bad else 0)
 EOF
 	); then pass "$name: offsets and sizes as report_lba ($out)"; else fail "$name: $out"; fi
 	local x=$W/$name.x n=0 bad=0 p
-	rm -rf "$x"
-	xorriso -osirrox on -indev "$iso" -extract / "$x" >/dev/null 2>&1
+	iso_extract "$iso" "$x" "$view"
 	while IFS= read -r -d '' p; do
 		p=${p#"$x"/}
 		n=$((n + 1))
@@ -106,7 +80,6 @@ EOF
 		fi
 		"$ISOLS" -c "$iso" "$p" 2>/dev/null | cmp -s - "$x/$p" || { bad=$((bad + 1)); echo "differs: $p"; }
 	done < <(find "$x" -type f -print0)
-	chmod -R u+w "$x" 2>/dev/null
 	[ "$bad" -eq 0 ] && [ "$n" -gt 0 ] && pass "$name: $n files byte-identical to xorriso's extraction" ||
 		fail "$name: $bad of $n files differ from xorriso's extraction"
 }
@@ -130,8 +103,9 @@ lookup() { # NAME ISO PATH EXPECT(regex on the line or the error)
 }
 
 # ---------------------------------------------------------------- images
+# (iso_make in tests/iso_images.sh says how each kind is made)
 XO="xorriso -as mkisofs -quiet"
-$XO -R -J -joliet-long -V RRJ_LABEL -o "$W/rrj.iso" "$S" 2>/dev/null
+iso_make rrj "$W/rrj.iso" "$S"
 compare rrj "$W/rrj.iso" rockridge
 grep -q 'label=RRJ_LABEL ' "$W/rrj.ls" && pass "rrj: volume label" || fail "rrj: label: $(head -1 "$W/rrj.ls")"
 lookup "rrj: relative symlink" "$W/rrj.iso" vmlinuz '^/arch/boot/x86_64/vmlinuz-linux	'
@@ -147,25 +121,22 @@ lookup "rrj: UTF-8 name" "$W/rrj.iso" "été-日本.txt" '^/été-日本.txt	'
 lookup "rrj: case-sensitive under Rock Ridge" "$W/rrj.iso" "MIXED CASE NAME.TXT" 'No such file'
 
 if have genisoimage; then
-	genisoimage -quiet -J -joliet-long -V JOL -o "$W/joliet.iso" "$S" 2>/dev/null
+	iso_make joliet "$W/joliet.iso" "$S"
 	compare joliet "$W/joliet.iso" joliet
 	lookup "joliet: UTF-8 name from UCS-2" "$W/joliet.iso" "été-日本.txt" '^/été-日本.txt	'
-	genisoimage -quiet -V PLAIN -o "$W/plain.iso" "$S" 2>/dev/null
+	iso_make plain "$W/plain.iso" "$S"
 	compare plain "$W/plain.iso" iso9660
 	lookup "plain: ;1 stripped, matched case-insensitively" "$W/plain.iso" arch/boot/x86_64/initramf.img '^/ARCH/BOOT/X86_64/INITRAMF.IMG	'
-	genisoimage -quiet -R -o "$W/deep.iso" "$S" 2>/dev/null
+	iso_make deep "$W/deep.iso" "$S"
 	compare deep "$W/deep.iso" rockridge
 	grep -qP '^/d1/d2/d3/d4/d5/d6/d7/d8/d9/d10/deep.txt\t' "$W/deep.ls" && ! grep -q rr_moved "$W/deep.ls" &&
 		pass "deep: relocated directory (CL/RE) at its place, rr_moved hidden" ||
 		fail "deep: relocation: $(grep -E 'deep|rr_moved' "$W/deep.ls" | head -3)"
-	genisoimage -quiet -udf -o "$W/udf-bridge.iso" "$S" 2>/dev/null
+	iso_make udf-bridge "$W/udf-bridge.iso" "$S"
 	compare udf-bridge "$W/udf-bridge.iso" iso9660
-	# UDF-only: genisoimage makes only bridges, so blank the bridge's ISO
-	# 9660 descriptors and keep its UDF recognition sequence (BEA01...)
-	cp "$W/udf-bridge.iso" "$W/udf-only.iso"
-	for sec in $(seq 16 24); do
-		[ "$(sector_id "$W/udf-only.iso" "$sec")" = CD001 ] && dd if=/dev/zero of="$W/udf-only.iso" bs=2048 seek="$sec" count=1 conv=notrunc 2>/dev/null
-	done
+	# UDF-only: genisoimage makes only bridges, so the bridge with its ISO
+	# 9660 descriptors blanked, its UDF recognition sequence (BEA01...) kept
+	iso_make udf-only "$W/udf-only.iso" "$S"
 	refused udf-only "$W/udf-only.iso" 'UDF-only image'
 else
 	skip "iso-reader genisoimage images: needs genisoimage"
@@ -174,16 +145,9 @@ fi
 # archiso's flags (mkarchiso): level 3, full names, Joliet, rational Rock
 # Ridge, El Torito with a boot info table, -partition_offset 16 (a second
 # descriptor set at sector 32 that must be ignored), isohybrid MBR if here
-hyb=()
-for m in /usr/lib/ISOLINUX/isohdpfx.bin /usr/lib/syslinux/isohdpfx.bin /usr/share/syslinux/isohdpfx.bin; do
-	[ -r "$m" ] && hyb=(-isohybrid-mbr "$m") && break
-done
-$XO -iso-level 3 -full-iso9660-filenames -joliet -joliet-long -rational-rock -volid ARCH_202612 \
-	"${hyb[@]}" -partition_offset 16 -eltorito-boot boot/syslinux/isolinux.bin \
-	-eltorito-catalog boot/syslinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
-	-o "$W/arch.iso" "$S" 2>/dev/null
-[ ${#hyb[@]} -gt 0 ] && pass "arch: isohybrid MBR from ${hyb[1]}" || skip "arch: isohybrid MBR: needs isolinux (isohdpfx.bin)"
-if [ "$(sector_id "$W/arch.iso" 32)" = CD001 ]; then
+iso_make arch "$W/arch.iso" "$S"
+mbr=$(iso_hybrid_mbr) && pass "arch: isohybrid MBR from $mbr" || skip "arch: isohybrid MBR: needs isolinux (isohdpfx.bin)"
+if [ "$(iso_sector_id "$W/arch.iso" 32)" = CD001 ]; then
 	pass "arch: a second descriptor set at sector 32 is there"
 else
 	fail "arch: no second descriptor set at sector 32 (-partition_offset 16)"
@@ -193,8 +157,7 @@ grep -q 'label=ARCH_202612 ' "$W/arch.ls" && pass "arch: label" || fail "arch: l
 
 # zisofs: flagged, never served as raw bytes
 head -c 300000 /dev/zero >"$W/zeros.bin"
-xorriso -indev "$W/rrj.iso" -outdev "$W/zf.iso" -map "$W/zeros.bin" /zeros.bin \
-	-set_filter_r --zisofs /zeros.bin -- >/dev/null 2>&1
+iso_zisofs "$W/rrj.iso" "$W/zf.iso" "$W/zeros.bin" zeros.bin
 if grep -qP '^/zeros.bin\t.*\tz\t' <("$ISOLS" "$W/zf.iso" 2>&1); then
 	pass "zisofs: flagged"
 else
@@ -270,7 +233,7 @@ if [ "${SLOW:-}" = 1 ]; then
 	mkdir -p "$W/big"
 	truncate -s 4700000000 "$W/big/huge.bin"
 	printf 'tail' | dd of="$W/big/huge.bin" bs=1 seek=4699999996 conv=notrunc 2>/dev/null
-	$XO -iso-level 3 -R -o "$W/big.iso" "$W/big" 2>/dev/null
+	iso_make level3 "$W/big.iso" "$W/big"
 	line=$(grep -P '^/huge.bin\t' <("$ISOLS" "$W/big.iso"))
 	[[ $line == *$'\t4700000000\t'*$'\tm\t'* ]] && pass "big: one multi-extent entry of 4700000000 bytes, folded ($line)" ||
 		fail "big: $line"
