@@ -150,7 +150,7 @@ iso_extract() {
 	local fs=any
 	case $3 in joliet) fs=norock ;; iso9660) fs=ecma119 ;; esac
 	rm -rf "$2"
-	xorriso -osirrox on -read_fs "$fs" -ecma119_map stripped -indev "$1" -extract / "$2" >/dev/null 2>&1
+	timeout 120 xorriso -osirrox on -read_fs "$fs" -ecma119_map stripped -indev "$1" -extract / "$2" >/dev/null 2>&1
 	local st=$?
 	chmod -R u+w "$2" 2>/dev/null
 	return $st
