@@ -532,11 +532,14 @@ NFLIP=${NFLIP:-12}
 import random, sys
 src, first, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 orig = open(src, 'rb').read()
+used = [i for i in range(16 * 2048, first * 2048) if orig[i]]
 for i in range(n):
     r = random.Random(1000 + i)
     data = bytearray(orig)
+    # half the flips hit a non-zero byte: most of the metadata sectors are
+    # padding, and a flip there tests nothing
     for _ in range(r.randint(1, 4)):
-        pos = r.randrange(16 * 2048, first * 2048)
+        pos = r.choice(used) if r.random() < 0.5 else r.randrange(16 * 2048, first * 2048)
         data[pos] ^= 1 << r.randrange(8)
     open('%s.flip%d' % (src, i), 'wb').write(data)
 EOF
@@ -608,19 +611,41 @@ done
 echo "# corrupt images in $((SECONDS - t0)) s"
 
 # ---------------------------------------------------------------- SIGHUP
-# An 8 MB file read slowly (curl --limit-rate over HTTP, a lock-step TFTP
-# client that sleeps between ACKs) while the image is replaced by mv and
+# An 8 MB file read slowly over HTTP and TFTP (slow.py: curl 7.88's
+# --limit-rate let the whole file through at once here) while the image is replaced by mv and
 # the daemons get SIGHUP: the old transfers finish with the old bytes, new
 # requests get the new ones.
 t0=$SECONDS
-cat >"$W/tslow.py" <<'EOF'
-# tslow.py PORT NAME OUT BLKSIZE DELAY: a TFTP read that sleeps DELAY s per block
+cat >"$W/slow.py" <<'EOF'
+# slow.py http|tftp PORT NAME OUT: read NAME slowly (~3 MB/s), writing OUT
+# as the bytes come. HTTP: a small receive buffer and 32 KiB every 10 ms,
+# so pxe-httpd must go on reading the file while we wait. TFTP: lock-step
+# with blksize 16384 and 4 ms before each ACK.
 import socket, struct, sys, time
-port, name, out, blk, delay = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
+mode, port, name, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+f = open(out, 'wb')
+if mode == 'http':
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
+    s.settimeout(10)
+    s.connect(('127.0.0.1', port))
+    s.sendall(b'GET /' + name.encode() + b' HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+    buf = b''
+    while b'\r\n\r\n' not in buf:
+        buf += s.recv(4096)
+    head, body = buf.split(b'\r\n\r\n', 1)
+    f.write(body)
+    while True:
+        b = s.recv(32768)
+        if not b:
+            break
+        f.write(b); f.flush()
+        time.sleep(0.01)
+    sys.exit(0)
+blk = 16384
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.settimeout(5)
 s.sendto(b'\0\1' + name.encode() + b'\0octet\0blksize\0' + str(blk).encode() + b'\0', ('127.0.0.1', port))
-f = open(out, 'wb')
 expect = 1
 while True:
     b, a = s.recvfrom(70000)
@@ -634,11 +659,10 @@ while True:
     if n == expect & 0xffff:
         f.write(b[4:]); f.flush()
         expect += 1
-        time.sleep(delay)
+        time.sleep(0.004)
     s.sendto(struct.pack('!HH', 4, (expect - 1) & 0xffff), a)
     if n == (expect - 1) & 0xffff and len(b) - 4 < blk:
         break
-f.close()
 EOF
 mkdir -p "$W/hup1" "$W/hup2" "$W/hup"
 head -c 8000000 /dev/urandom >"$W/hup1/big.bin"
@@ -650,10 +674,10 @@ cp "$W/hup1.iso" "$W/hup/image.iso"
 if httpd_up hup "$W/hup/image.iso" && tftpd_up hup "$W/hup/image.iso"; then
 	cu big.bin
 	old_etag=$(hdr ETag)
-	curl -s --max-time 30 --limit-rate 4M -o "$W/hup.http.old" "http://127.0.0.1:$HP/big.bin" &
+	timeout 30 "$PY" "$W/slow.py" http "$HP" big.bin "$W/hup.http.old" &
 	cpid=$!
 	T_PIDS+=("$cpid")
-	timeout 30 "$PY" "$W/tslow.py" "$TP" big.bin "$W/hup.tftp.old" 16384 0.004 &
+	timeout 30 "$PY" "$W/slow.py" tftp "$TP" big.bin "$W/hup.tftp.old" &
 	tpid=$!
 	T_PIDS+=("$tpid")
 	started() { [ "$(stat -c %s "$W/hup.http.old" 2>/dev/null || echo 0)" -gt 300000 ] &&
@@ -661,8 +685,11 @@ if httpd_up hup "$W/hup/image.iso" && tftpd_up hup "$W/hup/image.iso"; then
 	wait_for 10 started || fail "SIGHUP: the slow downloads did not start"
 	cp "$W/hup2.iso" "$W/hup/image.iso.new" && mv "$W/hup/image.iso.new" "$W/hup/image.iso"
 	kill -HUP "$HPID" "$TPID"
-	kill -0 $cpid 2>/dev/null && kill -0 $tpid 2>/dev/null ||
-		fail "SIGHUP: a slow download had ended before the swap: the old-bytes checks below prove nothing"
+	for p in "$cpid HTTP hup.http.old" "$tpid TFTP hup.tftp.old"; do
+		read -r a b c <<<"$p"
+		kill -0 "$a" 2>/dev/null ||
+			fail "SIGHUP: the slow $b download had ended before the swap ($(stat -c %s "$W/$c") bytes): its old-bytes check proves nothing"
+	done
 	http_new() { cu version.txt && [ "$CODE" = 200 ] && [ "$(cat "$B")" = two ]; }
 	tftp_new() { tftp_get curl "$TP" version.txt "$W/v.out" && [ "$(cat "$W/v.out")" = two ]; }
 	wait_for 10 http_new && pass "SIGHUP: pxe-httpd serves the new image" ||
