@@ -48,7 +48,7 @@ ln -s nothere "$S/dangling"
 head -c 300000 /dev/zero >"$S/zeros.bin"
 yes 'menu label Arch Linux install medium' | head -c 100000 >"$S/boot/syslinux/menu.txt"
 touch -h -d '2001-02-03 04:05:06 UTC' "$S/arch/boot/x86_64/vmlinuz-linux"
-HOST_PASSWD=$(head -c 200 /etc/passwd)
+HOST_PASSWD=$(head -1 /etc/passwd) # one line: grep -F takes each line as a pattern
 
 # ---------------------------------------------------------------- helpers
 # up LOG PROTO PORT CMD...: start a daemon of ours; 0 once it listens
@@ -236,6 +236,13 @@ serve() {
 	[ $tup = 1 ] && { kill -0 "$TPID" 2>/dev/null || fail "$name: pxe-tftpd died: $(tail -c 300 "$TLOG")"; }
 	[ $hup = 1 ] && stop_pid "$HPID"
 	[ $tup = 1 ] && stop_pid "$TPID"
+	# the start line names the name set (pxe_root_describe)
+	local l logs=()
+	[ $hup = 1 ] && logs+=("$HLOG")
+	[ $tup = 1 ] && logs+=("$TLOG")
+	for l in "${logs[@]}"; do
+		grep -q "event=start .*$view names" "$l" || fail "$name: the start line does not say '$view names': $(grep -m1 event=start "$l")"
+	done
 	rm -rf "$x"
 }
 
