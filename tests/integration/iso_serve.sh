@@ -6,11 +6,11 @@
 # of the same image under the same name set (Rock Ridge, else Joliet, else
 # plain ISO 9660, matched case-insensitively):
 #   HTTP (curl): every file whole, a Range in the middle, Content-Length,
-#     Last-Modified = the extracted mtime; ETag with If-Range and
-#     If-None-Match; the image itself at /<basename>.iso (404 with
-#     --no-image-file)
+#     Last-Modified = the extracted mtime; ETag with If-Range,
+#     If-None-Match, If-Modified-Since; the image itself at /<basename>.iso
+#     (404 with --no-image-file); the start line names the name set
 #   TFTP: curl, tftp-hpa, atftp (windowsize 8, blksize 1468), and tsize
-#     in the OACK (the raw client of tftpd_lib.sh) = the size
+#     in the OACK (a raw probe, tsize.py) = the size
 #   symlinks resolve inside the image; out-of-image targets never serve a
 #     host file; zisofs files are refused (TFTP "Access violation" naming
 #     zisofs, HTTP 403/501) or served decompressed, never as raw bytes
@@ -22,6 +22,8 @@
 #     keeps the old one in force
 #   SLOW=1  also a file above 4 GiB (multi-extent: Ranges across the
 #           section boundary; writes ~4.7 GB) and an image of 20,000 files
+#   ISO_KINDS="rrj plain ..."  only these images (iso_make's kinds)
+#   NFLIP=N  bit-flipped images (default 12)
 . "$(dirname "$0")/../lib.sh"
 need_cmd xorriso curl ss cmp
 . "$(dirname "$0")/../iso_images.sh" # sets LC_ALL=C.UTF-8 (UTF-8 names)
@@ -91,7 +93,7 @@ tftpd_up() {
 }
 
 urlenc() { # a path as a URL path: bytes outside [A-Za-z0-9._~/-] as %XX
-	local LC_ALL=C s=$1 out= c i
+	local LC_ALL=C s=$1 out='' c i
 	for ((i = 0; i < ${#s}; i++)); do
 		c=${s:i:1}
 		case $c in
@@ -743,6 +745,9 @@ if [ "${SLOW:-}" = 1 ]; then
 	head -c 65536 /dev/urandom | dd of="$W/big/huge.bin" bs=1 seek=$((edge - 32768)) conv=notrunc 2>/dev/null
 	head -c 4096 /dev/urandom | dd of="$W/big/huge.bin" bs=1 seek=$((4700000000 - 4096)) conv=notrunc 2>/dev/null
 	iso_make level3 "$W/big.iso" "$W/big"
+	n=$(xorriso -indev "$W/big.iso" -find /huge.bin -exec report_lba -- 2>/dev/null | grep -c "^File data lba:.*, *$edge *, *'/huge.bin'")
+	[ "$n" = 1 ] && pass "big: xorriso wrote huge.bin as sections, the first of $edge bytes" ||
+		fail "big: no section of $edge bytes in xorriso's report: $(xorriso -indev "$W/big.iso" -find /huge.bin -exec report_lba -- 2>/dev/null | tail -2)"
 	if httpd_up big "$W/big.iso" && tftpd_up big "$W/big.iso"; then
 		bad=()
 		for r in "$((edge - 32768))-$((edge + 32767))" "$((edge - 1))-$edge" "$((4700000000 - 5000))-4699999999"; do
