@@ -79,17 +79,24 @@ serve_root() {
 	[ -n "$HTTPD_PID" ] && stop_pid "$HTTPD_PID"
 	TFTPD_PID="" HTTPD_PID="" SERVING=""
 	LOG_TFTPD=$T_TMP/tftpd-$2.log LOG_HTTPD=$T_TMP/httpd-$2.log
+	: >>"$LOG_TFTPD"; : >>"$LOG_HTTPD"
+	local t_at h_at
+	t_at=$(wc -l <"$LOG_TFTPD") h_at=$(wc -l <"$LOG_HTTPD")
 	# Appending: a root served again keeps its earlier lines.
 	ip netns exec "$E2E_NS" "$TFTPD" --listen "$SRV:69" "$1" >>"$LOG_TFTPD" 2>&1 &
 	TFTPD_PID=$!; T_PIDS+=("$!")
 	ip netns exec "$E2E_NS" "$HTTPD" "$1" --addr "$SRV" --port 80 >>"$LOG_HTTPD" 2>&1 &
 	HTTPD_PID=$!; T_PIDS+=("$!")
-	wait_for 10 e2e_ns_bound "$E2E_NS" udp 69 ||
-		{ SERVE_WHY="pxe-tftpd did not start on $1: $(tail -3 "$LOG_TFTPD" | tr '\n' ' ')"; return 1; }
-	wait_for 10 e2e_ns_bound "$E2E_NS" tcp 80 ||
-		{ SERVE_WHY="pxe-httpd did not start on $1: $(tail -3 "$LOG_HTTPD" | tr '\n' ' ')"; return 1; }
+	wait_for 10 bound_or_gone "$TFTPD_PID" udp 69
+	e2e_ns_bound "$E2E_NS" udp 69 ||
+		{ SERVE_WHY="pxe-tftpd did not start on $1: $(tail -n +$((t_at + 1)) "$LOG_TFTPD" | tail -3 | tr '\n' ' ')"; return 1; }
+	wait_for 10 bound_or_gone "$HTTPD_PID" tcp 80
+	e2e_ns_bound "$E2E_NS" tcp 80 ||
+		{ SERVE_WHY="pxe-httpd did not start on $1: $(tail -n +$((h_at + 1)) "$LOG_HTTPD" | tail -3 | tr '\n' ' ')"; return 1; }
 	SERVING=$1
 }
+# bound_or_gone PID udp|tcp PORT: listening, or no use waiting (PID exited).
+bound_or_gone() { e2e_ns_bound "$E2E_NS" "$2" "$3" || ! kill -0 "$1" 2>/dev/null; }
 serve_root "$E2E_ROOT" dir || { fail "e2e-boot: $SERVE_WHY"; t_done; }
 
 # The image of the image scenarios, made once (both VMs' configs are in it:
@@ -140,8 +147,9 @@ image_serve() {
 image_proof() {
 	local t h re loader=lpxelinux.0
 	[ "$SCEN" = image-uefi ] && loader=syslinux.efi
-	t=$(tail -n +"$((TFTP_AT + 1))" "$LOG_TFTPD")
-	h=$(tail -n +"$((HTTP_AT + 1))" "$LOG_HTTPD")
+	# The VM's lines only (not those of image_serve's look, from $SRV).
+	t=$(tail -n +"$((TFTP_AT + 1))" "$LOG_TFTPD" | grep -av " client=$SRV:")
+	h=$(tail -n +"$((HTTP_AT + 1))" "$LOG_HTTPD" | grep -av "^$SRV ")
 	for re in "boot/syslinux/$loader" boot/syslinux/pxelinux.cfg/01- \
 		arch/boot/x86_64/vmlinuz-linux arch/boot/x86_64/initramfs-linux.img; do
 		grep -aE "event=transfer .*file=/?$re.* status=ok" <<<"$t" >/dev/null ||
