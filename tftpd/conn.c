@@ -72,6 +72,7 @@ struct tftp_conn *tftp_conn_new(struct tftpd *s, uint64_t now_us)
 		return NULL;
 	c->srv = s;
 	c->sock = c->fd = c->dirfd = -1;
+	c->src = (struct pxe_file)PXE_FILE_INIT;
 	c->start_us = now_us;
 	return c;
 }
@@ -83,6 +84,7 @@ void tftp_conn_free_unstarted(struct tftp_conn *c)
 		close(c->fd);
 	if (c->dirfd >= 0)
 		close(c->dirfd);
+	pxe_file_close(&c->src);
 	if (c->own_sock && c->sock >= 0)
 		close(c->sock);
 	free(c->file);
@@ -110,6 +112,7 @@ void tftp_conn_finish(struct tftp_conn *c, enum tftp_status st, const char *why)
 	if (c->dirfd >= 0)
 		close(c->dirfd);
 	c->fd = c->dirfd = -1;
+	pxe_file_close(&c->src);
 	uv_close((uv_handle_t *)&c->timer, conn_freed);
 	if (c->own_sock) {
 		uv_close((uv_handle_t *)&c->poll, conn_freed);

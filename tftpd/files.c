@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* What a request names: the file (map rules, unique roots, the shared
- * resolver), netascii conversion, WRQ temporary files. */
+/* What a request names: the file (map rules, unique roots, the served
+ * root: a directory through the shared resolver, or an image's index),
+ * netascii conversion, WRQ temporary files. */
 #include "server_int.h"
 
 #include <errno.h>
@@ -28,6 +29,7 @@ static int errno_to_tftp(int e, const char **msg)
 	case ENOTDIR:
 	case ENAMETOOLONG: return TFTP_ENOTFOUND;
 	case EXDEV: *msg = "Outside the served root"; return TFTP_EACCESS;
+	case EROFS: *msg = "The served root is a read-only image"; return TFTP_EACCESS;
 	case EACCES:
 	case EPERM:
 	case ELOOP:
@@ -48,17 +50,36 @@ static unsigned path_flags(const struct tftpd_config *cfg)
 }
 
 /* unique-root = ip: ROOT/<client address>/ when it exists, else ROOT.
- * Returns an fd to close (>= 0) or -1 to use the shared root. */
+ * Returns an fd to close (>= 0) or -1 to use the shared root. An image
+ * root has no descriptor per directory: see image_rel. */
 static int unique_root(struct tftp_conn *c)
 {
 	const struct tftpd_runtime *rt = c->srv->rt;
-	if (rt->cfg->unique_root != TFTPD_UNIQUE_IP)
+	if (rt->cfg->unique_root != TFTPD_UNIQUE_IP || pxe_root_dirfd(rt->root) < 0)
 		return -1;
 	char ip[INET6_ADDRSTRLEN + 32];
 	if (pxe_addr_format_peer(&c->peer.u.sa, false, ip, sizeof(ip)) < 0)
 		return -1;
-	int fd = pxe_path_open(rt->rootfd, ip, O_PATH | O_DIRECTORY, 0, NULL);
+	int fd = pxe_path_open(pxe_root_dirfd(rt->root), ip, O_PATH | O_DIRECTORY, 0, NULL);
 	return fd >= 0 ? fd : -1;
+}
+
+/* unique-root = ip in an image: <client address>/rel when that directory
+ * is in the image (rel is clean, so the prefix cannot be climbed out of). */
+static const char *image_rel(struct tftp_conn *c, const char *rel, char *buf, size_t cap)
+{
+	const struct tftpd_runtime *rt = c->srv->rt;
+	if (rt->cfg->unique_root != TFTPD_UNIQUE_IP)
+		return rel;
+	char ip[INET6_ADDRSTRLEN + 32];
+	if (pxe_addr_format_peer(&c->peer.u.sa, false, ip, sizeof(ip)) < 0)
+		return rel;
+	struct pxe_file d;
+	if (pxe_root_open_file(rt->root, ip, O_RDONLY | O_DIRECTORY, &d) < 0)
+		return rel;
+	pxe_file_close(&d);
+	int n = snprintf(buf, cap, "%s/%s", ip, rel);
+	return n > 0 && (size_t)n < cap ? buf : rel;
 }
 
 /* What mapped_name's error tells the client: a rule's "r" (refuse) is
@@ -94,8 +115,8 @@ static const char *mapped_name(struct tftp_conn *c, const char *name, char *buf,
 	return r == TFTP_MAP_REWRITTEN ? buf : name;
 }
 
-/* name cleaned (a '..' above the root is -EXDEV: outside it, not a
- * permission), then opened beneath the root. */
+/* Writes (directory roots only): name cleaned (a '..' above the root is
+ * -EXDEV: outside it, not a permission), then opened beneath the root. */
 static int open_under_root(struct tftp_conn *c, const char *name, int flags, unsigned mode,
 			   struct stat *st)
 {
@@ -104,34 +125,55 @@ static int open_under_root(struct tftp_conn *c, const char *name, int flags, uns
 	if (n < 0)
 		return n == -EACCES ? -EXDEV : n;
 	int uroot = unique_root(c);
-	int root = uroot >= 0 ? uroot : c->srv->rt->rootfd;
+	int root = uroot >= 0 ? uroot : pxe_root_dirfd(c->srv->rt->root);
 	int fd = pxe_path_open(root, rel, flags, mode, st);
 	if (uroot >= 0)
 		close(uroot);
 	return fd;
 }
 
+/* The file named by rel (clean) from the root, for reading. */
+static int open_source(struct tftp_conn *c, const char *rel, struct pxe_file *f)
+{
+	const struct tftpd_runtime *rt = c->srv->rt;
+	/* O_NONBLOCK: a FIFO in the tree must not hang the loop. */
+	int flags = O_RDONLY | O_NONBLOCK;
+	if (pxe_root_kind(rt->root) == PXE_ROOT_IMAGE) {
+		char buf[PXE_PATH_MAX];
+		int e = pxe_root_open_file(rt->root, image_rel(c, rel, buf, sizeof(buf)), flags, f);
+		return e == -EACCES ? -EXDEV : e; /* a symlink that climbs out of the image */
+	}
+	*f = (struct pxe_file)PXE_FILE_INIT;
+	int uroot = unique_root(c);
+	int root = uroot >= 0 ? uroot : pxe_root_dirfd(rt->root);
+	int fd = pxe_path_open(root, rel, flags, 0, &f->st);
+	if (uroot >= 0)
+		close(uroot);
+	if (fd < 0)
+		return fd;
+	f->fd = fd;
+	return 0;
+}
+
 /* netascii: convert the whole file once into an anonymous file, so that
  * blocks have offsets and retransmits are simple. Boot files sent as
  * netascii are small text files. */
-static int netascii_copy(int src)
+static int netascii_copy(const struct pxe_file *src)
 {
 	int mfd = memfd_create("tftp-netascii", MFD_CLOEXEC);
 	if (mfd < 0)
 		return -errno;
 	uint8_t in[16384], out[2 * sizeof(in)];
-	for (;;) {
-		ssize_t n = read(src, in, sizeof(in));
-		if (n < 0 && errno == EINTR)
-			continue;
+	for (uint64_t off = 0;;) {
+		ssize_t n = pxe_file_pread(src, in, sizeof(in), off);
 		if (n <= 0) {
-			int e = n < 0 ? errno : 0;
-			if (e) {
+			if (n < 0) {
 				close(mfd);
-				return -e;
+				return (int)n;
 			}
 			return mfd;
 		}
+		off += (uint64_t)n;
 		size_t m = tftp_netascii_encode(in, (size_t)n, out);
 		if (write(mfd, out, m) != (ssize_t)m) {
 			close(mfd);
@@ -147,27 +189,36 @@ int tftp_open_read(struct tftp_conn *c, const struct tftp_req *r, struct stat *s
 	const char *name = mapped_name(c, r->filename, buf, sizeof(buf), &e);
 	if (!name)
 		return map_refused(e, msg);
-	/* O_NONBLOCK: a FIFO in the tree must not hang the loop. */
-	int fd = open_under_root(c, name, O_RDONLY | O_NONBLOCK, 0, st);
-	if (fd < 0)
-		return errno_to_tftp(-fd, msg);
-	if (!S_ISREG(st->st_mode)) {
-		close(fd);
-		*msg = S_ISDIR(st->st_mode) ? strerror(EISDIR) : "Not a regular file";
+	char rel[PXE_PATH_MAX];
+	int n = pxe_path_clean(name, strlen(name), path_flags(c->srv->rt->cfg), rel, sizeof(rel));
+	if (n < 0)
+		return errno_to_tftp(n == -EACCES ? EXDEV : -n, msg);
+	struct pxe_file f;
+	e = open_source(c, rel, &f);
+	if (e == -ENOTSUP && f.refusal) {
+		*msg = f.refusal; /* a zisofs or interleaved file in the image */
+		return TFTP_EACCESS;
+	}
+	if (e < 0)
+		return errno_to_tftp(-e, msg);
+	if (!S_ISREG(f.st.st_mode)) {
+		pxe_file_close(&f);
+		*msg = S_ISDIR(f.st.st_mode) ? strerror(EISDIR) : "Not a regular file";
 		return TFTP_EACCESS;
 	}
 	if (c->mode == TFTP_MODE_NETASCII) {
-		int mfd = netascii_copy(fd);
-		close(fd);
+		int mfd = netascii_copy(&f);
+		pxe_file_close(&f);
 		if (mfd < 0)
 			return errno_to_tftp(-mfd, msg);
-		fd = mfd;
-		if (fstat(fd, st) < 0) {
-			close(fd);
+		f.fd = mfd;
+		if (fstat(mfd, &f.st) < 0) {
+			pxe_file_close(&f);
 			return errno_to_tftp(errno, msg);
 		}
 	}
-	c->fd = fd;
+	*st = f.st;
+	c->src = f;
 	return 0;
 }
 
@@ -241,6 +292,8 @@ int tftp_open_write(struct tftp_conn *c, const struct tftp_req *r, uint64_t now_
 		*msg = "Writing is not allowed";
 		return TFTP_EACCESS;
 	}
+	if (pxe_root_dirfd(c->srv->rt->root) < 0)
+		return errno_to_tftp(EROFS, msg);
 	const char *name = mapped_name(c, r->filename, buf, sizeof(buf), &e);
 	if (!name)
 		return map_refused(e, msg);

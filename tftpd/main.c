@@ -34,30 +34,30 @@ static int runtime_open(struct tftpd_runtime *rt, const struct tftpd_config *cfg
 {
 	memset(rt, 0, sizeof(*rt));
 	rt->cfg = cfg;
-	rt->rootfd = -1;
-	/* After chroot the old root path may be unreachable: an unchanged
-	 * root keeps its descriptor. */
-	if (old && old->rootfd >= 0 && !strcmp(old->cfg->root, cfg->root)) {
-		rt->rootfd = fcntl(old->rootfd, F_DUPFD_CLOEXEC, 3);
-	} else {
-		rt->rootfd = open(cfg->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* An unchanged directory root keeps its descriptor (after chroot its
+	 * path may be unreachable); an image is indexed again only when the
+	 * file at the path is another one (replaced by mv). */
+	bool changed;
+	int r = pxe_root_reload(old ? old->root : NULL, cfg->root, &rt->root, &changed, err);
+	if (r < 0)
+		return r;
+	if (old && changed) {
+		char d[1024];
+		pxe_root_describe(rt->root, d, sizeof(d));
+		pxe_log_msg(PXE_LOG_NOTICE, "reload", "now serving %s", d);
 	}
-	if (rt->rootfd < 0)
-		return pxe_err_set(err, errno, "root %s: %s", cfg->root, strerror(errno));
-	if (cfg->map) {
-		int r = tftp_map_load(&rt->map, cfg->map, err);
-		if (r < 0) {
-			close(rt->rootfd);
-			return r;
-		}
+	if (cfg->map && (r = tftp_map_load(&rt->map, cfg->map, err)) < 0) {
+		pxe_root_unref(rt->root);
+		rt->root = NULL;
+		return r;
 	}
 	return 0;
 }
 
 static void runtime_close(struct tftpd_runtime *rt)
 {
-	if (rt->rootfd >= 0)
-		close(rt->rootfd);
+	pxe_root_unref(rt->root);
+	rt->root = NULL;
 	tftp_map_free(&rt->map);
 }
 
@@ -237,7 +237,9 @@ static int run(struct app *a)
 	a->sig = (struct pxe_signals){
 		.on_reload = on_reload, .on_reopen = on_reopen, .on_stop = on_stop, .ctx = a};
 	pxe_signals_start(&a->sig, a->loop);
-	pxe_log_msg(PXE_LOG_NOTICE, "start", "serving %s", cfg->root);
+	char what[1024];
+	pxe_root_describe(a->rt.root, what, sizeof(what));
+	pxe_log_msg(PXE_LOG_NOTICE, "start", "serving %s", what);
 	pxe_sd_notifyf("READY=1\nSTATUS=serving %s", cfg->root);
 	pxe_daemon_ready(0);
 	tftpd_run(a->srv);

@@ -12,13 +12,14 @@
 
 #include "config.h"
 #include "map.h"
+#include "root.h"
 #include "sock.h"
 
 /* Everything a loaded configuration needs at run time. Swapped whole on
  * SIGHUP; transfers in progress keep what they opened. */
 struct tftpd_runtime {
 	const struct tftpd_config *cfg;
-	int rootfd; /* O_PATH | O_DIRECTORY */
+	struct pxe_root *root; /* a directory or an image (common/root.h); a reference */
 	struct tftp_map map;
 };
 

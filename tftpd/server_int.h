@@ -75,10 +75,11 @@ struct tftp_conn {
 	int ifindex;
 	bool write; /* WRQ */
 	enum tftp_mode mode;
-	char *file;  /* as requested, for the log */
-	int fd;      /* RRQ source (or netascii memfd); WRQ temp file */
-	int dirfd;   /* WRQ: directory of the target */
-	uint8_t *ra; /* read-ahead (lock-step, small blocks) */
+	char *file;          /* as requested, for the log */
+	struct pxe_file src; /* RRQ: the file in the root (or a netascii memfd) */
+	int fd;              /* WRQ: the temp file */
+	int dirfd;           /* WRQ: directory of the target */
+	uint8_t *ra;         /* read-ahead (lock-step, small blocks) */
 	size_t ra_cap, ra_len;
 	uint64_t ra_off;
 	char *tmpname, *finalname; /* WRQ, relative to dirfd */

@@ -73,9 +73,10 @@ static int read_data(struct tftp_conn *c, uint64_t off, size_t len, const uint8_
 			want = c->ra_cap;
 		}
 	}
-	ssize_t n = pread(c->fd, dst, want, (off_t)off);
+	/* Clamped at the file's end: in an image the next file follows. */
+	ssize_t n = pxe_file_pread(&c->src, dst, want, off);
 	if (n < (ssize_t)len)
-		return n < 0 ? -errno : -EIO; /* the file shrank under us */
+		return n < 0 ? (int)n : -EIO; /* the file shrank under us */
 	if (dst == c->ra) {
 		c->ra_off = off;
 		c->ra_len = (size_t)n;
@@ -171,9 +172,9 @@ static int send_gso(struct tftp_conn *c, uint64_t first, uint32_t count)
 		data += len;
 	}
 	if (data) {
-		ssize_t n = preadv(c->fd, rd, (int)count, (off_t)tftp_tx_offset(x, first));
+		ssize_t n = pxe_file_preadv(&c->src, rd, (int)count, tftp_tx_offset(x, first));
 		if (n != (ssize_t)data)
-			return n < 0 ? -errno : -EIO;
+			return n < 0 ? (int)n : -EIO;
 	}
 	struct iovec iov = {.iov_base = s->buf, .iov_len = total};
 	union {

@@ -13,6 +13,8 @@ ROOT=$T_TMP/root
 mkdir -p "$ROOT"
 echo hello >"$ROOT/a.txt"
 AFILE=$ROOT/a.txt
+# what a served root that is a regular file but no image is told
+NOT_ISO="not an ISO 9660 image: $(stat -c %s "$AFILE") bytes, shorter than its System Area and first volume descriptor (34816); a served root is a directory or an ISO 9660 image"
 MISSING=$T_TMP/missing
 NOUSER=no-such-user-pxe
 NOGROUP=no-such-group-pxe
@@ -72,9 +74,9 @@ expect "tftpd missing root" 78 "pxe-tftpd: $C:3: root: $MISSING: No such file or
 expect "tftpd missing root: a start fails the same way" 78 \
 	"pxe-tftpd: $C:3: root: $MISSING: No such file or directory" timeout -k 2 10 "$TFTPD" -c "$C"
 C=$(conf tftpd '[tftpd]' "root = $AFILE")
-expect "tftpd root is a file" 78 "pxe-tftpd: $C:2: root: $AFILE: not a directory" \
+expect "tftpd root is a file" 78 "pxe-tftpd: $C:2: root: $AFILE: $NOT_ISO" \
 	"$TFTPD" -c "$C" --check-config
-expect "tftpd root from the command line" 78 "pxe-tftpd: --root: $AFILE: not a directory" \
+expect "tftpd root from the command line" 78 "pxe-tftpd: --root: $AFILE: $NOT_ISO" \
 	"$TFTPD" "$AFILE" --check-config
 C=$(conf tftpd '[tftpd]' "root = $ROOT" "map = $MISSING")
 expect "tftpd unreadable map" 78 "pxe-tftpd: $C:3: map: $MISSING: No such file or directory" \
@@ -111,7 +113,7 @@ expect "httpd missing root: a start fails the same way" 78 \
 	"pxe-httpd: $C:2: root: $MISSING: No such file or directory" \
 	timeout -k 2 10 "$HTTPD" -c "$C" --listen "127.0.0.1:$HPORT"
 C=$(conf httpd '[httpd]' "root = $AFILE")
-expect "httpd root is a file" 78 "pxe-httpd: $C:2: root: $AFILE: not a directory" \
+expect "httpd root is a file" 78 "pxe-httpd: $C:2: root: $AFILE: $NOT_ISO" \
 	"$HTTPD" -c "$C" --check-config
 expect "httpd --single-file root is a directory" 78 \
 	"pxe-httpd: --root: $ROOT: expected a regular file, found a directory" \

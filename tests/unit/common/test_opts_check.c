@@ -54,7 +54,9 @@ START_TEST(checks_report_where)
 	ck_assert_int_eq(n, 4);
 	char want[20000];
 	snprintf(want, sizeof(want),
-		 "pxe-test: %s/t.conf:1: root: %s: not a directory\n"
+		 "pxe-test: %s/t.conf:1: root: %s: not an ISO 9660 image: 1 bytes, shorter than "
+		 "its System Area and first volume descriptor (34816); a served root is a "
+		 "directory or an ISO 9660 image\n"
 		 "pxe-test: %s/t.conf:4: user: no such user 'no-such-user-pxe'\n"
 		 "pxe-test: %s/t.conf:3: map: %s/missing: No such file or directory\n"
 		 "pxe-test: --group: no such group 'no-such-group-pxe'\n",
