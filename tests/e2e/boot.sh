@@ -162,10 +162,11 @@ image_proof() {
 	grep -aE '"GET /arch/x86_64/airootfs.sha512 HTTP/1.[01]" 200 ' <<<"$h" >/dev/null ||
 		BOOT_FAILS+=("no 200 for arch/x86_64/airootfs.sha512 in pxe-httpd's log")
 	[ -n "${E2E_IMAGE_EXTRACT:-}" ] && return 0
-	# The start lines name the image (not a directory) as the root.
-	grep -aqF "$(basename "$IMAGE")" <(head -n 5 "$LOG_TFTPD") ||
+	# Their start lines say they serve the image ("serving image PATH:
+	# volume ..., N files", common/root.c), not a directory.
+	grep -aqF "image $IMAGE" <(head -n 5 "$LOG_TFTPD") ||
 		BOOT_FAILS+=("pxe-tftpd's start lines do not name the image: $(head -n 2 "$LOG_TFTPD" | tr '\n' ' ')")
-	grep -aqF "$(basename "$IMAGE")" <(head -n 5 "$LOG_HTTPD") ||
+	grep -aqF "image $IMAGE" <(head -n 5 "$LOG_HTTPD") ||
 		BOOT_FAILS+=("pxe-httpd's start lines do not name the image: $(head -n 2 "$LOG_HTTPD" | tr '\n' ' ')")
 }
 
