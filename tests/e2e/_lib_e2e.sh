@@ -352,6 +352,13 @@ EOT
 		-preparer "tests/e2e" "${hyb[@]}" -partition_offset 16 -output "$out" \
 		-graft-points "${g[@]}" "/=$extra" >"$out.log" 2>&1 ||
 		{ E2E_IMAGE_WHY="xorriso failed: $(tail -2 "$out.log" | tr '\n' ' ')"; return 1; }
+	# What makes it archiso-like for a reader: an MBR in the system area
+	# and, from -partition_offset 16, a second descriptor set at sector 32
+	# (partition-relative addresses) that must not be taken for the first.
+	[ "$(od -An -tx1 -j 510 -N 2 "$out" | tr -d ' ')" = 55aa ] || [ ${#hyb[@]} -eq 0 ] ||
+		{ E2E_IMAGE_WHY="no MBR signature in $out"; return 1; }
+	[ "$(dd if="$out" bs=1 skip=$((32 * 2048 + 1)) count=5 2>/dev/null)" = CD001 ] ||
+		{ E2E_IMAGE_WHY="no second descriptor set at sector 32 in $out"; return 1; }
 }
 
 # e2e_archiso_cmdline SCENARIO: archiso's own kernel parameters for the
