@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -48,11 +49,33 @@ static void raise_nofile(void)
 	}
 }
 
+/* An image keeps the name it was given (a link "arch.iso" pointing to
+ * this month's image is served as /arch.iso, and is looked at again on
+ * SIGHUP); only its directory is made absolute. One that is gone (mv'd
+ * away before a SIGHUP) gets the same path, for pxe_root_reload to judge. */
+static char *absolute_file(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
+		return NULL;
+	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+	char *adir = dir ? realpath(dir, NULL) : NULL, *abs = NULL;
+	if (adir && asprintf(&abs, "%s/%s", strcmp(adir, "/") ? adir : "", name) < 0)
+		abs = NULL;
+	free(dir);
+	free(adir);
+	return abs;
+}
+
 /* The daemon runs in "/" after --daemon: make ROOT absolute first. */
 static int absolute_root(struct httpd_config *cfg)
 {
-	char *abs = realpath(cfg->root, NULL);
-	if (!abs)
+	struct stat st;
+	char *abs = NULL;
+	if (!cfg->single_file && (stat(cfg->root, &st) < 0 || !S_ISDIR(st.st_mode)))
+		abs = absolute_file(cfg->root);
+	if (!abs && !(abs = realpath(cfg->root, NULL)))
 		return -errno;
 	free(cfg->root);
 	cfg->root = abs;
