@@ -85,8 +85,8 @@ static const struct pxe_opt httpd_opts[] = {
 	{ .name = "single-file", .type = PXE_OPT_BOOL, .offset = OFF(single_file), .def = "no",
 	  .help = "ROOT is a file, served for every URL" },
 	{ .name = "image-file", .type = PXE_OPT_BOOL, .offset = OFF(image_file), .def = "yes",
-	  .help = "ROOT is an image: also serve the image file itself at /NAME.iso "
-	          "(--no-image-file: not)" },
+	  .help = "when ROOT is an image, also serve the image file itself at /NAME "
+	          "(--no-image-file: do not)" },
 	{ .name = "hide-dotfiles", .type = PXE_OPT_BOOL, .offset = OFF(hide_dotfiles), .def = "no",
 	  .help = "404 for names starting with '.', and hide them in listings" },
 	{ .name = "forward", .type = PXE_OPT_STRLIST, .offset = OFF(forward), .nargs = 2,
@@ -294,8 +294,8 @@ static int open_single(struct httpd_runtime *rt, const char *path, struct pxe_ro
 
 /* The root is a directory or an image, told apart by content (root.h);
  * on reload the one in force is kept when the path still names it. */
-static int open_root(struct httpd_runtime *rt, const struct httpd_config *cfg,
-		     struct pxe_root *old, bool *changed, struct pxe_err *err)
+static int open_root(struct httpd_runtime *rt, const struct httpd_config *cfg, struct pxe_root *old,
+		     bool *changed, struct pxe_err *err)
 {
 	*changed = true;
 	if (cfg->single_file)

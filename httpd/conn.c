@@ -258,8 +258,8 @@ static enum conn_go do_sendfile(struct conn *c, struct conn_run *r, const struct
 	uint64_t fd_off = 0;
 	uint64_t span = pxe_file_span(f, a->off, &fd_off);
 	off_t off = (off_t)fd_off;
-	ssize_t n = span ? sendfile(c->fd, f->fd, &off, (size_t)(a->len < span ? a->len : span))
-			 : 0;
+	ssize_t n =
+		span ? sendfile(c->fd, f->fd, &off, (size_t)(a->len < span ? a->len : span)) : 0;
 	if (n > 0) {
 		c->body.sent += (uint64_t)n;
 		*ev = (struct conn_ev){.kind = CONN_EV_SENT, .bytes = (uint64_t)n};

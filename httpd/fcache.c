@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-
 static uint32_t hash_str(const char *s)
 {
 	uint32_t h = 2166136261u; /* FNV-1a */
@@ -250,8 +249,8 @@ int fc_open(struct fcache *c, const struct pxe_root *root, const char *rel, uint
 	return cached(c, root, rel, now_ms, open_in_root, out);
 }
 
-int fc_open_image(struct fcache *c, const struct pxe_root *root, const char *rel,
-		  uint64_t now_ms, struct fc_entry **out)
+int fc_open_image(struct fcache *c, const struct pxe_root *root, const char *rel, uint64_t now_ms,
+		  struct fc_entry **out)
 {
 	return cached(c, root, rel, now_ms, open_image, out);
 }

@@ -70,8 +70,8 @@ int fc_open(struct fcache *c, const struct pxe_root *root, const char *rel, uint
 /* The image file of an image root itself, cached under the name rel (its
  * URL path): a descriptor of its own on the whole image, so Range, ETag
  * and sendfile work as for any file. -EISDIR for a directory root. */
-int fc_open_image(struct fcache *c, const struct pxe_root *root, const char *rel,
-		  uint64_t now_ms, struct fc_entry **out);
+int fc_open_image(struct fcache *c, const struct pxe_root *root, const char *rel, uint64_t now_ms,
+		  struct fc_entry **out);
 void fc_release(struct fcache *c, struct fc_entry *e);
 
 #endif

@@ -289,7 +289,8 @@ static void resolve_error(struct httpd *s, struct reply *rp, const char *rel, in
 	int status = err == -ENOENT || err == -ENOTDIR || err == -ENAMETOOLONG ? 404 : 403;
 	/* EXDEV: a path out of the root, as openat2's RESOLVE_BENEATH says */
 	if (err == -ENOTSUP)
-		log_forbidden(rel, s->fc.refusal ? s->fc.refusal : "cannot be served from the image");
+		log_forbidden(rel,
+			      s->fc.refusal ? s->fc.refusal : "cannot be served from the image");
 	else if (status == 403)
 		log_forbidden(rel, err == -EXDEV ? "outside the served root" : strerror(-err));
 	http_error_reply(rp, status, head);
