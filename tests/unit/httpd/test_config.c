@@ -25,7 +25,8 @@ START_TEST(test_arch_guide)
 	ck_assert_str_eq(h->root, "/srv/archiso");
 	ck_assert(!h->keepalive);
 	ck_assert_int_eq(h->port, 8080);
-	ck_assert(!h->listing); /* off by default, unlike darkhttpd */
+	ck_assert(!h->listing);   /* off by default, unlike darkhttpd */
+	ck_assert(h->image_file); /* an image root serves itself at /NAME */
 	ck_assert(h->server_id);
 	ck_assert_int_eq(h->timeout_ms, 30000);
 	ck_assert_str_eq(h->index, "index.html");
@@ -126,6 +127,7 @@ START_TEST(test_ours_and_errors)
 			    "[::1]:82",
 			    "--listing",
 			    "--gzip-static",
+			    "--no-image-file",
 			    "--access-log-format",
 			    "json",
 			    "--header-timeout",
@@ -136,7 +138,7 @@ START_TEST(test_ours_and_errors)
 	ck_assert_int_eq(load(&c, sizeof(a1) / sizeof(a1[0]), a1), 0);
 	struct httpd_config *h = c.cfg;
 	ck_assert_uint_eq(h->listen.n, 2);
-	ck_assert(h->listing && h->gzip_static);
+	ck_assert(h->listing && h->gzip_static && !h->image_file);
 	ck_assert_int_eq(h->access_log_format, ALOG_JSON);
 	ck_assert_int_eq(h->header_timeout_ms, 3000);
 	ck_assert_uint_eq(h->max_head, 32768);
