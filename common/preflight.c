@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "root.h"
+
 /* What a non-regular file is, for the message. */
 static const char *kind_of(mode_t m)
 {
@@ -58,7 +60,12 @@ int pxe_check_dir(const char *path, struct pxe_err *err)
 
 int pxe_check_served_root(const char *path, struct pxe_err *err)
 {
-	return pxe_check_dir(path, err);
+	/* Open it as the daemons will: an image is indexed whole, so a
+	 * truncated or corrupt one fails here with the reader's sentence. */
+	struct pxe_root *r;
+	int e = pxe_root_open(&r, path, err);
+	pxe_root_unref(r);
+	return e;
 }
 
 /* "65534" -> true; as pxe_privileges_drop reads ids (common/daemon.c). */

@@ -18,8 +18,8 @@
 int pxe_check_readable_file(const char *path, struct pxe_err *err);
 /* path is a directory (opened as the daemons open it, O_PATH). */
 int pxe_check_dir(const char *path, struct pxe_err *err);
-/* The tree a daemon serves: a directory. The one place that decides what a
- * served root may be, so that other kinds (a disk image) are added here. */
+/* The tree a daemon serves: a directory or an ISO 9660 image file
+ * (common/root.h; the image is indexed, so a corrupt one fails here). */
 int pxe_check_served_root(const char *path, struct pxe_err *err);
 /* name is a user in the passwd database, or a numeric id (as
  * pxe_privileges_drop takes it). -ENOENT when neither. */

@@ -75,8 +75,8 @@ size_t pxe_root_describe(const struct pxe_root *r, char *buf, size_t cap);
 
 /* An open file of a root. */
 struct pxe_file {
-	int fd;        /* its own descriptor: close with pxe_file_close */
-	uint64_t base; /* the file's byte 0 is at this offset of fd */
+	int fd;         /* its own descriptor: close with pxe_file_close */
+	uint64_t base;  /* the file's byte 0 is at this offset of fd */
 	struct stat st; /* image files: st_size, st_mtim (RRIP TF or the
 			   record time), st_mode from the index; st_dev and
 			   st_ino identify image and offset, so validators
@@ -90,7 +90,10 @@ struct pxe_file {
 	const char *refusal;
 };
 
-#define PXE_FILE_INIT {.fd = -1}
+#define PXE_FILE_INIT                                                                              \
+	{                                                                                          \
+		.fd = -1                                                                           \
+	}
 
 /* Open rel (a pxe_path_clean() result; "" is the root) for reading.
  * open_flags are for directory roots (O_RDONLY | O_NONBLOCK, O_DIRECTORY

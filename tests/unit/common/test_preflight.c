@@ -82,10 +82,13 @@ START_TEST(directories)
 	expect_msg(&e, "none", "No such file or directory");
 	ck_assert_int_eq(symlink("srv", at("link")), 0);
 	ck_assert_int_eq(pxe_check_dir(at("link"), &e), 0); /* a link to a tree is one */
-	/* a served root is a directory, today */
+	/* a served root is a directory or an ISO 9660 image (test_root.c) */
 	ck_assert_int_eq(pxe_check_served_root(at("srv"), &e), 0);
-	ck_assert_int_eq(pxe_check_served_root(at("srv/f"), &e), -ENOTDIR);
-	expect_msg(&e, "srv/f", "not a directory");
+	ck_assert_int_eq(pxe_check_served_root(at("srv/f"), &e), -EMEDIUMTYPE);
+	expect_msg(&e, "srv/f",
+		   "not an ISO 9660 image: 1 bytes, shorter than its System Area and first "
+		   "volume descriptor (34816); a served root is a directory or an ISO 9660 image");
+	ck_assert_int_eq(pxe_check_served_root(at("srv/f/x"), &e), -ENOTDIR);
 	ck_assert_int_eq(pxe_check_served_root(at("none"), &e), -ENOENT);
 }
 END_TEST
