@@ -101,8 +101,7 @@ static void setup(void)
 	srv = calloc(1, sizeof(*srv));
 	srv->loop = uv_default_loop();
 	srv->cfg = conf.cfg;
-	ck_assert_msg(httpd_runtime_init(&srv->rt, srv->cfg, NULL, NULL, &err) == 0, "%s",
-		      err.msg);
+	ck_assert_msg(httpd_runtime_init(&srv->rt, srv->cfg, NULL, NULL, &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(pxe_root_kind(srv->rt.root), PXE_ROOT_IMAGE);
 	ck_assert_int_eq(access_log_open(&srv->alog, "/dev/null", false, 0), 0);
 	ck_assert_int_eq(fc_init(&srv->fc, 16, 1000), 0);
