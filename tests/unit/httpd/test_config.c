@@ -185,8 +185,9 @@ static char *check(int argc, const char **argv, int *n)
 	return buf;
 }
 
-/* The root is a directory, or with --single-file a readable file; the
- * files named are readable; the user and group exist. */
+/* The root is a directory or an ISO 9660 image (a small file is neither),
+ * or with --single-file a readable file; the files named are readable; the
+ * user and group exist. */
 START_TEST(test_check_config)
 {
 	char *dir = unit_tmpdir();
@@ -213,7 +214,9 @@ START_TEST(test_check_config)
 	out = check(10, bad, &n);
 	ck_assert_int_eq(n, 5);
 	snprintf(want, sizeof(want),
-		 "pxe-httpd: --root: %s: not a directory\n"
+		 "pxe-httpd: --root: %s: not an ISO 9660 image: 2 bytes, shorter than its System "
+		 "Area and first volume descriptor (34816); a served root is a directory or an "
+		 "ISO 9660 image\n"
 		 "pxe-httpd: --user: no such user 'no-such-user-pxe'\n"
 		 "pxe-httpd: --group: no such group 'no-such-group-pxe'\n"
 		 "pxe-httpd: --mimetypes: /nonexistent/m: No such file or directory\n"
