@@ -154,11 +154,12 @@ static bool listen_changed(const struct httpd_config *a, const struct httpd_conf
 static void log_serving(const struct httpd *s, const char *event)
 {
 	char desc[512];
-	pxe_root_describe(s->rt.root, desc, sizeof(desc));
-	if (s->rt.single_name)
+	if (s->rt.single_name) {
 		pxe_log_msg(PXE_LOG_NOTICE, event, "serving the single file %s", s->cfg->root);
-	else
-		pxe_log_msg(PXE_LOG_NOTICE, event, "serving %s", desc);
+		return;
+	}
+	pxe_root_describe(s->rt.root, desc, sizeof(desc));
+	pxe_log_msg(PXE_LOG_NOTICE, event, "serving %s", desc);
 }
 
 /* SIGHUP: parse everything again into a fresh config; on any error the old
