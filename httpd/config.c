@@ -29,8 +29,9 @@ static const char *const alog_choices[] = {"clf", "logfmt", "json", NULL};
 /* clang-format off */
 static const struct pxe_opt httpd_opts[] = {
 	{ .name = "root", .type = PXE_OPT_STRING, .flags = PXE_OPTF_POSITIONAL | PXE_OPTF_REQUIRED,
-	  .offset = OFF(root), .arg = "DIR",
-	  .help = "directory to serve (with --single-file: the one file to serve)",
+	  .offset = OFF(root), .arg = "PATH",
+	  .help = "directory or ISO 9660 image to serve (with --single-file: the one file "
+	          "to serve)",
 	  .check = check_root },
 	{ .name = "port", .type = PXE_OPT_INT, .offset = OFF(port), .def = "-1", .min = -1,
 	  .max = 65535, .arg = "PORT",
@@ -83,6 +84,9 @@ static const struct pxe_opt httpd_opts[] = {
 	  .help = "keep connections open between requests (--no-keepalive: close)" },
 	{ .name = "single-file", .type = PXE_OPT_BOOL, .offset = OFF(single_file), .def = "no",
 	  .help = "ROOT is a file, served for every URL" },
+	{ .name = "image-file", .type = PXE_OPT_BOOL, .offset = OFF(image_file), .def = "yes",
+	  .help = "when ROOT is an image, also serve the image file itself at /NAME "
+	          "(--no-image-file: do not)" },
 	{ .name = "hide-dotfiles", .type = PXE_OPT_BOOL, .offset = OFF(hide_dotfiles), .def = "no",
 	  .help = "404 for names starting with '.', and hide them in listings" },
 	{ .name = "forward", .type = PXE_OPT_STRLIST, .offset = OFF(forward), .nargs = 2,
@@ -128,7 +132,8 @@ static const struct pxe_opt httpd_opts[] = {
 };
 /* clang-format on */
 
-/* ROOT is a served tree, or with --single-file the one file served. */
+/* ROOT is a served tree (a directory or an image), or with --single-file
+ * the one file served (an image too is then just a file). */
 static int check_root(const void *cfg, const char *value, struct pxe_err *err)
 {
 	const struct httpd_config *c = cfg;
@@ -260,41 +265,54 @@ static int set_headers(struct httpd_runtime *rt, const struct httpd_config *cfg)
 	return 0;
 }
 
-static int open_root(struct httpd_runtime *rt, const struct httpd_config *cfg, struct pxe_err *err)
+/* --single-file: the file's directory is the root, the file a name in it. */
+static int open_single(struct httpd_runtime *rt, const char *path, struct pxe_root *old,
+		       bool *changed, struct pxe_err *err)
 {
-	const char *root = cfg->root;
-	if (cfg->single_file) {
-		const char *slash = strrchr(root, '/');
-		char *dir = slash ? strndup(root, slash == root ? 1 : (size_t)(slash - root))
-				  : strdup(".");
-		rt->single_name = strdup(slash ? slash + 1 : root);
-		if (!dir || !rt->single_name) {
-			free(dir);
-			return -ENOMEM;
-		}
-		rt->rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		int e = errno;
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+	rt->single_name = strdup(slash ? slash + 1 : path);
+	if (!dir || !rt->single_name) {
 		free(dir);
-		if (rt->rootfd < 0)
-			return pxe_err_set(err, e, "%s: %s", root, strerror(e));
-		struct stat st;
-		if (fstatat(rt->rootfd, rt->single_name, &st, 0) < 0 || !S_ISREG(st.st_mode))
-			return pxe_err_set(err, ENOENT, "--single-file %s: not a regular file",
-					   root);
-		return 0;
+		return pxe_err_set(err, ENOMEM, "out of memory");
 	}
-	rt->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rt->rootfd < 0)
-		return pxe_err_set(err, errno, "%s: %s", root, strerror(errno));
+	int r = old ? pxe_root_reload(old, dir, &rt->root, changed, err)
+		    : pxe_root_open(&rt->root, dir, err);
+	free(dir);
+	if (r < 0)
+		return r;
+	struct pxe_file f = PXE_FILE_INIT;
+	r = pxe_root_kind(rt->root) == PXE_ROOT_DIR
+		    ? pxe_root_open_file(rt->root, rt->single_name, O_RDONLY | O_NONBLOCK, &f)
+		    : -ENOTDIR;
+	bool reg = r == 0 && S_ISREG(f.st.st_mode);
+	pxe_file_close(&f);
+	if (!reg)
+		return pxe_err_set(err, ENOENT, "--single-file %s: not a regular file", path);
 	return 0;
 }
 
+/* The root is a directory or an image, told apart by content (root.h);
+ * on reload the one in force is kept when the path still names it. */
+static int open_root(struct httpd_runtime *rt, const struct httpd_config *cfg, struct pxe_root *old,
+		     bool *changed, struct pxe_err *err)
+{
+	*changed = true;
+	if (cfg->single_file)
+		return open_single(rt, cfg->root, old, changed, err);
+	if (old)
+		return pxe_root_reload(old, cfg->root, &rt->root, changed, err);
+	return pxe_root_open(&rt->root, cfg->root, err);
+}
+
 int httpd_runtime_init(struct httpd_runtime *rt, const struct httpd_config *cfg,
-		       struct pxe_err *err)
+		       struct pxe_root *old, bool *root_changed, struct pxe_err *err)
 {
 	memset(rt, 0, sizeof(*rt));
-	rt->rootfd = -1;
-	int r = open_root(rt, cfg, err);
+	bool changed;
+	int r = open_root(rt, cfg, old, &changed, err);
+	if (root_changed)
+		*root_changed = changed;
 	if (r < 0)
 		return r;
 	if (cfg->mimetypes && (r = http_mime_load(&rt->user_mime, cfg->mimetypes)) < 0)
@@ -321,9 +339,7 @@ int httpd_runtime_init(struct httpd_runtime *rt, const struct httpd_config *cfg,
 
 void httpd_runtime_free(struct httpd_runtime *rt)
 {
-	if (rt->rootfd >= 0)
-		close(rt->rootfd);
-	rt->rootfd = -1;
+	pxe_root_unref(rt->root);
 	free(rt->single_name);
 	http_mime_free(&rt->user_mime);
 	http_mime_free(&rt->sys_mime);
@@ -333,5 +349,4 @@ void httpd_runtime_free(struct httpd_runtime *rt)
 	free(rt->auth_b64);
 	free(rt->server);
 	memset(rt, 0, sizeof(*rt));
-	rt->rootfd = -1;
 }
