@@ -33,6 +33,11 @@ static const struct pxe_opt httpd_opts[] = {
 	  .help = "directory or ISO 9660 image to serve (with --single-file: the one file "
 	          "to serve)",
 	  .check = check_root },
+	{ .name = "fallback-root", .type = PXE_OPT_STRLIST, .offset = OFF(fallback_root),
+	  .arg = "DIR|IMAGE",
+	  .help = "also serve this directory or image where ROOT has no such file (repeatable, "
+	          "tried in order)",
+	  .check = pxe_optcheck_root },
 	{ .name = "port", .type = PXE_OPT_INT, .offset = OFF(port), .def = "-1", .min = -1,
 	  .max = 65535, .arg = "PORT",
 	  .help = "port for --addr; -1: 8080, or 80 when started as root (as darkhttpd); 0: any" },
@@ -276,8 +281,8 @@ static int open_single(struct httpd_runtime *rt, const char *path, struct pxe_ro
 		free(dir);
 		return pxe_err_set(err, ENOMEM, "out of memory");
 	}
-	int r = old ? pxe_root_reload(old, dir, &rt->root, changed, err)
-		    : pxe_root_open(&rt->root, dir, err);
+	const char *paths[1] = {dir};
+	int r = pxe_root_reload(old, paths, 1, &rt->root, changed, err);
 	free(dir);
 	if (r < 0)
 		return r;
@@ -300,9 +305,15 @@ static int open_root(struct httpd_runtime *rt, const struct httpd_config *cfg, s
 	*changed = true;
 	if (cfg->single_file)
 		return open_single(rt, cfg->root, old, changed, err);
-	if (old)
-		return pxe_root_reload(old, cfg->root, &rt->root, changed, err);
-	return pxe_root_open(&rt->root, cfg->root, err);
+	const char *paths[PXE_ROOT_MAX_LAYERS];
+	size_t n = 0;
+	paths[n++] = cfg->root;
+	if (cfg->fallback_root.n >= PXE_ROOT_MAX_LAYERS)
+		return pxe_err_set(err, EINVAL, "fallback-root: at most %d",
+				   PXE_ROOT_MAX_LAYERS - 1);
+	for (size_t i = 0; i < cfg->fallback_root.n; i++)
+		paths[n++] = cfg->fallback_root.v[i];
+	return pxe_root_reload(old, paths, n, &rt->root, changed, err);
 }
 
 int httpd_runtime_init(struct httpd_runtime *rt, const struct httpd_config *cfg,

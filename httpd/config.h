@@ -17,7 +17,8 @@ enum access_log_format { ALOG_CLF, ALOG_LOGFMT, ALOG_JSON };
 
 struct httpd_config {
 	char *root;
-	long long port; /* -1: darkhttpd's default (8080, or 80 as root) */
+	struct pxe_strlist fallback_root; /* layers under root (common/root.h) */
+	long long port;                   /* -1: darkhttpd's default (8080, or 80 as root) */
 	char *addr;
 	bool ipv6;
 	struct pxe_addrlist listen;

@@ -24,6 +24,11 @@ static const struct pxe_opt tftpd_opts[] = {
 	  .def = "/srv/tftp", .arg = "DIR|IMAGE",
 	  .help = "directory or ISO 9660 image file to serve (told apart by content)",
 	  .check = pxe_optcheck_root },
+	{ .name = "fallback-root", .type = PXE_OPT_STRLIST, .offset = C(fallback_root),
+	  .arg = "DIR|IMAGE",
+	  .help = "also serve this directory or image where ROOT has no such file (repeatable, "
+	          "tried in order)",
+	  .check = pxe_optcheck_root },
 	{ .name = "blksize-max", .short_name = 'B', .type = PXE_OPT_INT, .offset = C(blksize_max),
 	  .def = "0", .min = 0, .max = 65464, .arg = "BYTES",
 	  .help = "largest blksize granted (8..65464; 0: MTU of the receiving interface "

@@ -242,9 +242,10 @@ START_TEST(reload_swaps_image)
 	snprintf(next, sizeof(next), "%s/next.iso", tmpdir);
 	write_sample(img, 0);
 	struct pxe_root *r = open_ok(img), *n = NULL;
+	const char *imgp = img;
 	struct pxe_err err = {{0}};
 	bool changed = true;
-	ck_assert_int_eq(pxe_root_reload(r, img, &n, &changed, &err), 0);
+	ck_assert_int_eq(pxe_root_reload(r, &imgp, 1, &n, &changed, &err), 0);
 	ck_assert_ptr_eq(n, r);
 	ck_assert(!changed);
 	pxe_root_unref(n);
@@ -253,7 +254,7 @@ START_TEST(reload_swaps_image)
 	ck_assert_int_eq(pxe_root_open_file(r, "vmlinuz", O_RDONLY, &f), 0);
 	write_sample(next, 'N');
 	ck_assert_int_eq(rename(next, img), 0);
-	ck_assert_int_eq(pxe_root_reload(r, img, &n, &changed, &err), 0);
+	ck_assert_int_eq(pxe_root_reload(r, &imgp, 1, &n, &changed, &err), 0);
 	ck_assert(changed);
 	ck_assert_ptr_ne(n, r);
 	pxe_root_unref(r); /* the old index goes; the open file keeps the old image */
@@ -270,12 +271,12 @@ START_TEST(reload_swaps_image)
 	write_file(next, "garbage", 7);
 	ck_assert_int_eq(rename(next, img), 0);
 	struct pxe_root *bad = NULL;
-	ck_assert_int_lt(pxe_root_reload(n, img, &bad, &changed, &err), 0);
+	ck_assert_int_lt(pxe_root_reload(n, &imgp, 1, &bad, &changed, &err), 0);
 	ck_assert_ptr_null(bad);
 	ck_assert(!changed);
 	/* Gone (or out of reach after --chroot): kept. */
 	ck_assert_int_eq(unlink(img), 0);
-	ck_assert_int_eq(pxe_root_reload(n, img, &bad, &changed, &err), 0);
+	ck_assert_int_eq(pxe_root_reload(n, &imgp, 1, &bad, &changed, &err), 0);
 	ck_assert_ptr_eq(bad, n);
 	pxe_root_unref(bad);
 	pxe_root_unref(n);

@@ -246,9 +246,9 @@ START_TEST(test_unknown_key_lists_all)
 	struct pxe_config c;
 	struct pxe_err err;
 	ck_assert_int_lt(pxe_config_load(&httpd_spec, 4, (char **)argv, &c, &err), 0);
-	ck_assert_msg(strstr(err.msg,
-			     "h.conf:2: [httpd] mime-types: unknown key; valid keys: root, "
-			     "port, addr, ipv6, listen, pidfile, chroot, user, group,"),
+	ck_assert_msg(strstr(err.msg, "h.conf:2: [httpd] mime-types: unknown key; valid keys: "
+				      "root, fallback-root, "
+				      "port, addr, ipv6, listen, pidfile, chroot, user, group,"),
 		      "%s", err.msg);
 	/* whole when struct pxe_err holds it, else cut short of the guess */
 	ck_assert_msg(strstr(err.msg, sizeof(err.msg) >= 1024
