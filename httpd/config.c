@@ -164,6 +164,13 @@ static int validate(void *p, struct pxe_err *err)
 					   c->forward.v[i]);
 	if (c->auth && !strchr(c->auth, ':'))
 		return pxe_err_set(err, EINVAL, "auth: expected USER:PASS"); /* no secret shown */
+	if (c->single_file && c->fallback_root.n)
+		return pxe_err_set(
+			err, EINVAL,
+			"fallback-root: layers are for a served tree, not --single-file");
+	if (c->fallback_root.n >= PXE_ROOT_MAX_LAYERS)
+		return pxe_err_set(err, EINVAL, "fallback-root: at most %d, got %zu",
+				   PXE_ROOT_MAX_LAYERS - 1, c->fallback_root.n);
 	if (c->auth && c->auth_file)
 		return pxe_err_set(err, EINVAL,
 				   "auth-file: set either auth or auth-file, not both");

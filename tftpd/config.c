@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "root.h"
 
 #define C(m) offsetof(struct tftpd_config, m)
 
@@ -120,6 +121,9 @@ static int tftpd_validate(void *cfgp, struct pxe_err *err)
 	int bp = parse_busy_poll(c, err);
 	if (bp < 0)
 		return bp;
+	if (c->fallback_root.n >= PXE_ROOT_MAX_LAYERS)
+		return pxe_err_set(err, EINVAL, "fallback-root: at most %d, got %zu",
+				   PXE_ROOT_MAX_LAYERS - 1, c->fallback_root.n);
 	if (c->blksize_max != 0 && c->blksize_max < 8)
 		return pxe_err_set(err, ERANGE, "blksize-max: expected 0 or 8..65464, got %lld",
 				   c->blksize_max);
