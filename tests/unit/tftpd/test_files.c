@@ -28,8 +28,9 @@ static void setup(void)
 	root = unit_tmpdir();
 	ck_assert_ptr_nonnull(root);
 	cfg = (struct tftpd_config){.allow_write = true, .create = true, .umask_val = 022};
-	rt = (struct tftpd_runtime){.cfg = &cfg, .rootfd = open(root, O_PATH | O_DIRECTORY)};
-	ck_assert_int_ge(rt.rootfd, 0);
+	rt = (struct tftpd_runtime){.cfg = &cfg};
+	struct pxe_err err;
+	ck_assert_int_eq(pxe_root_open(&rt.root, root, &err), 0);
 	srv = calloc(1, sizeof(*srv));
 	ck_assert_ptr_nonnull(srv);
 	srv->rt = &rt;
@@ -37,7 +38,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	close(rt.rootfd);
+	pxe_root_unref(rt.root);
 	free(srv);
 	unit_tmpdir_remove(root);
 }
@@ -136,7 +137,7 @@ START_TEST(test_read_opens_the_file)
 	struct tftp_conn *c = download("boot/a.txt", TFTP_MODE_OCTET, &st);
 	ck_assert_int_eq(st.st_size, 6);
 	size_t n;
-	ck_assert_str_eq(read_fd(c->fd, &n), "hello\n");
+	ck_assert_str_eq(read_fd(c->src.fd, &n), "hello\n");
 	tftp_conn_free_unstarted(c);
 	/* '\' is a separator (Windows-style PXE clients) */
 	tftp_conn_free_unstarted(download("boot\\a.txt", TFTP_MODE_OCTET, &st));
@@ -156,8 +157,9 @@ START_TEST(test_read_errors)
 	r = req(TFTP_RRQ, "dir");
 	ck_assert_int_eq(tftp_open_read(c, &r, &st, &msg), TFTP_EACCESS);
 	r = req(TFTP_RRQ, "../etc/passwd");
-	ck_assert_int_ne(tftp_open_read(c, &r, &st, &msg), 0);
-	ck_assert_int_eq(c->fd, -1);
+	ck_assert_int_eq(tftp_open_read(c, &r, &st, &msg), TFTP_EACCESS);
+	ck_assert_str_eq(msg, "Outside the served root");
+	ck_assert_int_eq(c->src.fd, -1);
 	tftp_conn_free_unstarted(c);
 }
 END_TEST
@@ -170,7 +172,7 @@ START_TEST(test_read_netascii)
 	struct stat st;
 	struct tftp_conn *c = download("t.cfg", TFTP_MODE_NETASCII, &st);
 	size_t n;
-	char *data = read_fd(c->fd, &n);
+	char *data = read_fd(c->src.fd, &n);
 	ck_assert_uint_eq(n, 7);
 	ck_assert_int_eq(memcmp(data, "a\r\nb\r\0c", 7), 0);
 	ck_assert_int_eq(st.st_size, 7);
