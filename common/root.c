@@ -15,7 +15,10 @@
 
 #include "safepath.h"
 
-struct pxe_root {
+/* One tree: a directory or an image. Layers are shared between the root
+ * in force and the one a reload builds, so an unchanged image is not
+ * indexed again. */
+struct layer {
 	unsigned refs;
 	enum pxe_root_kind kind;
 	char *path;
@@ -26,6 +29,13 @@ struct pxe_root {
 	uint64_t index_us;      /* how long indexing took */
 };
 
+/* The root: its layers in order; the first that holds a path serves it. */
+struct pxe_root {
+	unsigned refs;
+	size_t n;
+	struct layer *l[PXE_ROOT_MAX_LAYERS];
+};
+
 static uint64_t mono_us(void)
 {
 	struct timespec ts;
@@ -33,105 +43,160 @@ static uint64_t mono_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-static void root_free(struct pxe_root *r)
+static void layer_unref(struct layer *y)
 {
-	if (r->fd >= 0)
-		close(r->fd);
-	pxe_iso_free(r->iso);
-	free(r->path);
-	free(r);
+	if (!y || --y->refs)
+		return;
+	if (y->fd >= 0)
+		close(y->fd);
+	pxe_iso_free(y->iso);
+	free(y->path);
+	free(y);
 }
 
-static int open_image(struct pxe_root *r, struct pxe_err *err)
+static int open_image(struct layer *y, struct pxe_err *err)
 {
 	/* O_NONBLOCK: a FIFO named as the root must not hang the start. */
-	int fd = open(r->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	int fd = open(y->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return pxe_err_set(err, errno, "%s: %s", r->path, strerror(errno));
-	r->fd = fd;
+		return pxe_err_set(err, errno, "%s: %s", y->path, strerror(errno));
+	y->fd = fd;
 	struct stat st;
 	if (fstat(fd, &st) < 0)
-		return pxe_err_set(err, errno, "%s: %s", r->path, strerror(errno));
-	if (st.st_dev != r->st.st_dev || st.st_ino != r->st.st_ino)
-		return pxe_err_set(err, EAGAIN, "%s: replaced while being opened", r->path);
-	r->st = st;
+		return pxe_err_set(err, errno, "%s: %s", y->path, strerror(errno));
+	if (st.st_dev != y->st.st_dev || st.st_ino != y->st.st_ino)
+		return pxe_err_set(err, EAGAIN, "%s: replaced while being opened", y->path);
+	y->st = st;
 	struct pxe_err ierr = {{0}};
 	uint64_t t0 = mono_us();
-	int e = pxe_iso_open(&r->iso, pxe_iso_pread, &r->fd, (uint64_t)st.st_size, &ierr);
-	r->index_us = mono_us() - t0;
+	int e = pxe_iso_open(&y->iso, pxe_iso_pread, &y->fd, (uint64_t)st.st_size, &ierr);
+	y->index_us = mono_us() - t0;
 	if (e == -EMEDIUMTYPE)
 		return pxe_err_set(err, EMEDIUMTYPE,
 				   "%s: %s; a served root is a directory or an ISO 9660 image",
-				   r->path, ierr.msg);
+				   y->path, ierr.msg);
 	if (e < 0)
-		return pxe_err_set(err, -e, "%s: cannot serve this image: %s", r->path, ierr.msg);
-	r->kind = PXE_ROOT_IMAGE;
-	const char *slash = strrchr(r->path, '/');
-	r->image_name = slash ? slash + 1 : r->path;
+		return pxe_err_set(err, -e, "%s: cannot serve this image: %s", y->path, ierr.msg);
+	y->kind = PXE_ROOT_IMAGE;
+	const char *slash = strrchr(y->path, '/');
+	y->image_name = slash ? slash + 1 : y->path;
 	return 0;
 }
 
-int pxe_root_open(struct pxe_root **out, const char *path, struct pxe_err *err)
+static int layer_open(struct layer **out, const char *path, struct pxe_err *err)
 {
 	*out = NULL;
-	struct pxe_root *r = calloc(1, sizeof(*r));
-	if (!r || !(r->path = strdup(path))) {
-		free(r);
+	struct layer *y = calloc(1, sizeof(*y));
+	if (!y || !(y->path = strdup(path))) {
+		free(y);
 		return pxe_err_set(err, ENOMEM, "out of memory");
 	}
-	r->refs = 1;
-	r->fd = open(path, O_PATH | O_CLOEXEC);
+	y->refs = 1;
+	y->fd = open(path, O_PATH | O_CLOEXEC);
 	int e = 0;
-	if (r->fd < 0)
+	if (y->fd < 0)
 		e = pxe_err_set(err, errno, "%s: %s", path, strerror(errno));
-	else if (fstat(r->fd, &r->st) < 0)
+	else if (fstat(y->fd, &y->st) < 0)
 		e = pxe_err_set(err, errno, "%s: %s", path, strerror(errno));
-	else if (S_ISDIR(r->st.st_mode))
-		r->kind = PXE_ROOT_DIR;
-	else if (S_ISREG(r->st.st_mode)) {
-		close(r->fd);
-		r->fd = -1;
-		e = open_image(r, err);
+	else if (S_ISDIR(y->st.st_mode))
+		y->kind = PXE_ROOT_DIR;
+	else if (S_ISREG(y->st.st_mode)) {
+		close(y->fd);
+		y->fd = -1;
+		e = open_image(y, err);
 	} else
 		e = pxe_err_set(err, ENOTDIR, "%s: neither a directory nor an ISO 9660 image file",
 				path);
 	if (e < 0) {
-		root_free(r);
+		layer_unref(y);
 		return e;
 	}
+	*out = y;
+	return 0;
+}
+
+/* The image at path is still the one y indexed: mv gives a new inode, and
+ * an overwrite in place (which the man pages warn against) a new size or
+ * mtime. */
+static bool same_image(const struct layer *y, const struct stat *st)
+{
+	return st->st_dev == y->st.st_dev && st->st_ino == y->st.st_ino &&
+	       st->st_size == y->st.st_size && st->st_mtim.tv_sec == y->st.st_mtim.tv_sec &&
+	       st->st_mtim.tv_nsec == y->st.st_mtim.tv_nsec;
+}
+
+/* A layer of the old root with the same path, kept when it still serves
+ * what is there: a directory keeps its descriptor (after --chroot its path
+ * may name nothing), and so does an image whose path is gone or that is
+ * still the same file. NULL: open path afresh. */
+static struct layer *reusable(const struct pxe_root *old, const char *path)
+{
+	for (size_t i = 0; old && i < old->n; i++) {
+		struct layer *y = old->l[i];
+		if (strcmp(y->path, path))
+			continue;
+		struct stat st;
+		if (y->kind == PXE_ROOT_DIR || stat(path, &st) < 0 ||
+		    (S_ISREG(st.st_mode) && same_image(y, &st)))
+			return y;
+	}
+	return NULL;
+}
+
+static struct pxe_root *root_new(void)
+{
+	struct pxe_root *r = calloc(1, sizeof(*r));
+	if (r)
+		r->refs = 1;
+	return r;
+}
+
+int pxe_root_reload(struct pxe_root *old, const char *const *paths, size_t n, struct pxe_root **out,
+		    bool *changed, struct pxe_err *err)
+{
+	*out = NULL;
+	*changed = false;
+	if (n == 0 || n > PXE_ROOT_MAX_LAYERS)
+		return pxe_err_set(err, EINVAL, "%zu roots: between 1 and %d are served", n,
+				   PXE_ROOT_MAX_LAYERS);
+	struct pxe_root *r = root_new();
+	if (!r)
+		return pxe_err_set(err, ENOMEM, "out of memory");
+	bool same = old && old->n == n;
+	for (size_t i = 0; i < n; i++) {
+		struct layer *y = reusable(old, paths[i]);
+		if (y) {
+			y->refs++;
+		} else {
+			int e = layer_open(&y, paths[i], err);
+			if (e < 0) {
+				pxe_root_unref(r);
+				return e;
+			}
+		}
+		r->l[r->n++] = y;
+		same = same && y == old->l[i];
+	}
+	if (same) { /* nothing changed: the root in force, one more reference */
+		pxe_root_unref(r);
+		*out = pxe_root_ref(old);
+		return 0;
+	}
+	*changed = old != NULL;
 	*out = r;
 	return 0;
 }
 
-/* The image at path is still the one r indexed: mv gives a new inode, and
- * an overwrite in place (which the man pages warn against) a new size or
- * mtime. */
-static bool same_image(const struct pxe_root *r, const struct stat *st)
+int pxe_root_open_layers(struct pxe_root **out, const char *const *paths, size_t n,
+			 struct pxe_err *err)
 {
-	return st->st_dev == r->st.st_dev && st->st_ino == r->st.st_ino &&
-	       st->st_size == r->st.st_size && st->st_mtim.tv_sec == r->st.st_mtim.tv_sec &&
-	       st->st_mtim.tv_nsec == r->st.st_mtim.tv_nsec;
+	bool changed;
+	return pxe_root_reload(NULL, paths, n, out, &changed, err);
 }
 
-int pxe_root_reload(struct pxe_root *old, const char *path, struct pxe_root **out, bool *changed,
-		    struct pxe_err *err)
+int pxe_root_open(struct pxe_root **out, const char *path, struct pxe_err *err)
 {
-	*changed = false;
-	if (old && !strcmp(old->path, path)) {
-		struct stat st;
-		/* A directory root keeps its descriptor (after --chroot its path
-		 * may name nothing); so does an image whose path is gone or
-		 * that is still the same file. */
-		if (old->kind == PXE_ROOT_DIR || stat(path, &st) < 0 ||
-		    (S_ISREG(st.st_mode) && same_image(old, &st))) {
-			*out = pxe_root_ref(old);
-			return 0;
-		}
-	}
-	int e = pxe_root_open(out, path, err);
-	if (e == 0)
-		*changed = true;
-	return e;
+	return pxe_root_open_layers(out, &path, 1, err);
 }
 
 struct pxe_root *pxe_root_ref(struct pxe_root *r)
@@ -142,66 +207,100 @@ struct pxe_root *pxe_root_ref(struct pxe_root *r)
 
 void pxe_root_unref(struct pxe_root *r)
 {
-	if (r && --r->refs == 0)
-		root_free(r);
+	if (!r || --r->refs)
+		return;
+	for (size_t i = 0; i < r->n; i++)
+		layer_unref(r->l[i]);
+	free(r);
+}
+
+size_t pxe_root_layers(const struct pxe_root *r)
+{
+	return r->n;
 }
 
 enum pxe_root_kind pxe_root_kind(const struct pxe_root *r)
 {
-	return r->kind;
+	return r->l[0]->kind;
 }
 
 const char *pxe_root_path(const struct pxe_root *r)
 {
-	return r->path;
+	return r->l[0]->path;
 }
 
 int pxe_root_dirfd(const struct pxe_root *r)
 {
-	return r->kind == PXE_ROOT_DIR ? r->fd : -1;
+	return r->l[0]->kind == PXE_ROOT_DIR ? r->l[0]->fd : -1;
+}
+
+/* The first image among the layers, or NULL. */
+static const struct layer *first_image(const struct pxe_root *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->l[i]->kind == PXE_ROOT_IMAGE)
+			return r->l[i];
+	return NULL;
 }
 
 const struct pxe_iso *pxe_root_iso(const struct pxe_root *r)
 {
-	return r->iso;
+	const struct layer *y = first_image(r);
+	return y ? y->iso : NULL;
 }
 
 int pxe_root_image_fd(const struct pxe_root *r)
 {
-	return r->kind == PXE_ROOT_IMAGE ? r->fd : -1;
+	const struct layer *y = first_image(r);
+	return y ? y->fd : -1;
 }
 
 const struct stat *pxe_root_image_stat(const struct pxe_root *r)
 {
-	return r->kind == PXE_ROOT_IMAGE ? &r->st : NULL;
+	const struct layer *y = first_image(r);
+	return y ? &y->st : NULL;
 }
 
 const char *pxe_root_image_name(const struct pxe_root *r)
 {
-	return r->kind == PXE_ROOT_IMAGE ? r->image_name : NULL;
+	const struct layer *y = first_image(r);
+	return y ? y->image_name : NULL;
+}
+
+static int describe_layer(const struct layer *y, char *buf, size_t cap)
+{
+	if (y->kind == PXE_ROOT_DIR)
+		return snprintf(buf, cap, "directory %s", y->path);
+	const struct pxe_iso_info *in = pxe_iso_info(y->iso);
+	int n = snprintf(buf, cap,
+			 "image %s: volume \"%s\", %s names, %" PRIu32 " files, %" PRIu32
+			 " directories, %" PRIu32 " symlinks, index %zu KiB built in %" PRIu64
+			 " ms",
+			 y->path, in->label, in->view_name, in->files, in->dirs, in->symlinks,
+			 (in->memory + 1023) / 1024, (y->index_us + 999) / 1000);
+	if (in->unservable && n >= 0 && (size_t)n < cap)
+		n += snprintf(buf + n, cap - (size_t)n,
+			      "; %" PRIu32 " cannot be served (zisofs or interleaved)",
+			      in->unservable);
+	return n;
 }
 
 size_t pxe_root_describe(const struct pxe_root *r, char *buf, size_t cap)
 {
-	int n;
-	if (r->kind == PXE_ROOT_DIR) {
-		n = snprintf(buf, cap, "directory %s", r->path);
-	} else {
-		const struct pxe_iso_info *in = pxe_iso_info(r->iso);
-		n = snprintf(buf, cap,
-			     "image %s: volume \"%s\", %s names, %" PRIu32 " files, %" PRIu32
-			     " directories, %" PRIu32 " symlinks, index %zu KiB built in %" PRIu64
-			     " ms",
-			     r->path, in->label, in->view_name, in->files, in->dirs, in->symlinks,
-			     (in->memory + 1023) / 1024, (r->index_us + 999) / 1000);
-		if (in->unservable && n >= 0 && (size_t)n < cap)
-			n += snprintf(buf + n, cap - (size_t)n,
-				      "; %" PRIu32 " cannot be served (zisofs or interleaved)",
-				      in->unservable);
+	size_t n = 0;
+	if (cap)
+		buf[0] = 0;
+	for (size_t i = 0; i < r->n && n + 1 < cap; i++) {
+		int k = i ? snprintf(buf + n, cap - n, "; then ") : 0;
+		if (k > 0)
+			n += (size_t)k < cap - n ? (size_t)k : cap - n - 1;
+		if (n + 1 >= cap)
+			break;
+		k = describe_layer(r->l[i], buf + n, cap - n);
+		if (k > 0)
+			n += (size_t)k < cap - n ? (size_t)k : cap - n - 1;
 	}
-	if (n < 0)
-		n = 0;
-	return (size_t)n < cap ? (size_t)n : (cap ? cap - 1 : 0);
+	return n;
 }
 
 /* 64-bit finaliser (splitmix64): spreads identity bits over st_ino. */
@@ -219,18 +318,18 @@ static uint64_t mix64(uint64_t x)
  * ETags built from (ino, size, mtime) change when the image does even if
  * the file inside did not move (issue 14: "ETag from the image identity,
  * offset and size"). */
-static void entry_stat(const struct pxe_root *r, const struct pxe_iso_entry *en, struct stat *st)
+static void entry_stat(const struct layer *y, const struct pxe_iso_entry *en, struct stat *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->st_dev = r->st.st_dev;
+	st->st_dev = y->st.st_dev;
 	uint64_t id =
-		mix64((uint64_t)r->st.st_ino ^ mix64((uint64_t)r->st.st_mtim.tv_sec) ^
-		      mix64((uint64_t)r->st.st_mtim.tv_nsec + ((uint64_t)r->st.st_size << 1)));
+		mix64((uint64_t)y->st.st_ino ^ mix64((uint64_t)y->st.st_mtim.tv_sec) ^
+		      mix64((uint64_t)y->st.st_mtim.tv_nsec + ((uint64_t)y->st.st_size << 1)));
 	st->st_ino = (ino_t)mix64(id ^ (en->flags & PXE_ISO_DIR ? en->index : en->off));
 	st->st_mode = (mode_t)en->mode;
 	st->st_nlink = 1;
-	st->st_uid = r->st.st_uid;
-	st->st_gid = r->st.st_gid;
+	st->st_uid = y->st.st_uid;
+	st->st_gid = y->st.st_gid;
 	st->st_size = (off_t)en->size;
 	st->st_blksize = 2048;
 	st->st_blocks = (blkcnt_t)((en->size + 511) / 512);
@@ -238,18 +337,20 @@ static void entry_stat(const struct pxe_root *r, const struct pxe_iso_entry *en,
 	st->st_atim = st->st_ctim = st->st_mtim;
 }
 
-static int image_open_file(const struct pxe_root *r, const char *rel, int open_flags,
+static int image_open_file(const struct layer *y, const char *rel, int open_flags,
 			   struct pxe_file *f)
 {
 	if ((open_flags & O_ACCMODE) != O_RDONLY || (open_flags & (O_CREAT | O_TRUNC)))
 		return -EROFS;
 	struct pxe_iso_entry en;
-	int e = pxe_iso_lookup(r->iso, rel, strlen(rel), 0, &en);
+	int e = pxe_iso_lookup(y->iso, rel, strlen(rel), 0, &en);
+	if (e == -EACCES)
+		return -EXDEV; /* a symlink that climbs out of the image */
 	if (e < 0)
 		return e;
 	if ((open_flags & O_DIRECTORY) && !(en.flags & PXE_ISO_DIR))
 		return -ENOTDIR;
-	entry_stat(r, &en, &f->st);
+	entry_stat(y, &en, &f->st);
 	if (en.flags & PXE_ISO_DIR)
 		return 0; /* fd stays -1: nothing to read */
 	if (en.flags & PXE_ISO_UNSERVABLE) {
@@ -266,7 +367,7 @@ static int image_open_file(const struct pxe_root *r, const char *rel, int open_f
 	f->base = en.off;
 	/* Its own descriptor of the image: it keeps this image alive for the
 	 * transfer after a reload has swapped another in. */
-	f->fd = fcntl(r->fd, F_DUPFD_CLOEXEC, 3);
+	f->fd = fcntl(y->fd, F_DUPFD_CLOEXEC, 3);
 	if (f->fd < 0) {
 		int err = errno;
 		free(f->ext);
@@ -276,42 +377,86 @@ static int image_open_file(const struct pxe_root *r, const char *rel, int open_f
 	return 0;
 }
 
-int pxe_root_open_file(const struct pxe_root *r, const char *rel, int open_flags,
-		       struct pxe_file *f)
+static int layer_open_file(const struct layer *y, const char *rel, int open_flags,
+			   struct pxe_file *f)
 {
 	*f = (struct pxe_file)PXE_FILE_INIT;
-	if (r->kind == PXE_ROOT_IMAGE)
-		return image_open_file(r, rel, open_flags, f);
-	int fd = pxe_path_open(r->fd, rel, open_flags, 0, &f->st);
+	if (y->kind == PXE_ROOT_IMAGE)
+		return image_open_file(y, rel, open_flags, f);
+	int fd = pxe_path_open(y->fd, rel, open_flags, 0, &f->st);
 	if (fd < 0)
 		return fd;
 	f->fd = fd;
 	return 0;
 }
 
+/* A layer without the path lets the next one answer; any other answer
+ * (the file, a refusal, an escape) is final. */
+static bool absent(int e)
+{
+	return e == -ENOENT || e == -ENOTDIR;
+}
+
+int pxe_root_open_file(const struct pxe_root *r, const char *rel, int open_flags,
+		       struct pxe_file *f)
+{
+	int e = -ENOENT;
+	for (size_t i = 0; i < r->n; i++) {
+		e = layer_open_file(r->l[i], rel, open_flags, f);
+		if (!absent(e))
+			return e;
+	}
+	return e;
+}
+
 struct each_ctx {
 	const struct pxe_root *r;
+	size_t layer; /* the one being listed */
+	const char *rel;
 	pxe_root_each_fn fn;
 	void *arg;
 };
 
+/* A name an earlier layer has in the same directory hides this one. */
+static bool hidden(const struct each_ctx *x, const char *name)
+{
+	if (x->layer == 0)
+		return false;
+	char path[PXE_PATH_MAX];
+	int n = snprintf(path, sizeof(path), "%s%s%s", x->rel, x->rel[0] ? "/" : "", name);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return false;
+	for (size_t i = 0; i < x->layer; i++) {
+		struct pxe_file f;
+		int e = layer_open_file(x->r->l[i], path, O_PATH, &f);
+		pxe_file_close(&f);
+		if (!absent(e))
+			return true;
+	}
+	return false;
+}
+
 static int image_each(void *arg, const struct pxe_iso_entry *child)
 {
 	struct each_ctx *x = arg;
+	const struct layer *y = x->r->l[x->layer];
 	struct pxe_iso_entry en = *child;
 	/* A symlink is listed as what it points to, as fstatat(2) shows it;
 	 * one that leads nowhere inside the image is left out. */
 	if ((child->flags & PXE_ISO_SYMLINK) &&
-	    pxe_iso_lookup(x->r->iso, child->path, strlen(child->path), 0, &en) < 0)
+	    pxe_iso_lookup(y->iso, child->path, strlen(child->path), 0, &en) < 0)
+		return 0;
+	if (hidden(x, child->name))
 		return 0;
 	struct stat st;
-	entry_stat(x->r, &en, &st);
+	entry_stat(y, &en, &st);
 	return x->fn(x->arg, child->name, &st);
 }
 
-static int dir_each(const struct pxe_root *r, const char *rel, pxe_root_each_fn fn, void *arg)
+static int dir_each(struct each_ctx *x)
 {
-	int dfd = pxe_path_open(r->fd, rel, O_RDONLY | O_DIRECTORY, 0, NULL);
+	const struct layer *y = x->r->l[x->layer];
+	int dfd = pxe_path_open(y->fd, x->rel, O_RDONLY | O_DIRECTORY, 0, NULL);
 	if (dfd < 0)
 		return dfd;
 	DIR *d = fdopendir(dfd);
@@ -327,24 +472,42 @@ static int dir_each(const struct pxe_root *r, const char *rel, pxe_root_each_fn 
 		if (n[0] == '.' && (!n[1] || (n[1] == '.' && !n[2])))
 			continue;
 		struct stat st;
-		if (fstatat(dirfd(d), n, &st, 0) < 0)
+		if (fstatat(dirfd(d), n, &st, 0) < 0 || hidden(x, n))
 			continue;
-		ret = fn(arg, n, &st);
+		ret = x->fn(x->arg, n, &st);
 	}
 	closedir(d);
 	return ret;
 }
 
-int pxe_root_dir_each(const struct pxe_root *r, const char *rel, pxe_root_each_fn fn, void *arg)
+static int image_dir_each(struct each_ctx *x)
 {
-	if (r->kind == PXE_ROOT_DIR)
-		return dir_each(r, rel, fn, arg);
+	const struct layer *y = x->r->l[x->layer];
 	struct pxe_iso_entry dir;
-	int e = pxe_iso_lookup(r->iso, rel, strlen(rel), 0, &dir);
+	int e = pxe_iso_lookup(y->iso, x->rel, strlen(x->rel), 0, &dir);
 	if (e < 0)
-		return e;
+		return e == -EACCES ? -EXDEV : e;
 	if (!(dir.flags & PXE_ISO_DIR))
 		return -ENOTDIR;
-	struct each_ctx x = {r, fn, arg};
-	return pxe_iso_dir_each(r->iso, &dir, image_each, &x);
+	return pxe_iso_dir_each(y->iso, &dir, image_each, x);
+}
+
+int pxe_root_dir_each(const struct pxe_root *r, const char *rel, pxe_root_each_fn fn, void *arg)
+{
+	int ret = -ENOENT;
+	bool found = false;
+	for (size_t i = 0; i < r->n; i++) {
+		struct each_ctx x = {r, i, rel, fn, arg};
+		int e = r->l[i]->kind == PXE_ROOT_DIR ? dir_each(&x) : image_dir_each(&x);
+		if (absent(e)) {
+			if (!found)
+				ret = e;
+			continue;
+		}
+		if (e != 0)
+			return e; /* fn stopped, or an error that is not absence */
+		found = true;
+		ret = 0;
+	}
+	return ret;
 }

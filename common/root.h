@@ -38,39 +38,54 @@ struct pxe_root; /* opaque */
 
 /* path: a directory, or a regular file holding an ISO 9660 image (told by
  * its content, not its name). Anything else is an error saying what it
- * is: "IMAGE: not a directory or an ISO 9660 image (no CD001 ...)", the
- * image reader's sentence for a corrupt, truncated or UDF-only image.
+ * is: "IMAGE: not an ISO 9660 image: ...", the image reader's sentence for
+ * a corrupt, truncated or UDF-only image.
  * 0 and *out (one reference), or -errno with err filled. */
 int pxe_root_open(struct pxe_root **out, const char *path, struct pxe_err *err);
 
-/* On SIGHUP: *out is old again (one more reference) when path names the
- * same directory or an image with the same identity (device, inode, size,
- * mtime) as old; else a freshly opened root. old may be NULL. When the
- * path cannot be opened (gone, or unreachable after --chroot) and it is
- * old's path, old is kept and *changed tells nothing changed; a new image
- * that fails to index is an error and the caller keeps old. */
-int pxe_root_reload(struct pxe_root *old, const char *path, struct pxe_root **out, bool *changed,
-		    struct pxe_err *err);
+/* Layers: n roots (directories or images) seen as one tree. A path is
+ * served by the first layer that has it (a missing file or directory lets
+ * the next one answer; an escape or a refusal is final); a directory lists
+ * the names of all layers, the first layer's entry winning. So
+ * /srv/pxe (ipxe.efi, a script) over archlinux.iso serves both. */
+#define PXE_ROOT_MAX_LAYERS 8
+int pxe_root_open_layers(struct pxe_root **out, const char *const *paths, size_t n,
+			 struct pxe_err *err);
+
+/* On SIGHUP: *out is old again (one more reference) when every path
+ * names what old's layer of that path serves: the same directory, or an
+ * image with the same identity (device, inode, size, mtime). Else a new
+ * root, in which layers that did not change are shared with old (an image
+ * is indexed again only when replaced), and *changed is true. A path that
+ * cannot be opened (gone, or out of reach after --chroot) but is old's
+ * keeps old's layer. A new image that fails to index is an error and the
+ * caller keeps old. old may be NULL (a start). */
+int pxe_root_reload(struct pxe_root *old, const char *const *paths, size_t n, struct pxe_root **out,
+		    bool *changed, struct pxe_err *err);
 
 struct pxe_root *pxe_root_ref(struct pxe_root *r);
 void pxe_root_unref(struct pxe_root *r); /* NULL is fine */
 
+size_t pxe_root_layers(const struct pxe_root *r);
+/* Of the first layer (the root proper). */
 enum pxe_root_kind pxe_root_kind(const struct pxe_root *r);
 const char *pxe_root_path(const struct pxe_root *r);
-/* Directory roots: the O_PATH descriptor of the directory (for writes,
- * which images refuse); image roots: -1. */
+/* A directory first layer: its O_PATH descriptor (for writes, which
+ * images refuse); else -1. */
 int pxe_root_dirfd(const struct pxe_root *r);
-/* Image roots: the index, the image's descriptor and its stat; else NULL/-1. */
+/* Of the first image among the layers: its index, descriptor and stat;
+ * NULL/-1 when there is none. */
 const struct pxe_iso *pxe_root_iso(const struct pxe_root *r);
 int pxe_root_image_fd(const struct pxe_root *r);
 const struct stat *pxe_root_image_stat(const struct pxe_root *r);
-/* The image's file name (the last component of its path), for pxe-httpd's
- * /<basename>.iso; NULL for directories. */
+/* That image's file name (the last component of its path), for pxe-httpd's
+ * /<basename>.iso; NULL when no layer is an image. */
 const char *pxe_root_image_name(const struct pxe_root *r);
 
-/* One sentence for the start and reload log lines: the directory, or
- * the image with its name set, file count, volume label, index size and
- * how long indexing took. Returns the length written (truncated to cap). */
+/* One sentence for the start and reload log lines: each layer, the
+ * directory, or the image with its name set, file count, volume label,
+ * index size and how long indexing took. Returns the length written
+ * (truncated to cap). */
 size_t pxe_root_describe(const struct pxe_root *r, char *buf, size_t cap);
 
 /* An open file of a root. */
@@ -95,12 +110,14 @@ struct pxe_file {
 		.fd = -1                                                                           \
 	}
 
-/* Open rel (a pxe_path_clean() result; "" is the root) for reading.
+/* Open rel (a pxe_path_clean() result; "" is the root) for reading, from
+ * the first layer that has it.
  * open_flags are for directory roots (O_RDONLY | O_NONBLOCK, O_DIRECTORY
  * ...; O_CLOEXEC is added); an image root ignores them but refuses any
  * write access with -EROFS. Directories open too (S_ISDIR in st; an
  * image's have fd -1). Errors: those of pxe_path_open() and
- * pxe_iso_lookup(), -EROFS, and -ENOTSUP with f->refusal set for a file the
+ * pxe_iso_lookup() (a symlink that climbs
+ * out of an image is -EXDEV), -EROFS, and -ENOTSUP with f->refusal set for a file the
  * image holds but that cannot be served byte for byte. */
 int pxe_root_open_file(const struct pxe_root *r, const char *rel, int open_flags,
 		       struct pxe_file *f);
@@ -116,7 +133,8 @@ ssize_t pxe_file_preadv(const struct pxe_file *f, const struct iovec *iov, int i
  * the end). */
 uint64_t pxe_file_span(const struct pxe_file *f, uint64_t off, uint64_t *fd_off);
 
-/* The entries of the directory rel (a cleaned path), "." and ".." left
+/* The entries of the directory rel (a cleaned path) in every layer that
+ * has it (a name once, from the first layer holding it), "." and ".." left
  * out, in no particular order: fn gets each name and its stat (image roots:
  * as in struct pxe_file; directory roots: fstatat, entries that fail are
  * skipped). Stops when fn returns non-zero and returns that; -errno when

@@ -29,9 +29,15 @@ static const char *const alog_choices[] = {"clf", "logfmt", "json", NULL};
 /* clang-format off */
 static const struct pxe_opt httpd_opts[] = {
 	{ .name = "root", .type = PXE_OPT_STRING, .flags = PXE_OPTF_POSITIONAL | PXE_OPTF_REQUIRED,
-	  .offset = OFF(root), .arg = "DIR",
-	  .help = "directory to serve (with --single-file: the one file to serve)",
+	  .offset = OFF(root), .arg = "PATH",
+	  .help = "directory or ISO 9660 image to serve (with --single-file: the one file "
+	          "to serve)",
 	  .check = check_root },
+	{ .name = "fallback-root", .type = PXE_OPT_STRLIST, .offset = OFF(fallback_root),
+	  .arg = "DIR|IMAGE",
+	  .help = "also serve this directory or image where ROOT has no such file (repeatable, "
+	          "tried in order)",
+	  .check = pxe_optcheck_root },
 	{ .name = "port", .type = PXE_OPT_INT, .offset = OFF(port), .def = "-1", .min = -1,
 	  .max = 65535, .arg = "PORT",
 	  .help = "port for --addr; -1: 8080, or 80 when started as root (as darkhttpd); 0: any" },
@@ -83,6 +89,9 @@ static const struct pxe_opt httpd_opts[] = {
 	  .help = "keep connections open between requests (--no-keepalive: close)" },
 	{ .name = "single-file", .type = PXE_OPT_BOOL, .offset = OFF(single_file), .def = "no",
 	  .help = "ROOT is a file, served for every URL" },
+	{ .name = "image-file", .type = PXE_OPT_BOOL, .offset = OFF(image_file), .def = "yes",
+	  .help = "when ROOT is an image, also serve the image file itself at /NAME "
+	          "(--no-image-file: do not)" },
 	{ .name = "hide-dotfiles", .type = PXE_OPT_BOOL, .offset = OFF(hide_dotfiles), .def = "no",
 	  .help = "404 for names starting with '.', and hide them in listings" },
 	{ .name = "forward", .type = PXE_OPT_STRLIST, .offset = OFF(forward), .nargs = 2,
@@ -128,7 +137,8 @@ static const struct pxe_opt httpd_opts[] = {
 };
 /* clang-format on */
 
-/* ROOT is a served tree, or with --single-file the one file served. */
+/* ROOT is a served tree (a directory or an image), or with --single-file
+ * the one file served (an image too is then just a file). */
 static int check_root(const void *cfg, const char *value, struct pxe_err *err)
 {
 	const struct httpd_config *c = cfg;
@@ -154,6 +164,13 @@ static int validate(void *p, struct pxe_err *err)
 					   c->forward.v[i]);
 	if (c->auth && !strchr(c->auth, ':'))
 		return pxe_err_set(err, EINVAL, "auth: expected USER:PASS"); /* no secret shown */
+	if (c->single_file && c->fallback_root.n)
+		return pxe_err_set(
+			err, EINVAL,
+			"fallback-root: layers are for a served tree, not --single-file");
+	if (c->fallback_root.n >= PXE_ROOT_MAX_LAYERS)
+		return pxe_err_set(err, EINVAL, "fallback-root: at most %d, got %zu",
+				   PXE_ROOT_MAX_LAYERS - 1, c->fallback_root.n);
 	if (c->auth && c->auth_file)
 		return pxe_err_set(err, EINVAL,
 				   "auth-file: set either auth or auth-file, not both");
@@ -260,41 +277,60 @@ static int set_headers(struct httpd_runtime *rt, const struct httpd_config *cfg)
 	return 0;
 }
 
-static int open_root(struct httpd_runtime *rt, const struct httpd_config *cfg, struct pxe_err *err)
+/* --single-file: the file's directory is the root, the file a name in it. */
+static int open_single(struct httpd_runtime *rt, const char *path, struct pxe_root *old,
+		       bool *changed, struct pxe_err *err)
 {
-	const char *root = cfg->root;
-	if (cfg->single_file) {
-		const char *slash = strrchr(root, '/');
-		char *dir = slash ? strndup(root, slash == root ? 1 : (size_t)(slash - root))
-				  : strdup(".");
-		rt->single_name = strdup(slash ? slash + 1 : root);
-		if (!dir || !rt->single_name) {
-			free(dir);
-			return -ENOMEM;
-		}
-		rt->rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		int e = errno;
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+	rt->single_name = strdup(slash ? slash + 1 : path);
+	if (!dir || !rt->single_name) {
 		free(dir);
-		if (rt->rootfd < 0)
-			return pxe_err_set(err, e, "%s: %s", root, strerror(e));
-		struct stat st;
-		if (fstatat(rt->rootfd, rt->single_name, &st, 0) < 0 || !S_ISREG(st.st_mode))
-			return pxe_err_set(err, ENOENT, "--single-file %s: not a regular file",
-					   root);
-		return 0;
+		return pxe_err_set(err, ENOMEM, "out of memory");
 	}
-	rt->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rt->rootfd < 0)
-		return pxe_err_set(err, errno, "%s: %s", root, strerror(errno));
+	const char *paths[1] = {dir};
+	int r = pxe_root_reload(old, paths, 1, &rt->root, changed, err);
+	free(dir);
+	if (r < 0)
+		return r;
+	struct pxe_file f = PXE_FILE_INIT;
+	r = pxe_root_kind(rt->root) == PXE_ROOT_DIR
+		    ? pxe_root_open_file(rt->root, rt->single_name, O_RDONLY | O_NONBLOCK, &f)
+		    : -ENOTDIR;
+	bool reg = r == 0 && S_ISREG(f.st.st_mode);
+	pxe_file_close(&f);
+	if (!reg)
+		return pxe_err_set(err, ENOENT, "--single-file %s: not a regular file", path);
 	return 0;
 }
 
+/* The root is a directory or an image, told apart by content (root.h);
+ * on reload the one in force is kept when the path still names it. */
+static int open_root(struct httpd_runtime *rt, const struct httpd_config *cfg, struct pxe_root *old,
+		     bool *changed, struct pxe_err *err)
+{
+	*changed = true;
+	if (cfg->single_file)
+		return open_single(rt, cfg->root, old, changed, err);
+	const char *paths[PXE_ROOT_MAX_LAYERS];
+	size_t n = 0;
+	paths[n++] = cfg->root;
+	if (cfg->fallback_root.n >= PXE_ROOT_MAX_LAYERS)
+		return pxe_err_set(err, EINVAL, "fallback-root: at most %d",
+				   PXE_ROOT_MAX_LAYERS - 1);
+	for (size_t i = 0; i < cfg->fallback_root.n; i++)
+		paths[n++] = cfg->fallback_root.v[i];
+	return pxe_root_reload(old, paths, n, &rt->root, changed, err);
+}
+
 int httpd_runtime_init(struct httpd_runtime *rt, const struct httpd_config *cfg,
-		       struct pxe_err *err)
+		       struct pxe_root *old, bool *root_changed, struct pxe_err *err)
 {
 	memset(rt, 0, sizeof(*rt));
-	rt->rootfd = -1;
-	int r = open_root(rt, cfg, err);
+	bool changed;
+	int r = open_root(rt, cfg, old, &changed, err);
+	if (root_changed)
+		*root_changed = changed;
 	if (r < 0)
 		return r;
 	if (cfg->mimetypes && (r = http_mime_load(&rt->user_mime, cfg->mimetypes)) < 0)
@@ -321,9 +357,7 @@ int httpd_runtime_init(struct httpd_runtime *rt, const struct httpd_config *cfg,
 
 void httpd_runtime_free(struct httpd_runtime *rt)
 {
-	if (rt->rootfd >= 0)
-		close(rt->rootfd);
-	rt->rootfd = -1;
+	pxe_root_unref(rt->root);
 	free(rt->single_name);
 	http_mime_free(&rt->user_mime);
 	http_mime_free(&rt->sys_mime);
@@ -333,5 +367,4 @@ void httpd_runtime_free(struct httpd_runtime *rt)
 	free(rt->auth_b64);
 	free(rt->server);
 	memset(rt, 0, sizeof(*rt));
-	rt->rootfd = -1;
 }

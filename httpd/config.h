@@ -11,12 +11,14 @@
 #include "mime.h"
 #include "opts.h"
 #include "request.h"
+#include "root.h"
 
 enum access_log_format { ALOG_CLF, ALOG_LOGFMT, ALOG_JSON };
 
 struct httpd_config {
 	char *root;
-	long long port; /* -1: darkhttpd's default (8080, or 80 as root) */
+	struct pxe_strlist fallback_root; /* layers under root (common/root.h) */
+	long long port;                   /* -1: darkhttpd's default (8080, or 80 as root) */
 	char *addr;
 	bool ipv6;
 	struct pxe_addrlist listen;
@@ -36,6 +38,7 @@ struct httpd_config {
 	char *default_mimetype;
 	bool keepalive;
 	bool single_file;
+	bool image_file; /* an image root: serve the image itself at /<basename> */
 	bool hide_dotfiles;
 	struct pxe_strlist forward; /* "HOST URL" */
 	char *forward_all;
@@ -59,8 +62,11 @@ extern const struct pxe_opt_spec httpd_spec;
 
 /* Values computed once per configuration (and again on SIGHUP). */
 struct httpd_runtime {
-	int rootfd;        /* the served directory (parent dir in --single-file) */
-	char *single_name; /* --single-file: the file's name in rootfd */
+	/* What is served: a directory or an ISO 9660 image (root.h); with
+	 * --single-file the file's directory. A reference of its own: open
+	 * files of the cache hold their own descriptors, not the root. */
+	struct pxe_root *root;
+	char *single_name; /* --single-file: the file's name in root */
 	struct http_mime_table user_mime, sys_mime;
 	char *extra_headers; /* --header lines joined, each with CRLF */
 	size_t extra_len;
@@ -70,9 +76,12 @@ struct httpd_runtime {
 	struct conn_policy conn; /* timeouts and keep-alive of connections */
 };
 
-/* Build a runtime from a validated config; 0 or -errno with err filled. */
+/* Build a runtime from a validated config; 0 or -errno with err filled.
+ * old: the root in force (SIGHUP), or NULL at start; it is kept (one more
+ * reference) when the path still names the same directory or image, and
+ * *root_changed (may be NULL) says whether a new root was opened. */
 int httpd_runtime_init(struct httpd_runtime *rt, const struct httpd_config *cfg,
-		       struct pxe_err *err);
+		       struct pxe_root *old, bool *root_changed, struct pxe_err *err);
 void httpd_runtime_free(struct httpd_runtime *rt);
 
 /* Base64 (RFC 4648 §4) of in into out (NUL-terminated); out needs

@@ -252,8 +252,14 @@ static enum conn_go do_sendfile(struct conn *c, struct conn_run *r, const struct
 				struct conn_ev *ev)
 {
 	(void)r;
-	off_t off = (off_t)a->off;
-	ssize_t n = sendfile(c->fd, c->body.fe->fd, &off, (size_t)a->len);
+	/* a->off is a file offset; an image file's bytes lie at another
+	 * offset of the image's descriptor (base 0 for a directory root) */
+	const struct pxe_file *f = &c->body.fe->f;
+	uint64_t fd_off = 0;
+	uint64_t span = pxe_file_span(f, a->off, &fd_off);
+	off_t off = (off_t)fd_off;
+	ssize_t n =
+		span ? sendfile(c->fd, f->fd, &off, (size_t)(a->len < span ? a->len : span)) : 0;
 	if (n > 0) {
 		c->body.sent += (uint64_t)n;
 		*ev = (struct conn_ev){.kind = CONN_EV_SENT, .bytes = (uint64_t)n};

@@ -66,7 +66,7 @@ static void queue_file(struct emit_body *b, struct reply *rp, const struct acces
 		}
 		memcpy(b->mp->r, rp->ranges, sizeof(rp->ranges));
 		b->mp->n = rp->nranges;
-		b->mp->size = (uint64_t)b->fe->st.st_size;
+		b->mp->size = (uint64_t)b->fe->f.st.st_size;
 		snprintf(b->mp->ctype, sizeof(b->mp->ctype), "%s", rp->content_type);
 	} else {
 		out->off = rp->off;

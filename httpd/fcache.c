@@ -9,8 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "safepath.h"
-
 static uint32_t hash_str(const char *s)
 {
 	uint32_t h = 2166136261u; /* FNV-1a */
@@ -36,10 +34,9 @@ int fc_init(struct fcache *c, size_t max_entries, uint64_t ttl_ms)
 static void entry_free(struct fcache *c, struct fc_entry *e)
 {
 	if (e->data)
-		c->data_bytes -= (size_t)e->st.st_size;
+		c->data_bytes -= (size_t)e->f.st.st_size;
 	free(e->data);
-	if (e->fd >= 0)
-		close(e->fd);
+	pxe_file_close(&e->f);
 	free(e->key);
 	free(e);
 }
@@ -111,7 +108,7 @@ static bool same_file(const struct stat *a, const struct stat *b)
 /* Read a small file whole; on any trouble leave data NULL (sendfile path). */
 static void load_data(struct fcache *c, struct fc_entry *e)
 {
-	size_t size = (size_t)e->st.st_size;
+	size_t size = (size_t)e->f.st.st_size;
 	if (size == 0 || size > c->max_file_data || c->data_bytes + size > c->max_data_bytes)
 		return;
 	char *d = malloc(size);
@@ -119,7 +116,7 @@ static void load_data(struct fcache *c, struct fc_entry *e)
 		return;
 	size_t got = 0;
 	while (got < size) {
-		ssize_t n = pread(e->fd, d + got, size - got, (off_t)got);
+		ssize_t n = pxe_file_pread(&e->f, d + got, size - got, got);
 		if (n <= 0) {
 			free(d);
 			return;
@@ -130,15 +127,18 @@ static void load_data(struct fcache *c, struct fc_entry *e)
 	c->data_bytes += size;
 }
 
-static struct fc_entry *entry_new(const char *rel, int fd, const struct stat *st)
+/* Takes f over (also on failure: closed then). */
+static struct fc_entry *entry_new(const char *rel, struct pxe_file *f)
 {
 	struct fc_entry *e = calloc(1, sizeof(*e));
 	if (!e || !(e->key = strdup(rel))) {
 		free(e);
+		pxe_file_close(f);
 		return NULL;
 	}
-	e->fd = fd;
-	e->st = *st;
+	e->f = *f;
+	*f = (struct pxe_file)PXE_FILE_INIT;
+	const struct stat *st = &e->f.st;
 	e->etag_len = http_etag_make(e->etag, sizeof(e->etag), (uint64_t)st->st_ino,
 				     (uint64_t)st->st_size, (int64_t)st->st_mtim.tv_sec,
 				     st->st_mtim.tv_nsec);
@@ -172,7 +172,30 @@ static void insert(struct fcache *c, struct fc_entry *e, uint32_t h)
 	c->count++;
 }
 
-int fc_open(struct fcache *c, int rootfd, const char *rel, uint64_t now_ms, struct fc_entry **out)
+typedef int (*fc_opener)(const struct pxe_root *root, const char *rel, struct pxe_file *f);
+
+/* O_NONBLOCK: a FIFO in a directory tree must not block the loop. */
+static int open_in_root(const struct pxe_root *root, const char *rel, struct pxe_file *f)
+{
+	return pxe_root_open_file(root, rel, O_RDONLY | O_NONBLOCK, f);
+}
+
+static int open_image(const struct pxe_root *root, const char *rel, struct pxe_file *f)
+{
+	(void)rel;
+	const struct stat *st = pxe_root_image_stat(root);
+	*f = (struct pxe_file)PXE_FILE_INIT;
+	if (!st)
+		return -EISDIR;
+	f->fd = fcntl(pxe_root_image_fd(root), F_DUPFD_CLOEXEC, 0);
+	if (f->fd < 0)
+		return -errno;
+	f->st = *st;
+	return 0;
+}
+
+static int cached(struct fcache *c, const struct pxe_root *root, const char *rel, uint64_t now_ms,
+		  fc_opener open_fn, struct fc_entry **out)
 {
 	uint32_t h = hash_str(rel);
 	struct fc_entry *old = lookup(c, rel, h);
@@ -184,16 +207,18 @@ int fc_open(struct fcache *c, int rootfd, const char *rel, uint64_t now_ms, stru
 		return 0;
 	}
 	c->misses++;
-	struct stat st;
-	/* O_NONBLOCK: a FIFO in the tree must not block the loop */
-	int fd = pxe_path_open(rootfd, rel, O_RDONLY | O_NONBLOCK, 0, &st);
-	if (fd < 0) {
+	struct pxe_file f = PXE_FILE_INIT;
+	int r = open_fn(root, rel, &f);
+	if (r < 0) {
 		if (old)
 			unlink_entry(c, old);
-		return fd;
+		if (r == -ENOTSUP)
+			c->refusal = f.refusal;
+		pxe_file_close(&f);
+		return r;
 	}
-	if (old && same_file(&old->st, &st)) {
-		close(fd);
+	if (old && same_file(&old->f.st, &f.st)) {
+		pxe_file_close(&f);
 		old->checked_ms = now_ms;
 		lru_touch(c, old);
 		old->refs++;
@@ -202,13 +227,11 @@ int fc_open(struct fcache *c, int rootfd, const char *rel, uint64_t now_ms, stru
 	}
 	if (old)
 		unlink_entry(c, old);
-	struct fc_entry *e = entry_new(rel, fd, &st);
-	if (!e) {
-		close(fd);
+	struct fc_entry *e = entry_new(rel, &f);
+	if (!e)
 		return -ENOMEM;
-	}
 	e->checked_ms = now_ms;
-	if (!S_ISREG(st.st_mode)) { /* directories and others: not cached */
+	if (!S_ISREG(e->f.st.st_mode)) { /* directories and others: not cached */
 		e->refs = 1;
 		*out = e;
 		return 0;
@@ -218,4 +241,16 @@ int fc_open(struct fcache *c, int rootfd, const char *rel, uint64_t now_ms, stru
 	e->refs++;
 	*out = e;
 	return 0;
+}
+
+int fc_open(struct fcache *c, const struct pxe_root *root, const char *rel, uint64_t now_ms,
+	    struct fc_entry **out)
+{
+	return cached(c, root, rel, now_ms, open_in_root, out);
+}
+
+int fc_open_image(struct fcache *c, const struct pxe_root *root, const char *rel, uint64_t now_ms,
+		  struct fc_entry **out)
+{
+	return cached(c, root, rel, now_ms, open_image, out);
 }

@@ -218,11 +218,11 @@ static void serve_file(struct httpd *s, const struct http_request *req, struct r
 			      : fe->mime;
 	rp->content_encoding = gz ? "gzip" : NULL;
 	rp->vary = s->cfg->gzip_static;
-	uint64_t size = (uint64_t)fe->st.st_size;
+	uint64_t size = (uint64_t)fe->f.st.st_size;
 	rp->off = 0;
 	rp->len = size;
 	rp->body_len = size;
-	struct http_validators v = {fe->etag, fe->etag_len, fe->st.st_mtim.tv_sec};
+	struct http_validators v = {fe->etag, fe->etag_len, fe->f.st.st_mtim.tv_sec};
 	enum http_cond_result c = http_cond_eval(req, &v);
 	if (c != HTTP_COND_OK) {
 		rp->status = (int)c;
@@ -251,9 +251,9 @@ static bool try_gzip(struct httpd *s, const struct http_request *req, struct rep
 	if (!s->cfg->gzip_static || !http_accepts_gzip(req->accept_encoding) ||
 	    snprintf(gz, sizeof(gz), "%s.gz", rel) >= (int)sizeof(gz))
 		return false;
-	if (fc_open(&s->fc, s->rt.rootfd, gz, now, &fe) < 0)
+	if (fc_open(&s->fc, s->rt.root, gz, now, &fe) < 0)
 		return false;
-	if (!S_ISREG(fe->st.st_mode)) {
+	if (!S_ISREG(fe->f.st.st_mode)) {
 		fc_release(&s->fc, fe);
 		return false;
 	}
@@ -279,13 +279,29 @@ static void log_forbidden(const char *rel, const char *why)
 	pxe_log_end(&l);
 }
 
-static void resolve_error(struct reply *rp, const char *rel, int err, bool head)
+/* ENOTSUP: a file the image holds but cannot give byte for byte (zisofs,
+ * interleaved). 403, not 501: the request is fine and the method is
+ * supported (501 says the server lacks a method, RFC 9110 §15.6.2), but
+ * this resource will never be served, so the client should not retry;
+ * and it is what a FIFO in a directory root gets already. */
+static void resolve_error(struct httpd *s, struct reply *rp, const char *rel, int err, bool head)
 {
 	int status = err == -ENOENT || err == -ENOTDIR || err == -ENAMETOOLONG ? 404 : 403;
 	/* EXDEV: a path out of the root, as openat2's RESOLVE_BENEATH says */
-	if (status == 403)
+	if (err == -ENOTSUP)
+		log_forbidden(rel,
+			      s->fc.refusal ? s->fc.refusal : "cannot be served from the image");
+	else if (status == 403)
 		log_forbidden(rel, err == -EXDEV ? "outside the served root" : strerror(-err));
 	http_error_reply(rp, status, head);
+}
+
+/* The image file itself at /<its name> (--image-file): it wins over a
+ * file of the same name at the image's root. */
+static bool is_image_self(const struct httpd *s, const char *rel)
+{
+	const char *name = s->cfg->image_file ? pxe_root_image_name(s->rt.root) : NULL;
+	return name && !strcmp(rel, name);
 }
 
 /* Serve rel, a cleaned path; slash: the request ended with '/'. */
@@ -298,15 +314,23 @@ static void serve_path(struct httpd *s, const struct http_request *req, struct r
 		open_index_or_dir(s, req, rp, rel);
 		return;
 	}
-	if (try_gzip(s, req, rp, rel, now))
-		return;
 	struct fc_entry *fe;
-	int r = fc_open(&s->fc, s->rt.rootfd, rel, now, &fe);
-	if (r < 0) {
-		resolve_error(rp, rel, r, head);
+	if (is_image_self(s, rel)) {
+		int r = fc_open_image(&s->fc, s->rt.root, rel, now, &fe);
+		if (r < 0)
+			resolve_error(s, rp, rel, r, head);
+		else
+			serve_file(s, req, rp, fe, rel, false);
 		return;
 	}
-	if (S_ISDIR(fe->st.st_mode)) {
+	if (try_gzip(s, req, rp, rel, now))
+		return;
+	int r = fc_open(&s->fc, s->rt.root, rel, now, &fe);
+	if (r < 0) {
+		resolve_error(s, rp, rel, r, head);
+		return;
+	}
+	if (S_ISDIR(fe->f.st.st_mode)) {
 		fc_release(&s->fc, fe);
 		/* RFC 9110 §15.4.2; the query string is kept */
 		const char *q = req->path.p + req->path.len;
@@ -314,7 +338,7 @@ static void serve_path(struct httpd *s, const struct http_request *req, struct r
 		redirect(rp, req->path.p, req->path.len, "/", 1, q, ql);
 		return;
 	}
-	if (!S_ISREG(fe->st.st_mode)) {
+	if (!S_ISREG(fe->f.st.st_mode)) {
 		fc_release(&s->fc, fe);
 		log_forbidden(rel, "not a regular file");
 		http_error_reply(rp, 403, head);
@@ -333,20 +357,24 @@ static int open_index_or_dir(struct httpd *s, const struct http_request *req, st
 	struct fc_entry *fe;
 	if (try_gzip(s, req, rp, idx, now))
 		return 0;
-	int r = fc_open(&s->fc, s->rt.rootfd, idx, now, &fe);
-	if (r == 0 && S_ISREG(fe->st.st_mode)) {
+	int r = fc_open(&s->fc, s->rt.root, idx, now, &fe);
+	if (r == 0 && S_ISREG(fe->f.st.st_mode)) {
 		set_file_log(rp, idx);
 		serve_file(s, req, rp, fe, idx, false);
 		return 0;
 	}
 	if (r == 0)
 		fc_release(&s->fc, fe);
-	r = fc_open(&s->fc, s->rt.rootfd, rel, now, &fe);
+	if (r == -ENOTSUP) { /* an index.html the image cannot serve */
+		resolve_error(s, rp, idx, r, head);
+		return 0;
+	}
+	r = fc_open(&s->fc, s->rt.root, rel, now, &fe);
 	if (r < 0) {
-		resolve_error(rp, rel, r, head);
+		resolve_error(s, rp, rel, r, head);
 		return r;
 	}
-	if (!S_ISDIR(fe->st.st_mode)) { /* "file/" */
+	if (!S_ISDIR(fe->f.st.st_mode)) { /* "file/" */
 		fc_release(&s->fc, fe);
 		http_error_reply(rp, 404, head);
 		return 0;
@@ -356,9 +384,15 @@ static int open_index_or_dir(struct httpd *s, const struct http_request *req, st
 		http_error_reply(rp, 403, head);
 		return 0;
 	}
-	size_t len;
-	char *html = http_listing(fe->fd, req->path.p, req->path.len, s->cfg->hide_dotfiles, &len);
 	fc_release(&s->fc, fe);
+	size_t len;
+	struct http_listing_extra self = {0};
+	if (!rel[0] && s->cfg->image_file && pxe_root_image_name(s->rt.root)) {
+		self.name = pxe_root_image_name(s->rt.root);
+		self.st = pxe_root_image_stat(s->rt.root);
+	}
+	char *html = http_listing(s->rt.root, rel, req->path.p, req->path.len,
+				  s->cfg->hide_dotfiles, &self, &len);
 	if (!html) {
 		http_error_reply(rp, 500, head);
 		return 0;

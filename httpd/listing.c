@@ -2,13 +2,10 @@
 /* Directory listing: names sorted, escaped for HTML and for URLs. */
 #include "listing.h"
 
-#include <dirent.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #define LISTING_MAX_ENTRIES 20000
 
@@ -72,51 +69,62 @@ static int cmp_dent(const void *a, const void *b)
 	return strcmp(((const struct dent *)a)->name, ((const struct dent *)b)->name);
 }
 
-static size_t read_entries(int dirfd, bool hide, struct dent **out)
+struct dent_list {
+	struct dent *v;
+	size_t n, cap;
+	bool hide;
+	const char *skip; /* a name given by the caller instead (the image file) */
+};
+
+static int dent_add(struct dent_list *l, const char *name, const struct stat *st)
 {
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		*out = NULL;
-		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct dent *nv = realloc(l->v, cap * sizeof(*nv));
+		if (!nv)
+			return -1;
+		l->v = nv;
+		l->cap = cap;
 	}
-	struct dent *v = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	while ((de = readdir(d)) && n < LISTING_MAX_ENTRIES) {
-		if (de->d_name[0] == '.' &&
-		    (hide || !de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
-			continue;
-		struct stat st;
-		if (fstatat(dirfd, de->d_name, &st, 0) < 0)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			struct dent *nv = realloc(v, cap * sizeof(*v));
-			if (!nv)
-				break;
-			v = nv;
-		}
-		v[n].name = strdup(de->d_name);
-		if (!v[n].name)
-			break;
-		v[n].dir = S_ISDIR(st.st_mode);
-		v[n].size = (long long)st.st_size;
-		n++;
-	}
-	closedir(d);
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_dent);
-	*out = v;
-	return n;
+	if (!(l->v[l->n].name = strdup(name)))
+		return -1;
+	l->v[l->n].dir = S_ISDIR(st->st_mode);
+	l->v[l->n].size = (long long)st->st_size;
+	l->n++;
+	return 0;
 }
 
-char *http_listing(int dirfd, const char *url, size_t url_len, bool hide_dotfiles, size_t *len)
+/* pxe_root_dir_each gives no "." and ".."; 1 stops it (a full list). */
+static int take_entry(void *arg, const char *name, const struct stat *st)
+{
+	struct dent_list *l = arg;
+	if ((l->hide && name[0] == '.') || (l->skip && !strcmp(name, l->skip)))
+		return 0;
+	if (l->n >= LISTING_MAX_ENTRIES || dent_add(l, name, st) < 0)
+		return 1;
+	return 0;
+}
+
+static size_t read_entries(const struct pxe_root *root, const char *rel, bool hide,
+			   const struct http_listing_extra *extra, struct dent **out)
+{
+	struct dent_list l = {.hide = hide};
+	if (extra && extra->name && extra->st && !(hide && extra->name[0] == '.')) {
+		l.skip = extra->name;
+		dent_add(&l, extra->name, extra->st);
+	}
+	pxe_root_dir_each(root, rel, take_entry, &l);
+	if (l.n)
+		qsort(l.v, l.n, sizeof(*l.v), cmp_dent);
+	*out = l.v;
+	return l.n;
+}
+
+char *http_listing(const struct pxe_root *root, const char *rel, const char *url, size_t url_len,
+		   bool hide_dotfiles, const struct http_listing_extra *extra, size_t *len)
 {
 	struct dent *v;
-	size_t n = read_entries(dirfd, hide_dotfiles, &v);
+	size_t n = read_entries(root, rel, hide_dotfiles, extra, &v);
 	char *buf = NULL;
 	size_t blen = 0;
 	FILE *f = open_memstream(&buf, &blen);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -24,6 +25,7 @@ struct app {
 	int argc;
 	char **argv;
 	bool chrooted;
+	bool root_is_file; /* --single-file, or an image: chroot to its directory */
 	int exit_code;
 };
 
@@ -47,11 +49,33 @@ static void raise_nofile(void)
 	}
 }
 
+/* An image keeps the name it was given (a link "arch.iso" pointing to
+ * this month's image is served as /arch.iso, and is looked at again on
+ * SIGHUP); only its directory is made absolute. One that is gone (mv'd
+ * away before a SIGHUP) gets the same path, for pxe_root_reload to judge. */
+static char *absolute_file(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
+		return NULL;
+	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+	char *adir = dir ? realpath(dir, NULL) : NULL, *abs = NULL;
+	if (adir && asprintf(&abs, "%s/%s", strcmp(adir, "/") ? adir : "", name) < 0)
+		abs = NULL;
+	free(dir);
+	free(adir);
+	return abs;
+}
+
 /* The daemon runs in "/" after --daemon: make ROOT absolute first. */
 static int absolute_root(struct httpd_config *cfg)
 {
-	char *abs = realpath(cfg->root, NULL);
-	if (!abs)
+	struct stat st;
+	char *abs = NULL;
+	if (!cfg->single_file && (stat(cfg->root, &st) < 0 || !S_ISDIR(st.st_mode)))
+		abs = absolute_file(cfg->root);
+	if (!abs && !(abs = realpath(cfg->root, NULL)))
 		return -errno;
 	free(cfg->root);
 	cfg->root = abs;
@@ -78,20 +102,22 @@ static void absolute_paths(struct httpd_config *cfg)
 	absolutize(&cfg->auth_file);
 }
 
-/* After chroot(ROOT) the root is "/" (its directory for --single-file). */
-static int chroot_dir_of(const struct httpd_config *cfg, char *buf, size_t cap)
+/* After chroot(ROOT) the root is "/". A file cannot be chrooted into: for
+ * --single-file and an image the chroot is the file's directory, so that
+ * a reload still finds an image replaced there by mv. */
+static int chroot_dir_of(const struct httpd_config *cfg, bool root_is_file, char *buf, size_t cap)
 {
 	const char *slash = strrchr(cfg->root, '/');
-	if (!cfg->single_file)
+	if (!root_is_file)
 		return snprintf(buf, cap, "%s", cfg->root);
 	return snprintf(buf, cap, "%.*s", slash == cfg->root ? 1 : (int)(slash - cfg->root),
 			cfg->root);
 }
 
-static void rebase_root(struct httpd_config *cfg)
+static void rebase_root(struct httpd_config *cfg, bool root_is_file)
 {
 	char *nr;
-	if (cfg->single_file) {
+	if (root_is_file) {
 		const char *slash = strrchr(cfg->root, '/');
 		if (asprintf(&nr, "/%s", slash ? slash + 1 : cfg->root) < 0)
 			return;
@@ -123,6 +149,19 @@ static bool listen_changed(const struct httpd_config *a, const struct httpd_conf
 	return false;
 }
 
+/* What is served, in one line: the directory, or the image with its name
+ * set, file count and label (pxe_root_describe). */
+static void log_serving(const struct httpd *s, const char *event)
+{
+	char desc[512];
+	if (s->rt.single_name) {
+		pxe_log_msg(PXE_LOG_NOTICE, event, "serving the single file %s", s->cfg->root);
+		return;
+	}
+	pxe_root_describe(s->rt.root, desc, sizeof(desc));
+	pxe_log_msg(PXE_LOG_NOTICE, event, "serving %s", desc);
+}
+
 /* SIGHUP: parse everything again into a fresh config; on any error the old
  * one stays in force. Listeners, user, chroot need a restart. */
 static void on_reload(void *ctx)
@@ -136,13 +175,14 @@ static void on_reload(void *ctx)
 	if (cfg)
 		absolute_paths(cfg);
 	if (r == 0 && a->chrooted)
-		rebase_root(cfg);
+		rebase_root(cfg, a->root_is_file);
 	else if (r == 0)
 		r = absolute_root(cfg) < 0
 			    ? pxe_err_set(&err, errno, "%s: %s", cfg->root, strerror(errno))
 			    : 0;
 	struct httpd_runtime rt;
-	if (r == 0 && (r = httpd_runtime_init(&rt, cfg, &err)) < 0)
+	bool root_changed = false;
+	if (r == 0 && (r = httpd_runtime_init(&rt, cfg, a->srv.rt.root, &root_changed, &err)) < 0)
 		httpd_runtime_free(&rt);
 	if (r < 0) {
 		pxe_log_msg(PXE_LOG_ERR, "reload", "keeping the old configuration: %s", err.msg);
@@ -167,12 +207,17 @@ static void on_reload(void *ctx)
 	struct pxe_log_config lc;
 	event_log_config(cfg, &lc);
 	pxe_log_open("pxe-httpd", &lc);
+	/* Always: entries point into the old runtime's MIME tables, and after a
+	 * root change name other files. Responses in flight keep their entry
+	 * and, through its descriptor, a replaced image. */
 	fc_flush(&a->srv.fc);
 	httpd_runtime_free(&a->srv.rt);
 	a->srv.rt = rt;
 	a->srv.cfg = cfg;
 	pxe_config_free(&a->conf);
 	a->conf = nc;
+	if (root_changed)
+		log_serving(&a->srv, "reload");
 	pxe_log_msg(PXE_LOG_INFO, "reload", "configuration reloaded");
 	pxe_sd_notify("READY=1");
 }
@@ -201,8 +246,9 @@ static int setup(struct app *a)
 	struct httpd *s = &a->srv;
 	struct httpd_config *cfg = s->cfg;
 	struct pxe_err err = {""};
-	if (httpd_runtime_init(&s->rt, cfg, &err) < 0)
+	if (httpd_runtime_init(&s->rt, cfg, NULL, NULL, &err) < 0)
 		return fail(a, 1, "", err.msg);
+	a->root_is_file = cfg->single_file || pxe_root_kind(s->rt.root) == PXE_ROOT_IMAGE;
 	int r = access_log_open(&s->alog, cfg->access_log, cfg->syslog, cfg->access_log_format);
 	if (r < 0)
 		return fail(a, 1, "--log: ", strerror(-r));
@@ -215,7 +261,7 @@ static int setup(struct app *a)
 	pxe_sd_notify_keep();
 	char dir[PATH_MAX];
 	if (cfg->chroot)
-		chroot_dir_of(cfg, dir, sizeof(dir));
+		chroot_dir_of(cfg, a->root_is_file, dir, sizeof(dir));
 	if (pxe_privileges_drop(cfg->chroot ? dir : NULL, cfg->user, cfg->group, NULL, 0, &err) < 0)
 		return fail(a, 1, "", err.msg);
 	a->chrooted = cfg->chroot;
@@ -240,6 +286,7 @@ static void log_ready(struct app *a)
 		pxe_log_str(&l, "root", s->cfg->root);
 		pxe_log_end(&l);
 	}
+	log_serving(s, "start");
 	pxe_sd_notifyf("READY=1\nSTATUS=serving %s", s->cfg->root);
 }
 

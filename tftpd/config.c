@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "root.h"
 
 #define C(m) offsetof(struct tftpd_config, m)
 
@@ -21,7 +22,13 @@ static const struct pxe_opt tftpd_opts[] = {
 	  .arg = "ADDR[:PORT]",
 	  .help = "address to listen on (default: the IPv4 and IPv6 wildcards, port 69)" },
 	{ .name = "root", .type = PXE_OPT_STRING, .flags = PXE_OPTF_POSITIONAL, .offset = C(root),
-	  .def = "/srv/tftp", .arg = "DIR", .help = "directory to serve",
+	  .def = "/srv/tftp", .arg = "DIR|IMAGE",
+	  .help = "directory or ISO 9660 image file to serve (told apart by content)",
+	  .check = pxe_optcheck_root },
+	{ .name = "fallback-root", .type = PXE_OPT_STRLIST, .offset = C(fallback_root),
+	  .arg = "DIR|IMAGE",
+	  .help = "also serve this directory or image where ROOT has no such file (repeatable, "
+	          "tried in order)",
 	  .check = pxe_optcheck_root },
 	{ .name = "blksize-max", .short_name = 'B', .type = PXE_OPT_INT, .offset = C(blksize_max),
 	  .def = "0", .min = 0, .max = 65464, .arg = "BYTES",
@@ -114,6 +121,9 @@ static int tftpd_validate(void *cfgp, struct pxe_err *err)
 	int bp = parse_busy_poll(c, err);
 	if (bp < 0)
 		return bp;
+	if (c->fallback_root.n >= PXE_ROOT_MAX_LAYERS)
+		return pxe_err_set(err, EINVAL, "fallback-root: at most %d, got %zu",
+				   PXE_ROOT_MAX_LAYERS - 1, c->fallback_root.n);
 	if (c->blksize_max != 0 && c->blksize_max < 8)
 		return pxe_err_set(err, ERANGE, "blksize-max: expected 0 or 8..65464, got %lld",
 				   c->blksize_max);

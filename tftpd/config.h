@@ -14,7 +14,8 @@ enum tftpd_unique_root { TFTPD_UNIQUE_NONE, TFTPD_UNIQUE_IP };
 struct tftpd_config {
 	struct pxe_addrlist listen;
 	char *root;
-	long long blksize_max; /* 0: interface MTU - 32 (v4) / 52 (v6) */
+	struct pxe_strlist fallback_root; /* layers under root (common/root.h) */
+	long long blksize_max;            /* 0: interface MTU - 32 (v4) / 52 (v6) */
 	long long windowsize_max;
 	long long timeout_ms;
 	long long retries;

@@ -49,9 +49,8 @@ static unsigned path_flags(const struct tftpd_config *cfg)
 	return PXE_PATH_BACKSLASH | (cfg->lowercase ? PXE_PATH_LOWERCASE : 0);
 }
 
-/* unique-root = ip: ROOT/<client address>/ when it exists, else ROOT.
- * Returns an fd to close (>= 0) or -1 to use the shared root. An image
- * root has no descriptor per directory: see image_rel. */
+/* unique-root = ip for writes: ROOT/<client address>/ when it exists,
+ * else ROOT. Returns an fd to close (>= 0) or -1 to use the shared root. */
 static int unique_root(struct tftp_conn *c)
 {
 	const struct tftpd_runtime *rt = c->srv->rt;
@@ -64,9 +63,10 @@ static int unique_root(struct tftp_conn *c)
 	return fd >= 0 ? fd : -1;
 }
 
-/* unique-root = ip in an image: <client address>/rel when that directory
- * is in the image (rel is clean, so the prefix cannot be climbed out of). */
-static const char *image_rel(struct tftp_conn *c, const char *rel, char *buf, size_t cap)
+/* unique-root = ip for reads: <client address>/rel when that directory is
+ * in the root, in any of its layers (rel is clean, so the prefix cannot be
+ * climbed out of). */
+static const char *unique_rel(struct tftp_conn *c, const char *rel, char *buf, size_t cap)
 {
 	const struct tftpd_runtime *rt = c->srv->rt;
 	if (rt->cfg->unique_root != TFTPD_UNIQUE_IP)
@@ -75,10 +75,11 @@ static const char *image_rel(struct tftp_conn *c, const char *rel, char *buf, si
 	if (pxe_addr_format_peer(&c->peer.u.sa, false, ip, sizeof(ip)) < 0)
 		return rel;
 	struct pxe_file d;
-	if (pxe_root_open_file(rt->root, ip, O_RDONLY | O_DIRECTORY, &d) < 0)
-		return rel;
+	int e = pxe_root_open_file(rt->root, ip, O_PATH | O_DIRECTORY, &d);
 	pxe_file_close(&d);
-	int n = snprintf(buf, cap, "%s/%s", ip, rel);
+	if (e < 0)
+		return rel;
+	int n = snprintf(buf, cap, "%s%s%s", ip, rel[0] ? "/" : "", rel);
 	return n > 0 && (size_t)n < cap ? buf : rel;
 }
 
@@ -132,27 +133,13 @@ static int open_under_root(struct tftp_conn *c, const char *name, int flags, uns
 	return fd;
 }
 
-/* The file named by rel (clean) from the root, for reading. */
+/* The file named by rel (clean) from the root, for reading.
+ * O_NONBLOCK: a FIFO in the tree must not hang the loop. */
 static int open_source(struct tftp_conn *c, const char *rel, struct pxe_file *f)
 {
-	const struct tftpd_runtime *rt = c->srv->rt;
-	/* O_NONBLOCK: a FIFO in the tree must not hang the loop. */
-	int flags = O_RDONLY | O_NONBLOCK;
-	if (pxe_root_kind(rt->root) == PXE_ROOT_IMAGE) {
-		char buf[PXE_PATH_MAX];
-		int e = pxe_root_open_file(rt->root, image_rel(c, rel, buf, sizeof(buf)), flags, f);
-		return e == -EACCES ? -EXDEV : e; /* a symlink that climbs out of the image */
-	}
-	*f = (struct pxe_file)PXE_FILE_INIT;
-	int uroot = unique_root(c);
-	int root = uroot >= 0 ? uroot : pxe_root_dirfd(rt->root);
-	int fd = pxe_path_open(root, rel, flags, 0, &f->st);
-	if (uroot >= 0)
-		close(uroot);
-	if (fd < 0)
-		return fd;
-	f->fd = fd;
-	return 0;
+	char buf[PXE_PATH_MAX];
+	return pxe_root_open_file(c->srv->rt->root, unique_rel(c, rel, buf, sizeof(buf)),
+				  O_RDONLY | O_NONBLOCK, f);
 }
 
 /* netascii: convert the whole file once into an anonymous file, so that

@@ -57,7 +57,7 @@ if [ -z "$kpkg" ] && [ -s "$TREE/.complete" ]; then
 	kpkg=$(cat "$TREE/.complete")
 fi
 [ -n "$kpkg" ] || missing "an apt source with linux-image-amd64"
-key="$kpkg busybox-static v4"
+key="$kpkg busybox-static v5"
 if [ $force = no ] && [ -s "$TREE/.complete" ] && [ "$(cat "$TREE/.complete")" = "$key" ]; then
 	echo "$TREE"
 	exit 0

@@ -299,3 +299,88 @@ for l in sys.stdin:
 print(", ".join(files) or "no reply")' "$E2E_SERVER" "$want" "${E2E_PROBE_ACCEPT_43:-}" <<<"$out")
 	[ "$PROBE_GOT" = OK ]
 }
+
+# ---- the boot tree as an archiso-like image (issue 14: serving from an image)
+#
+# e2e_archiso_image OUT EXTRA: a hybrid ISO 9660 image of the boot tree
+# ($E2E_ROOT) at OUT, with archiso's layout and mkarchiso's xorriso flags
+# (-iso-level 3 -full-iso9660-filenames -joliet -joliet-long -rational-rock,
+# El Torito with isolinux and a boot info table, isohybrid MBR,
+# -partition_offset 16, so a second descriptor set sits at sector 32), plus
+# the directory EXTRA merged at the image root (per-VM configs). Layout:
+#   boot/syslinux/   lpxelinux.0 pxelinux.0 ldlinux.c32 ... syslinux.efi ldlinux.e64,
+#                    isolinux.bin boot.cat syslinux.cfg (El Torito), pxelinux.cfg/
+#   arch/boot/x86_64/vmlinuz-linux initramfs-linux.img
+#   arch/x86_64/airootfs.sfs airootfs.sha512     (the root blob, its sha512)
+# None of these paths exists in $E2E_ROOT: a request that reached the
+# directory instead of the image would fail. Returns 1 with E2E_IMAGE_WHY.
+E2E_ARCHISO_LABEL=PXE_E2E_ARCH
+e2e_archiso_image() {
+	local out=$1 extra=$2 g=() f hyb=()
+	have xorriso || { E2E_IMAGE_WHY="needs xorriso (make deps)"; return 1; }
+	mkdir -p "$extra/arch/x86_64" "$extra/boot/syslinux"
+	printf '%s  airootfs.sfs\n' "$(sha512sum <"$E2E_ROOT/root.img" | cut -d' ' -f1)" \
+		>"$extra/arch/x86_64/airootfs.sha512"
+	g+=("arch/boot/x86_64/vmlinuz-linux=$E2E_ROOT/vmlinuz"
+		"arch/boot/x86_64/initramfs-linux.img=$E2E_ROOT/initrd.gz"
+		"arch/x86_64/airootfs.sfs=$E2E_ROOT/root.img")
+	for f in lpxelinux.0 pxelinux.0 ldlinux.c32 libcom32.c32 libutil.c32 menu.c32 \
+		poweroff.c32 syslinux.efi ldlinux.e64; do
+		g+=("boot/syslinux/$f=$E2E_ROOT/$f")
+	done
+	# The CD boot of the same image (not booted here; archiso has it, and
+	# its boot info table makes isolinux.bin in the image differ from the
+	# file on disk, as in a real archiso image).
+	if [ -r /usr/lib/ISOLINUX/isolinux.bin ] && [ -r /usr/lib/ISOLINUX/isohdpfx.bin ]; then
+		g+=("boot/syslinux/isolinux.bin=/usr/lib/ISOLINUX/isolinux.bin")
+		cat >"$extra/boot/syslinux/syslinux.cfg" <<EOT
+DEFAULT arch
+LABEL arch
+	LINUX /arch/boot/x86_64/vmlinuz-linux
+	INITRD /arch/boot/x86_64/initramfs-linux.img
+	APPEND console=ttyS0 archisobasedir=arch archisolabel=$E2E_ARCHISO_LABEL
+EOT
+		hyb=(-eltorito-boot boot/syslinux/isolinux.bin -eltorito-catalog boot/syslinux/boot.cat
+			-no-emul-boot -boot-load-size 4 -boot-info-table
+			-isohybrid-mbr /usr/lib/ISOLINUX/isohdpfx.bin --mbr-force-bootable)
+	else
+		echo "note: no isolinux (isolinux.bin, isohdpfx.bin): the image has no El Torito boot or MBR"
+	fi
+	rm -f "$out"
+	xorriso -no_rc -as mkisofs -quiet -iso-level 3 -full-iso9660-filenames -joliet -joliet-long \
+		-rational-rock -volid "$E2E_ARCHISO_LABEL" -appid "pxesuite e2e" -publisher pxesuite \
+		-preparer "tests/e2e" "${hyb[@]}" -partition_offset 16 -output "$out" \
+		-graft-points "${g[@]}" "/=$extra" >"$out.log" 2>&1 ||
+		{ E2E_IMAGE_WHY="xorriso failed: $(tail -2 "$out.log" | tr '\n' ' ')"; return 1; }
+	# What makes it archiso-like for a reader: an MBR in the system area
+	# and, from -partition_offset 16, a second descriptor set at sector 32
+	# (partition-relative addresses) that must not be taken for the first.
+	[ "$(od -An -tx1 -j 510 -N 2 "$out" | tr -d ' ')" = 55aa ] || [ ${#hyb[@]} -eq 0 ] ||
+		{ E2E_IMAGE_WHY="no MBR signature in $out"; return 1; }
+	[ "$(dd if="$out" bs=1 skip=$((32 * 2048 + 1)) count=5 2>/dev/null)" = CD001 ] ||
+		{ E2E_IMAGE_WHY="no second descriptor set at sector 32 in $out"; return 1; }
+}
+
+# e2e_archiso_cmdline SCENARIO: archiso's own kernel parameters for the
+# archiso_pxe_http flow of _guest_init.sh, plus the scenario and the sha256.
+e2e_archiso_cmdline() {
+	echo "console=ttyS0 quiet panic=1 e2e.scenario=$1 archisobasedir=arch archiso_http_srv=http://$E2E_SERVER/ checksum=y e2e.sha256=$E2E_SHA"
+}
+
+# e2e_archiso_pxelinux_cfg DIR MAC SCENARIO: boot/syslinux/pxelinux.cfg/01-MAC
+# under DIR, in archiso_pxe-linux.cfg's form: `::/` names the kernel and
+# initrd from the TFTP root, not from the loader's directory (the path prefix
+# boot/syslinux/ that pxelinux and syslinux.efi take from their file name).
+e2e_archiso_pxelinux_cfg() {
+	local d=$1/boot/syslinux/pxelinux.cfg
+	mkdir -p "$d"
+	cat >"$d/$(e2e_pxelinux_cfg_name "$2")" <<EOT
+DEFAULT arch
+PROMPT 0
+TIMEOUT 1
+LABEL arch
+	LINUX ::/arch/boot/x86_64/vmlinuz-linux
+	INITRD ::/arch/boot/x86_64/initramfs-linux.img
+	APPEND $(e2e_archiso_cmdline "$3")
+EOT
+}

@@ -18,6 +18,18 @@
 #                   the same boots with a plain DHCP server (busybox udhcpd,
 #                   boot_file + siaddr) instead of pxe-dhcpd: pxe-tftpd and
 #                   pxe-httpd behind a third-party DHCP server
+#   image-bios      pxe-tftpd and pxe-httpd serve an archiso-like hybrid ISO
+#                   image of the boot tree instead of the directory (issue 14):
+#                   SeaBIOS + iPXE ROM -> boot/syslinux/lpxelinux.0 -> kernel
+#                   and initrd over TFTP, then archiso_pxe_http in the guest:
+#                   `curl -r 0-0` probe of arch/x86_64/airootfs.sfs, the image,
+#                   airootfs.sha512 over HTTP; all out of the image
+#   image-uefi      the same for OVMF PXE -> boot/syslinux/syslinux.efi
+# For the image scenarios both daemons are restarted on the image alone (so
+# nothing can come from the directory; its paths do not even exist in the
+# image), and after the boot their log lines must show that every file the
+# boot needed came from the image. A daemon that cannot serve the image makes
+# them FAIL, not SKIP.
 # Before each boot a probe DISCOVER that looks like the scenario's firmware
 # checks that pxe-dhcpd already answers it with the expected boot file; if
 # not (a feature still missing) the scenario prints SKIP with the reason.
@@ -28,6 +40,9 @@
 #   E2E_DHCP=dnsmasq  reference run: dnsmasq (dnsmasq-base) instead of
 #                     pxe-dhcpd, with the same boot choices, to check the
 #                     scenarios themselves (not part of make check)
+#   E2E_IMAGE_EXTRACT=1  reference run of the image scenarios: serve xorriso's
+#                     extraction of the image from a directory instead of the
+#                     image (checks the scenarios themselves; not make check)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/_lib_e2e.sh"
 e2e_need_tools e2e-boot
@@ -37,7 +52,8 @@ done
 have python3 || { skip "e2e-boot: needs python3"; t_exit 77; }
 e2e_tree e2e-boot
 echo "accel: $(e2e_accel_why)"
-ALL_SCENARIOS="site-bios-pxelinux site-bios-lpxelinux site-uefi-syslinux bios-pxelinux bios-lpxelinux bios-ipxe uefi-syslinux uefi-ipxe uefi-http proxy-bios proxy-uefi four-at-once"
+# The image scenarios come last: the daemons switch roots once per run.
+ALL_SCENARIOS="site-bios-pxelinux site-bios-lpxelinux site-uefi-syslinux bios-pxelinux bios-lpxelinux bios-ipxe uefi-syslinux uefi-ipxe uefi-http proxy-bios proxy-uefi four-at-once image-bios image-uefi"
 SRV=$E2E_SERVER
 
 e2e_net_up "pxe-e2e-$$" || { fail "e2e-boot: namespace setup"; t_done; }
@@ -48,18 +64,111 @@ e2e_side_ns "$PROBE_NS" probe0 "$PROBE_MAC" || { fail "e2e-boot: probe namespace
 e2e_serve_root
 e2e_capture_start boot
 
-LOG_TFTPD=$T_TMP/tftpd.log
-LOG_HTTPD=$T_TMP/httpd.log
-start_bg "$LOG_TFTPD" ip netns exec "$E2E_NS" "$TFTPD" --listen "$SRV:69" "$E2E_ROOT"
-TFTPD_PID=$T_LAST_PID
-start_bg "$LOG_HTTPD" ip netns exec "$E2E_NS" "$HTTPD" "$E2E_ROOT" --addr "$SRV" --port 80
-HTTPD_PID=$T_LAST_PID
-if ! wait_for 10 e2e_ns_bound "$E2E_NS" udp 69; then
-	fail "e2e-boot: pxe-tftpd did not start: $(tail -3 "$LOG_TFTPD" | tr '\n' ' ')"; t_done
-fi
-if ! wait_for 10 e2e_ns_bound "$E2E_NS" tcp 80; then
-	fail "e2e-boot: pxe-httpd did not start: $(tail -3 "$LOG_HTTPD" | tr '\n' ' ')"; t_done
-fi
+# ---------------------------------------------------------------- served root
+# pxe-tftpd and pxe-httpd serve one root at a time, the directory or the
+# image, on the same address and ports: the scenarios' DHCP configs stay the
+# same, and while the image is served the directory is not reachable at all
+# (a second pair on another address would leave it one wrong next-server
+# away). Each kind of root logs to its own pair of files.
+SERVING="" TFTPD_PID="" HTTPD_PID=""
+# serve_root ROOT KIND: (re)start both daemons on ROOT unless they serve it
+# already; KIND (dir, image) names the logs. Returns 1 with SERVE_WHY.
+serve_root() {
+	[ "$SERVING" = "$1" ] && return 0
+	[ -n "$TFTPD_PID" ] && stop_pid "$TFTPD_PID"
+	[ -n "$HTTPD_PID" ] && stop_pid "$HTTPD_PID"
+	TFTPD_PID="" HTTPD_PID="" SERVING=""
+	LOG_TFTPD=$T_TMP/tftpd-$2.log LOG_HTTPD=$T_TMP/httpd-$2.log
+	: >>"$LOG_TFTPD"; : >>"$LOG_HTTPD"
+	local t_at h_at
+	t_at=$(wc -l <"$LOG_TFTPD") h_at=$(wc -l <"$LOG_HTTPD")
+	# Appending: a root served again keeps its earlier lines.
+	ip netns exec "$E2E_NS" "$TFTPD" --listen "$SRV:69" "$1" >>"$LOG_TFTPD" 2>&1 &
+	TFTPD_PID=$!; T_PIDS+=("$!")
+	ip netns exec "$E2E_NS" "$HTTPD" "$1" --addr "$SRV" --port 80 >>"$LOG_HTTPD" 2>&1 &
+	HTTPD_PID=$!; T_PIDS+=("$!")
+	wait_for 10 bound_or_gone "$TFTPD_PID" udp 69
+	e2e_ns_bound "$E2E_NS" udp 69 ||
+		{ SERVE_WHY="pxe-tftpd did not start on $1: $(tail -n +$((t_at + 1)) "$LOG_TFTPD" | tail -3 | tr '\n' ' ')"; return 1; }
+	wait_for 10 bound_or_gone "$HTTPD_PID" tcp 80
+	e2e_ns_bound "$E2E_NS" tcp 80 ||
+		{ SERVE_WHY="pxe-httpd did not start on $1: $(tail -n +$((h_at + 1)) "$LOG_HTTPD" | tail -3 | tr '\n' ' ')"; return 1; }
+	SERVING=$1
+}
+# bound_or_gone PID udp|tcp PORT: listening, or no use waiting (PID exited).
+bound_or_gone() { e2e_ns_bound "$E2E_NS" "$2" "$3" || ! kill -0 "$1" 2>/dev/null; }
+serve_root "$E2E_ROOT" dir || { fail "e2e-boot: $SERVE_WHY"; t_done; }
+
+# The image of the image scenarios, made once (both VMs' configs are in it:
+# their MACs are fixed, see scen_mac). Returns 1 with SERVE_WHY.
+IMAGE=""
+IMAGE_MACS="image-bios:$(e2e_mac 241) image-uefi:$(e2e_mac 242)"
+scen_mac() { # scen_mac NAME: the MAC of the VM named NAME (the next VMN otherwise)
+	local p
+	for p in $IMAGE_MACS; do [ "${p%%:*}" = "$1" ] && { echo "${p#*:}"; return; }; done
+	e2e_mac "$VMN"
+}
+image_make() {
+	[ -n "$IMAGE" ] && return 0
+	local extra=$T_TMP/image-extra p
+	rm -rf "$extra"
+	for p in $IMAGE_MACS; do e2e_archiso_pxelinux_cfg "$extra" "${p#*:}" "${p%%:*}"; done
+	e2e_archiso_image "$T_TMP/archlinux-e2e-x86_64.iso" "$extra" ||
+		{ SERVE_WHY="the image: $E2E_IMAGE_WHY"; return 1; }
+	IMAGE=$T_TMP/archlinux-e2e-x86_64.iso
+	echo "image: $IMAGE, $(du -k "$IMAGE" | cut -f1) KiB, label $E2E_ARCHISO_LABEL"
+}
+# image_serve: the daemons on the image (or, with E2E_IMAGE_EXTRACT=1, on
+# xorriso's extraction of it), then a quick look from inside the namespace
+# that they serve the image's files, before a VM spends a minute on it.
+image_serve() {
+	local root=$IMAGE x=$T_TMP/image-x got
+	if [ -n "${E2E_IMAGE_EXTRACT:-}" ]; then
+		if [ ! -d "$x" ]; then
+			xorriso -no_rc -osirrox on -indev "$IMAGE" -extract / "$x" >"$x.log" 2>&1 ||
+				{ SERVE_WHY="xorriso -extract: $(tail -1 "$x.log")"; return 1; }
+		fi
+		root=$x
+	fi
+	serve_root "$root" image || return 1
+	rm -f "$T_TMP/probe-ldlinux.c32"
+	got=$(cd "$T_TMP" && in_ns "$E2E_NS" timeout 10 busybox tftp -g -r boot/syslinux/ldlinux.c32 \
+		-l "$T_TMP/probe-ldlinux.c32" "$SRV" 2>&1) || true
+	cmp -s "$T_TMP/probe-ldlinux.c32" "$E2E_ROOT/ldlinux.c32" ||
+		{ SERVE_WHY="pxe-tftpd does not serve boot/syslinux/ldlinux.c32 from the image: ${got:-bytes differ}"; return 1; }
+	have curl || return 0
+	got=$(in_ns "$E2E_NS" curl -s --noproxy '*' -o /dev/null -r 0-0 -w '%{http_code} %{size_download}' \
+		"http://$SRV/arch/x86_64/airootfs.sfs" 2>&1)
+	[ "$got" = "206 1" ] ||
+		{ SERVE_WHY="pxe-httpd does not answer a range of arch/x86_64/airootfs.sfs from the image (status, bytes: $got)"; return 1; }
+}
+# image_proof: after an image boot, the daemons' lines of it must show each
+# file the boot needs served from the image (BOOT_FAILS otherwise).
+image_proof() {
+	local t h re loader=lpxelinux.0
+	[ "$SCEN" = image-uefi ] && loader=syslinux.efi
+	# The VM's lines only (not those of image_serve's look, from $SRV).
+	t=$(tail -n +"$((TFTP_AT + 1))" "$LOG_TFTPD" | grep -av " client=$SRV:")
+	h=$(tail -n +"$((HTTP_AT + 1))" "$LOG_HTTPD" | grep -av "^$SRV ")
+	for re in "boot/syslinux/$loader" boot/syslinux/pxelinux.cfg/01- \
+		arch/boot/x86_64/vmlinuz-linux arch/boot/x86_64/initramfs-linux.img; do
+		grep -aE "event=transfer .*file=/?$re.* status=ok" <<<"$t" >/dev/null ||
+			BOOT_FAILS+=("no pxe-tftpd transfer of $re")
+	done
+	grep -aE '"GET /arch/x86_64/airootfs.sfs HTTP/1.1" 206 1 ' <<<"$h" >/dev/null ||
+		BOOT_FAILS+=("no 206 to the -r 0-0 probe in pxe-httpd's log")
+	grep -aE '"GET /arch/x86_64/airootfs.sfs HTTP/1.[01]" 200 ' <<<"$h" >/dev/null ||
+		BOOT_FAILS+=("no 200 for arch/x86_64/airootfs.sfs in pxe-httpd's log")
+	grep -aE '"GET /arch/x86_64/airootfs.sha512 HTTP/1.[01]" 200 ' <<<"$h" >/dev/null ||
+		BOOT_FAILS+=("no 200 for arch/x86_64/airootfs.sha512 in pxe-httpd's log")
+	[ -n "${E2E_IMAGE_EXTRACT:-}" ] && return 0
+	# Their start lines say they serve the image ("serving image PATH:
+	# volume ..., N files", common/root.c), not a directory.
+	grep -aqF "image $IMAGE" <(head -n 5 "$LOG_TFTPD") ||
+		BOOT_FAILS+=("pxe-tftpd's start lines do not name the image: $(head -n 2 "$LOG_TFTPD" | tr '\n' ' ')")
+	grep -aqF "image $IMAGE" <(head -n 5 "$LOG_HTTPD") ||
+		BOOT_FAILS+=("pxe-httpd's start lines do not name the image: $(head -n 2 "$LOG_HTTPD" | tr '\n' ' ')")
+}
 
 # ---------------------------------------------------------------- configs
 conf_head() { # conf_head MODE: [dhcpd] and, in full mode, the subnet
@@ -108,6 +217,8 @@ scen_conf() {
 	four-at-once) conf_head full
 		boot_section bios pxelinux.0 arch:bios
 		boot_section uefi syslinux.efi arch:x64-uefi ;;
+	image-bios) conf_head full; boot_section bios boot/syslinux/lpxelinux.0 arch:bios ;;
+	image-uefi) conf_head full; boot_section uefi boot/syslinux/syslinux.efi arch:x64-uefi ;;
 	esac
 }
 # scen_probes SCENARIO: "WANT_FILE|probe args" lines: the firmware kinds the
@@ -121,6 +232,8 @@ scen_probes() {
 	uefi-ipxe) echo "ipxe.efi|$EDK2_PXE"; echo "http://$SRV/uefi-ipxe.ipxe|$IPXE_EFI" ;;
 	uefi-http) echo "http://$SRV/snponly.efi|$EDK2_HTTP"; echo "http://$SRV/uefi-http.ipxe|$IPXE_EFI" ;;
 	four-at-once) echo "pxelinux.0|$IPXE_BIOS"; echo "syslinux.efi|$EDK2_PXE" ;;
+	image-bios) echo "boot/syslinux/lpxelinux.0|$IPXE_BIOS" ;;
+	image-uefi) echo "boot/syslinux/syslinux.efi|$EDK2_PXE" ;;
 	esac
 }
 
@@ -152,9 +265,16 @@ EOT
 	wait_for 5 e2e_ns_bound "$SITE_NS" udp 67
 }
 
-# prepare SCENARIO: config, check, daemons, probes. Returns 1 with SKIP_WHY.
+# prepare SCENARIO: root, config, check, daemons, probes. Returns 1 with
+# SKIP_WHY, or with FAIL_WHY when the served root is what is broken.
 prepare() {
 	local conf=$T_TMP/$SCEN.conf line want args out
+	case $SCEN in
+	image-*)
+		image_make || { SKIP_WHY=$SERVE_WHY; return 1; }
+		image_serve || { FAIL_WHY=$SERVE_WHY; return 1; } ;;
+	*) serve_root "$E2E_ROOT" dir || { FAIL_WHY=$SERVE_WHY; return 1; } ;;
+	esac
 	case $SCEN in
 	site-bios-pxelinux) start_site_dhcp pxelinux.0 ;;
 	site-bios-lpxelinux) start_site_dhcp lpxelinux.0 ;;
@@ -206,6 +326,8 @@ dnsmasq_args() {
 	proxy-bios) echo "--pxe-service=x86PC,e2e,pxelinux" ;;
 	proxy-uefi) echo "--pxe-service=X86-64_EFI,e2e,syslinux.efi" ;;
 	four-at-once) echo "--dhcp-boot=tag:bios,pxelinux.0 --dhcp-boot=tag:efi64,syslinux.efi" ;;
+	image-bios) echo "--dhcp-boot=tag:bios,boot/syslinux/lpxelinux.0" ;;
+	image-uefi) echo "--dhcp-boot=tag:efi64,boot/syslinux/syslinux.efi" ;;
 	esac
 }
 start_dnsmasq() {
@@ -232,6 +354,7 @@ start_dnsmasq() {
 # Per-VM boot files: a pxelinux.cfg for the MAC, or an iPXE script.
 vm_files() { # vm_files SCENARIO-OF-VM MAC
 	case $1 in
+	image-*) ;; # in the image already (image_make)
 	*lpxelinux*) e2e_pxelinux_cfg "$2" "$1" "http://$SRV/" ;;
 	*ipxe* | uefi-http) e2e_ipxe_script "$1" ;;
 	*) e2e_pxelinux_cfg "$2" "$1" ;;
@@ -245,7 +368,7 @@ boot_vms() {
 	BOOT_FAILS=()
 	for spec; do
 		name=${spec%%:*}; fw=${spec#*:}
-		VMN=$((VMN + 1)); mac=$(e2e_mac "$VMN")
+		VMN=$((VMN + 1)); mac=$(scen_mac "$name")
 		e2e_tap "tap$VMN"
 		vm_files "$name" "$mac"
 		extra=()
@@ -276,7 +399,7 @@ boot_scenario() {
 		local saved=$E2E_VM_TIMEOUT; E2E_VM_TIMEOUT=${E2E_FOUR_TIMEOUT:-480}
 		t0=$(e2e_now); boot_vms four-bios1:bios four-bios2:bios four-uefi1:uefi four-uefi2:uefi
 		E2E_VM_TIMEOUT=$saved ;;
-	*bios-* | proxy-bios) CUR_VMS=("$SCEN"); t0=$(e2e_now); boot_vms "$SCEN:bios" ;;
+	*bios-* | proxy-bios | image-bios) CUR_VMS=("$SCEN"); t0=$(e2e_now); boot_vms "$SCEN:bios" ;;
 	*) CUR_VMS=("$SCEN"); t0=$(e2e_now); boot_vms "$SCEN:uefi" ;;
 	esac
 }
@@ -292,9 +415,9 @@ for SCEN in $ALL_SCENARIOS; do
 		skip "$SCEN: time budget (E2E_BUDGET=${E2E_BUDGET:-1650}s) used up by earlier scenarios"
 		continue
 	fi
-	SKIP_WHY=""
+	SKIP_WHY="" FAIL_WHY=""
 	if ! prepare; then
-		skip "$SCEN: $SKIP_WHY"
+		if [ -n "$FAIL_WHY" ]; then fail "$SCEN: $FAIL_WHY"; else skip "$SCEN: $SKIP_WHY"; fi
 		stop_dhcp
 		continue
 	fi
@@ -314,6 +437,8 @@ for SCEN in $ALL_SCENARIOS; do
 		first_fail="${BOOT_FAILS[*]}"
 		[ $((SECONDS + worst)) -gt $BUDGET_END ] && break
 	done
+	# Not part of the retry: a file served from the wrong place is no flake.
+	case $SCEN in image-*) [ ${#BOOT_FAILS[@]} -eq 0 ] && image_proof ;; esac
 	if [ ${#BOOT_FAILS[@]} -eq 0 ]; then
 		pass "$SCEN ${secs}s${first_fail:+ (second try; the first failed: $first_fail)}"
 	else
@@ -329,6 +454,6 @@ sleep 0.3
 echo "--- TFTP requests seen on the wire (count, file, options):"
 e2e_tftp_options "$E2E_PCAP" | sed 's/^/    /'
 echo "--- pxe-tftpd's transfer lines with options:"
-grep -aE 'blksize|windowsize|tsize' "$LOG_TFTPD" | head -40 | sed 's/^/    /'
+cat "$T_TMP"/tftpd-*.log | grep -aE 'blksize|windowsize|tsize' | head -40 | sed 's/^/    /'
 if [ -n "${E2E_KEEP:-}" ]; then rm -rf "$E2E_KEEP"; cp -a "$T_TMP" "$E2E_KEEP"; echo "kept $E2E_KEEP"; fi
 t_done

@@ -242,9 +242,10 @@ START_TEST(reload_swaps_image)
 	snprintf(next, sizeof(next), "%s/next.iso", tmpdir);
 	write_sample(img, 0);
 	struct pxe_root *r = open_ok(img), *n = NULL;
+	const char *imgp = img;
 	struct pxe_err err = {{0}};
 	bool changed = true;
-	ck_assert_int_eq(pxe_root_reload(r, img, &n, &changed, &err), 0);
+	ck_assert_int_eq(pxe_root_reload(r, &imgp, 1, &n, &changed, &err), 0);
 	ck_assert_ptr_eq(n, r);
 	ck_assert(!changed);
 	pxe_root_unref(n);
@@ -253,7 +254,7 @@ START_TEST(reload_swaps_image)
 	ck_assert_int_eq(pxe_root_open_file(r, "vmlinuz", O_RDONLY, &f), 0);
 	write_sample(next, 'N');
 	ck_assert_int_eq(rename(next, img), 0);
-	ck_assert_int_eq(pxe_root_reload(r, img, &n, &changed, &err), 0);
+	ck_assert_int_eq(pxe_root_reload(r, &imgp, 1, &n, &changed, &err), 0);
 	ck_assert(changed);
 	ck_assert_ptr_ne(n, r);
 	pxe_root_unref(r); /* the old index goes; the open file keeps the old image */
@@ -270,12 +271,12 @@ START_TEST(reload_swaps_image)
 	write_file(next, "garbage", 7);
 	ck_assert_int_eq(rename(next, img), 0);
 	struct pxe_root *bad = NULL;
-	ck_assert_int_lt(pxe_root_reload(n, img, &bad, &changed, &err), 0);
+	ck_assert_int_lt(pxe_root_reload(n, &imgp, 1, &bad, &changed, &err), 0);
 	ck_assert_ptr_null(bad);
 	ck_assert(!changed);
 	/* Gone (or out of reach after --chroot): kept. */
 	ck_assert_int_eq(unlink(img), 0);
-	ck_assert_int_eq(pxe_root_reload(n, img, &bad, &changed, &err), 0);
+	ck_assert_int_eq(pxe_root_reload(n, &imgp, 1, &bad, &changed, &err), 0);
 	ck_assert_ptr_eq(bad, n);
 	pxe_root_unref(bad);
 	pxe_root_unref(n);
@@ -325,6 +326,91 @@ START_TEST(noncontig_reads)
 }
 END_TEST
 
+/* A directory over an image: the directory's file wins, what it lacks
+ * comes from the image, listings hold both once, and a reload shares what
+ * did not change. */
+START_TEST(layers)
+{
+	mk_tmpdir();
+	char img[128], dir[128], p[200];
+	snprintf(img, sizeof(img), "%s/sample.iso", tmpdir);
+	snprintf(dir, sizeof(dir), "%s/top", tmpdir);
+	write_sample(img, 0);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	snprintf(p, sizeof(p), "%s/vmlinuz", dir);
+	write_file(p, "mine", 4);
+	snprintf(p, sizeof(p), "%s/ipxe.efi", dir);
+	write_file(p, "EFI", 3);
+	snprintf(p, sizeof(p), "%s/boot", dir); /* a directory in both */
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	const char *paths[2] = {dir, img};
+	struct pxe_root *r = NULL;
+	struct pxe_err err = {{0}};
+	ck_assert_int_eq(pxe_root_open_layers(&r, paths, 2, &err), 0);
+	ck_assert_uint_eq(pxe_root_layers(r), 2);
+	ck_assert_int_eq(pxe_root_kind(r), PXE_ROOT_DIR);
+	ck_assert_int_ge(pxe_root_dirfd(r), 0);
+	ck_assert_str_eq(pxe_root_image_name(r), "sample.iso");
+	char d[1024];
+	pxe_root_describe(r, d, sizeof(d));
+	ck_assert_msg(strstr(d, "directory ") && strstr(d, "; then image "), "%s", d);
+
+	struct pxe_file f;
+	uint8_t buf[128];
+	ck_assert_int_eq(pxe_root_open_file(r, "vmlinuz", O_RDONLY, &f), 0);
+	ck_assert_int_eq(f.st.st_size, 4); /* the directory's */
+	pxe_file_close(&f);
+	ck_assert_int_eq(pxe_root_open_file(r, "boot/x.cfg", O_RDONLY, &f), 0);
+	ck_assert_int_eq(pxe_file_pread(&f, buf, sizeof(buf), 0), 10); /* the image's */
+	ck_assert_int_eq(buf[0], 'C');
+	pxe_file_close(&f);
+	ck_assert_int_eq(pxe_root_open_file(r, "link", O_RDONLY, &f), 0);
+	pxe_file_close(&f);
+	ck_assert_int_eq(pxe_root_open_file(r, "nothing", O_RDONLY, &f), -ENOENT);
+
+	struct seen s = {0};
+	ck_assert_int_eq(pxe_root_dir_each(r, "", collect, &s), 0);
+	int vm = 0;
+	for (int i = 0; i < s.n; i++)
+		vm += !strcmp(s.names[i], "vmlinuz");
+	ck_assert_int_eq(vm, 1);
+	ck_assert(has(&s, "ipxe.efi") && has(&s, "boot/") && has(&s, "big") && has(&s, "deep/"));
+	memset(&s, 0, sizeof(s));
+	ck_assert_int_eq(pxe_root_dir_each(r, "boot", collect, &s), 0);
+	ck_assert(has(&s, "x.cfg"));
+	ck_assert_int_eq(pxe_root_dir_each(r, "nothing", collect, &s), -ENOENT);
+
+	/* Reload: nothing changed, the same root. */
+	struct pxe_root *n = NULL;
+	bool changed = true;
+	ck_assert_int_eq(pxe_root_reload(r, paths, 2, &n, &changed, &err), 0);
+	ck_assert_ptr_eq(n, r);
+	ck_assert(!changed);
+	pxe_root_unref(n);
+	/* The image replaced: a new root, the new bytes. */
+	char next[128];
+	snprintf(next, sizeof(next), "%s/next.iso", tmpdir);
+	write_sample(next, 'N');
+	ck_assert_int_eq(rename(next, img), 0);
+	ck_assert_int_eq(pxe_root_reload(r, paths, 2, &n, &changed, &err), 0);
+	ck_assert(changed);
+	ck_assert_int_eq(pxe_root_dirfd(n), pxe_root_dirfd(r)); /* the directory layer shared */
+	ck_assert_int_eq(pxe_root_open_file(n, "boot/x.cfg", O_RDONLY, &f), 0);
+	ck_assert_int_eq(pxe_file_pread(&f, buf, 10, 0), 10);
+	ck_assert_int_eq(buf[0], 'N');
+	pxe_file_close(&f);
+	pxe_root_unref(n);
+	/* Layers dropped or reordered: a new root too. */
+	ck_assert_int_eq(pxe_root_reload(r, paths + 1, 1, &n, &changed, &err), 0);
+	ck_assert(changed);
+	ck_assert_int_eq(pxe_root_kind(n), PXE_ROOT_IMAGE);
+	pxe_root_unref(n);
+	ck_assert_int_eq(pxe_root_reload(r, paths, 0, &n, &changed, &err), -EINVAL);
+	pxe_root_unref(r);
+	rm_tmpdir();
+}
+END_TEST
+
 UNIT_SUITE(root)
 {
 	Suite *s = suite_create("root");
@@ -334,6 +420,7 @@ UNIT_SUITE(root)
 	tcase_add_test(tc, not_an_image);
 	tcase_add_test(tc, reload_swaps_image);
 	tcase_add_test(tc, noncontig_reads);
+	tcase_add_test(tc, layers);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -25,7 +25,8 @@ START_TEST(test_arch_guide)
 	ck_assert_str_eq(h->root, "/srv/archiso");
 	ck_assert(!h->keepalive);
 	ck_assert_int_eq(h->port, 8080);
-	ck_assert(!h->listing); /* off by default, unlike darkhttpd */
+	ck_assert(!h->listing);   /* off by default, unlike darkhttpd */
+	ck_assert(h->image_file); /* an image root serves itself at /NAME */
 	ck_assert(h->server_id);
 	ck_assert_int_eq(h->timeout_ms, 30000);
 	ck_assert_str_eq(h->index, "index.html");
@@ -126,6 +127,7 @@ START_TEST(test_ours_and_errors)
 			    "[::1]:82",
 			    "--listing",
 			    "--gzip-static",
+			    "--no-image-file",
 			    "--access-log-format",
 			    "json",
 			    "--header-timeout",
@@ -136,7 +138,7 @@ START_TEST(test_ours_and_errors)
 	ck_assert_int_eq(load(&c, sizeof(a1) / sizeof(a1[0]), a1), 0);
 	struct httpd_config *h = c.cfg;
 	ck_assert_uint_eq(h->listen.n, 2);
-	ck_assert(h->listing && h->gzip_static);
+	ck_assert(h->listing && h->gzip_static && !h->image_file);
 	ck_assert_int_eq(h->access_log_format, ALOG_JSON);
 	ck_assert_int_eq(h->header_timeout_ms, 3000);
 	ck_assert_uint_eq(h->max_head, 32768);
@@ -183,8 +185,9 @@ static char *check(int argc, const char **argv, int *n)
 	return buf;
 }
 
-/* The root is a directory, or with --single-file a readable file; the
- * files named are readable; the user and group exist. */
+/* The root is a directory or an ISO 9660 image (a small file is neither),
+ * or with --single-file a readable file; the files named are readable; the
+ * user and group exist. */
 START_TEST(test_check_config)
 {
 	char *dir = unit_tmpdir();
@@ -211,7 +214,9 @@ START_TEST(test_check_config)
 	out = check(10, bad, &n);
 	ck_assert_int_eq(n, 5);
 	snprintf(want, sizeof(want),
-		 "pxe-httpd: --root: %s: not a directory\n"
+		 "pxe-httpd: --root: %s: not an ISO 9660 image: 2 bytes, shorter than its System "
+		 "Area and first volume descriptor (34816); a served root is a directory or an "
+		 "ISO 9660 image\n"
 		 "pxe-httpd: --user: no such user 'no-such-user-pxe'\n"
 		 "pxe-httpd: --group: no such group 'no-such-group-pxe'\n"
 		 "pxe-httpd: --mimetypes: /nonexistent/m: No such file or directory\n"
@@ -241,9 +246,9 @@ START_TEST(test_unknown_key_lists_all)
 	struct pxe_config c;
 	struct pxe_err err;
 	ck_assert_int_lt(pxe_config_load(&httpd_spec, 4, (char **)argv, &c, &err), 0);
-	ck_assert_msg(strstr(err.msg,
-			     "h.conf:2: [httpd] mime-types: unknown key; valid keys: root, "
-			     "port, addr, ipv6, listen, pidfile, chroot, user, group,"),
+	ck_assert_msg(strstr(err.msg, "h.conf:2: [httpd] mime-types: unknown key; valid keys: "
+				      "root, fallback-root, "
+				      "port, addr, ipv6, listen, pidfile, chroot, user, group,"),
 		      "%s", err.msg);
 	/* whole when struct pxe_err holds it, else cut short of the guess */
 	ck_assert_msg(strstr(err.msg, sizeof(err.msg) >= 1024

@@ -32,7 +32,7 @@ static void setup(void)
 	srv = calloc(1, sizeof(*srv));
 	srv->loop = uv_default_loop();
 	srv->cfg = conf.cfg;
-	ck_assert_int_eq(httpd_runtime_init(&srv->rt, srv->cfg, &err), 0);
+	ck_assert_int_eq(httpd_runtime_init(&srv->rt, srv->cfg, NULL, NULL, &err), 0);
 	ck_assert_int_eq(access_log_open(&srv->alog, "/dev/null", false, 0), 0);
 	ck_assert_int_eq(fc_init(&srv->fc, 16, 1000), 0);
 	srv->wbuf = malloc(HTTPD_SCRATCH);
