@@ -7,7 +7,7 @@
 #   iso_tree DIR                   the source tree the images are made from
 #   iso_make KIND OUT SRC          one image of SRC; KIND below
 #   iso_zisofs BASE OUT FILE NAME  BASE plus FILE as /NAME, zisofs-compressed
-#   iso_extract ISO DIR VIEW       xorriso's extraction under VIEW's names
+#   iso_extract ISO DIR VIEW [SECS]  xorriso's extraction under VIEW's names
 #   iso_view KIND                  the name set an image of KIND is read by
 #   iso_sector_id ISO N            the 5-byte identifier of sector N
 #   iso_hybrid_mbr                 isolinux's isohdpfx.bin, or nothing
@@ -145,12 +145,13 @@ iso_view() {
 # names with ";1" and ".;1" stripped (-read_fs ecma119, -ecma119_map
 # stripped: the daemons match those case-insensitively). Rock Ridge
 # symlinks come out as symlinks; zisofs files decompressed; mtimes as
-# recorded. The tree is made writable again so rm -rf works.
+# recorded. The tree is made writable again so rm -rf works. SECS (120)
+# bounds xorriso, which can loop for ever on a corrupt image.
 iso_extract() {
 	local fs=any
 	case $3 in joliet) fs=norock ;; iso9660) fs=ecma119 ;; esac
 	rm -rf "$2"
-	timeout 120 xorriso -osirrox on -read_fs "$fs" -ecma119_map stripped -indev "$1" -extract / "$2" >/dev/null 2>&1
+	timeout "${4:-120}" xorriso -osirrox on -read_fs "$fs" -ecma119_map stripped -indev "$1" -extract / "$2" >/dev/null 2>&1
 	local st=$?
 	chmod -R u+w "$2" 2>/dev/null
 	return $st

@@ -565,7 +565,7 @@ nref=0 nserved=0 nreq=0 nerr=0 nsame=0 nother=0 nblock=0
 flipbad=()
 for ((i = 0; i < NFLIP; i++)); do
 	img=$W/fbase.iso.flip$i fx=$W/flip.x
-	iso_extract "$img" "$fx" rockridge || true
+	iso_extract "$img" "$fx" rockridge 10 || true # xorriso loops on some
 	outcome=
 	for d in httpd tftpd; do
 		if [ $d = httpd ]; then
