@@ -189,8 +189,8 @@ int tftp_open_read(struct tftp_conn *c, const struct tftp_req *r, struct stat *s
 	if (e < 0)
 		return errno_to_tftp(-e, msg);
 	if (!S_ISREG(f.st.st_mode)) {
-		pxe_file_close(&f);
 		*msg = S_ISDIR(f.st.st_mode) ? strerror(EISDIR) : "Not a regular file";
+		pxe_file_close(&f); /* it clears f.st: the message first */
 		return TFTP_EACCESS;
 	}
 	if (c->mode == TFTP_MODE_NETASCII) {

@@ -156,6 +156,7 @@ START_TEST(test_read_errors)
 	ck_assert_ptr_null(msg);
 	r = req(TFTP_RRQ, "dir");
 	ck_assert_int_eq(tftp_open_read(c, &r, &st, &msg), TFTP_EACCESS);
+	ck_assert_str_eq(msg, strerror(EISDIR));
 	r = req(TFTP_RRQ, "../etc/passwd");
 	ck_assert_int_eq(tftp_open_read(c, &r, &st, &msg), TFTP_EACCESS);
 	ck_assert_str_eq(msg, "Outside the served root");
