@@ -399,6 +399,14 @@ bool dhcp6_client_mac(const struct dhcp6_msg *m, uint8_t mac[6])
 
 /* ------------------------------------------------------------ building */
 
+static int nospc(struct dhcp6_builder *b)
+{
+	b->overflow = true;
+	return -ENOSPC;
+}
+
+/* Whether n more bytes fit (callers keep n small: no option is longer
+ * than 0xffff + 4 bytes). */
 static bool room(struct dhcp6_builder *b, size_t n)
 {
 	if (b->cap - b->len >= n)
@@ -416,7 +424,7 @@ int dhcp6_build_start(struct dhcp6_builder *b, uint8_t *buf, size_t cap, uint8_t
 	b->depth = 0;
 	b->overflow = false;
 	if (!room(b, DHCP6_HDR_LEN))
-		return -ENOSPC;
+		return nospc(b);
 	put32(buf, xid & 0xffffff);
 	buf[0] = type;
 	b->len = DHCP6_HDR_LEN;
@@ -426,7 +434,7 @@ int dhcp6_build_start(struct dhcp6_builder *b, uint8_t *buf, size_t cap, uint8_t
 int dhcp6_build_opt(struct dhcp6_builder *b, uint16_t code, const void *val, size_t len)
 {
 	if (len > 0xffff || !room(b, DHCP6_OPT_HDR_LEN + len))
-		return -ENOSPC;
+		return nospc(b);
 	put16(b->buf + b->len, code);
 	put16(b->buf + b->len + 2, (uint16_t)len);
 	if (len)
@@ -504,7 +512,7 @@ int dhcp6_build_ia_na(struct dhcp6_builder *b, uint32_t iaid, uint32_t t1, uint3
 {
 	if (n > DHCP6_MAX_MSG || (msg && strlen(msg) > 255) ||
 	    !room(b, ia_na_size(n, status, msg)))
-		return -ENOSPC;
+		return nospc(b);
 	uint8_t fixed[24];
 	put32(fixed, iaid);
 	put32(fixed + 4, t1);
@@ -530,7 +538,7 @@ int dhcp6_build_items(struct dhcp6_builder *b, uint16_t code, bool has_ent, uint
 	for (size_t i = 0; i < n; i++)
 		need += 2 + strlen(items[i]);
 	if (need > 0xffff || !room(b, DHCP6_OPT_HDR_LEN + need))
-		return -ENOSPC;
+		return nospc(b);
 	uint8_t *p = b->buf + b->len;
 	put16(p, code);
 	put16(p + 2, (uint16_t)need);
@@ -552,8 +560,8 @@ int dhcp6_build_items(struct dhcp6_builder *b, uint16_t code, bool has_ent, uint
 int dhcp6_build_addrs(struct dhcp6_builder *b, uint16_t code, const uint8_t (*addrs)[16],
 		      size_t n)
 {
-	if (n > 0xffff / 16 || !room(b, DHCP6_OPT_HDR_LEN + 16 * n))
-		return -ENOSPC;
+	if (n > 0xffff / 16)
+		return nospc(b);
 	return dhcp6_build_opt(b, code, addrs, 16 * n);
 }
 
