@@ -46,8 +46,7 @@ static void vendor_class(const struct dhcp6_msg *m, struct dhcp_pxe_raw *raw)
 		raw->vendor_class = (struct dhcp_pxe_bytes){.data = m->vendor_class.data, .len = 0};
 }
 
-void dhcp6_pxe_raw(const struct dhcp6_msg *m, struct dhcp_pxe_raw *raw,
-		   struct dhcp6_pxe_scratch *s)
+void dhcp6_pxe_raw(const struct dhcp6_msg *m, struct dhcp_pxe_raw *raw, struct dhcp6_pxe_scratch *s)
 {
 	memset(raw, 0, sizeof(*raw));
 	raw->msg_type = m->type;

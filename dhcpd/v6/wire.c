@@ -354,9 +354,10 @@ bool dhcp6_oro_has(const struct dhcp6_msg *m, uint16_t code)
 const char *dhcp6_msg_type_name(int type)
 {
 	static const char *const names[] = {
-		"unknown", "solicit", "advertise", "request", "confirm",
-		"renew",   "rebind",  "reply",     "release", "decline",
-		"reconfigure", "information-request", "relay-forw", "relay-repl",
+		"unknown",    "solicit",    "advertise",   "request",
+		"confirm",    "renew",      "rebind",      "reply",
+		"release",    "decline",    "reconfigure", "information-request",
+		"relay-forw", "relay-repl",
 	};
 	return type > 0 && type <= DHCP6_RELAY_REPL ? names[type] : "unknown";
 }
@@ -389,7 +390,8 @@ bool dhcp6_client_mac(const struct dhcp6_msg *m, uint8_t mac[6])
 	/* RFC 6939 §4: the first-hop relay (innermost layer) adds it. */
 	if (m->n_relays) {
 		const struct dhcp6_relay *r = &m->relays[m->n_relays - 1];
-		if (r->has_lladdr && r->lladdr_type == DHCP6_HWTYPE_ETHERNET && r->lladdr.len == 6) {
+		if (r->has_lladdr && r->lladdr_type == DHCP6_HWTYPE_ETHERNET &&
+		    r->lladdr.len == 6) {
 			memcpy(mac, r->lladdr.data, 6);
 			return true;
 		}
@@ -415,8 +417,7 @@ static bool room(struct dhcp6_builder *b, size_t n)
 	return false;
 }
 
-int dhcp6_build_start(struct dhcp6_builder *b, uint8_t *buf, size_t cap, uint8_t type,
-		      uint32_t xid)
+int dhcp6_build_start(struct dhcp6_builder *b, uint8_t *buf, size_t cap, uint8_t type, uint32_t xid)
 {
 	b->buf = buf;
 	b->cap = cap;
@@ -507,11 +508,9 @@ static size_t ia_na_size(size_t n, uint16_t status, const char *msg)
 }
 
 int dhcp6_build_ia_na(struct dhcp6_builder *b, uint32_t iaid, uint32_t t1, uint32_t t2,
-		      const struct dhcp6_iaaddr *addrs, size_t n, uint16_t status,
-		      const char *msg)
+		      const struct dhcp6_iaaddr *addrs, size_t n, uint16_t status, const char *msg)
 {
-	if (n > DHCP6_MAX_MSG || (msg && strlen(msg) > 255) ||
-	    !room(b, ia_na_size(n, status, msg)))
+	if (n > DHCP6_MAX_MSG || (msg && strlen(msg) > 255) || !room(b, ia_na_size(n, status, msg)))
 		return nospc(b);
 	uint8_t fixed[24];
 	put32(fixed, iaid);
@@ -557,8 +556,7 @@ int dhcp6_build_items(struct dhcp6_builder *b, uint16_t code, bool has_ent, uint
 	return 0;
 }
 
-int dhcp6_build_addrs(struct dhcp6_builder *b, uint16_t code, const uint8_t (*addrs)[16],
-		      size_t n)
+int dhcp6_build_addrs(struct dhcp6_builder *b, uint16_t code, const uint8_t (*addrs)[16], size_t n)
 {
 	if (n > 0xffff / 16)
 		return nospc(b);

@@ -9,9 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DHCP6_HDR_LEN       4  /* msg-type, 24-bit transaction-id (RFC 8415 §8) */
-#define DHCP6_RELAY_HDR_LEN 34 /* msg-type, hop-count, link, peer (§9) */
-#define DHCP6_OPT_HDR_LEN   4  /* option-code, option-len (§21.1) */
+#define DHCP6_HDR_LEN       4    /* msg-type, 24-bit transaction-id (RFC 8415 §8) */
+#define DHCP6_RELAY_HDR_LEN 34   /* msg-type, hop-count, link, peer (§9) */
+#define DHCP6_OPT_HDR_LEN   4    /* option-code, option-len (§21.1) */
 #define DHCP6_MAX_MSG       4096 /* largest message we read or build */
 /* RFC 8415 §7.6: a relay drops a RELAY-FORW whose hop-count is already
  * HOP_COUNT_LIMIT, so hop counts 0..8 can reach us: at most 9 layers. */
@@ -88,10 +88,10 @@ enum dhcp6_duid_type {
 
 /* Limits of what the parse keeps; more is counted as truncated, not an
  * error (a huge ORO must not cost more than this). */
-#define DHCP6_MAX_IA       4
-#define DHCP6_MAX_IAADDR   4
-#define DHCP6_MAX_ORO      32
-#define DHCP6_MAX_ARCHS    8
+#define DHCP6_MAX_IA     4
+#define DHCP6_MAX_IAADDR 4
+#define DHCP6_MAX_ORO    32
+#define DHCP6_MAX_ARCHS  8
 
 /* A value inside the caller's buffer: the parse borrows, never copies, so
  * a struct dhcp6_msg is valid while the packet buffer lives. data == NULL:
@@ -159,14 +159,14 @@ struct dhcp6_msg {
 	uint8_t preference;
 	struct dhcp6_bytes user_class; /* 15: items of {u16 len, data} (§21.15) */
 	bool has_vendor_class;
-	uint32_t vendor_enterprise;      /* 16: the instance used (343 preferred) */
-	struct dhcp6_bytes vendor_class; /* its items, after the enterprise number */
-	struct dhcp6_bytes arch;         /* 61: list of u16 (RFC 5970 §3.3) */
-	struct dhcp6_bytes nii;          /* 62: type, major, minor (§3.4) */
-	struct dhcp6_bytes bootfile_url; /* 59 */
+	uint32_t vendor_enterprise;        /* 16: the instance used (343 preferred) */
+	struct dhcp6_bytes vendor_class;   /* its items, after the enterprise number */
+	struct dhcp6_bytes arch;           /* 61: list of u16 (RFC 5970 §3.3) */
+	struct dhcp6_bytes nii;            /* 62: type, major, minor (§3.4) */
+	struct dhcp6_bytes bootfile_url;   /* 59 */
 	struct dhcp6_bytes bootfile_param; /* 60: items of {u16 len, data} */
 	struct dhcp6_status_opt status;    /* 13 at the top level */
-	uint16_t bad_code; /* after a parse error: the option that was malformed */
+	uint16_t bad_code;                 /* after a parse error: the option that was malformed */
 };
 
 /* Parse len bytes: a client/server message, or RELAY-FORW/REPL layers
@@ -222,14 +222,12 @@ int dhcp6_build_status(struct dhcp6_builder *b, uint16_t status, const char *msg
 /* IA_NA with the given addresses (their lifetimes; no status), or with
  * only a status (n == 0, status != 0: e.g. NoAddrsAvail, §18.3.9). */
 int dhcp6_build_ia_na(struct dhcp6_builder *b, uint32_t iaid, uint32_t t1, uint32_t t2,
-		      const struct dhcp6_iaaddr *addrs, size_t n, uint16_t status,
-		      const char *msg);
+		      const struct dhcp6_iaaddr *addrs, size_t n, uint16_t status, const char *msg);
 /* A list of {u16 len, data} items after an optional 4-byte enterprise
  * number: 15, 16 (has_ent), 60. */
 int dhcp6_build_items(struct dhcp6_builder *b, uint16_t code, bool has_ent, uint32_t ent,
 		      const char *const *items, size_t n);
-int dhcp6_build_addrs(struct dhcp6_builder *b, uint16_t code, const uint8_t (*addrs)[16],
-		      size_t n);
+int dhcp6_build_addrs(struct dhcp6_builder *b, uint16_t code, const uint8_t (*addrs)[16], size_t n);
 /* The length, or -ENOSPC when something did not fit (b->overflow). */
 int dhcp6_build_finish(struct dhcp6_builder *b);
 

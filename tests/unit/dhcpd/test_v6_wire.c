@@ -51,9 +51,10 @@ static size_t item(uint8_t *v, size_t at, const char *s)
 }
 
 #define MAC_QEMU "\x52\x54\x00\x12\x34\x56"
-static const uint8_t duid_llt[14] = {0, 1, 0, 1, 0x2c, 0x8f, 0x11, 0x22, 0x52, 0x54, 0, 0x12, 0x34, 0x56};
-static const uint8_t duid_uuid[18] = {0, 4, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
-				      0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x00};
+static const uint8_t duid_llt[14] = {0,    1,    0,    1, 0x2c, 0x8f, 0x11,
+				     0x22, 0x52, 0x54, 0, 0x12, 0x34, 0x56};
+static const uint8_t duid_uuid[18] = {0,    4,    0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+				      0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x00};
 
 /* EDK2's SOLICIT (issue 15, OVMF): DUID-LLT, elapsed time, IA_NA, ORO
  * 59,60,23,16, NII 1/3.0, arch, vendor class 343 with one item. */
@@ -279,8 +280,8 @@ static void relay_forw(struct pkt *out, const struct pkt *inner, uint8_t hop, ui
 		       const char *ifid, bool lladdr)
 {
 	uint8_t h[34] = {kind, hop, 0x20, 0x01, 0x0d, 0xb8};
-	h[17] = hop;        /* link 2001:db8::HOP */
-	h[18] = 0xfe;       /* peer fe80::… */
+	h[17] = hop;  /* link 2001:db8::HOP */
+	h[18] = 0xfe; /* peer fe80::… */
 	h[19] = 0x80;
 	h[33] = (uint8_t)(hop + 1);
 	out->n = 0;
@@ -530,8 +531,7 @@ START_TEST(test_wrap_relay_reply)
 	ck_assert(!memcmp(back.body.data, reply, (size_t)n));
 	/* Too small: refused, nothing written. */
 	memset(out, 0xa5, sizeof(out));
-	ck_assert_int_eq(dhcp6_wrap_relay_reply(&m, reply, (size_t)n, out, (size_t)w - 1),
-			 -ENOSPC);
+	ck_assert_int_eq(dhcp6_wrap_relay_reply(&m, reply, (size_t)n, out, (size_t)w - 1), -ENOSPC);
 	ck_assert_int_eq(out[0], 0xa5);
 	/* No relays: the reply as it is. */
 	ck_assert_int_eq(dhcp6_parse(c.b, c.n, &m), 0);
