@@ -462,8 +462,11 @@ void dhcp6_build_close(struct dhcp6_builder *b)
 		return;
 	size_t at = b->open[--b->depth];
 	size_t n = b->len - at - DHCP6_OPT_HDR_LEN;
-	/* An option's length is 16 bits; the builder's cap keeps it below. */
-	put16(b->buf + at + 2, n > 0xffff ? 0xffff : (uint16_t)n);
+	/* An option's length is 16 bits: a container grown past it (only
+	 * with a cap over 64 KiB) makes the message unusable. */
+	if (n > 0xffff)
+		b->overflow = true;
+	put16(b->buf + at + 2, (uint16_t)n);
 }
 
 int dhcp6_build_u8(struct dhcp6_builder *b, uint16_t code, uint8_t v)
@@ -488,13 +491,16 @@ int dhcp6_build_u32(struct dhcp6_builder *b, uint16_t code, uint32_t v)
 int dhcp6_build_status(struct dhcp6_builder *b, uint16_t status, const char *msg)
 {
 	size_t n = msg ? strlen(msg) : 0;
-	uint8_t v[2 + 255];
-	if (n > sizeof(v) - 2)
-		n = sizeof(v) - 2;
-	put16(v, status);
+	if (n > 0xffff - 2 || !room(b, DHCP6_OPT_HDR_LEN + 2 + n))
+		return nospc(b);
+	uint8_t *p = b->buf + b->len;
+	put16(p, D6O_STATUS_CODE);
+	put16(p + 2, (uint16_t)(2 + n));
+	put16(p + 4, status);
 	if (n)
-		memcpy(v + 2, msg, n);
-	return dhcp6_build_opt(b, D6O_STATUS_CODE, v, 2 + n);
+		memcpy(p + 6, msg, n);
+	b->len += DHCP6_OPT_HDR_LEN + 2 + n;
+	return 0;
 }
 
 /* The size of an IA_NA with these contents, to check the room before
@@ -510,7 +516,10 @@ static size_t ia_na_size(size_t n, uint16_t status, const char *msg)
 int dhcp6_build_ia_na(struct dhcp6_builder *b, uint32_t iaid, uint32_t t1, uint32_t t2,
 		      const struct dhcp6_iaaddr *addrs, size_t n, uint16_t status, const char *msg)
 {
-	if (n > DHCP6_MAX_MSG || (msg && strlen(msg) > 255) || !room(b, ia_na_size(n, status, msg)))
+	if (b->depth == DHCP6_BUILD_DEPTH)
+		return -EINVAL;
+	if (n > DHCP6_MAX_MSG || (msg && strlen(msg) > DHCP6_MAX_MSG) ||
+	    !room(b, ia_na_size(n, status, msg)))
 		return nospc(b);
 	uint8_t fixed[24];
 	put32(fixed, iaid);

@@ -91,7 +91,6 @@ enum dhcp6_duid_type {
 #define DHCP6_MAX_IA     4
 #define DHCP6_MAX_IAADDR 4
 #define DHCP6_MAX_ORO    32
-#define DHCP6_MAX_ARCHS  8
 
 /* A value inside the caller's buffer: the parse borrows, never copies, so
  * a struct dhcp6_msg is valid while the packet buffer lives. data == NULL:
@@ -217,7 +216,11 @@ int dhcp6_build_open(struct dhcp6_builder *b, uint16_t code, const void *fixed, 
 void dhcp6_build_close(struct dhcp6_builder *b);
 int dhcp6_build_u8(struct dhcp6_builder *b, uint16_t code, uint8_t v);
 int dhcp6_build_u16(struct dhcp6_builder *b, uint16_t code, uint16_t v);
+/* 32-bit values: T1-like times, 32 information refresh time (RFC 8415
+ * §21.23, formerly RFC 4242). */
 int dhcp6_build_u32(struct dhcp6_builder *b, uint16_t code, uint32_t v);
+/* Status code option (§21.13): code and an optional UTF-8 message, NULL
+ * or "" for none. */
 int dhcp6_build_status(struct dhcp6_builder *b, uint16_t status, const char *msg);
 /* IA_NA with the given addresses (their lifetimes; no status), or with
  * only a status (n == 0, status != 0: e.g. NoAddrsAvail, §18.3.9). */

@@ -481,9 +481,10 @@ START_TEST(test_build_enospc)
 		for (size_t i = cap; i < cap + 64; i++)
 			ck_assert_msg(out[i] == 0xa5, "cap %zu: byte %zu written", cap, i);
 	}
-	/* A too long status message and an over-deep nesting are refused. */
+	/* A status message too long for the buffer and an over-deep nesting
+	 * are refused. */
 	struct dhcp6_builder b;
-	char longmsg[300];
+	char longmsg[DHCP6_MAX_MSG + 2];
 	memset(longmsg, 'x', sizeof(longmsg) - 1);
 	longmsg[sizeof(longmsg) - 1] = '\0';
 	ck_assert_int_eq(dhcp6_build_start(&b, out, sizeof(out), DHCP6_REPLY, 1), 0);
@@ -491,7 +492,17 @@ START_TEST(test_build_enospc)
 	for (int i = 0; i < DHCP6_BUILD_DEPTH; i++)
 		ck_assert_int_eq(dhcp6_build_open(&b, 3, NULL, 0), 0);
 	ck_assert_int_eq(dhcp6_build_open(&b, 3, NULL, 0), -EINVAL);
+	ck_assert_int_eq(dhcp6_build_ia_na(&b, 1, 0, 0, NULL, 0, 2, "x"), -EINVAL);
 	ck_assert_int_eq(dhcp6_build_finish(&b), -ENOSPC); /* the refused IA_NA */
+	/* A long status message is not cut (§21.13 sets no limit). */
+	longmsg[300] = '\0';
+	ck_assert_int_eq(dhcp6_build_start(&b, out, DHCP6_MAX_MSG, DHCP6_REPLY, 1), 0);
+	ck_assert_int_eq(dhcp6_build_status(&b, DHCP6_ST_UNSPEC_FAIL, longmsg), 0);
+	int n = dhcp6_build_finish(&b);
+	ck_assert_int_eq(n, 4 + 4 + 2 + 300);
+	ck_assert_int_eq(dhcp6_parse(out, (size_t)n, &back), 0);
+	ck_assert_uint_eq(back.status.msg.len, 300);
+	ck_assert_int_eq(back.status.code, DHCP6_ST_UNSPEC_FAIL);
 }
 END_TEST
 
