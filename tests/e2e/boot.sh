@@ -147,6 +147,9 @@ image_serve() {
 image_proof() {
 	local t h re loader=lpxelinux.0
 	[ "$SCEN" = image-uefi ] && loader=syslinux.efi
+	# pxe-httpd writes its access log every 500 ms (the sweep): the VM may
+	# be off before the last request's line is out.
+	wait_for 5 grep -qaE '"GET /arch/x86_64/airootfs.sha512 HTTP/1.[01]" 200 ' "$LOG_HTTPD"
 	# The VM's lines only (not those of image_serve's look, from $SRV).
 	t=$(tail -n +"$((TFTP_AT + 1))" "$LOG_TFTPD" | grep -av " client=$SRV:")
 	h=$(tail -n +"$((HTTP_AT + 1))" "$LOG_HTTPD" | grep -av "^$SRV ")
