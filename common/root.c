@@ -151,24 +151,26 @@ static struct pxe_root *root_new(void)
 	return r;
 }
 
-int pxe_root_reload(struct pxe_root *old, const char *const *paths, size_t n, struct pxe_root **out,
-		    bool *changed, struct pxe_err *err)
+int pxe_root_reload(struct pxe_root *old, const char *path, const char *const *fallback,
+		    size_t n_fallback, struct pxe_root **out, bool *changed, struct pxe_err *err)
 {
 	*out = NULL;
 	*changed = false;
-	if (n == 0 || n > PXE_ROOT_MAX_LAYERS)
-		return pxe_err_set(err, EINVAL, "%zu roots: between 1 and %d are served", n,
-				   PXE_ROOT_MAX_LAYERS);
+	size_t n = 1 + n_fallback;
+	if (n > PXE_ROOT_MAX_LAYERS)
+		return pxe_err_set(err, EINVAL, "fallback-root: at most %d, got %zu",
+				   PXE_ROOT_MAX_LAYERS - 1, n_fallback);
 	struct pxe_root *r = root_new();
 	if (!r)
 		return pxe_err_set(err, ENOMEM, "out of memory");
 	bool same = old && old->n == n;
 	for (size_t i = 0; i < n; i++) {
-		struct layer *y = reusable(old, paths[i]);
+		const char *p = i ? fallback[i - 1] : path;
+		struct layer *y = reusable(old, p);
 		if (y) {
 			y->refs++;
 		} else {
-			int e = layer_open(&y, paths[i], err);
+			int e = layer_open(&y, p, err);
 			if (e < 0) {
 				pxe_root_unref(r);
 				return e;
@@ -187,16 +189,10 @@ int pxe_root_reload(struct pxe_root *old, const char *const *paths, size_t n, st
 	return 0;
 }
 
-int pxe_root_open_layers(struct pxe_root **out, const char *const *paths, size_t n,
-			 struct pxe_err *err)
-{
-	bool changed;
-	return pxe_root_reload(NULL, paths, n, out, &changed, err);
-}
-
 int pxe_root_open(struct pxe_root **out, const char *path, struct pxe_err *err)
 {
-	return pxe_root_open_layers(out, &path, 1, err);
+	bool changed;
+	return pxe_root_reload(NULL, path, NULL, 0, out, &changed, err);
 }
 
 struct pxe_root *pxe_root_ref(struct pxe_root *r)
@@ -224,11 +220,6 @@ enum pxe_root_kind pxe_root_kind(const struct pxe_root *r)
 	return r->l[0]->kind;
 }
 
-const char *pxe_root_path(const struct pxe_root *r)
-{
-	return r->l[0]->path;
-}
-
 int pxe_root_dirfd(const struct pxe_root *r)
 {
 	return r->l[0]->kind == PXE_ROOT_DIR ? r->l[0]->fd : -1;
@@ -243,22 +234,23 @@ static const struct layer *first_image(const struct pxe_root *r)
 	return NULL;
 }
 
-const struct pxe_iso *pxe_root_iso(const struct pxe_root *r)
-{
-	const struct layer *y = first_image(r);
-	return y ? y->iso : NULL;
-}
-
-int pxe_root_image_fd(const struct pxe_root *r)
-{
-	const struct layer *y = first_image(r);
-	return y ? y->fd : -1;
-}
-
 const struct stat *pxe_root_image_stat(const struct pxe_root *r)
 {
 	const struct layer *y = first_image(r);
 	return y ? &y->st : NULL;
+}
+
+int pxe_root_open_image(const struct pxe_root *r, struct pxe_file *f)
+{
+	*f = (struct pxe_file)PXE_FILE_INIT;
+	const struct layer *y = first_image(r);
+	if (!y)
+		return -ENOENT;
+	f->fd = fcntl(y->fd, F_DUPFD_CLOEXEC, 3);
+	if (f->fd < 0)
+		return -errno;
+	f->st = y->st;
+	return 0;
 }
 
 const char *pxe_root_image_name(const struct pxe_root *r)

@@ -43,25 +43,24 @@ struct pxe_root; /* opaque */
  * 0 and *out (one reference), or -errno with err filled. */
 int pxe_root_open(struct pxe_root **out, const char *path, struct pxe_err *err);
 
-/* Layers: n roots (directories or images) seen as one tree. A path is
- * served by the first layer that has it (a missing file or directory lets
- * the next one answer; an escape or a refusal is final); a directory lists
- * the names of all layers, the first layer's entry winning. So
- * /srv/pxe (ipxe.efi, a script) over archlinux.iso serves both. */
+/* Layers: path and n_fallback more roots (directories or images) seen as
+ * one tree. A path is served by the first layer that has it (a missing
+ * file or directory lets the next one answer; an escape or a refusal is
+ * final); a directory lists the names of all layers, the first layer's
+ * entry winning. So /srv/pxe (ipxe.efi, a script) over archlinux.iso
+ * serves both. At most PXE_ROOT_MAX_LAYERS layers (-EINVAL).
+ *
+ * At start old is NULL. On SIGHUP: *out is old again (one more reference)
+ * when every path names what old's layer of that path serves: the same
+ * directory, or an image with the same identity (device, inode, size,
+ * mtime). Else a new root, in which layers that did not change are shared
+ * with old (an image is indexed again only when replaced), and *changed is
+ * true. A path that cannot be opened (gone, or out of reach after
+ * --chroot) but is old's keeps old's layer. A new image that fails to
+ * index is an error and the caller keeps old. */
 #define PXE_ROOT_MAX_LAYERS 8
-int pxe_root_open_layers(struct pxe_root **out, const char *const *paths, size_t n,
-			 struct pxe_err *err);
-
-/* On SIGHUP: *out is old again (one more reference) when every path
- * names what old's layer of that path serves: the same directory, or an
- * image with the same identity (device, inode, size, mtime). Else a new
- * root, in which layers that did not change are shared with old (an image
- * is indexed again only when replaced), and *changed is true. A path that
- * cannot be opened (gone, or out of reach after --chroot) but is old's
- * keeps old's layer. A new image that fails to index is an error and the
- * caller keeps old. old may be NULL (a start). */
-int pxe_root_reload(struct pxe_root *old, const char *const *paths, size_t n, struct pxe_root **out,
-		    bool *changed, struct pxe_err *err);
+int pxe_root_reload(struct pxe_root *old, const char *path, const char *const *fallback,
+		    size_t n_fallback, struct pxe_root **out, bool *changed, struct pxe_err *err);
 
 struct pxe_root *pxe_root_ref(struct pxe_root *r);
 void pxe_root_unref(struct pxe_root *r); /* NULL is fine */
@@ -69,14 +68,11 @@ void pxe_root_unref(struct pxe_root *r); /* NULL is fine */
 size_t pxe_root_layers(const struct pxe_root *r);
 /* Of the first layer (the root proper). */
 enum pxe_root_kind pxe_root_kind(const struct pxe_root *r);
-const char *pxe_root_path(const struct pxe_root *r);
 /* A directory first layer: its O_PATH descriptor (for writes, which
  * images refuse); else -1. */
 int pxe_root_dirfd(const struct pxe_root *r);
-/* Of the first image among the layers: its index, descriptor and stat;
- * NULL/-1 when there is none. */
-const struct pxe_iso *pxe_root_iso(const struct pxe_root *r);
-int pxe_root_image_fd(const struct pxe_root *r);
+/* Of the first image among the layers: its stat; NULL when there is
+ * none. */
 const struct stat *pxe_root_image_stat(const struct pxe_root *r);
 /* That image's file name (the last component of its path), for pxe-httpd's
  * /<basename>.iso; NULL when no layer is an image. */
@@ -122,6 +118,9 @@ struct pxe_file {
 int pxe_root_open_file(const struct pxe_root *r, const char *rel, int open_flags,
 		       struct pxe_file *f);
 void pxe_file_close(struct pxe_file *f);
+/* That image file itself as an open file (base 0, its own stat), for
+ * pxe-httpd's /<basename>.iso: 0, or -ENOENT when no layer is an image. */
+int pxe_root_open_image(const struct pxe_root *r, struct pxe_file *f);
 
 /* The file's bytes at off (relative to the file) into buf / iov; reads
  * never go past st_size. Return bytes read or -errno, as pread/preadv. */

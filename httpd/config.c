@@ -288,8 +288,7 @@ static int open_single(struct httpd_runtime *rt, const char *path, struct pxe_ro
 		free(dir);
 		return pxe_err_set(err, ENOMEM, "out of memory");
 	}
-	const char *paths[1] = {dir};
-	int r = pxe_root_reload(old, paths, 1, &rt->root, changed, err);
+	int r = pxe_root_reload(old, dir, NULL, 0, &rt->root, changed, err);
 	free(dir);
 	if (r < 0)
 		return r;
@@ -312,15 +311,8 @@ static int open_root(struct httpd_runtime *rt, const struct httpd_config *cfg, s
 	*changed = true;
 	if (cfg->single_file)
 		return open_single(rt, cfg->root, old, changed, err);
-	const char *paths[PXE_ROOT_MAX_LAYERS];
-	size_t n = 0;
-	paths[n++] = cfg->root;
-	if (cfg->fallback_root.n >= PXE_ROOT_MAX_LAYERS)
-		return pxe_err_set(err, EINVAL, "fallback-root: at most %d",
-				   PXE_ROOT_MAX_LAYERS - 1);
-	for (size_t i = 0; i < cfg->fallback_root.n; i++)
-		paths[n++] = cfg->fallback_root.v[i];
-	return pxe_root_reload(old, paths, n, &rt->root, changed, err);
+	return pxe_root_reload(old, cfg->root, (const char *const *)cfg->fallback_root.v,
+			       cfg->fallback_root.n, &rt->root, changed, err);
 }
 
 int httpd_runtime_init(struct httpd_runtime *rt, const struct httpd_config *cfg,

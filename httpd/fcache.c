@@ -183,15 +183,7 @@ static int open_in_root(const struct pxe_root *root, const char *rel, struct pxe
 static int open_image(const struct pxe_root *root, const char *rel, struct pxe_file *f)
 {
 	(void)rel;
-	const struct stat *st = pxe_root_image_stat(root);
-	*f = (struct pxe_file)PXE_FILE_INIT;
-	if (!st)
-		return -EISDIR;
-	f->fd = fcntl(pxe_root_image_fd(root), F_DUPFD_CLOEXEC, 0);
-	if (f->fd < 0)
-		return -errno;
-	f->st = *st;
-	return 0;
+	return pxe_root_open_image(root, f);
 }
 
 static int cached(struct fcache *c, const struct pxe_root *root, const char *rel, uint64_t now_ms,

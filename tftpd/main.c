@@ -37,16 +37,10 @@ static int runtime_open(struct tftpd_runtime *rt, const struct tftpd_config *cfg
 	/* An unchanged directory root keeps its descriptor (after chroot its
 	 * path may be unreachable); an image is indexed again only when the
 	 * file at the path is another one (replaced by mv). */
-	const char *paths[PXE_ROOT_MAX_LAYERS];
-	size_t n = 0;
-	paths[n++] = cfg->root;
-	for (size_t i = 0; i < cfg->fallback_root.n && n < PXE_ROOT_MAX_LAYERS; i++)
-		paths[n++] = cfg->fallback_root.v[i];
-	if (cfg->fallback_root.n >= PXE_ROOT_MAX_LAYERS)
-		return pxe_err_set(err, EINVAL, "fallback-root: at most %d",
-				   PXE_ROOT_MAX_LAYERS - 1);
 	bool changed;
-	int r = pxe_root_reload(old ? old->root : NULL, paths, n, &rt->root, &changed, err);
+	int r = pxe_root_reload(old ? old->root : NULL, cfg->root,
+				(const char *const *)cfg->fallback_root.v, cfg->fallback_root.n,
+				&rt->root, &changed, err);
 	if (r < 0)
 		return r;
 	if (old && changed) {

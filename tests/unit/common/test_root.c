@@ -242,10 +242,9 @@ START_TEST(reload_swaps_image)
 	snprintf(next, sizeof(next), "%s/next.iso", tmpdir);
 	write_sample(img, 0);
 	struct pxe_root *r = open_ok(img), *n = NULL;
-	const char *imgp = img;
 	struct pxe_err err = {{0}};
 	bool changed = true;
-	ck_assert_int_eq(pxe_root_reload(r, &imgp, 1, &n, &changed, &err), 0);
+	ck_assert_int_eq(pxe_root_reload(r, img, NULL, 0, &n, &changed, &err), 0);
 	ck_assert_ptr_eq(n, r);
 	ck_assert(!changed);
 	pxe_root_unref(n);
@@ -254,7 +253,7 @@ START_TEST(reload_swaps_image)
 	ck_assert_int_eq(pxe_root_open_file(r, "vmlinuz", O_RDONLY, &f), 0);
 	write_sample(next, 'N');
 	ck_assert_int_eq(rename(next, img), 0);
-	ck_assert_int_eq(pxe_root_reload(r, &imgp, 1, &n, &changed, &err), 0);
+	ck_assert_int_eq(pxe_root_reload(r, img, NULL, 0, &n, &changed, &err), 0);
 	ck_assert(changed);
 	ck_assert_ptr_ne(n, r);
 	pxe_root_unref(r); /* the old index goes; the open file keeps the old image */
@@ -271,12 +270,12 @@ START_TEST(reload_swaps_image)
 	write_file(next, "garbage", 7);
 	ck_assert_int_eq(rename(next, img), 0);
 	struct pxe_root *bad = NULL;
-	ck_assert_int_lt(pxe_root_reload(n, &imgp, 1, &bad, &changed, &err), 0);
+	ck_assert_int_lt(pxe_root_reload(n, img, NULL, 0, &bad, &changed, &err), 0);
 	ck_assert_ptr_null(bad);
 	ck_assert(!changed);
 	/* Gone (or out of reach after --chroot): kept. */
 	ck_assert_int_eq(unlink(img), 0);
-	ck_assert_int_eq(pxe_root_reload(n, &imgp, 1, &bad, &changed, &err), 0);
+	ck_assert_int_eq(pxe_root_reload(n, img, NULL, 0, &bad, &changed, &err), 0);
 	ck_assert_ptr_eq(bad, n);
 	pxe_root_unref(bad);
 	pxe_root_unref(n);
@@ -346,7 +345,8 @@ START_TEST(layers)
 	const char *paths[2] = {dir, img};
 	struct pxe_root *r = NULL;
 	struct pxe_err err = {{0}};
-	ck_assert_int_eq(pxe_root_open_layers(&r, paths, 2, &err), 0);
+	bool changed = true;
+	ck_assert_int_eq(pxe_root_reload(NULL, paths[0], paths + 1, 1, &r, &changed, &err), 0);
 	ck_assert_uint_eq(pxe_root_layers(r), 2);
 	ck_assert_int_eq(pxe_root_kind(r), PXE_ROOT_DIR);
 	ck_assert_int_ge(pxe_root_dirfd(r), 0);
@@ -382,8 +382,7 @@ START_TEST(layers)
 
 	/* Reload: nothing changed, the same root. */
 	struct pxe_root *n = NULL;
-	bool changed = true;
-	ck_assert_int_eq(pxe_root_reload(r, paths, 2, &n, &changed, &err), 0);
+	ck_assert_int_eq(pxe_root_reload(r, paths[0], paths + 1, 1, &n, &changed, &err), 0);
 	ck_assert_ptr_eq(n, r);
 	ck_assert(!changed);
 	pxe_root_unref(n);
@@ -392,7 +391,7 @@ START_TEST(layers)
 	snprintf(next, sizeof(next), "%s/next.iso", tmpdir);
 	write_sample(next, 'N');
 	ck_assert_int_eq(rename(next, img), 0);
-	ck_assert_int_eq(pxe_root_reload(r, paths, 2, &n, &changed, &err), 0);
+	ck_assert_int_eq(pxe_root_reload(r, paths[0], paths + 1, 1, &n, &changed, &err), 0);
 	ck_assert(changed);
 	ck_assert_int_eq(pxe_root_dirfd(n), pxe_root_dirfd(r)); /* the directory layer shared */
 	ck_assert_int_eq(pxe_root_open_file(n, "boot/x.cfg", O_RDONLY, &f), 0);
@@ -401,11 +400,15 @@ START_TEST(layers)
 	pxe_file_close(&f);
 	pxe_root_unref(n);
 	/* Layers dropped or reordered: a new root too. */
-	ck_assert_int_eq(pxe_root_reload(r, paths + 1, 1, &n, &changed, &err), 0);
+	ck_assert_int_eq(pxe_root_reload(r, paths[1], NULL, 0, &n, &changed, &err), 0);
 	ck_assert(changed);
 	ck_assert_int_eq(pxe_root_kind(n), PXE_ROOT_IMAGE);
 	pxe_root_unref(n);
-	ck_assert_int_eq(pxe_root_reload(r, paths, 0, &n, &changed, &err), -EINVAL);
+	const char *many[PXE_ROOT_MAX_LAYERS];
+	for (int i = 0; i < PXE_ROOT_MAX_LAYERS; i++)
+		many[i] = img;
+	ck_assert_int_eq(pxe_root_reload(r, dir, many, PXE_ROOT_MAX_LAYERS, &n, &changed, &err),
+			 -EINVAL);
 	pxe_root_unref(r);
 	rm_tmpdir();
 }
