@@ -144,15 +144,19 @@ image_serve() {
 }
 # image_proof: after an image boot, the daemons' lines of it must show each
 # file the boot needs served from the image (BOOT_FAILS otherwise).
+# pxe-httpd's lines since this scenario started, but the server's own looks.
+vm_http_lines() { tail -n +"$((HTTP_AT + 1))" "$LOG_HTTPD" | grep -av "^$SRV "; }
+vm_http_has() { vm_http_lines | grep -qaE "$1"; }
 image_proof() {
 	local t h re loader=lpxelinux.0
 	[ "$SCEN" = image-uefi ] && loader=syslinux.efi
 	# pxe-httpd writes its access log every 500 ms (the sweep): the VM may
-	# be off before the last request's line is out.
-	wait_for 5 grep -qaE '"GET /arch/x86_64/airootfs.sha512 HTTP/1.[01]" 200 ' "$LOG_HTTPD"
+	# be off before its last request's line is out. This VM's lines only:
+	# the log holds the earlier image scenario's too.
+	wait_for 5 vm_http_has '"GET /arch/x86_64/airootfs.sha512 HTTP/1.[01]" 200 '
 	# The VM's lines only (not those of image_serve's look, from $SRV).
 	t=$(tail -n +"$((TFTP_AT + 1))" "$LOG_TFTPD" | grep -av " client=$SRV:")
-	h=$(tail -n +"$((HTTP_AT + 1))" "$LOG_HTTPD" | grep -av "^$SRV ")
+	h=$(vm_http_lines)
 	for re in "boot/syslinux/$loader" boot/syslinux/pxelinux.cfg/01- \
 		arch/boot/x86_64/vmlinuz-linux arch/boot/x86_64/initramfs-linux.img; do
 		grep -aE "event=transfer .*file=/?$re.* status=ok" <<<"$t" >/dev/null ||
