@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "config6.h"
 #include "config_common.h"
 #include "leases.h"
 #include "opts.h"
@@ -45,6 +46,7 @@ struct dhcp_subnet {
 struct dhcp_host {
 	char *name;
 	char *mac, *client_id, *address, *hostname;
+	char *duid, *address6; /* DHCPv6 (config6.h) */
 	long long lease_time_ms;
 	struct pxe_strlist option;
 	bool ignore;
@@ -56,6 +58,7 @@ struct dhcp_host {
 	uint8_t cid[DHCP_KEY_MAX], cid_len;
 	uint32_t addr; /* 0: no fixed address */
 	struct dhcp_optlist opts;
+	struct dhcp_host6 v6;
 };
 
 /* [boot NAME]. Kept in file order: the first section whose match terms
@@ -89,6 +92,7 @@ struct dhcpd_config {
 	bool ping_check;
 	long long ping_timeout_ms;
 	bool print_leases; /* --leases */
+	int dhcpv6;        /* enum dhcp6_mode as written */
 	struct pxe_common_config common;
 
 	struct dhcp_subnet *subnets;
@@ -103,6 +107,15 @@ struct dhcpd_config {
 	uint32_t *reserved;
 	size_t n_reserved;
 	struct dhcp_optlist global_opts;
+	bool v4_on;     /* DHCPv4 served: not mode = full without any [subnet] */
+	int mode6;      /* enum dhcp6_mode in force: OFF, FULL or BOOT_ONLY */
+	bool leases_on; /* a lease file: DHCPv4 or DHCPv6 in full mode */
+	struct dhcp_subnet6 *subnets6;
+	size_t n_subnets6;
+	struct dhcp6_range_def *ranges6;
+	size_t n_ranges6;
+	uint8_t (*reserved6)[16];
+	size_t n_reserved6;
 };
 
 /* Look-ups on a validated config. Addresses in host byte order. */

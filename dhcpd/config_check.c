@@ -253,8 +253,8 @@ static int validate_host(struct dhcpd_config *c, struct dhcp_host *h, struct whe
 {
 	struct pxe_err e;
 	int r;
-	if (!h->mac && !h->client_id)
-		return pxe_err_set(err, EINVAL, "[host %s]: needs mac or client-id", h->name);
+	if (!h->mac && !h->client_id && !h->duid)
+		return pxe_err_set(err, EINVAL, "[host %s]: needs mac, client-id or duid", h->name);
 	if (h->mac && (r = validate_mac(h, err)) < 0) {
 		at_key(w, dhcp_config_host_src(h, "mac"));
 		return r;
@@ -398,15 +398,22 @@ int dhcp_config_validate(void *cfg, struct pxe_err *err)
 		if ((r = validate_host(c, &c->hosts[i], &w, err)) < 0)
 			return located(err, r, &w);
 	}
+	if ((r = dhcp_config6_validate(c, err)) < 0)
+		return r;
 	struct pxe_err e;
 	if ((r = add_opts(&c->global_opts, &c->option, &e)) < 0)
 		return pxe_err_set(err, -r, "option: %s", e.msg);
 	for (size_t i = 0; i < c->n_boots; i++)
 		if ((r = dhcp_config_boot_check(&c->boots[i], err)) < 0)
 			return located(err, r, &(struct where){c->boots[i].file, c->boots[i].line});
-	if (!c->n_subnets && !c->print_leases && c->mode == DHCP_MODE_FULL)
+	/* An IPv6-only site has [subnet6] sections and no [subnet]. */
+	if (!c->n_subnets && !c->print_leases && c->mode == DHCP_MODE_FULL &&
+	    c->mode6 == DHCP6_MODE_OFF)
 		return pxe_err_set(err, EINVAL,
-				   "no [subnet CIDR] section and no range: nothing to serve");
+				   "no [subnet CIDR] section, no [subnet6 PREFIX/LEN] and no "
+				   "range: nothing to serve");
+	c->v4_on = c->mode != DHCP_MODE_FULL || c->n_subnets > 0;
+	c->leases_on = c->mode == DHCP_MODE_FULL || c->mode6 == DHCP6_MODE_FULL;
 	/* Before the log is opened (start, --check-config) this is stderr;
 	 * on reload, the log. --leases only reads the lease file. */
 	if (!c->print_leases)
@@ -467,8 +474,9 @@ int dhcp_leasefile_check(const char *path, char *bad, size_t cap)
 int dhcp_config_check_leasefile(const void *cfg, const char *value, struct pxe_err *err)
 {
 	const struct dhcpd_config *c = cfg;
-	/* The proxy modes keep no leases; --leases only reads them. */
-	if (c->mode != DHCP_MODE_FULL || c->print_leases)
+	/* The proxy modes keep no leases (unless DHCPv6 hands out addresses);
+	 * --leases only reads them. */
+	if ((c->mode != DHCP_MODE_FULL && c->dhcpv6 != DHCP6_MODE_FULL) || c->print_leases)
 		return 0;
 	char bad[4096];
 	int r = dhcp_leasefile_check(value, bad, sizeof(bad));

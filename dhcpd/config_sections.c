@@ -57,6 +57,10 @@ static const struct pxe_opt host_opts[] = {
 	  .help = "DHCP option for this host" },
 	{ .name = "ignore", .type = PXE_OPT_BOOL, .offset = H(ignore), .def = "no",
 	  .help = "never answer this host" },
+	{ .name = "duid", .type = PXE_OPT_STRING, .offset = H(duid), .arg = "HEX",
+	  .help = "DHCPv6 client DUID (option 1), instead of or beside the MAC" },
+	{ .name = "address6", .type = PXE_OPT_STRING, .offset = H(address6), .arg = "ADDR",
+	  .help = "fixed IPv6 address (IA_NA) in a [subnet6]" },
 };
 /* clang-format on */
 static const struct pxe_opt_table host_table = PXE_OPT_TABLE(host_opts);
@@ -139,9 +143,11 @@ int dhcp_config_section_key(void *cfg, const char *section, const char *key, con
 			return -EINVAL;
 		return dhcp_config_boot_key(b, section, key, value, &at, err);
 	}
+	if ((arg = section_arg(section, "subnet6")))
+		return dhcp_config6_section_key(c, arg, key, value, file, line, err);
 	return pxe_err_set(err, EINVAL,
 			   "unknown section [%s] (expected [dhcpd], [subnet CIDR], "
-			   "[host NAME] or [boot NAME])",
+			   "[subnet6 PREFIX/LEN], [host NAME] or [boot NAME])",
 			   section);
 }
 
@@ -159,6 +165,7 @@ void dhcp_config_sections_free(struct dhcpd_config *c)
 	}
 	for (size_t i = 0; i < c->n_boots; i++)
 		dhcp_config_boot_free(&c->boots[i]);
+	dhcp_config6_free(c);
 	free(c->subnets);
 	free(c->hosts);
 	free(c->boots);
@@ -174,6 +181,7 @@ void dhcp_config_sections_print(FILE *out, const struct dhcpd_config *c)
 		fprintf(out, "\n[subnet %s]\n", c->subnets[i].cidr);
 		pxe_opt_section_print(out, &subnet_table, &c->subnets[i], c->subnets[i].src);
 	}
+	dhcp_config6_print(out, c);
 	for (size_t i = 0; i < c->n_hosts; i++) {
 		fprintf(out, "\n[host %s]\n", c->hosts[i].name);
 		pxe_opt_section_print(out, &host_table, &c->hosts[i], c->hosts[i].src);

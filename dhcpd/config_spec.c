@@ -11,6 +11,8 @@
 #define C(f) offsetof(struct dhcpd_config, f)
 
 static const char *const mode_choices[] = {"full", "proxy", "proxy-4011", NULL};
+/* In the order of enum dhcp6_mode. */
+static const char *const mode6_choices[] = {"auto", "off", "full", "boot-only", NULL};
 
 /* One option per paragraph: the house layout of option tables. */
 /* clang-format off */
@@ -22,6 +24,11 @@ static const struct pxe_opt dhcpd_opts[] = {
 	{ .name = "mode", .type = PXE_OPT_ENUM, .offset = C(mode), .def = "full",
 	  .choices = mode_choices,
 	  .help = "full: hand out addresses; proxy modes: boot information only" },
+	{ .name = "dhcpv6", .type = PXE_OPT_ENUM, .offset = C(dhcpv6), .def = "auto",
+	  .choices = mode6_choices,
+	  .help = "DHCPv6 on UDP 547: full (addresses and boot options), boot-only (boot options, "
+	          "no addresses), off; auto: off without a [subnet6], else full, or boot-only in "
+	          "the proxy modes" },
 	{ .name = "leasefile", .type = PXE_OPT_STRING, .offset = C(leasefile),
 	  .def = PXE_LOCALSTATEDIR "/lib/pxe-dhcpd/dhcpd.leases", .arg = "FILE",
 	  .help = "lease journal (append-only text, one line per change)",
@@ -94,5 +101,6 @@ const struct pxe_opt_spec dhcp_config_spec = {
 	.validate = dhcp_config_validate,
 	.free_extra = free_extra,
 	.print_extra = print_extra,
-	.epilog = "Sections: [subnet CIDR], [host NAME], [boot NAME]; see pxesuite.conf(5).",
+	.epilog = "Sections: [subnet CIDR], [subnet6 PREFIX/LEN], [host NAME], [boot NAME]; see "
+		  "pxesuite.conf(5).",
 };

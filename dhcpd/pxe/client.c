@@ -189,6 +189,7 @@ static enum dhcp_pxe_rpi derive_rpi(const struct dhcp_pxe_client *c)
 void dhcp_pxe_client_classify(const struct dhcp_pxe_raw *in, struct dhcp_pxe_client *out)
 {
 	memset(out, 0, sizeof(*out));
+	out->family = in->family == 6 ? 6 : 4;
 	out->msg_type = in->msg_type;
 	if (in->chaddr) {
 		size_t n = in->hlen > sizeof(out->mac) ? sizeof(out->mac) : in->hlen;

@@ -22,6 +22,7 @@ struct dhcp_pxe_bytes {
 
 /* Input: the request's raw option values and header facts. */
 struct dhcp_pxe_raw {
+	uint8_t family;        /* 6 for a DHCPv6 request; 0 or 4: DHCPv4 */
 	uint8_t msg_type;      /* option 53; 0 for BOOTP */
 	uint8_t htype;         /* header htype (1 = Ethernet) */
 	const uint8_t *chaddr; /* header chaddr, hlen bytes */
@@ -57,6 +58,7 @@ enum dhcp_pxe_rpi {
 #define DHCP_PXE_BAD_VC    0x20 /* 60 empty or holding NUL */
 
 struct dhcp_pxe_client {
+	uint8_t family; /* 4 or 6: the address family the request came in */
 	uint8_t msg_type;
 	uint8_t mac[16];
 	uint8_t mac_len; /* 6 for Ethernet */

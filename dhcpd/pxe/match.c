@@ -11,7 +11,7 @@
 
 const char dhcp_pxe_term_expected[] =
 	"expected arch:NAME|NUMBER, vendor-class:PREFIX, user-class:TEXT, mac:PREFIX, "
-	"ipxe, rpi[:3|4|5], http, uefi or pxe (each may start with '!')";
+	"ipxe, rpi[:3|4|5], http, uefi, pxe, ipv4 or ipv6 (each may start with '!')";
 
 /* ---------------------------------------------------------------- parse */
 
@@ -74,17 +74,16 @@ static int parse_rpi(const char *v, size_t n, bool has_value, struct dhcp_pxe_te
 			   (int)(n > 20 ? 20 : n), v);
 }
 
-/* Terms without a value: ipxe, http, uefi, pxe. */
+/* Terms without a value: ipxe, http, uefi, pxe, ipv4, ipv6. */
 static bool parse_flag(const char *k, size_t kn, struct dhcp_pxe_term *t)
 {
 	static const struct {
 		const char *name;
 		enum dhcp_pxe_term_kind kind;
 	} flags[] = {
-		{"ipxe", DHCP_PXE_TERM_IPXE},
-		{"http", DHCP_PXE_TERM_HTTP},
-		{"uefi", DHCP_PXE_TERM_UEFI},
-		{"pxe", DHCP_PXE_TERM_PXE},
+		{"ipxe", DHCP_PXE_TERM_IPXE}, {"http", DHCP_PXE_TERM_HTTP},
+		{"uefi", DHCP_PXE_TERM_UEFI}, {"pxe", DHCP_PXE_TERM_PXE},
+		{"ipv4", DHCP_PXE_TERM_IPV4}, {"ipv6", DHCP_PXE_TERM_IPV6},
 	};
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		if (word_is(k, kn, flags[i].name)) {
@@ -190,6 +189,8 @@ static bool eval_positive(const struct dhcp_pxe_term *t, const struct dhcp_pxe_c
 	case DHCP_PXE_TERM_HTTP: return c->is_http;
 	case DHCP_PXE_TERM_UEFI: return c->is_uefi;
 	case DHCP_PXE_TERM_PXE: return c->pxe_client;
+	case DHCP_PXE_TERM_IPV4: return c->family != 6;
+	case DHCP_PXE_TERM_IPV6: return c->family == 6;
 	}
 	return false;
 }
@@ -213,6 +214,8 @@ static const char *kind_word(enum dhcp_pxe_term_kind k)
 	case DHCP_PXE_TERM_HTTP: return "http";
 	case DHCP_PXE_TERM_UEFI: return "uefi";
 	case DHCP_PXE_TERM_PXE: return "pxe";
+	case DHCP_PXE_TERM_IPV4: return "ipv4";
+	case DHCP_PXE_TERM_IPV6: return "ipv6";
 	}
 	return "?";
 }

@@ -17,6 +17,8 @@
  *   http                a UEFI HTTP Boot client (60 "HTTPClient" or HTTP arch)
  *   uefi                a UEFI architecture
  *   pxe                 option 60 starts with "PXEClient"
+ *   ipv4, ipv6          the request came over DHCPv4 or DHCPv6 (one section can
+ *                       then give each family its own file or URL)
  * Any term may start with '!' to negate it. A value may be double-quoted to
  * hold blanks: vendor-class:"My Class". */
 #ifndef DHCP_PXE_MATCH_H
@@ -39,6 +41,8 @@ enum dhcp_pxe_term_kind {
 	DHCP_PXE_TERM_HTTP,
 	DHCP_PXE_TERM_UEFI,
 	DHCP_PXE_TERM_PXE,
+	DHCP_PXE_TERM_IPV4,
+	DHCP_PXE_TERM_IPV6,
 };
 
 #define DHCP_PXE_TERM_TEXT 255

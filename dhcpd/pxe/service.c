@@ -15,7 +15,7 @@ static const struct dhcp_boot *select_boot(const struct dhcp_boot *boots, size_t
 	return NULL;
 }
 
-static void expand_file(struct dhcp_pxe_decision *dec, uint32_t server_be)
+static void expand_file(struct dhcp_pxe_decision *dec, const struct dhcp_pxe_server *srv)
 {
 	const struct dhcp_pxe_client *c = &dec->client;
 	const char *tmpl = dhcp_pxe_boot_file(&dec->boot->pxe, c);
@@ -23,7 +23,8 @@ static void expand_file(struct dhcp_pxe_decision *dec, uint32_t server_be)
 		dec->why = "section gives no file";
 		return;
 	}
-	struct dhcp_pxe_subst_vars v = {.server_be = server_be,
+	struct dhcp_pxe_subst_vars v = {.server_be = srv->v4_be,
+					.server6 = srv->v6,
 					.mac = c->mac,
 					.mac_len = c->mac_len,
 					.arch_known = c->arch_known,
@@ -35,7 +36,7 @@ static void expand_file(struct dhcp_pxe_decision *dec, uint32_t server_be)
 }
 
 void dhcp_pxe_decide(const struct dhcp_boot *boots, size_t n, const struct dhcp_pxe_raw *raw,
-		     uint32_t server_be, struct dhcp_pxe_decision *dec)
+		     const struct dhcp_pxe_server *srv, struct dhcp_pxe_decision *dec)
 {
 	dec->file[0] = '\0';
 	dec->why = NULL;
@@ -53,7 +54,7 @@ void dhcp_pxe_decide(const struct dhcp_boot *boots, size_t n, const struct dhcp_
 	}
 	dec->delay_ms = dec->boot->delay_ms;
 	dec->broadcast = dec->boot->broadcast;
-	expand_file(dec, server_be);
+	expand_file(dec, srv);
 }
 
 bool dhcp_pxe_serves(const struct dhcp_pxe_decision *dec)

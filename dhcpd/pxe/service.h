@@ -26,11 +26,18 @@ struct dhcp_pxe_decision {
 	bool broadcast;                   /* broadcast = yes */
 };
 
+/* Our address on the interface the request came in on, for ${server}:
+ * v4_be (network order) for a DHCPv4 request, v6 (16 bytes) for a DHCPv6
+ * one; 0 / NULL when unknown. */
+struct dhcp_pxe_server {
+	uint32_t v4_be;
+	const uint8_t *v6;
+};
+
 /* Decide for the client whose options raw holds, among the [boot]
- * sections boots[0..n-1]; server_be is our address on the receiving
- * interface (network order), for ${server}. */
+ * sections boots[0..n-1]. */
 void dhcp_pxe_decide(const struct dhcp_boot *boots, size_t n, const struct dhcp_pxe_raw *raw,
-		     uint32_t server_be, struct dhcp_pxe_decision *dec);
+		     const struct dhcp_pxe_server *srv, struct dhcp_pxe_decision *dec);
 /* Whether the decision gives the client something to boot: a file, or a
  * menu to choose one from. */
 bool dhcp_pxe_serves(const struct dhcp_pxe_decision *dec);

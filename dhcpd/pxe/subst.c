@@ -81,6 +81,12 @@ static int var_value(enum subst_var var, const struct dhcp_pxe_subst_vars *v, ch
 
 	switch (var) {
 	case V_SERVER:
+		if (v->server6) {
+			char ip[INET6_ADDRSTRLEN];
+			inet_ntop(AF_INET6, v->server6, ip, sizeof(ip));
+			snprintf(buf, cap, "[%s]", ip);
+			return 0;
+		}
 		if (!v->server_be)
 			return -EINVAL;
 		snprintf(buf, cap, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* ${...} variables in boot file names and URLs. Pure and bounded.
  *
- *   ${server}     our IPv4 address on the interface the request came in on
+ *   ${server}     our address on the interface the request came in on: IPv4
+ *                 dotted, or for a DHCPv6 request IPv6 in brackets as a URL
+ *                 needs it (RFC 3986 §3.2.2): [fd00::1]
  *   ${mac}        client MAC, lower-case hex with colons: 52:54:00:12:34:56
  *   ${mac-hyphen} the same with hyphens: 52-54-00-12-34-56
  *   ${mac-hex}    the same without separators: 525400123456
@@ -20,8 +22,9 @@
 #include "err.h"
 
 struct dhcp_pxe_subst_vars {
-	uint32_t server_be; /* network byte order; 0 = unknown */
-	const uint8_t *mac; /* NULL or mac_len bytes (at most 16) */
+	uint32_t server_be;     /* network byte order; 0 = unknown */
+	const uint8_t *server6; /* 16 bytes: DHCPv6, ${server} is this, bracketed */
+	const uint8_t *mac;     /* NULL or mac_len bytes (at most 16) */
 	size_t mac_len;
 	bool arch_known;
 	uint16_t arch;

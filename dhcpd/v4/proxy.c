@@ -97,7 +97,8 @@ int dhcp_proxy_decide(const struct dhcpd_config *cfg, const struct dhcp_msg *req
 		return 0;
 	struct dhcp_pxe_raw raw;
 	dhcp_pxe_reply_raw(req, &raw);
-	dhcp_pxe_decide(cfg->boots, cfg->n_boots, &raw, htonl(rx->local_addr), dec);
+	dhcp_pxe_decide(cfg->boots, cfg->n_boots, &raw,
+			&(struct dhcp_pxe_server){.v4_be = htonl(rx->local_addr)}, dec);
 	if (!dhcp_pxe_client_is_netboot(&dec->client)) {
 		dec->made = false; /* not ours to log: an ordinary DHCP client */
 		return dhcp_out_ignore(out, "proxy: not a PXE or HTTP boot client");

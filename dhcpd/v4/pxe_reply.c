@@ -98,7 +98,8 @@ void dhcp_pxe_reply_full(const struct dhcpd_config *cfg, const struct dhcp_msg *
 {
 	struct dhcp_pxe_raw raw;
 	dhcp_pxe_reply_raw(req, &raw);
-	dhcp_pxe_decide(cfg->boots, cfg->n_boots, &raw, htonl(rep->server_addr), dec);
+	dhcp_pxe_decide(cfg->boots, cfg->n_boots, &raw,
+			&(struct dhcp_pxe_server){.v4_be = htonl(rep->server_addr)}, dec);
 	if (!dec->made)
 		return;
 	dhcp_pxe_reply_fill(dec, req, rep);
