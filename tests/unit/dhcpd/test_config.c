@@ -58,7 +58,7 @@ START_TEST(test_errors)
 		"overlaps");
 	expect_error("[subnet 198.18.0.0/24]\noption = nosuch:1\n", "nosuch");
 	expect_error("[subnet 198.18.0.0/24]\nbogus = 1\n", "bogus");
-	expect_error("[host a]\naddress = 198.18.0.5\n", "needs mac or client-id");
+	expect_error("[host a]\naddress = 198.18.0.5\n", "needs mac, client-id or duid");
 	expect_error(
 		"[subnet 198.18.0.0/24]\n[host a]\nmac = 02:00:00:00:00:01\naddress = 10.0.0.1\n",
 		"in no [subnet]");

@@ -53,6 +53,10 @@ static const struct term_case term_cases[] = {
     {"uefi", 0, B(K_EDK2_X64) | B(K_X64_9) | B(K_ARM64) | B(K_HTTP16) | B(K_IPXE_EFI) |
      B(K_PI4_UEFI), NULL},
     {"pxe", 0, ALL & ~(B(K_HTTP16) | B(K_PLAIN)), NULL},
+    /* the catalogue is DHCPv4; test_v6_decide.c has the DHCPv6 side */
+    {"ipv4", 0, ALL, NULL},
+    {"ipv6", 0, 0, NULL},
+    {"!ipv6", 0, ALL, NULL},
     {"arch:efi64", -EINVAL, 0, NULL},
     {"arch:", -EINVAL, 0, NULL},
     {"arch:70000", -EINVAL, 0, NULL},
@@ -109,8 +113,8 @@ START_TEST(test_term_messages)
 
 	dhcp_pxe_term_parse("x", 1, &t, &err);
 	ck_assert_str_eq(err.msg, "expected arch:NAME|NUMBER, vendor-class:PREFIX, "
-				  "user-class:TEXT, mac:PREFIX, ipxe, rpi[:3|4|5], http, uefi or "
-				  "pxe (each may start with '!'), got 'x'");
+				  "user-class:TEXT, mac:PREFIX, ipxe, rpi[:3|4|5], http, uefi, "
+				  "pxe, ipv4 or ipv6 (each may start with '!'), got 'x'");
 	dhcp_pxe_term_parse("arch:efi64", 10, &t, &err);
 	ck_assert_msg(strstr(err.msg, "unknown architecture 'efi64'"), "%s", err.msg);
 	dhcp_pxe_term_parse("mac:zz", 6, &t, &err);
