@@ -482,24 +482,33 @@ void dhcp6_lease_decline(struct dhcp6_leases *s, struct dhcp6_lease *l, int64_t 
 	dhcp6_lease_set_state(s, l, LEASE_DECLINED, until);
 }
 
+/* What expire() does with a record: 0 nothing, 1 expire it, 2 drop it. */
+static int expire_action(const struct dhcp6_lease *l, int64_t now)
+{
+	if (!state_holds(l->state))
+		return l->expires < now - DHCP6_LEASE_KEEP ? 2 : 0;
+	if (l->expires > now)
+		return 0;
+	return l->state == LEASE_BOUND ? 1 : 2;
+}
+
 size_t dhcp6_leases_expire(struct dhcp6_leases *s, int64_t now,
 			   void (*cb)(void *ctx, struct dhcp6_lease *l), void *ctx)
 {
 	size_t changed = 0;
 	for (size_t i = 0; i < s->n;) {
 		struct dhcp6_lease *l = s->all[i];
-		if (!state_holds(l->state) || l->expires > now) {
-			i++;
-			continue;
-		}
-		changed++;
-		if (l->state == LEASE_DECLINED) {
+		int act = expire_action(l, now);
+		changed += act != 0;
+		if (act == 2) {
 			dhcp6_leases_remove(s, l); /* the last record moved to i */
 			continue;
 		}
-		if (l->state == LEASE_BOUND && cb)
-			cb(ctx, l);
-		dhcp6_lease_set_state(s, l, LEASE_EXPIRED, l->expires);
+		if (act == 1) {
+			if (cb)
+				cb(ctx, l);
+			dhcp6_lease_set_state(s, l, LEASE_EXPIRED, l->expires);
+		}
 		i++;
 	}
 	return changed;

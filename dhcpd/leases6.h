@@ -88,9 +88,15 @@ void dhcp6_lease_set_state(struct dhcp6_leases *s, struct dhcp6_lease *l, enum d
 void dhcp6_lease_decline(struct dhcp6_leases *s, struct dhcp6_lease *l, int64_t until);
 void dhcp6_leases_remove(struct dhcp6_leases *s, struct dhcp6_lease *l);
 
-/* Expire what is due: OFFERED and BOUND become EXPIRED (cb called for
- * BOUND ones, before the change), DECLINED records are dropped. Returns
- * how many changed. */
+/* Expire what is due: BOUND becomes EXPIRED (cb called first); OFFERED
+ * records and ended quarantines (DECLINED) are dropped, and so are
+ * EXPIRED and RELEASED records lapsed for more than DHCP6_LEASE_KEEP.
+ * Unlike a DHCPv4 pool, a /64 puts no bound on the records that clients
+ * with new DUIDs leave behind (a SOLICIT flood would otherwise grow the
+ * store and every snapshot for ever); an advertised address that was
+ * never requested is not worth keeping for its client. Returns how many
+ * records changed or went. */
+#define DHCP6_LEASE_KEEP 86400 /* seconds a lapsed record keeps its client's address */
 size_t dhcp6_leases_expire(struct dhcp6_leases *s, int64_t now,
 			   void (*cb)(void *ctx, struct dhcp6_lease *l), void *ctx);
 

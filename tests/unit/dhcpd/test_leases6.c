@@ -323,17 +323,25 @@ START_TEST(test_expire_callback)
 							(enum dhcp_lease_state)t[i].st, t[i].exp));
 	}
 	expired_bound = 0;
+	/* the bound lease expires, the offer that no REQUEST followed goes */
 	ck_assert_uint_eq(dhcp6_leases_expire(s, 200, on_expire, &expired_bound), 2);
 	ck_assert_uint_eq(expired_bound, 1);
 	ck_assert_int_eq(dhcp6_lease_by_client(s, d, duid_of(0, d), 1)->state, LEASE_EXPIRED);
-	ck_assert_int_eq(dhcp6_lease_by_client(s, d, duid_of(1, d), 1)->state, LEASE_EXPIRED);
+	ck_assert_ptr_null(dhcp6_lease_by_client(s, d, duid_of(1, d), 1));
 	ck_assert_int_eq(dhcp6_lease_by_client(s, d, duid_of(2, d), 1)->state, LEASE_BOUND);
 	ck_assert(dhcp6_lease_active(dhcp6_lease_by_client(s, d, duid_of(2, d), 1), 200));
 	ck_assert(!dhcp6_lease_active(dhcp6_lease_by_client(s, d, duid_of(2, d), 1), 300));
-	ck_assert_uint_eq(dhcp6_leases_expire(s, INT64_MAX - 1, on_expire, &expired_bound), 1);
+	ck_assert_uint_eq(dhcp6_leases_count(s), 4);
+	/* lapsed records stay DHCP6_LEASE_KEEP for their clients, then go */
+	ck_assert_uint_eq(dhcp6_leases_expire(s, 50 + DHCP6_LEASE_KEEP, on_expire, &expired_bound),
+			  1); /* the lease until 300 */
+	ck_assert_uint_eq(dhcp6_leases_count(s), 4);
+	ck_assert_uint_eq(dhcp6_leases_expire(s, 51 + DHCP6_LEASE_KEEP, NULL, NULL), 1);
+	ck_assert_ptr_null(dhcp6_lease_by_client(s, d, duid_of(3, d), 1)); /* released at 50 */
+	ck_assert_uint_eq(dhcp6_leases_expire(s, INT64_MAX - 1, on_expire, &expired_bound), 2);
 	ck_assert_uint_eq(expired_bound, 2);
 	ck_assert(dhcp6_lease_active(dhcp6_lease_by_client(s, d, duid_of(4, d), 1), INT64_MAX - 1));
-	ck_assert_uint_eq(dhcp6_leases_count(s), 5);
+	ck_assert_uint_eq(dhcp6_leases_count(s), 1);
 	dhcp6_leases_free(s);
 }
 END_TEST
