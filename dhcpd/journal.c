@@ -16,6 +16,9 @@
 #include "journal.h"
 
 static const char *const ev_names[] = {"add", "renew", "release", "expire", "decline"};
+/* DHCPv6 lines get events of their own: a DHCPv4-only reader skips them
+ * as unknown instead of misreading them. */
+static const char *const ev6_names[] = {"add6", "renew6", "release6", "expire6", "decline6"};
 
 const char *dhcp_jevent_name(enum dhcp_jevent ev)
 {
@@ -77,15 +80,20 @@ static void unesc_host(char *out, size_t cap, const char *s)
 	out[k] = '\0';
 }
 
+static size_t fmt_until(char *buf, size_t cap, int64_t t)
+{
+	if (t == DHCP_LEASE_INFINITE) /* RFC 1534 §2; RFC 8415 §7.7 */
+		return (size_t)snprintf(buf, cap, "never");
+	return fmt_time(buf, cap, t);
+}
+
 size_t dhcp_journal_format(char *buf, size_t cap, int64_t ts, enum dhcp_jevent ev,
 			   const struct dhcp_lease *l)
 {
 	char t1[32], t2[32], mac[16 * 3], key[DHCP_KEY_MAX * 2 + 1], ip[INET_ADDRSTRLEN], host[200];
 	uint32_t be = htonl(l->addr);
 	fmt_time(t1, sizeof(t1), ts);
-	if (l->expires == DHCP_LEASE_INFINITE) /* a BOOTP lease (RFC 1534 §2) */
-		snprintf(t2, sizeof(t2), "never");
-	else if (!fmt_time(t2, sizeof(t2), l->expires))
+	if (!fmt_until(t2, sizeof(t2), l->expires))
 		return 0;
 	pxe_hex_encode(mac, sizeof(mac), l->hw, l->hlen, ':');
 	pxe_hex_encode(key, sizeof(key), l->key, l->key_len, 0);
@@ -94,6 +102,23 @@ size_t dhcp_journal_format(char *buf, size_t cap, int64_t ts, enum dhcp_jevent e
 	int n = snprintf(buf, cap, "%s %s mac=%s ip=%s until=%s cid=%s%s%s\n", t1, ev_names[ev],
 			 l->hlen ? mac : "-", ip, t2, l->key_len ? key : "-",
 			 host[0] ? " host=" : "", host);
+	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
+size_t dhcp_journal_format6(char *buf, size_t cap, int64_t ts, enum dhcp_jevent ev,
+			    const struct dhcp6_lease *l)
+{
+	char t1[32], t2[32], mac[6 * 3], duid[DHCP6_LEASE_DUID_MAX * 2 + 1], ip[INET6_ADDRSTRLEN],
+		host[200];
+	if (!fmt_time(t1, sizeof(t1), ts) || !fmt_until(t2, sizeof(t2), l->expires))
+		return 0;
+	pxe_hex_encode(mac, sizeof(mac), l->mac, 6, ':');
+	pxe_hex_encode(duid, sizeof(duid), l->duid, l->duid_len, 0);
+	inet_ntop(AF_INET6, l->addr, ip, sizeof(ip)); /* RFC 5952 form */
+	esc_host(host, sizeof(host), l->hostname);
+	int n = snprintf(buf, cap, "%s %s duid=%s iaid=%lu ip=%s until=%s mac=%s%s%s\n", t1,
+			 ev6_names[ev], l->duid_len ? duid : "-", (unsigned long)l->iaid, ip, t2,
+			 l->has_mac ? mac : "-", host[0] ? " host=" : "", host);
 	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
 
@@ -107,19 +132,52 @@ static int unhex(const char *s, uint8_t *out, size_t cap, uint8_t *len)
 	return 0;
 }
 
-static int parse_field(struct dhcp_jrec *r, const char *k, const char *v, unsigned *seen)
+/* iaid=: decimal, 0 to 2^32 - 1, digits only. */
+static int parse_iaid(const char *v, uint32_t *out)
+{
+	uint64_t n = 0;
+	if (!*v || strlen(v) > 10)
+		return -EINVAL;
+	for (; *v; v++) {
+		if (*v < '0' || *v > '9')
+			return -EINVAL;
+		n = n * 10 + (uint64_t)(*v - '0');
+	}
+	if (n > UINT32_MAX)
+		return -EINVAL;
+	*out = (uint32_t)n;
+	return 0;
+}
+
+static int parse_ip(struct dhcp_jrec *r, const char *v)
 {
 	struct in_addr a;
+	if (r->family == 6)
+		return inet_pton(AF_INET6, v, r->addr6) == 1 ? 0 : -EINVAL;
+	if (inet_pton(AF_INET, v, &a) != 1)
+		return -EINVAL;
+	r->addr = ntohl(a.s_addr);
+	return 0;
+}
+
+static int parse_field(struct dhcp_jrec *r, const char *k, const char *v, unsigned *seen)
+{
 	if (!strcmp(k, "mac")) {
 		*seen |= 1;
-		return unhex(v, r->hw, sizeof(r->hw), &r->hlen);
+		int e = unhex(v, r->hw, sizeof(r->hw), &r->hlen);
+		return e < 0 || (r->family == 6 && r->hlen && r->hlen != 6) ? -EINVAL : 0;
 	}
 	if (!strcmp(k, "ip")) {
 		*seen |= 2;
-		if (inet_pton(AF_INET, v, &a) != 1)
-			return -EINVAL;
-		r->addr = ntohl(a.s_addr);
-		return 0;
+		return parse_ip(r, v);
+	}
+	if (r->family == 6 && !strcmp(k, "duid")) {
+		*seen |= 8;
+		return unhex(v, r->duid, sizeof(r->duid), &r->duid_len);
+	}
+	if (r->family == 6 && !strcmp(k, "iaid")) {
+		*seen |= 16;
+		return parse_iaid(v, &r->iaid);
 	}
 	if (!strcmp(k, "until")) {
 		*seen |= 4;
@@ -154,9 +212,13 @@ int dhcp_journal_parse(const char *line, struct dhcp_jrec *r, const char **why)
 	}
 	tok = strtok_r(NULL, " ", &save);
 	int ev = -1;
-	for (int i = 0; tok && i <= JEV_DECLINE; i++)
+	r->family = 4;
+	for (int i = 0; tok && i <= JEV_DECLINE; i++) {
 		if (!strcmp(tok, ev_names[i]))
 			ev = i;
+		else if (!strcmp(tok, ev6_names[i]))
+			ev = i, r->family = 6;
+	}
 	if (ev < 0) {
 		*why = "unknown event";
 		return -EINVAL;
@@ -179,12 +241,67 @@ int dhcp_journal_parse(const char *line, struct dhcp_jrec *r, const char **why)
 		*why = "missing ip= or until=";
 		return -EINVAL;
 	}
+	if (r->family == 6 && (seen & 24) != 24) {
+		*why = "missing duid= or iaid=";
+		return -EINVAL;
+	}
 	return 0;
+}
+
+static void copy_client6(struct dhcp6_lease *l, const struct dhcp_jrec *r)
+{
+	l->has_mac = r->hlen == 6;
+	memcpy(l->mac, r->hw, 6);
+}
+
+/* A DHCPv6 line, the same rules as a DHCPv4 one (below). */
+static void apply6(struct dhcp6_leases *s, const struct dhcp_jrec *r, int64_t now)
+{
+	struct dhcp6_lease *l;
+	if (r->ev == JEV_DECLINE) { /* RFC 8415 §18.3.8: a quarantine, no client */
+		if (r->until <= now)
+			return;
+		l = dhcp6_lease_by_addr(s, r->addr6);
+		if (l)
+			dhcp6_leases_remove(s, l);
+		l = dhcp6_leases_take(s, NULL, 0, 0, r->addr6, LEASE_DECLINED, r->until);
+		if (l) { /* who declined it, for --leases and the next compaction */
+			memcpy(l->duid, r->duid, r->duid_len);
+			l->duid_len = r->duid_len;
+			l->iaid = r->iaid;
+			copy_client6(l, r);
+		}
+		return;
+	}
+	if (!r->duid_len)
+		return;
+	bool live = (r->ev == JEV_ADD || r->ev == JEV_RENEW) && r->until > now;
+	l = dhcp6_lease_by_client(s, r->duid, r->duid_len, r->iaid);
+	if (!live) {
+		struct dhcp6_lease *o = dhcp6_lease_by_addr(s, r->addr6);
+		if (l && memcmp(l->addr, r->addr6, 16))
+			return;
+		if (o && o != l && dhcp6_lease_active(o, now))
+			return;
+	}
+	l = dhcp6_leases_take(s, r->duid, r->duid_len, r->iaid, r->addr6,
+			      live                   ? LEASE_BOUND
+			      : r->ev == JEV_RELEASE ? LEASE_RELEASED
+						     : LEASE_EXPIRED,
+			      r->until);
+	if (!l)
+		return;
+	copy_client6(l, r);
+	snprintf(l->hostname, sizeof(l->hostname), "%s", r->hostname);
 }
 
 void dhcp_journal_apply(struct dhcp_leases *s, const struct dhcp_jrec *r, int64_t now)
 {
 	struct dhcp_lease *l;
+	if (r->family == 6) {
+		apply6(dhcp_leases_v6(s), r, now);
+		return;
+	}
 	if (r->ev == JEV_DECLINE) {
 		if (r->until <= now)
 			return;
@@ -313,23 +430,46 @@ void dhcp_journal_close(struct dhcp_journal *j)
 	j->len = j->cap = 0;
 }
 
-int dhcp_journal_add(struct dhcp_journal *j, int64_t ts, enum dhcp_jevent ev,
-		     const struct dhcp_lease *l)
+/* Room for one line of either family (a v6 one with a 130-byte DUID and
+ * an escaped host name stays under 700 bytes). */
+#define LINE_MAX_LEN 1024
+
+static int reserve(struct dhcp_journal *j)
 {
-	if (j->cap - j->len < 512) {
-		size_t nc = j->cap ? j->cap * 2 : 65536;
-		char *nb = realloc(j->buf, nc);
-		if (!nb)
-			return -ENOMEM;
-		j->buf = nb;
-		j->cap = nc;
-	}
-	size_t n = dhcp_journal_format(j->buf + j->len, j->cap - j->len, ts, ev, l);
+	if (j->cap - j->len >= LINE_MAX_LEN)
+		return 0;
+	size_t nc = j->cap ? j->cap * 2 : 65536;
+	char *nb = realloc(j->buf, nc);
+	if (!nb)
+		return -ENOMEM;
+	j->buf = nb;
+	j->cap = nc;
+	return 0;
+}
+
+static int added(struct dhcp_journal *j, size_t n)
+{
 	if (!n)
 		return -EINVAL;
 	j->len += n;
 	j->lines++;
 	return 0;
+}
+
+int dhcp_journal_add(struct dhcp_journal *j, int64_t ts, enum dhcp_jevent ev,
+		     const struct dhcp_lease *l)
+{
+	if (reserve(j) < 0)
+		return -ENOMEM;
+	return added(j, dhcp_journal_format(j->buf + j->len, j->cap - j->len, ts, ev, l));
+}
+
+int dhcp_journal_add6(struct dhcp_journal *j, int64_t ts, enum dhcp_jevent ev,
+		      const struct dhcp6_lease *l)
+{
+	if (reserve(j) < 0)
+		return -ENOMEM;
+	return added(j, dhcp_journal_format6(j->buf + j->len, j->cap - j->len, ts, ev, l));
 }
 
 bool dhcp_journal_pending(const struct dhcp_journal *j)
@@ -380,14 +520,17 @@ int dhcp_journal_flush(struct dhcp_journal *j)
 	return r;
 }
 
-static int lease_snapshot_event(const struct dhcp_lease *l, int64_t now, enum dhcp_jevent *ev)
+/* The line that stands for a record in a snapshot; -1: none. has_client:
+ * a record without one (a quarantine's leftover) is not worth a line. */
+static int snapshot_event(uint8_t state, int64_t expires, bool has_client, int64_t now,
+			  enum dhcp_jevent *ev)
 {
-	switch (l->state) {
-	case LEASE_BOUND: *ev = l->expires > now ? JEV_ADD : JEV_EXPIRE; return 0;
-	case LEASE_DECLINED: *ev = JEV_DECLINE; return l->expires > now ? 0 : -1;
+	switch (state) {
+	case LEASE_BOUND: *ev = expires > now ? JEV_ADD : JEV_EXPIRE; return 0;
+	case LEASE_DECLINED: *ev = JEV_DECLINE; return expires > now ? 0 : -1;
 	case LEASE_RELEASED: *ev = JEV_RELEASE; return 0;
-	case LEASE_EXPIRED: *ev = JEV_EXPIRE; return l->key_len ? 0 : -1;
-	default: /* offers are not on disk */ return -1;
+	case LEASE_EXPIRED: *ev = JEV_EXPIRE; return has_client ? 0 : -1;
+	default: /* offers (and v6 ADVERTISEd addresses) are not on disk */ return -1;
 	}
 }
 
@@ -405,6 +548,39 @@ static int fsync_dir(const char *path)
 	return r;
 }
 
+static size_t snapshot_v4(FILE *f, const struct dhcp_leases *s, int64_t now)
+{
+	char line[LINE_MAX_LEN];
+	size_t n = 0;
+	for (size_t i = 0; i < dhcp_leases_count(s); i++) {
+		const struct dhcp_lease *l = dhcp_leases_at(s, i);
+		enum dhcp_jevent ev;
+		if (snapshot_event(l->state, l->expires, l->key_len > 0, now, &ev) < 0)
+			continue;
+		size_t k = dhcp_journal_format(line, sizeof(line), now, ev, l);
+		if (k && fwrite(line, 1, k, f) == k)
+			n++;
+	}
+	return n;
+}
+
+static size_t snapshot_v6(FILE *f, const struct dhcp6_leases *s, int64_t now)
+{
+	char line[LINE_MAX_LEN];
+	size_t n = 0;
+	for (size_t i = 0; i < dhcp6_leases_count(s); i++) {
+		const struct dhcp6_lease *l = dhcp6_leases_at(s, i);
+		enum dhcp_jevent ev;
+		if (snapshot_event(l->state, l->expires, l->duid_len > 0, now, &ev) < 0 ||
+		    (ev != JEV_ADD && ev != JEV_DECLINE && l->expires < now - DHCP6_LEASE_KEEP))
+			continue; /* lapsed past what dhcp6_leases_expire keeps */
+		size_t k = dhcp_journal_format6(line, sizeof(line), now, ev, l);
+		if (k && fwrite(line, 1, k, f) == k)
+			n++;
+	}
+	return n;
+}
+
 int dhcp_journal_write_snapshot(const char *path, const struct dhcp_leases *s, int64_t now,
 				size_t *lines, struct pxe_err *err)
 {
@@ -414,17 +590,7 @@ int dhcp_journal_write_snapshot(const char *path, const struct dhcp_leases *s, i
 	FILE *f = fopen(tmp, "we");
 	if (!f)
 		return pxe_err_set(err, errno, "%s: %s", tmp, strerror(errno));
-	char line[512];
-	size_t n = 0;
-	for (size_t i = 0; i < dhcp_leases_count(s); i++) {
-		const struct dhcp_lease *l = dhcp_leases_at(s, i);
-		enum dhcp_jevent ev;
-		if (lease_snapshot_event(l, now, &ev) < 0)
-			continue;
-		size_t k = dhcp_journal_format(line, sizeof(line), now, ev, l);
-		if (k && fwrite(line, 1, k, f) == k)
-			n++;
-	}
+	size_t n = snapshot_v4(f, s, now) + snapshot_v6(f, dhcp_leases_v6(s), now);
 	int r = 0;
 	if (fflush(f) != 0 || fsync(fileno(f)) < 0)
 		r = -errno;

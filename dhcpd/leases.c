@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "leases.h"
+#include "leases6.h"
 
 struct range {
 	uint32_t start, size;
@@ -22,6 +23,7 @@ struct dhcp_leases {
 	size_t n, cap;
 	struct range *ranges;
 	size_t nranges;
+	struct dhcp6_leases *v6;
 };
 
 static uint32_t hash_key(const uint8_t *k, size_t n)
@@ -48,7 +50,8 @@ struct dhcp_leases *dhcp_leases_new(void)
 	s->nbuckets = 1024;
 	s->kb = calloc(s->nbuckets, sizeof(*s->kb));
 	s->ab = calloc(s->nbuckets, sizeof(*s->ab));
-	if (!s->kb || !s->ab) {
+	s->v6 = dhcp6_leases_new();
+	if (!s->kb || !s->ab || !s->v6) {
 		dhcp_leases_free(s);
 		return NULL;
 	}
@@ -76,6 +79,7 @@ void dhcp_leases_free(struct dhcp_leases *s)
 	free(s->kb);
 	free(s->ab);
 	free_ranges(s);
+	dhcp6_leases_free(s->v6);
 	free(s);
 }
 
@@ -457,6 +461,16 @@ size_t dhcp_leases_expire(struct dhcp_leases *s, int64_t now,
 size_t dhcp_leases_count(const struct dhcp_leases *s)
 {
 	return s->n;
+}
+
+size_t dhcp_leases_count_all(const struct dhcp_leases *s)
+{
+	return s->n + dhcp6_leases_count(s->v6);
+}
+
+struct dhcp6_leases *dhcp_leases_v6(const struct dhcp_leases *s)
+{
+	return s->v6;
 }
 
 struct dhcp_lease *dhcp_leases_at(const struct dhcp_leases *s, size_t i)

@@ -96,11 +96,19 @@ void dhcp_leases_remove(struct dhcp_leases *s, struct dhcp_lease *l);
 size_t dhcp_leases_expire(struct dhcp_leases *s, int64_t now,
 			  void (*cb)(void *ctx, struct dhcp_lease *l), void *ctx);
 
+/* DHCPv4 records only. */
 size_t dhcp_leases_count(const struct dhcp_leases *s);
 struct dhcp_lease *dhcp_leases_at(const struct dhcp_leases *s, size_t i);
 /* Free addresses left in range i. */
 size_t dhcp_leases_range_free(const struct dhcp_leases *s, size_t i);
 
 const char *dhcp_lease_state_name(int st);
+
+/* The DHCPv6 store (leases6.h) is owned by this one, made and freed with
+ * it, so that the journal and its callers keep one handle for both. */
+struct dhcp6_leases;
+struct dhcp6_leases *dhcp_leases_v6(const struct dhcp_leases *s);
+/* Records of both families: what compaction weighs the journal against. */
+size_t dhcp_leases_count_all(const struct dhcp_leases *s);
 
 #endif

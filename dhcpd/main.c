@@ -17,6 +17,44 @@
 #include "log.h"
 #include "server.h"
 
+/* --leases: an expiry time as the journal writes it. */
+static void leases_expiry(char *buf, size_t cap, int64_t expires)
+{
+	time_t t = (time_t)expires;
+	struct tm tm;
+	if (expires == DHCP_LEASE_INFINITE || !gmtime_r(&t, &tm))
+		snprintf(buf, cap, "never"); /* BOOTP, RFC 1534 §2 */
+	else
+		strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* --leases, after the DHCPv4 table: the DHCPv6 addresses (IA_NA), when
+ * there are any, with the client's IAID and DUID (RFC 8415 §11, §21.4). */
+static void print_leases6(const struct dhcp6_leases *s, int64_t now)
+{
+	bool head = false;
+	for (size_t i = 0; i < dhcp6_leases_count(s); i++) {
+		const struct dhcp6_lease *l = dhcp6_leases_at(s, i);
+		if (!dhcp6_lease_active(l, now))
+			continue;
+		if (!head)
+			printf("\n%-39s  %-17s  %-20s  %-8s  %-16s  %-10s  %s\n", "ADDRESS", "MAC",
+			       "EXPIRES", "STATE", "HOSTNAME", "IAID", "DUID");
+		head = true;
+		char ip[INET6_ADDRSTRLEN], mac[32] = "-", exp[32],
+					   duid[DHCP6_LEASE_DUID_MAX * 2 + 1] = "-";
+		inet_ntop(AF_INET6, l->addr, ip, sizeof(ip));
+		if (l->has_mac)
+			pxe_hex_encode(mac, sizeof(mac), l->mac, 6, ':');
+		if (l->duid_len)
+			pxe_hex_encode(duid, sizeof(duid), l->duid, l->duid_len, 0);
+		leases_expiry(exp, sizeof(exp), l->expires);
+		printf("%-39s  %-17s  %-20s  %-8s  %-16s  %-10lu  %s\n", ip, mac, exp,
+		       dhcp_lease_state_name(l->state), l->hostname[0] ? l->hostname : "-",
+		       (unsigned long)l->iaid, duid);
+	}
+}
+
 /* `pxe-dhcpd --leases -c FILE`: the leases the journal holds now. */
 static int print_leases(const struct dhcpd_config *c)
 {
@@ -37,18 +75,14 @@ static int print_leases(const struct dhcpd_config *c)
 			continue;
 		char ip[INET_ADDRSTRLEN], mac[64] = "-", exp[32];
 		uint32_t be = htonl(l->addr);
-		time_t t = (time_t)l->expires;
-		struct tm tm;
 		inet_ntop(AF_INET, &be, ip, sizeof(ip));
 		if (l->hlen)
 			pxe_hex_encode(mac, sizeof(mac), l->hw, l->hlen, ':');
-		if (l->expires == DHCP_LEASE_INFINITE || !gmtime_r(&t, &tm))
-			snprintf(exp, sizeof(exp), "never"); /* BOOTP, RFC 1534 §2 */
-		else
-			strftime(exp, sizeof(exp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		leases_expiry(exp, sizeof(exp), l->expires);
 		printf("%-15s  %-17s  %-20s  %-8s  %s\n", ip, mac, exp,
 		       dhcp_lease_state_name(l->state), l->hostname[0] ? l->hostname : "-");
 	}
+	print_leases6(dhcp_leases_v6(s), now);
 	dhcp_leases_free(s);
 	return 0;
 }
