@@ -8,6 +8,8 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/icmp6.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -88,14 +90,44 @@ static void set_group(struct dhcp_ra *ra, const struct ra_link *k, bool join)
 			    k->cfg.ifname, strerror(errno));
 }
 
-/* To ff02::1 on the link; the kernel picks the link-local source (§4.2
- * wants one) and fills in the checksum. */
+/* §4.2: an RA's source MUST be the link's link-local address. Left to
+ * the kernel, a link whose link-local address is not there yet (no carrier,
+ * still in DAD) sends from a global one, and hosts drop it (§6.1.2); so
+ * the source is named, and a link without one is tried again later. */
+static int link_local_of(int ifindex, struct in6_addr *out)
+{
+	struct ifaddrs *all, *a;
+	char name[IF_NAMESIZE];
+	if (!if_indextoname((unsigned)ifindex, name))
+		return -errno;
+	if (getifaddrs(&all) < 0)
+		return -errno;
+	int r = -EADDRNOTAVAIL;
+	for (a = all; a && r; a = a->ifa_next) {
+		const struct sockaddr_in6 *sa = (const struct sockaddr_in6 *)a->ifa_addr;
+		if (!sa || sa->sin6_family != AF_INET6 || strcmp(a->ifa_name, name) ||
+		    !IN6_IS_ADDR_LINKLOCAL(&sa->sin6_addr))
+			continue;
+		*out = sa->sin6_addr;
+		r = 0;
+	}
+	freeifaddrs(all);
+	return r;
+}
+
+/* To ff02::1 on the link, from its link-local address (the kernel refuses
+ * one still in DAD: EINVAL, tried again later) and with the checksum
+ * filled in by the kernel. */
 static int send_ra(struct dhcp_ra *ra, const struct ra_link *k, bool final)
 {
 	uint8_t buf[DHCP_RA_MAX_LEN];
 	size_t len = dhcp_ra_build(buf, sizeof(buf), &k->cfg, final);
 	if (!len)
 		return -EINVAL;
+	struct in6_pktinfo pi = {.ipi6_ifindex = (unsigned)k->cfg.ifindex};
+	int r = link_local_of(k->cfg.ifindex, &pi.ipi6_addr);
+	if (r < 0)
+		return r;
 	struct sockaddr_in6 to = {.sin6_family = AF_INET6,
 				  .sin6_addr = all_nodes,
 				  .sin6_scope_id = (uint32_t)k->cfg.ifindex};
@@ -115,7 +147,6 @@ static int send_ra(struct dhcp_ra *ra, const struct ra_link *k, bool final)
 	c->cmsg_level = IPPROTO_IPV6;
 	c->cmsg_type = IPV6_PKTINFO;
 	c->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
-	struct in6_pktinfo pi = {.ipi6_ifindex = (unsigned)k->cfg.ifindex};
 	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
 	return sendmsg(ra->fd, &msg, 0) < 0 ? -errno : 0;
 }
