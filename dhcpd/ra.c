@@ -19,6 +19,8 @@
 struct ra_link {
 	struct dhcp_ra_link cfg;
 	struct dhcp_ra_sched sched;
+	unsigned fails; /* sends failed in a row */
+	bool warned;    /* and a warning said so */
 	size_t len;
 	uint8_t pkt[DHCP_RA_MAX_LEN];
 };
@@ -201,18 +203,27 @@ static void arm(struct dhcp_ra *ra)
 	uv_timer_start(&ra->timer, on_timer, due > now ? due - now : 0, 0);
 }
 
+/* A failure is usually the link-local address still in DAD at start: a
+ * warning only when it lasts (or a link that worked stops working), then
+ * quiet until it works again. */
+#define FAILS_BEFORE_WARNING 5
+
 static void send_due(struct dhcp_ra *ra, struct ra_link *k, uint64_t now)
 {
 	int r = send_ra(ra, k, false);
 	if (r == 0) {
-		pxe_log_msg(PXE_LOG_DEBUG, "ra", "sent on %s", k->cfg.ifname);
+		pxe_log_msg(k->warned ? PXE_LOG_INFO : PXE_LOG_DEBUG, "ra", "sent on %s%s",
+			    k->cfg.ifname, k->warned ? " again" : "");
+		k->fails = 0;
+		k->warned = false;
 		dhcp_ra_sched_sent(&k->sched, now, rnd32());
 		return;
 	}
-	/* Often a link-local address still in DAD: not worth more than debug
-	 * until it keeps failing, so the first failure after a success warns. */
-	pxe_log_msg(k->sched.has_last ? PXE_LOG_WARN : PXE_LOG_DEBUG, "ra", "%s: send failed: %s",
-		    k->cfg.ifname, strerror(-r));
+	k->fails++;
+	bool warn = !k->warned && (k->sched.has_last || k->fails >= FAILS_BEFORE_WARNING);
+	pxe_log_msg(warn ? PXE_LOG_WARN : PXE_LOG_DEBUG, "ra", "%s: send failed: %s%s",
+		    k->cfg.ifname, strerror(-r), warn ? " (retrying every second)" : "");
+	k->warned = k->warned || warn;
 	dhcp_ra_sched_failed(&k->sched, now);
 }
 
@@ -294,8 +305,8 @@ static bool recv_one(struct dhcp_ra *ra)
 			memcpy(&hops, CMSG_DATA(c), sizeof(hops));
 		}
 	}
-	/* The kernel has checked the ICMPv6 checksum already (RFC 3542 §3.1):
-	 * a datagram with a bad one never reaches us. */
+	/* The ICMPv6 checksum is checked already: Linux verifies it for
+	 * IPPROTO_ICMPV6 raw sockets and drops a bad datagram before recvmsg. */
 	if (ifindex > 0 && !(msg.msg_flags & MSG_TRUNC))
 		handle_rs(ra, buf, (size_t)r, &from, ifindex, hops);
 	return true;
@@ -311,17 +322,25 @@ static void on_readable(uv_poll_t *h, int status, int events)
 		;
 }
 
-/* Copy the configuration into fresh links; sched is set by the caller. */
-static struct ra_link *copy_links(const struct dhcp_ra_link *links, size_t n)
+/* Copy the configuration into fresh links (sched is set by the caller);
+ * -EINVAL, logged, when a link's RA cannot be built. */
+static int copy_links(const struct dhcp_ra_link *links, size_t n, struct ra_link **out)
 {
 	struct ra_link *v = calloc(n ? n : 1, sizeof(*v));
 	if (!v)
-		return NULL;
+		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		v[i].cfg = links[i];
 		v[i].len = dhcp_ra_build(v[i].pkt, sizeof(v[i].pkt), &links[i], false);
+		if (!v[i].len) {
+			pxe_log_msg(PXE_LOG_ERR, "ra", "%s: more than %d prefixes", links[i].ifname,
+				    DHCP_RA_MAX_PREFIXES);
+			free(v);
+			return -EINVAL;
+		}
 	}
-	return v;
+	*out = v;
+	return 0;
 }
 
 static void start_link(struct dhcp_ra *ra, struct ra_link *k)
@@ -359,11 +378,11 @@ struct dhcp_ra *dhcp_ra_start(uv_loop_t *loop, const struct dhcp_ra_link *links,
 		return NULL;
 	}
 	struct dhcp_ra *ra = calloc(1, sizeof(*ra));
-	struct ra_link *v = copy_links(links, n);
-	if (!ra || !v) {
-		pxe_log_msg(PXE_LOG_ERR, "ra", "out of memory: router advertisements disabled");
+	struct ra_link *v = NULL;
+	int r = ra ? copy_links(links, n, &v) : -ENOMEM;
+	if (r < 0) {
+		pxe_log_msg(PXE_LOG_ERR, "ra", "router advertisements disabled: %s", strerror(-r));
 		free(ra);
-		free(v);
 		close(fd);
 		return NULL;
 	}
@@ -395,9 +414,10 @@ static void keep_link(struct dhcp_ra *ra, struct ra_link *k, const struct ra_lin
 
 int dhcp_ra_update(struct dhcp_ra *ra, const struct dhcp_ra_link *links, size_t n)
 {
-	struct ra_link *v = copy_links(links, n);
-	if (!v)
-		return -ENOMEM;
+	struct ra_link *v = NULL;
+	int r = copy_links(links, n, &v);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < ra->n; i++)
 		if (!find_link(v, n, ra->links[i].cfg.ifindex))
 			stop_link(ra, &ra->links[i]);

@@ -14,13 +14,17 @@
 
 struct dhcp_ra;
 
-/* Start advertising on the n links (copied). NULL on failure, logged: with
- * no CAP_NET_RAW one warning line, and the caller goes on without RAs. */
+/* Start advertising on the n links (copied); the first RA on each is due
+ * at once. NULL on failure, logged: with no CAP_NET_RAW one warning line,
+ * and the caller goes on without RAs; a link whose RA cannot be built (more
+ * than DHCP_RA_MAX_PREFIXES prefixes: dhcp_ra_link_problem says so first)
+ * is an error line. */
 struct dhcp_ra *dhcp_ra_start(uv_loop_t *loop, const struct dhcp_ra_link *links, size_t n);
 /* A reloaded configuration (SIGHUP): links are matched by ifindex; a link
  * whose RA changed sends it again like a fresh start, a new link starts,
  * a link no longer listed stops (with a final RA where §6.2.5 wants one).
- * 0, or -errno with the old links kept. */
+ * 0, or -errno with the old links kept. ra must not be NULL: a caller
+ * that had none calls dhcp_ra_start. */
 int dhcp_ra_update(struct dhcp_ra *ra, const struct dhcp_ra_link *links, size_t n);
 /* Stop: a final RA with router lifetime 0 on each link that advertised a
  * non-zero one (RFC 4861 §6.2.5), then the handles are closed and freed

@@ -8,7 +8,8 @@
 # its RS is answered within 1 s (RFC 4861 §6.2.6); router lifetime 0 gives
 # no default route; an RS with hop limit 1 is dropped (§6.1.1); a non-zero
 # lifetime gives one, a reload that adds a prefix is advertised at once, and
-# stopping sends the final RA that takes the route away (§6.2.5).
+# stopping sends the final RA that takes the route away (§6.2.5); without
+# CAP_NET_RAW there is one warning line.
 . "$(dirname "$0")/../lib.sh"
 need_root dhcpd_ra
 need_cmd ip rdisc6
@@ -103,4 +104,14 @@ check "ra: a prefix added by a reload is advertised at once" wait_for 8 client_h
 stop_pid "$RA2"
 check "ra: stopping sends a final RA with router lifetime 0" grep -q "final RA" "$LOG2"
 check "ra: the final RA takes the client's default route away" wait_for 3 client_no_default
+
+# Without CAP_NET_RAW: one clear warning line, and the caller goes on
+# without RAs (ra_send exits 1; pxe-dhcpd keeps serving DHCPv6).
+if have setpriv; then
+	out=$(timeout 5 ip netns exec "$S" setpriv --bounding-set=-net_raw "$RA_SEND" --seconds 1 \
+		eth0 "$PFX::/64" 2>&1)
+	rc=$?
+	[ "$rc" = 1 ] && [ "$(grep -c . <<<"$out")" = 1 ] && grep -q "level=warn .*CAP_NET_RAW" <<<"$out"
+	check "ra: without CAP_NET_RAW, one warning line and no RAs (exit $rc)" [ $? = 0 ]
+fi
 t_done
