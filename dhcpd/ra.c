@@ -19,8 +19,9 @@
 struct ra_link {
 	struct dhcp_ra_link cfg;
 	struct dhcp_ra_sched sched;
-	unsigned fails; /* sends failed in a row */
-	bool warned;    /* and a warning said so */
+	unsigned fails;         /* sends failed in a row */
+	bool warned;            /* and a warning said so */
+	uint16_t sent_lifetime; /* router lifetime in the last RA that went out */
 	size_t len;
 	uint8_t pkt[DHCP_RA_MAX_LEN];
 };
@@ -216,6 +217,7 @@ static void send_due(struct dhcp_ra *ra, struct ra_link *k, uint64_t now)
 			    k->cfg.ifname, k->warned ? " again" : "");
 		k->fails = 0;
 		k->warned = false;
+		k->sent_lifetime = k->cfg.router_lifetime;
 		dhcp_ra_sched_sent(&k->sched, now, rnd32());
 		return;
 	}
@@ -351,11 +353,11 @@ static void start_link(struct dhcp_ra *ra, struct ra_link *k)
 }
 
 /* §6.2.5: a link that stops advertising tells hosts it is no longer a
- * default router, if it said it was. One final RA; the RFC allows up to
- * three, but stopping must not wait for timers. */
+ * default router, if the last RA that went out said it was. One final RA;
+ * the RFC allows up to three, but stopping must not wait for timers. */
 static void stop_link(struct dhcp_ra *ra, const struct ra_link *k)
 {
-	if (k->cfg.router_lifetime) {
+	if (k->sent_lifetime) {
 		int r = send_ra(ra, k, true);
 		if (r < 0)
 			pxe_log_msg(PXE_LOG_WARN, "ra", "%s: final RA not sent: %s", k->cfg.ifname,
@@ -407,6 +409,9 @@ static void keep_link(struct dhcp_ra *ra, struct ra_link *k, const struct ra_lin
 {
 	bool changed = k->len != old->len || memcmp(k->pkt, old->pkt, k->len) != 0;
 	k->sched = old->sched;
+	k->fails = old->fails;
+	k->warned = old->warned;
+	k->sent_lifetime = old->sent_lifetime;
 	dhcp_ra_sched_update(&k->sched, k->cfg.max_interval_ms, changed, uv_now(ra->loop), rnd32());
 	if (changed)
 		log_link(k, "update");

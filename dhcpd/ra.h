@@ -26,8 +26,8 @@ struct dhcp_ra *dhcp_ra_start(uv_loop_t *loop, const struct dhcp_ra_link *links,
  * 0, or -errno with the old links kept. ra must not be NULL: a caller
  * that had none calls dhcp_ra_start. */
 int dhcp_ra_update(struct dhcp_ra *ra, const struct dhcp_ra_link *links, size_t n);
-/* Stop: a final RA with router lifetime 0 on each link that advertised a
- * non-zero one (RFC 4861 §6.2.5), then the handles are closed and freed
+/* Stop: a final RA with router lifetime 0 on each link whose last RA had
+ * a non-zero one (RFC 4861 §6.2.5), then the handles are closed and freed
  * by the loop. NULL is a no-op. */
 void dhcp_ra_stop(struct dhcp_ra *ra);
 
