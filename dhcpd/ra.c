@@ -283,15 +283,18 @@ static void handle_rs(struct dhcp_ra *ra, const uint8_t *buf, size_t len,
 static bool recv_one(struct dhcp_ra *ra)
 {
 	uint8_t buf[1500];
-	uint8_t cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int))];
+	union {
+		struct cmsghdr h;
+		uint8_t b[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int))];
+	} cbuf;
 	struct sockaddr_in6 from;
 	struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
 	struct msghdr msg = {.msg_name = &from,
 			     .msg_namelen = sizeof(from),
 			     .msg_iov = &iov,
 			     .msg_iovlen = 1,
-			     .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf)};
+			     .msg_control = cbuf.b,
+			     .msg_controllen = sizeof(cbuf.b)};
 	ssize_t r = recvmsg(ra->fd, &msg, MSG_DONTWAIT);
 	if (r < 0)
 		return errno == EINTR;
