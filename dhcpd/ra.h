@@ -16,11 +16,10 @@ struct dhcp_ra;
 
 /* Start advertising on the n links (copied), one entry per interface (the
  * prefixes of all `ra = yes` [subnet6] sections on it merged into one
- * link); the first RA on each is due
- * at once. NULL on failure, logged: with no CAP_NET_RAW one warning line,
- * and the caller goes on without RAs; a link whose RA cannot be built (more
- * than DHCP_RA_MAX_PREFIXES prefixes: dhcp_ra_link_problem says so first)
- * is an error line. */
+ * link); the first RA on each is due at once. NULL on failure, logged:
+ * with no CAP_NET_RAW one warning line, and the caller goes on without
+ * RAs; a link whose RA cannot be built (more than DHCP_RA_MAX_PREFIXES
+ * prefixes: dhcp_ra_link_problem says so first) is an error line. */
 struct dhcp_ra *dhcp_ra_start(uv_loop_t *loop, const struct dhcp_ra_link *links, size_t n);
 /* A reloaded configuration (SIGHUP): links are matched by ifindex; a link
  * whose RA changed sends it again like a fresh start, a new link starts,
