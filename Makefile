@@ -129,11 +129,15 @@ $(foreach d,$(DAEMONS),$(eval $(call daemon_rules,$(d))))
 $(B)/tests/unit/run-common: $(UNIT_HARNESS) $(call unit_objs,common) $(LIBCOMMON)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS) $(CHECK_LIBS) $(LIBS)
 
-# Test tools (tests/tools/): isols prints an ISO image's index (iso_reader.sh).
+# Test tools (tests/tools/): isols prints an ISO image's index (iso_reader.sh);
+# ra_send runs pxe-dhcpd's router advertisements on one interface (dhcpd_ra.sh).
 $(B)/tests/isols: $(B)/tests/tools/isols.o $(LIBCOMMON)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+$(B)/tests/ra_send: $(B)/tests/tools/ra_send.o $(B)/dhcpd/ra.o $(B)/dhcpd/v6/ra.o $(LIBCOMMON)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS) $(LIBS)
+$(B)/tests/tools/ra_send.o: SRC_INC := -Idhcpd
 
--include $(ALL_OBJS:.o=.d) $(B)/tests/tools/isols.d
+-include $(ALL_OBJS:.o=.d) $(B)/tests/tools/isols.d $(B)/tests/tools/ra_send.d
 
 # ---------------------------------------------------------------- tests
 # `make check` is the one test command (README). It installs what is missing
@@ -146,7 +150,7 @@ check:
 	@$(MAKE) --no-print-directory check-build
 	@$(RUN_ALL)
 
-check-build: $(BINS) $(UNIT_RUNNERS) $(B)/tests/isols
+check-build: $(BINS) $(UNIT_RUNNERS) $(B)/tests/isols $(B)/tests/ra_send
 
 check-unit: check-build
 	@$(RUN_ALL) unit
@@ -162,7 +166,7 @@ DEB_BUILD_PKGS := gcc make pkg-config libuv1-dev libinih-dev check
 # systemd-socket-activate (socket-activation tests) is in the systemd package.
 DEB_TEST_PKGS := clang libclang-rt-dev|libclang-rt-14-dev clang-format-14 curl tftp-hpa atftp xorriso genisoimage \
                  busybox|busybox-static wrk iproute2 nftables mandoc python3 isc-dhcp-client \
-                 procps systemd
+                 procps systemd python3-scapy ndisc6
 DEB_E2E_PKGS := qemu-system-x86 ipxe-qemu ovmf ipxe pxelinux syslinux-common syslinux-efi isolinux cpio tcpdump
 # The packaging checks (tests/packaging/ in .ci/run): a .deb built with
 # debhelper (dpkg-checkbuilddeps wants build-essential), lintian,

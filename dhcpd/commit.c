@@ -10,6 +10,7 @@
 #include "log.h"
 #include "script.h"
 #include "send.h"
+#include "server6.h"
 
 void dhcp_commit_event(struct dhcpd *d, enum dhcp_jevent ev, const struct dhcp_lease *l)
 {
@@ -40,7 +41,9 @@ static void deliver(struct dhcpd *d, struct dhcp_pending **pend, size_t n, int r
 		pxe_log_msg(PXE_LOG_ERR, "journal", "%s: %s; %zu ACKs not sent", path,
 			    strerror(-result), n);
 	for (size_t i = 0; i < n; i++) {
-		if (result == 0)
+		if (result == 0 && pend[i]->v6)
+			dhcp6_send_pending(d, pend[i]);
+		else if (result == 0)
 			dhcp_send_queue(d, pend[i]);
 		else
 			free(pend[i]);
@@ -50,7 +53,8 @@ static void deliver(struct dhcpd *d, struct dhcp_pending **pend, size_t n, int r
 
 static void maybe_compact(struct dhcpd *d)
 {
-	if (d->syncing || !dhcp_journal_wants_compaction(&d->journal, dhcp_leases_count(d->leases)))
+	if (d->syncing ||
+	    !dhcp_journal_wants_compaction(&d->journal, dhcp_leases_count_all(d->leases)))
 		return;
 	struct pxe_err err;
 	if (dhcp_journal_compact(&d->journal, d->leases, dhcp_now(), &err) < 0)

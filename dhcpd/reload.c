@@ -15,6 +15,7 @@
 #include "recv.h"
 #include "reload.h"
 #include "script.h"
+#include "server6.h"
 
 /* The new configuration's leasefile as an absolute path. A relative one
  * that names the running file (main.c made that absolute from the
@@ -64,7 +65,7 @@ static int switch_leasefile(struct dhcpd *d, const char *path, struct pxe_err *e
  * none, and a mode change waits for the restart. */
 static int reload_leasefile(struct dhcpd *d, struct dhcpd_config *nc, struct pxe_err *err)
 {
-	if (d->cfg->mode != DHCP_MODE_FULL || d->journal.fd < 0)
+	if (!d->cfg->leases_on || d->journal.fd < 0)
 		return 0;
 	if (resolve_leasefile(d, nc) < 0)
 		return pxe_err_set(err, ENOMEM, "leasefile %s: cannot make it absolute",
@@ -106,6 +107,8 @@ void dhcp_reload(void *ctx)
 	const struct dhcpd_config *c = nc.cfg;
 	if (c->mode != d->cfg->mode)
 		pxe_log_msg(PXE_LOG_WARN, "reload", "mode change takes effect at restart");
+	if (c->mode6 != d->cfg->mode6)
+		pxe_log_msg(PXE_LOG_WARN, "reload", "dhcpv6 change takes effect at restart");
 	struct pxe_config old = d->conf;
 	d->conf = nc;
 	d->cfg = c;
@@ -117,8 +120,9 @@ void dhcp_reload(void *ctx)
 	if (c->ping_check && !d->pinger)
 		d->pinger = dhcp_pinger_new(d->loop, dhcp_recv_ping_done, d);
 	dhcp_ifaces_resolve(d);
+	dhcp6_server_reload(d);
 	pxe_config_free(&old);
 	pxe_log_msg(PXE_LOG_NOTICE, "reload", "configuration reloaded, %zu leases kept",
-		    dhcp_leases_count(d->leases));
+		    dhcp_leases_count_all(d->leases));
 	pxe_sd_notify("READY=1\nSTATUS=serving");
 }

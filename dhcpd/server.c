@@ -23,6 +23,7 @@
 #include "reload.h"
 #include "script.h"
 #include "send.h"
+#include "server6.h"
 #include "server.h"
 #include "sock.h"
 #include "timers.h"
@@ -51,6 +52,7 @@ static void on_stop(void *ctx)
 		uv_close((uv_handle_t *)&d->poll, NULL);
 	if (d->fd4011 >= 0)
 		uv_close((uv_handle_t *)&d->poll4011, NULL);
+	dhcp6_server_stop(d);
 	uv_check_stop(&d->check);
 	uv_timer_stop(&d->tick);
 	uv_close((uv_handle_t *)&d->check, NULL);
@@ -116,6 +118,8 @@ static int bind_port(int port, bool quiet)
 static int open_sockets(struct dhcpd *d)
 {
 	struct pxe_activated_fd act[8];
+	if (!d->cfg->v4_on) /* an IPv6-only site: no [subnet], mode = full */
+		return 0;
 	bool want67 = d->cfg->mode != DHCP_MODE_PROXY4011;
 	int n = pxe_listen_fds(act, 8);
 	for (int i = 0; i < n && i < 8; i++) {
@@ -182,7 +186,7 @@ static int load_leases(struct dhcpd *d)
 	}
 	d->journal.lines = lines;
 	pxe_log_msg(PXE_LOG_INFO, "leases", "%s: %ld lines read, %zu records", path, n,
-		    dhcp_leases_count(d->leases));
+		    dhcp_leases_count_all(d->leases));
 	return 0;
 }
 
@@ -196,6 +200,7 @@ int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, 
 	d->argc = argc;
 	d->argv = argv;
 	d->fd = d->fd4011 = d->pkt_fd = d->journal.fd = d->journal.lock_fd = -1;
+	d->fd6 = d->fd6_4011 = -1;
 	d->leases = dhcp_leases_new();
 	d->script = dhcp_script_new(loop);
 	d->msg = malloc(sizeof(*d->msg));
@@ -213,12 +218,15 @@ int dhcp_server_init(struct dhcpd *d, uv_loop_t *loop, struct pxe_config *conf, 
 	 * lock, then the ports, and only then the journal's replay and
 	 * compaction: a start that fails on either leaves the file as it
 	 * was (another server may be writing it). */
-	bool full = d->cfg->mode == DHCP_MODE_FULL;
+	bool full = d->cfg->leases_on;
 	if (full && (r = lock_leases(d)) < 0)
 		return r;
 	if ((r = open_sockets(d)) < 0)
 		return r;
 	if (full && (r = load_leases(d)) < 0)
+		return r;
+	dhcp_ifaces_resolve(d); /* before DHCPv6 joins ff02::1:2 on them */
+	if ((r = dhcp6_server_start(d)) < 0)
 		return r;
 	d->pkt_fd = dhcp_send_open_packet();
 	if (d->pkt_fd < 0)
@@ -252,7 +260,7 @@ int dhcp_server_run(struct dhcpd *d)
 	uv_check_start(&d->check, dhcp_commit_on_check);
 	uv_timer_start(&d->tick, dhcp_timers_on_tick, 1000, 1000);
 	pxe_log_msg(PXE_LOG_NOTICE, "start", "serving %zu subnets, %zu ranges, %zu leases",
-		    d->cfg->n_subnets, d->cfg->n_ranges, dhcp_leases_count(d->leases));
+		    d->cfg->n_subnets, d->cfg->n_ranges, dhcp_leases_count_all(d->leases));
 	pxe_sd_notify("READY=1\nSTATUS=serving");
 	uv_run(d->loop, UV_RUN_DEFAULT);
 	uv_run(d->loop, UV_RUN_NOWAIT); /* finish closing handles */
@@ -272,6 +280,7 @@ void dhcp_server_free(struct dhcpd *d)
 	dhcp_journal_close(&d->journal);
 	dhcp_leases_free(d->leases);
 	dhcp_script_free(d->script);
+	dhcp6_server_free(d);
 	for (size_t i = 0; i < d->n_delayed; i++)
 		free(d->delayed[i]);
 	if (d->fd >= 0)

@@ -10,9 +10,11 @@
 #include <stdint.h>
 #include <time.h>
 #include <uv.h>
+#include <netinet/in.h>
 
 #include "config.h"
 #include "daemon.h"
+#include "ifaces6.h"
 #include "journal.h"
 #include "leases.h"
 #include "opts.h"
@@ -23,11 +25,17 @@
 struct dhcp_script;
 struct dhcp_txq;
 struct dhcp_rxq;
+struct dhcp_ra;
+struct dhcp6_msg;
+struct dhcp6_out;
 
 #define DHCP_MAX_DELAYED 1024 /* replies waiting out a reply-delay */
 
 /* A reply waiting for the journal's fdatasync (ACKs). */
 struct dhcp_pending {
+	bool v6; /* a DHCPv6 reply: dst6 through fd6 (or fd6_4011) */
+	bool v6_4011;
+	struct sockaddr_in6 dst6; /* with sin6_scope_id = the receiving link */
 	enum dhcp_dest dest;
 	uint32_t dst_addr;   /* network order */
 	uint16_t dst_port;   /* DEST_SOURCE */
@@ -89,6 +97,16 @@ struct dhcpd {
 	struct dhcp_rxq *rxq;            /* recvmmsg buffers (recv.c) */
 	struct dhcp_txq *txq;            /* replies waiting for sendmmsg (send.c) */
 	unsigned ticks;
+
+	/* DHCPv6 (server6.c) */
+	int fd6, fd6_4011; /* [::]:547, [::]:4011 (boot-only mode); -1: none */
+	uv_poll_t poll6, poll6_4011;
+	struct dhcp6_iflist if6;
+	uint8_t duid6[20]; /* DUID-LL of the lowest-numbered interface (RFC 8415 §11.4) */
+	size_t duid6_len;
+	struct dhcp6_msg *msg6;
+	struct dhcp6_out *out6;
+	struct dhcp_ra *ra;
 
 	struct dhcp_script *script;
 	struct dhcp_pinger *pinger; /* NULL: no ping-check */

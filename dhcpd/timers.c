@@ -7,6 +7,7 @@
 #include "ifaces.h"
 #include "log.h"
 #include "send.h"
+#include "server6.h"
 #include "timers.h"
 
 /* reply-delay: replies wait in d->delayed until due; one timer serves
@@ -80,6 +81,9 @@ void dhcp_timers_on_tick(uv_timer_t *t)
 {
 	struct dhcpd *d = t->data;
 	dhcp_leases_expire(d->leases, dhcp_now(), expired_cb, d);
-	if (++d->ticks % 5 == 0) /* an interface that appears later (hotplug) */
+	dhcp6_server_expire(d);
+	if (++d->ticks % 5 == 0) { /* an interface that appears later (hotplug) */
 		dhcp_ifaces_resolve(d);
+		dhcp6_server_refresh(d);
+	}
 }

@@ -49,6 +49,7 @@ static void vendor_class(const struct dhcp6_msg *m, struct dhcp_pxe_raw *raw)
 void dhcp6_pxe_raw(const struct dhcp6_msg *m, struct dhcp_pxe_raw *raw, struct dhcp6_pxe_scratch *s)
 {
 	memset(raw, 0, sizeof(*raw));
+	raw->family = 6;
 	raw->msg_type = m->type;
 	if (dhcp6_client_mac(m, s->mac)) {
 		raw->htype = DHCP6_HWTYPE_ETHERNET;
