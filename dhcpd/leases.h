@@ -11,18 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "leases6.h" /* the DHCPv6 store this one owns; enum dhcp_lease_state */
+
 #define DHCP_KEY_MAX 64 /* client identifiers longer than this are cut */
-
-enum dhcp_lease_state {
-	LEASE_OFFERED,  /* held for its client until expires (offer-time) */
-	LEASE_BOUND,    /* ACKed, on disk */
-	LEASE_RELEASED, /* address free again; record kept so the client gets it back */
-	LEASE_EXPIRED,  /* same */
-	LEASE_DECLINED, /* quarantined after DHCPDECLINE until expires; no client */
-};
-
-/* expires of a lease that never ends: a BOOTP client's (RFC 1534 §2) */
-#define DHCP_LEASE_INFINITE INT64_MAX
 
 struct dhcp_lease {
 	uint32_t addr;   /* host byte order */
@@ -106,7 +97,6 @@ const char *dhcp_lease_state_name(int st);
 
 /* The DHCPv6 store (leases6.h) is owned by this one, made and freed with
  * it, so that the journal and its callers keep one handle for both. */
-struct dhcp6_leases;
 struct dhcp6_leases *dhcp_leases_v6(const struct dhcp_leases *s);
 /* Records of both families: what compaction weighs the journal against. */
 size_t dhcp_leases_count_all(const struct dhcp_leases *s);

@@ -7,7 +7,8 @@
  * reserved + 1 steps). Addresses are 128-bit numbers kept as two 64-bit
  * halves (no __int128: 32-bit targets lack it).
  * Pure: the caller passes the time; nothing is written to disk here. The
- * v4 store owns one (dhcp_leases_v6) so that the journal keeps one handle. */
+ * v4 store owns one (dhcp_leases_v6 in leases.h) so that the journal keeps
+ * one handle. */
 #ifndef DHCP6_LEASES_H
 #define DHCP6_LEASES_H
 
@@ -15,7 +16,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "leases.h" /* enum dhcp_lease_state, DHCP_LEASE_INFINITE */
+/* The lease states of both families. They live here, not in leases.h:
+ * the DHCPv4 store owns a DHCPv6 store (leases.h includes this header),
+ * and the module graph runs one way (tests/include-graph.py). */
+enum dhcp_lease_state {
+	LEASE_OFFERED,  /* held for its client until expires (offer-time; v6: after ADVERTISE) */
+	LEASE_BOUND,    /* ACKed (v6: REPLY to REQUEST, RENEW, REBIND), on disk */
+	LEASE_RELEASED, /* address free again; record kept so the client gets it back */
+	LEASE_EXPIRED,  /* same */
+	LEASE_DECLINED, /* quarantined after DECLINE until expires; no client */
+};
+
+/* expires of a lease that never ends: a BOOTP client's (RFC 1534 §2), or a
+ * DHCPv6 valid lifetime of 0xffffffff (RFC 8415 §7.7) */
+#define DHCP_LEASE_INFINITE INT64_MAX
 
 #define DHCP6_LEASE_DUID_MAX 130 /* = DHCP6_MAX_DUID in v6/wire.h (§11.1) */
 

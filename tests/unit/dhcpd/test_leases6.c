@@ -7,6 +7,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "leases.h" /* the v4 store that owns the v6 one */
 #include "leases6.h"
 #include "unit.h"
 
