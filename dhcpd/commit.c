@@ -10,7 +10,6 @@
 #include "log.h"
 #include "script.h"
 #include "send.h"
-#include "server6.h"
 
 void dhcp_commit_event(struct dhcpd *d, enum dhcp_jevent ev, const struct dhcp_lease *l)
 {
@@ -41,9 +40,7 @@ static void deliver(struct dhcpd *d, struct dhcp_pending **pend, size_t n, int r
 		pxe_log_msg(PXE_LOG_ERR, "journal", "%s: %s; %zu ACKs not sent", path,
 			    strerror(-result), n);
 	for (size_t i = 0; i < n; i++) {
-		if (result == 0 && pend[i]->v6)
-			dhcp6_send_pending(d, pend[i]);
-		else if (result == 0)
+		if (result == 0)
 			dhcp_send_queue(d, pend[i]);
 		else
 			free(pend[i]);

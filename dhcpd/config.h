@@ -13,14 +13,51 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "config6.h"
 #include "config_common.h"
 #include "leases.h"
+#include "leases6.h"
 #include "opts.h"
 #include "pxe/section.h"
 #include "v4/options.h"
 
 enum dhcp_mode { DHCP_MODE_FULL, DHCP_MODE_PROXY, DHCP_MODE_PROXY4011 };
+
+/* `dhcpv6 =`: auto is off without a [subnet6], else full in mode = full
+ * and boot-only in the proxy modes (another server hands out addresses). */
+enum dhcp6_mode { DHCP6_MODE_AUTO, DHCP6_MODE_OFF, DHCP6_MODE_FULL, DHCP6_MODE_BOOT_ONLY };
+
+#define DHCP6_MAX_DNS 8
+
+/* [subnet6 PREFIX/LEN] keys, as written ... */
+struct dhcp_subnet6 {
+	char *cidr;
+	struct pxe_strlist range, dns;
+	long long lease_time_ms;     /* valid lifetime; 0: the [dhcpd] lease-time */
+	long long preferred_time_ms; /* 0: the valid lifetime */
+	bool rapid_commit;
+	long long preference;
+	bool ra, ra_autonomous;
+	long long ra_interval_ms, ra_lifetime_ms;
+	struct pxe_src *src;
+	const char *file;
+	int line;
+	/* ... and what validation derives from them */
+	uint8_t prefix[16]; /* bits past plen zero */
+	uint8_t plen;
+	size_t first_range, n_ranges; /* in dhcpd_config.ranges6 */
+	uint8_t dns_addrs[DHCP6_MAX_DNS][16];
+	size_t n_dns;
+	uint32_t valid_secs, preferred_secs;
+};
+
+/* The [host] keys for DHCPv6, derived: a DUID (hex, as a client sends it
+ * in option 1) and a fixed IPv6 address. */
+struct dhcp_host6 {
+	uint8_t duid[130];
+	uint8_t duid_len;
+	bool has_addr;
+	uint8_t addr[16];
+};
 
 /* [subnet CIDR] keys, as written (pxe_opt table) ... */
 struct dhcp_subnet {

@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <sys/stat.h>
 
+#include "config6.h"
 #include "config_boot.h"
 #include "config_check.h"
 #include "config_sections.h"

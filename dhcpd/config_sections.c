@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config6.h"
 #include "config_boot.h"
 #include "config_sections.h"
 

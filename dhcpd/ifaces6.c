@@ -8,6 +8,7 @@
 #include <linux/if_packet.h>
 #include <netinet/in.h>
 
+#include "config6.h"
 #include "ifaces6.h"
 
 void dhcp6_iflist_free(struct dhcp6_iflist *l)

@@ -195,8 +195,30 @@ static bool slot_route(const struct dhcpd *d, struct tx_slot *s, struct msghdr *
 	}
 }
 
+/* A DHCPv6 reply: one sendto to the client or relay it answers (they are
+ * few next to a DHCPv4 storm's, and never broadcast or sent by frame). */
+static void send6(struct dhcpd *d, struct dhcp_pending *p)
+{
+	int fd = p->v6_4011 ? d->fd6_4011 : d->fd6;
+	if (sendto(fd, p->buf, p->len, MSG_DONTWAIT, (const struct sockaddr *)&p->dst6,
+		   sizeof(p->dst6)) < 0) {
+		char ip[INET6_ADDRSTRLEN];
+		d->stats_drop++;
+		pxe_log_msg(PXE_LOG_WARN, "dhcp", "family=6 send to %s: %s",
+			    inet_ntop(AF_INET6, &p->dst6.sin6_addr, ip, sizeof(ip)),
+			    strerror(errno));
+	} else {
+		d->stats_tx++;
+	}
+	free(p);
+}
+
 void dhcp_send_queue(struct dhcpd *d, struct dhcp_pending *p)
 {
+	if (p->v6) {
+		send6(d, p);
+		return;
+	}
 	struct dhcp_txq *q = d->txq;
 	if (q->n == TX_BATCH)
 		dhcp_send_flush(d);

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "ra.h"
 #include "server6.h"
+#include "send.h"
 #include "sock.h"
 #include "v6/decide.h"
 
@@ -159,28 +160,6 @@ static void log_boot(const struct dhcp6_msg *m, const struct dhcp6_out *o, bool 
 	pxe_log_end(&l);
 }
 
-static void send_now(struct dhcpd *d, const struct dhcp_pending *p)
-{
-	int fd = p->v6_4011 ? d->fd6_4011 : d->fd6;
-	ssize_t r = sendto(fd, p->buf, p->len, MSG_DONTWAIT, (const struct sockaddr *)&p->dst6,
-			   sizeof(p->dst6));
-	if (r < 0) {
-		char ip[INET6_ADDRSTRLEN];
-		d->stats_drop++;
-		pxe_log_msg(PXE_LOG_WARN, "dhcp", "family=6 send to %s: %s",
-			    inet_ntop(AF_INET6, &p->dst6.sin6_addr, ip, sizeof(ip)),
-			    strerror(errno));
-	} else {
-		d->stats_tx++;
-	}
-}
-
-void dhcp6_send_pending(struct dhcpd *d, struct dhcp_pending *p)
-{
-	send_now(d, p);
-	free(p);
-}
-
 static void commit6(struct dhcpd *d, const struct dhcp6_out *o)
 {
 	for (size_t i = 0; i < o->n_ev; i++)
@@ -223,7 +202,7 @@ static void handle6(struct dhcpd *d, const uint8_t *buf, size_t len,
 	if (o->sync)
 		dhcp_commit_queue(d, p);
 	else
-		dhcp6_send_pending(d, p);
+		dhcp_send_queue(d, p);
 }
 
 static bool read_pktinfo6(struct msghdr *mh, int *ifindex, struct in6_addr *dst)

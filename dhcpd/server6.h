@@ -16,8 +16,6 @@ int dhcp6_server_start(struct dhcpd *d);
 void dhcp6_server_refresh(struct dhcpd *d);
 /* A new configuration is in force (SIGHUP). */
 void dhcp6_server_reload(struct dhcpd *d);
-/* Send a v6 reply that waited for the journal (commit.c), and free it. */
-void dhcp6_send_pending(struct dhcpd *d, struct dhcp_pending *p);
 /* Lease expiry (tick). */
 void dhcp6_server_expire(struct dhcpd *d);
 void dhcp6_server_stop(struct dhcpd *d);

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 
 #include "config.h"
+#include "config6.h"
 #include "leases6.h"
 #include "v6/decide.h"
 #include "v6/wire.h"
