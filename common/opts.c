@@ -534,6 +534,8 @@ int pxe_config_main(const struct pxe_opt_spec *spec, int argc, char **argv, stru
 	case PXE_ACT_VERSION: printf("%s %s\n", spec->prog, PXE_VERSION); break;
 	case PXE_ACT_PRINT_CONFIG: pxe_config_print(out, stdout); break;
 	case PXE_ACT_CHECK_CONFIG:
+		if (spec->check_host)
+			spec->check_host(out->cfg);
 		fprintf(stderr, "%s: configuration OK%s%s\n", spec->prog,
 			out->config_file ? ": " : "", out->config_file ? out->config_file : "");
 		break;

@@ -128,6 +128,9 @@ struct pxe_opt_spec {
 	void (*free_extra)(void *cfg);
 	/* Print what other_section parsed, as INI, for --print-config. */
 	void (*print_extra)(FILE *out, const void *cfg);
+	/* --check-config only: warnings about the host a start would log too
+	 * (interfaces, their addresses), printed to stderr; NULL: none. */
+	void (*check_host)(const void *cfg);
 	const char *epilog; /* extra text at the end of --help */
 };
 

@@ -7,6 +7,7 @@
 #include "config_check.h"
 #include "config_sections.h"
 #include "config_spec.h"
+#include "iface_check.h"
 
 #define C(f) offsetof(struct dhcpd_config, f)
 
@@ -101,6 +102,7 @@ const struct pxe_opt_spec dhcp_config_spec = {
 	.validate = dhcp_config_validate,
 	.free_extra = free_extra,
 	.print_extra = print_extra,
+	.check_host = dhcp_iface_check_host,
 	.epilog = "Sections: [subnet CIDR], [subnet6 PREFIX/LEN], [host NAME], [boot NAME]; see "
 		  "pxesuite.conf(5).",
 };

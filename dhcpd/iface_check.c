@@ -9,8 +9,14 @@
  * of giaddr). */
 #include "iface_check.h"
 
+#include <ifaddrs.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "config6.h"
 
 static bool iface_exists(const struct dhcp_iface_addr *ifs, size_t n, const char *name)
 {
@@ -69,6 +75,35 @@ static const char *iface_name(const void *arr, size_t i)
 	return ((const struct pxe_strlist *)arr)->v[i];
 }
 
+/* A [subnet6] that no interface we answer on has an address in is served
+ * only through relays (RFC 8415 §13.1: the link of the relay's
+ * link-address). */
+static size_t check_subnets6(const struct dhcpd_config *c, const struct dhcp_iface_addr *ifs,
+			     size_t n, dhcp_warn_fn warn, void *ctx)
+{
+	size_t warned = 0;
+	if (c->mode6 == DHCP6_MODE_OFF)
+		return 0;
+	for (size_t k = 0; k < c->n_subnets6; k++) {
+		const struct dhcp_subnet6 *s = &c->subnets6[k];
+		bool local = false;
+		for (size_t i = 0; i < n && !local; i++)
+			local = ifs[i].v6 && iface_wanted(c, ifs[i].name) &&
+				dhcp6_in_prefix(ifs[i].addr6, s->prefix, s->plen);
+		if (local)
+			continue;
+		char msg[512];
+		snprintf(msg, sizeof(msg),
+			 "%s:%d: [subnet6 %s]: no interface%s has an address in the prefix: only "
+			 "relayed requests are answered for it",
+			 s->file ? s->file : "-", s->line, s->cidr,
+			 c->interface.n ? " of interface =" : "");
+		warn(ctx, msg);
+		warned++;
+	}
+	return warned;
+}
+
 size_t dhcp_iface_check(const struct dhcpd_config *c, const struct dhcp_iface_addr *ifs, size_t n,
 			dhcp_warn_fn warn, void *ctx)
 {
@@ -83,6 +118,7 @@ size_t dhcp_iface_check(const struct dhcpd_config *c, const struct dhcp_iface_ad
 		warn(ctx, msg);
 		warned++;
 	}
+	warned += check_subnets6(c, ifs, n, warn, ctx);
 	/* The proxy modes need no [subnet]; where there are some, the same
 	 * holds for them. */
 	if (!c->n_subnets || some_subnet_local(c, ifs, n))
@@ -101,4 +137,49 @@ size_t dhcp_iface_check(const struct dhcpd_config *c, const struct dhcp_iface_ad
 	}
 	warn(ctx, msg);
 	return warned + 1;
+}
+
+struct dhcp_iface_addr *dhcp_iface_list(struct ifaddrs *ifa, size_t *n)
+{
+	size_t cap = 0;
+	*n = 0;
+	for (struct ifaddrs *i = ifa; i; i = i->ifa_next)
+		cap++;
+	struct dhcp_iface_addr *l = cap ? calloc(cap, sizeof(*l)) : NULL;
+	if (!l)
+		return NULL;
+	for (struct ifaddrs *i = ifa; i; i = i->ifa_next) {
+		struct dhcp_iface_addr *e = &l[(*n)++];
+		e->name = i->ifa_name;
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET6) {
+			e->v6 = true;
+			memcpy(e->addr6, &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, 16);
+			continue;
+		}
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
+			continue; /* AF_PACKET: the interface, with or without IPv4 */
+		e->addr = ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
+		if (i->ifa_netmask)
+			e->mask = ntohl(((struct sockaddr_in *)i->ifa_netmask)->sin_addr.s_addr);
+	}
+	return l;
+}
+
+static void print_warning(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "pxe-dhcpd: warning: %s\n", msg);
+}
+
+void dhcp_iface_check_host(const void *cfg)
+{
+	struct ifaddrs *ifa;
+	if (getifaddrs(&ifa) < 0)
+		return;
+	size_t n = 0;
+	struct dhcp_iface_addr *ifs = dhcp_iface_list(ifa, &n);
+	if (ifs)
+		dhcp_iface_check(cfg, ifs, n, print_warning, NULL);
+	free(ifs);
+	freeifaddrs(ifa);
 }

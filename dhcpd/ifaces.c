@@ -40,29 +40,6 @@ bool dhcp_ifaces_allowed(const struct dhcpd *d, int ifindex)
 	return false;
 }
 
-/* The host's interfaces and IPv4 addresses, pointing into ifa; *n of
- * them. NULL when there is no memory (or no interface). */
-static struct dhcp_iface_addr *list_ifaces(struct ifaddrs *ifa, size_t *n)
-{
-	size_t cap = 0;
-	*n = 0;
-	for (struct ifaddrs *i = ifa; i; i = i->ifa_next)
-		cap++;
-	struct dhcp_iface_addr *l = cap ? calloc(cap, sizeof(*l)) : NULL;
-	if (!l)
-		return NULL;
-	for (struct ifaddrs *i = ifa; i; i = i->ifa_next) {
-		struct dhcp_iface_addr *e = &l[(*n)++];
-		e->name = i->ifa_name;
-		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
-			continue; /* AF_PACKET: the interface, with or without IPv4 */
-		e->addr = ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
-		if (i->ifa_netmask)
-			e->mask = ntohl(((struct sockaddr_in *)i->ifa_netmask)->sin_addr.s_addr);
-	}
-	return l;
-}
-
 static void log_warning(void *ctx, const char *msg)
 {
 	(void)ctx;
@@ -75,7 +52,7 @@ int dhcp_ifaces_ranges(struct dhcpd *d, const struct dhcpd_config *c)
 	if (getifaddrs(&ifa) < 0)
 		ifa = NULL;
 	size_t n_ifs = 0, n = c->n_reserved;
-	struct dhcp_iface_addr *ifs = list_ifaces(ifa, &n_ifs);
+	struct dhcp_iface_addr *ifs = dhcp_iface_list(ifa, &n_ifs);
 	uint32_t *rsv = malloc((n + n_ifs + 1) * sizeof(*rsv));
 	if (!rsv) {
 		free(ifs);

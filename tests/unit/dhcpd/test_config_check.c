@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -236,6 +237,34 @@ START_TEST(test_interfaces)
 }
 END_TEST
 
+START_TEST(test_interfaces6)
+{
+	struct dhcp_iface_addr ifs[3] = {{"lo", 0, 0}, {"br0", 0, 0}, {"br0", 0, 0}};
+	ifs[2].v6 = true;
+	inet_pton(AF_INET6, "fd00:198:18:1::1", ifs[2].addr6);
+	const char *two =
+		"[subnet6 fd00:198:18:1::/64]\nrange = fd00:198:18:1::10-fd00:198:18:1::20\n"
+		"[subnet6 fd00:198:18:9::/64]\ndns = fd00:198:18:9::53\n";
+	struct warnings w = iface_warnings(two, ifs, 3);
+	ck_assert_uint_eq(w.n, 1);
+	ck_assert_msg(strstr(w.msg[0], "[subnet6 fd00:198:18:9::/64]: no interface has an address "
+				       "in the prefix: only relayed requests are answered for it"),
+		      "%s", w.msg[0]);
+	/* only the interfaces of interface = count */
+	w = iface_warnings("[dhcpd]\ninterface = lo\n[subnet6 fd00:198:18:1::/64]\n"
+			   "dns = fd00:198:18:1::53\n",
+			   ifs, 3);
+	ck_assert_uint_eq(w.n, 1);
+	ck_assert_ptr_nonnull(strstr(w.msg[0], "no interface of interface = has"));
+	/* DHCPv6 off: nothing to say about [subnet6] */
+	w = iface_warnings("[dhcpd]\ndhcpv6 = off\n[subnet 198.18.0.0/24]\nrange = "
+			   "198.18.0.5-198.18.0.9\n[subnet6 fd00:198:18:9::/64]\ndns = fd00::1\n",
+			   ifs, 3);
+	for (size_t i = 0; i < w.n; i++)
+		ck_assert_ptr_null(strstr(w.msg[i], "subnet6"));
+}
+END_TEST
+
 UNIT_SUITE(dhcp_config_check)
 {
 	Suite *s = suite_create("dhcp_config_check");
@@ -245,6 +274,7 @@ UNIT_SUITE(dhcp_config_check)
 	tcase_add_test(tc, test_boot_without_file);
 	tcase_add_test(tc, test_leasefile_dir);
 	tcase_add_test(tc, test_interfaces);
+	tcase_add_test(tc, test_interfaces6);
 	suite_add_tcase(s, tc);
 	return s;
 }
