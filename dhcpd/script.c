@@ -13,7 +13,9 @@
 
 struct script_ev {
 	enum dhcp_jevent ev;
-	struct dhcp_lease l;
+	bool v6;
+	struct dhcp_lease l;   /* !v6 */
+	struct dhcp6_lease l6; /* v6 */
 };
 
 struct dhcp_script {
@@ -88,27 +90,59 @@ static void on_exit_cb(uv_process_t *p, int64_t status, int sig)
 	uv_close((uv_handle_t *)p, on_close);
 }
 
+/* The facts of a lease of either family as the script's environment:
+ * DHCP_CLIENT_ID is option 61 (v4) or the DUID (v6), DHCP_IAID only v6. */
+struct script_facts {
+	char mac[64], id[2 * 130 + 1], ip[INET6_ADDRSTRLEN], iaid[16];
+	const char *hostname;
+	int64_t expires;
+};
+
+static void facts_of(const struct script_ev *e, struct script_facts *f)
+{
+	f->iaid[0] = '\0';
+	if (e->v6) {
+		const struct dhcp6_lease *l = &e->l6;
+		pxe_hex_encode(f->mac, sizeof(f->mac), l->mac, l->has_mac ? 6 : 0, ':');
+		pxe_hex_encode(f->id, sizeof(f->id), l->duid, l->duid_len, 0);
+		inet_ntop(AF_INET6, l->addr, f->ip, sizeof(f->ip));
+		snprintf(f->iaid, sizeof(f->iaid), "%u", l->iaid);
+		f->hostname = l->hostname;
+		f->expires = l->expires;
+		return;
+	}
+	uint32_t be = htonl(e->l.addr);
+	pxe_hex_encode(f->mac, sizeof(f->mac), e->l.hw, e->l.hlen, ':');
+	pxe_hex_encode(f->id, sizeof(f->id), e->l.key, e->l.key_len, 0);
+	inet_ntop(AF_INET, &be, f->ip, sizeof(f->ip));
+	f->hostname = e->l.hostname;
+	f->expires = e->l.expires;
+}
+
 static void spawn(struct dhcp_script *s, const struct script_ev *e)
 {
-	char mac[64], cid[2 * DHCP_KEY_MAX + 1], ip[INET_ADDRSTRLEN], env[8][200];
-	uint32_t be = htonl(e->l.addr);
-	pxe_hex_encode(mac, sizeof(mac), e->l.hw, e->l.hlen, ':');
-	pxe_hex_encode(cid, sizeof(cid), e->l.key, e->l.key_len, 0);
-	inet_ntop(AF_INET, &be, ip, sizeof(ip));
+	char env[10][300];
+	struct script_facts f;
+	facts_of(e, &f);
 	const char *evn = dhcp_jevent_name(e->ev);
 	snprintf(env[0], sizeof(env[0]), "DHCP_EVENT=%s", evn);
-	snprintf(env[1], sizeof(env[1]), "DHCP_MAC=%s", mac);
-	snprintf(env[2], sizeof(env[2]), "DHCP_IP=%s", ip);
-	snprintf(env[3], sizeof(env[3]), "DHCP_HOSTNAME=%s", e->l.hostname);
-	snprintf(env[4], sizeof(env[4]), "DHCP_CLIENT_ID=%s", cid);
-	if (e->l.expires == DHCP_LEASE_INFINITE) /* BOOTP (RFC 1534 §2) */
+	snprintf(env[1], sizeof(env[1]), "DHCP_MAC=%s", f.mac);
+	snprintf(env[2], sizeof(env[2]), "DHCP_IP=%s", f.ip);
+	snprintf(env[3], sizeof(env[3]), "DHCP_HOSTNAME=%s", f.hostname);
+	snprintf(env[4], sizeof(env[4]), "DHCP_CLIENT_ID=%s", f.id);
+	if (f.expires == DHCP_LEASE_INFINITE) /* BOOTP (RFC 1534 §2) */
 		snprintf(env[5], sizeof(env[5]), "DHCP_EXPIRES=never");
 	else
-		snprintf(env[5], sizeof(env[5]), "DHCP_EXPIRES=%lld", (long long)e->l.expires);
+		snprintf(env[5], sizeof(env[5]), "DHCP_EXPIRES=%lld", (long long)f.expires);
 	snprintf(env[6], sizeof(env[6]),
 		 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-	char *envp[] = {env[0], env[1], env[2], env[3], env[4], env[5], env[6], NULL};
-	char *args[] = {s->path, (char *)evn, mac, ip, (char *)e->l.hostname, NULL};
+	snprintf(env[7], sizeof(env[7]), "DHCP_FAMILY=%d", e->v6 ? 6 : 4);
+	snprintf(env[8], sizeof(env[8]), "DHCP_IAID=%s", f.iaid);
+	char *envp[] = {env[0], env[1], env[2],
+			env[3], env[4], env[5],
+			env[6], env[7], e->v6 ? env[8] : NULL,
+			NULL};
+	char *args[] = {s->path, (char *)evn, f.mac, f.ip, (char *)f.hostname, NULL};
 	uv_process_options_t o = {
 		.exit_cb = on_exit_cb, .file = s->path, .args = args, .env = envp};
 	uv_stdio_container_t io[3] = {{.flags = UV_IGNORE},
@@ -135,19 +169,39 @@ static void start_next(struct dhcp_script *s)
 	spawn(s, &e);
 }
 
-void dhcp_script_event(struct dhcp_script *s, enum dhcp_jevent ev, const struct dhcp_lease *l)
+static struct script_ev *slot(struct dhcp_script *s)
 {
 	if (!s || !s->path)
-		return;
+		return NULL;
 	if (s->n == s->cap) {
 		if (s->dropped++ % 100 == 0)
 			pxe_log_msg(PXE_LOG_WARN, "script",
 				    "queue full (%zu): events dropped so far: %lu", s->cap,
 				    s->dropped);
-		return;
+		return NULL;
 	}
-	struct script_ev *e = &s->q[(s->head + s->n) % s->cap];
+	return &s->q[(s->head + s->n) % s->cap];
+}
+
+void dhcp_script_event6(struct dhcp_script *s, enum dhcp_jevent ev, const struct dhcp6_lease *l)
+{
+	struct script_ev *e = slot(s);
+	if (!e)
+		return;
 	e->ev = ev;
+	e->v6 = true;
+	e->l6 = *l;
+	s->n++;
+	start_next(s);
+}
+
+void dhcp_script_event(struct dhcp_script *s, enum dhcp_jevent ev, const struct dhcp_lease *l)
+{
+	struct script_ev *e = slot(s);
+	if (!e)
+		return;
+	e->ev = ev;
+	e->v6 = false;
 	e->l = *l;
 	s->n++;
 	start_next(s);

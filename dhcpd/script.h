@@ -19,6 +19,9 @@ struct dhcp_script *dhcp_script_new(uv_loop_t *loop);
 /* NULL path: no script. Keeps queued events. */
 int dhcp_script_configure(struct dhcp_script *s, const char *path, size_t max_queue);
 void dhcp_script_event(struct dhcp_script *s, enum dhcp_jevent ev, const struct dhcp_lease *l);
+/* The same for a DHCPv6 lease (DHCP_FAMILY=6, DHCP_IAID, the DUID as
+ * DHCP_CLIENT_ID). */
+void dhcp_script_event6(struct dhcp_script *s, enum dhcp_jevent ev, const struct dhcp6_lease *l);
 /* Stop (a running script is left to finish on its own) and free on close. */
 void dhcp_script_free(struct dhcp_script *s);
 

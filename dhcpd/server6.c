@@ -18,6 +18,7 @@
 #include "leases6.h"
 #include "log.h"
 #include "ra.h"
+#include "script.h"
 #include "server6.h"
 #include "send.h"
 #include "sock.h"
@@ -162,9 +163,11 @@ static void log_boot(const struct dhcp6_msg *m, const struct dhcp6_out *o, bool 
 
 static void commit6(struct dhcpd *d, const struct dhcp6_out *o)
 {
-	for (size_t i = 0; i < o->n_ev; i++)
+	for (size_t i = 0; i < o->n_ev; i++) {
 		if (dhcp_journal_add6(&d->journal, dhcp_now(), o->ev[i].ev, &o->ev[i].lease) < 0)
 			pxe_log_msg(PXE_LOG_ERR, "journal", "cannot buffer a lease line");
+		dhcp_script_event6(d->script, o->ev[i].ev, &o->ev[i].lease);
+	}
 }
 
 static void handle6(struct dhcpd *d, const uint8_t *buf, size_t len,
@@ -332,6 +335,7 @@ static void expired6(void *ctx, struct dhcp6_lease *l)
 	pxe_log_end(&line);
 	if (dhcp_journal_add6(&d->journal, dhcp_now(), JEV_EXPIRE, l) < 0)
 		pxe_log_msg(PXE_LOG_ERR, "journal", "cannot buffer a lease line");
+	dhcp_script_event6(d->script, JEV_EXPIRE, l);
 }
 
 void dhcp6_server_expire(struct dhcpd *d)

@@ -43,12 +43,18 @@ client() { netns_add "$P$1" && port "$P$1" "$2"; }
 CONF=$T_TMP/dhcpd.conf
 LEASES=$T_TMP/leases
 LOG=$T_TMP/dhcpd.log
+cat >"$T_TMP/hook.sh" <<'EOF'
+#!/bin/sh
+echo "$1 $DHCP_FAMILY $DHCP_IP $DHCP_IAID $DHCP_CLIENT_ID $DHCP_MAC" >>"${0%/*}/hook.log"
+EOF
+chmod +x "$T_TMP/hook.sh"
 cat >"$CONF" <<EOF
 [dhcpd]
 interface = br0
 leasefile = $LEASES
 lease-time = 10m
 log-level = debug
+script = $T_TMP/hook.sh
 
 [subnet6 fd00:198:18:1::/64]
 range = fd00:198:18:1::100-fd00:198:18:1::1ff
@@ -122,6 +128,9 @@ check "log: REQUEST answered by REPLY, lease added" \
 IP1=$(grep -oE 'iaaddr fd00:198:18:1::[0-9a-f]+' "$DHL" | head -1 | cut -d' ' -f2)
 check "journal: an add6 line for dhclient's address" grep -q "add6 .* ip=$IP1 " "$LEASES"
 check "journal line carries the MAC from the DUID" grep -q "add6 .*mac=52:54:00:00:00:01" "$LEASES"
+for i in $(seq 30); do [ -s "$T_TMP/hook.log" ] && break; sleep 0.1; done
+check "lease script: add, family 6, the address, IAID, DUID and MAC" \
+	grep -qE "^add 6 $IP1 [0-9]+ 0001[0-9a-f]+ 52:54:00:00:00:01\$" "$T_TMP/hook.log"
 
 # dhclient again: the same address (RENEW/REBIND path through a new SOLICIT)
 timeout 20 ip netns exec "${P}1" dhclient -6 -1 -v -lf "$DHL" -pf "$T_TMP/c1.pid" \
