@@ -102,13 +102,14 @@ struct dhcp_host {
  * hold wins. The PXE keys fill pxe (pxe/keys.h), the others the fields
  * after it. */
 struct dhcp_boot {
-	struct dhcp_pxe_boot pxe;    /* name, match, file, menu ... */
-	struct dhcp_optlines option; /* option = ... */
-	long long delay_ms;          /* reply-delay */
-	bool broadcast;              /* broadcast = yes: always broadcast replies */
-	bool echo_uuid;              /* echo-uuid = no: no option 97 in replies */
-	struct pxe_src *src;         /* where each key came from */
-	const char *file;            /* where the section starts, for messages */
+	struct dhcp_pxe_boot pxe;          /* name, match, file, menu ... */
+	struct dhcp_optlines option;       /* option = ... */
+	long long delay_ms;                /* reply-delay */
+	bool broadcast;                    /* broadcast = yes: always broadcast replies */
+	bool echo_uuid;                    /* echo-uuid = no: no option 97 in replies */
+	struct pxe_strlist bootfile_param; /* DHCPv6 option 60 (RFC 5970 §3.2) */
+	struct pxe_src *src;               /* where each key came from */
+	const char *file;                  /* where the section starts, for messages */
 	int line;
 };
 

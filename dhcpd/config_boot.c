@@ -27,6 +27,10 @@ static const struct pxe_opt boot_opts[] = {
 	  .help = "broadcast every reply to these clients" },
 	{ .name = "echo-uuid", .type = PXE_OPT_BOOL, .offset = B(echo_uuid), .def = "yes",
 	  .help = "echo the client's option 97" },
+	{ .name = "bootfile-param", .type = PXE_OPT_STRLIST, .offset = B(bootfile_param),
+	  .arg = "TEXT",
+	  .help = "DHCPv6 option 60: one parameter for the boot file, e.g. a kernel command "
+	          "line word (repeatable, in order; RFC 5970 §3.2)" },
 };
 /* clang-format on */
 static const struct pxe_opt_table boot_table = PXE_OPT_TABLE(boot_opts);

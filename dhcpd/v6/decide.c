@@ -123,6 +123,10 @@ static int put_common(struct dhcp6_builder *b, const struct req6 *q, struct dhcp
 	if (dhcp6_build_opt(b, D6O_BOOTFILE_URL, out->url, strlen(out->url)) < 0 ||
 	    put_vendor_class(b, &out->boot) < 0)
 		return -ENOSPC;
+	const struct pxe_strlist *bp = &out->boot.boot->bootfile_param;
+	if (bp->n && dhcp6_build_items(b, D6O_BOOTFILE_PARAM, false, 0, (const char *const *)bp->v,
+				       bp->n) < 0)
+		return -ENOSPC;
 	return 0;
 }
 

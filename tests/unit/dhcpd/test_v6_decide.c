@@ -41,6 +41,7 @@ static const char *const full_conf =
 	"[boot http6]\nmatch = ipv6 http\nfile = http://${server}/boot/shim.efi\n"
 	"[boot ipxe6]\nmatch = ipv6 ipxe\nfile = http://boot.example/menu.ipxe\n"
 	"[boot uefi6]\nmatch = ipv6 uefi\nfile = ipxe.efi\n"
+	"bootfile-param = console=ttyS0\nbootfile-param = ip=dhcp\n"
 	"[boot bios4]\nmatch = ipv4\nfile = undionly.kpxe\n";
 
 static void load(const char *text)
@@ -212,6 +213,14 @@ START_TEST(test_edk2_pxe_four_messages)
 	ck_assert(rep.has_preference);
 	ck_assert_uint_eq(rep.preference, 255);
 	ck_url("tftp://[fd00:198:18:1::1]/ipxe.efi");
+	/* option 60: the section's bootfile-param items, in order */
+	ck_assert_uint_eq(rep.bootfile_param.len, 2 + 13 + 2 + 7);
+	ck_assert(!memcmp(rep.bootfile_param.data,
+			  "\0\x0d"
+			  "console=ttyS0"
+			  "\0\x07"
+			  "ip=dhcp",
+			  24));
 	ck_assert(rep.has_vendor_class);
 	ck_assert_uint_eq(rep.vendor_enterprise, 343);
 	ck_assert_uint_ge(rep.vendor_class.len, 11);
