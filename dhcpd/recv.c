@@ -39,6 +39,7 @@ static struct dhcp_pending *make_pending(const struct dhcp_msg *m, const struct 
 	struct dhcp_pending *p = malloc(sizeof(*p) + o->len);
 	if (!p)
 		return NULL;
+	p->v6 = p->v6_4011 = false;
 	p->dest = o->dest;
 	p->dst_addr = o->dst_addr;
 	p->dst_port = o->dst_port;
