@@ -83,13 +83,15 @@ match = ipv6 uefi
 file = ipxe.efi
 EOF
 
+# ip netns exec execs the daemon: $! is its pid (a backgrounded shell
+# function would be a subshell's, and signals would miss the daemon).
 start_dhcpd() {
-	in_ns "$S" "$DHCPD" -c "$CONF" >>"$LOG" 2>&1 &
+	ip netns exec "$S" "$DHCPD" -c "$CONF" >>"$LOG" 2>&1 &
 	DPID=$!
 	on_exit stop_pid "$DPID"
 	local i
 	for i in $(seq 50); do
-		in_ns "$S" ss -Hlun "sport = :547" | grep -q . && return 0
+		in_ns "$S" ss -Hlunp "sport = :547" | grep -q "pid=$DPID," && return 0
 		sleep 0.1
 	done
 	return 1
@@ -208,10 +210,20 @@ check "malformed: no reply to any, then a good SOLICIT answered" \
 check "malformed: a SOLICIT with a 1900-code ORO answered" grep -q '^huge_oro ADVERTISE' "$T_TMP/bad.out"
 check "pxe-dhcpd alive after the malformed packets" kill -0 "$DPID"
 
+# ---- SIGHUP: a changed [subnet6] applies to the next request
+sed -i 's/^rapid-commit = no$/rapid-commit = no\npreference = 7/' "$CONF"
+sed -i '0,/^dns = fd00:198:18:1::53$/s//dns = fd00:198:18:1::53\npreference = 100/' "$CONF"
+kill -HUP "$DPID"
+for i in $(seq 50); do grep -q 'event=reload msg="configuration reloaded' "$LOG" && break; sleep 0.1; done
+OUT=$(pyc solicit eth0 edk2 52:54:00:00:00:07)
+echo "$OUT" >"$T_TMP/reload.out"
+check "SIGHUP: the new preference (100) in the next ADVERTISE" grep -q 'pref=100' "$T_TMP/reload.out"
+
 # ---- SIGKILL right after a burst: every REPLY'd lease is in the journal
 pyc burst eth0 40 >"$T_TMP/burst.out"
 kill -9 "$DPID"
 wait "$DPID" 2>/dev/null
+check "SIGKILL: the daemon is gone" bash -c "! kill -0 $DPID 2>/dev/null"
 check "burst: 40 rapid-commit REPLYs" test "$(wc -l <"$T_TMP/burst.out")" -eq 40
 "$DHCPD" -c "$CONF" --leases >"$T_TMP/leases.txt" 2>&1
 missing=0
