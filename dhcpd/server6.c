@@ -170,15 +170,39 @@ static void commit6(struct dhcpd *d, const struct dhcp6_out *o)
 	}
 }
 
+/* Bad packets get silence (RFC 8415 §16) and, so that a flood cannot
+ * fill the log, one warning per MALFORMED_LOG_MS with how many there were;
+ * each one at debug level. */
+#define MALFORMED_LOG_MS 10000
+
+static void malformed(struct dhcpd *d, const struct sockaddr_in6 *from, size_t len,
+		      const char *what, unsigned code)
+{
+	char ip[INET6_ADDRSTRLEN];
+	inet_ntop(AF_INET6, &from->sin6_addr, ip, sizeof(ip));
+	pxe_log_msg(PXE_LOG_DEBUG, "dhcp",
+		    "family=6 packet of %zu bytes from [%s] ignored: %s (option %u)", len, ip, what,
+		    code);
+	d->malformed6++;
+	uint64_t now = uv_now(d->loop);
+	if (d->malformed6_logged_ms && now - d->malformed6_logged_ms < MALFORMED_LOG_MS)
+		return;
+	pxe_log_msg(PXE_LOG_WARN, "dhcp",
+		    "family=6 %lu bad packets ignored so far; the last: %s, %zu bytes from [%s] "
+		    "(option %u)",
+		    (unsigned long)d->malformed6, what, len, ip, code);
+	d->malformed6_logged_ms = now ? now : 1;
+}
+
 static void handle6(struct dhcpd *d, const uint8_t *buf, size_t len,
 		    const struct sockaddr_in6 *from, const struct dhcp6_rx *rx)
 {
 	struct dhcp6_msg *m = d->msg6;
 	struct dhcp6_out *o = d->out6;
-	if (dhcp6_parse(buf, len, m) < 0) {
-		pxe_log_msg(PXE_LOG_DEBUG, "dhcp",
-			    "family=6 malformed packet of %zu bytes ignored (option %u)", len,
-			    m->bad_code);
+	int pr = dhcp6_parse(buf, len, m);
+	if (pr < 0) {
+		malformed(d, from, len, pr == -ELOOP ? "too many relay layers" : "malformed",
+			  m->bad_code);
 		return;
 	}
 	struct dhcp6_ctx ctx = {.cfg = d->cfg,

@@ -107,6 +107,8 @@ struct dhcpd {
 	struct dhcp6_msg *msg6;
 	struct dhcp6_out *out6;
 	struct dhcp_ra *ra;
+	uint64_t malformed6;           /* bad DHCPv6 packets ignored */
+	uint64_t malformed6_logged_ms; /* uv_now() of the last warning about them */
 
 	struct dhcp_script *script;
 	struct dhcp_pinger *pinger; /* NULL: no ping-check */

@@ -209,6 +209,9 @@ check "malformed: no reply to any, then a good SOLICIT answered" \
 	grep -q '^replies_to_bad=0' "$T_TMP/bad.out"
 check "malformed: a SOLICIT with a 1900-code ORO answered" grep -q '^huge_oro ADVERTISE' "$T_TMP/bad.out"
 check "pxe-dhcpd alive after the malformed packets" kill -0 "$DPID"
+check "malformed: one warning line for the lot, with the relay loop named" \
+	bash -c "test \$(grep -c 'bad packets ignored so far' $LOG) -eq 1 &&
+		grep -q 'ignored: too many relay layers' $LOG"
 
 # ---- SIGHUP: a changed [subnet6] applies to the next request
 sed -i 's/^rapid-commit = no$/rapid-commit = no\npreference = 7/' "$CONF"
