@@ -233,5 +233,9 @@ missing=0
 while read -r a; do grep -q "$a " "$T_TMP/leases.txt" || missing=$((missing + 1)); done <"$T_TMP/burst.out"
 check "after SIGKILL: every REPLY'd address is in --leases ($missing missing)" test "$missing" -eq 0
 check "restart after SIGKILL" start_dhcpd
+FIRST=$(head -1 "$T_TMP/burst.out")
+OUT=$(pyc solicit eth0 plain 52:54:00:77:00:00 --rapid)
+check "after restart: a burst client gets its address back ($FIRST)" \
+	grep -q "addr=$FIRST " <<<"$OUT"
 check "restart log: the leases read back" grep -qE 'leases: .*lines read, [0-9]+ records' "$LOG"
 t_done
