@@ -7,6 +7,8 @@
 #   dhcpd_v6.py solicit IFACE PERSONA MAC [--rapid] [--request]
 #       PERSONA: edk2 (PXE, arch 7), http (HTTP Boot, arch 16), ipxe, plain.
 #       Prints one line per reply: TYPE key=value ...
+#   dhcpd_v6.py proxy IFACE SERVER MAC    EDK2's boot-only exchange: SOLICIT, then
+#       the REQUEST to SERVER port 4011 from port 4011 (PxeBcRequestBootService)
 #   dhcpd_v6.py relay SERVER LINK MAC     a RELAY-FORW with interface-id and
 #       option 79, sent from port 547 to SERVER; prints the relay layer and
 #       the inner reply
@@ -139,6 +141,28 @@ def cmd_solicit(iface, persona, mac, rapid, request):
     return 0 if data else 1
 
 
+def cmd_proxy(iface, server, mac):
+    s, idx = client_socket(iface)
+    data = exchange(s, idx, DHCP6_Solicit(trid=0x5555) / options("edk2", mac,
+                                                                  DHCP6OptIA_NA(iaid=1)))
+    print("SOLICIT " + (describe(data) if data else "NONE"))
+    if not data:
+        return 1
+    sid = [v for code, v in walk(data[4:]) if code == 2][0]
+    b = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    b.bind(("::", 4011))
+    b.settimeout(TIMEOUT)
+    req = DHCP6_Request(trid=0x5556) / options("edk2", mac, DHCP6OptServerId(duid=sid))
+    b.sendto(raw(req), (server, 4011))
+    try:
+        data, src = b.recvfrom(4096)
+    except socket.timeout:
+        print("4011 NONE")
+        return 1
+    print("4011 port=%d %s" % (src[1], describe(data)))
+    return 0
+
+
 def cmd_relay(server, link, mac):
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     s.bind(("::", 547))
@@ -217,6 +241,8 @@ def main(argv):
     c = argv[1]
     if c == "solicit":
         return cmd_solicit(argv[2], argv[3], argv[4], "--rapid" in argv, "--request" in argv)
+    if c == "proxy":
+        return cmd_proxy(argv[2], argv[3], argv[4])
     if c == "relay":
         return cmd_relay(argv[2], argv[3], argv[4])
     if c == "malformed":

@@ -238,4 +238,33 @@ OUT=$(pyc solicit eth0 plain 52:54:00:77:00:00 --rapid)
 check "after restart: a burst client gets its address back ($FIRST)" \
 	grep -q "addr=$FIRST " <<<"$OUT"
 check "restart log: the leases read back" grep -qE 'leases: .*lines read, [0-9]+ records' "$LOG"
+
+# ---- boot-only mode: boot options for firmware, never an address
+stop_pid "$DPID"
+cat >"$CONF" <<EOF
+[dhcpd]
+interface = br0
+mode = proxy
+dhcpv6 = boot-only
+log-level = debug
+
+[boot uefi]
+match = uefi
+file = http://\${server}/ipxe.efi
+EOF
+check "boot-only: starts" start_dhcpd
+check "boot-only: port 4011 bound over IPv6 too" \
+	bash -c "ip netns exec $S ss -Hlun 'sport = :4011' | grep -q '\[::\]'"
+OUT=$(pyc proxy eth0 fd00:198:18:1::1 52:54:00:00:00:0c)
+echo "$OUT" >"$T_TMP/proxy.out"
+check "boot-only: EDK2's SOLICIT gets a proxy offer (URL, PXEClient, no address)" \
+	bash -c "grep -q '^SOLICIT ADVERTISE .*url=http://\[fd00:198:18:1::1\]/ipxe.efi' $T_TMP/proxy.out &&
+		grep -q '^SOLICIT .*vc=343:PXEClient' $T_TMP/proxy.out && ! grep -q '^SOLICIT .*addr=' $T_TMP/proxy.out"
+check "boot-only: the REQUEST on port 4011 gets a REPLY with the URL, back to port 4011" \
+	grep -q '^4011 port=4011 REPLY .*url=http://\[fd00:198:18:1::1\]/ipxe.efi' "$T_TMP/proxy.out"
+timeout 8 ip netns exec "${P}1" dhclient -6 -1 -v -lf "$T_TMP/bo.leases" -pf "$T_TMP/bo.pid" \
+	-sf /bin/true eth0 >>"$T_TMP/bo.out" 2>&1
+[ -f "$T_TMP/bo.pid" ] && kill "$(cat "$T_TMP/bo.pid")" 2>/dev/null
+check "boot-only: dhclient's SOLICIT is not answered (addresses come from elsewhere)" \
+	bash -c "! grep -q iaaddr $T_TMP/bo.leases 2>/dev/null && grep -q 'boot-only: not network-boot firmware' $LOG"
 t_done
