@@ -466,12 +466,12 @@ static int full(struct dhcp6_builder *b, const struct req6 *q, struct dhcp6_out 
 		/* §18.3.3: Success when every address is on the link, NotOnLink
 		 * when one is not, silence when there is nothing to check */
 		size_t n = 0;
-		bool on = q->subnet != NULL;
+		bool on = true;
 		for (size_t i = 0; i < m->n_ia_na; i++)
 			for (size_t k = 0; k < m->ia_na[i].n_addrs; k++, n++)
 				on = on && dhcp6_in_prefix(m->ia_na[i].addrs[k].addr,
 							   q->subnet->prefix, q->subnet->plen);
-		if (!n || (!q->subnet && !m->n_relays && !q->rx->link))
+		if (!n)
 			return ignore(out, "confirm: nothing to check");
 		out->status = on ? DHCP6_ST_SUCCESS : DHCP6_ST_NOT_ON_LINK;
 		if (start(b, q, out, type) < 0 || put_common(b, q, out) < 0 ||
@@ -553,5 +553,9 @@ int dhcp6_decide(const struct dhcp6_ctx *ctx, const struct dhcp6_msg *req,
 		return boot_only(&b, &q, out);
 	if (ctx->cfg->mode6 != DHCP6_MODE_FULL)
 		return ignore(out, "DHCPv6 is off");
+	/* A link we serve no prefix on is another server's (DHCPv4 answers
+	 * only where an interface has an address in a [subnet] too). */
+	if (!q.subnet)
+		return ignore(out, "no [subnet6] for the client's link");
 	return full(&b, &q, out);
 }

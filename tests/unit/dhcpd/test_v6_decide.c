@@ -558,6 +558,22 @@ START_TEST(test_boot_only)
 }
 END_TEST
 
+START_TEST(test_unserved_link)
+{
+	/* a link with no [subnet6] prefix: not ours to answer, in full mode */
+	rx.link = NULL;
+	ck_assert_int_eq(solicit(P_EDK2_PXE, 1, false), 0);
+	ck_assert_str_eq(out.why, "no [subnet6] for the client's link");
+	/* relayed from a link-address in no prefix: the same */
+	rx.link = dhcp_config_subnet6_for(ctx.cfg, rx.server);
+	begin(DHCP6_CONFIRM, 1);
+	client_id(1);
+	ia(1, "fd00:198:18:7::1");
+	rx.link = NULL;
+	ck_assert_int_eq(run(), 0);
+}
+END_TEST
+
 START_TEST(test_boot_url)
 {
 	uint8_t s[16];
@@ -591,6 +607,7 @@ UNIT_SUITE(dhcp6_decide)
 	tcase_add_test(tc, test_information_request);
 	tcase_add_test(tc, test_relayed);
 	tcase_add_test(tc, test_boot_only);
+	tcase_add_test(tc, test_unserved_link);
 	tcase_add_test(tc, test_boot_url);
 	suite_add_tcase(s, tc);
 	return s;
