@@ -25,6 +25,17 @@ int dhcp_parse_cidr(const char *s, uint32_t *net, uint32_t *mask)
 	return 0;
 }
 
+int dhcp_split_range(const char *s, char *start, char *end, size_t cap)
+{
+	const char *dash = strchr(s, '-');
+	if (!dash || (size_t)(dash - s) >= cap || strlen(dash + 1) >= cap)
+		return -EINVAL;
+	memcpy(start, s, (size_t)(dash - s));
+	start[dash - s] = '\0';
+	strcpy(end, dash + 1);
+	return 0;
+}
+
 void *dhcp_config_grow(void *arr, size_t *n, size_t size)
 {
 	char *na = realloc(arr, (*n + 1) * size);

@@ -161,6 +161,9 @@ const struct dhcp_subnet *dhcp_config_subnet_for(const struct dhcpd_config *c, u
 const struct dhcp_host *dhcp_config_host_for(const struct dhcpd_config *c, const uint8_t *hw,
 					     uint8_t hlen, const uint8_t *cid, size_t cid_len);
 int dhcp_parse_cidr(const char *s, uint32_t *net, uint32_t *mask);
+/* "START-END" into its two halves, each at most cap - 1 bytes (a range of
+ * either family: IPv6 addresses have no '-'). 0 or -EINVAL. */
+int dhcp_split_range(const char *s, char *start, char *end, size_t cap);
 
 /* Where warnings go: legal settings that are probably not what was meant
  * (config_check.h, iface_check.h). msg names the file, line and key. */

@@ -129,12 +129,8 @@ static int cmp16(const uint8_t a[16], const uint8_t b[16])
 static int parse_range6(const char *s, struct dhcp6_range_def *r)
 {
 	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
-	const char *dash = strchr(s, '-');
-	if (!dash || (size_t)(dash - s) >= sizeof(a) || strlen(dash + 1) >= sizeof(b))
+	if (dhcp_split_range(s, a, b, sizeof(a)) < 0)
 		return -EINVAL;
-	memcpy(a, s, (size_t)(dash - s));
-	a[dash - s] = '\0';
-	strcpy(b, dash + 1);
 	if (inet_pton(AF_INET6, a, r->start) != 1 || inet_pton(AF_INET6, b, r->end) != 1 ||
 	    cmp16(r->end, r->start) < 0)
 		return -EINVAL;

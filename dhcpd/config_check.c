@@ -44,12 +44,8 @@ static int parse_ip(const char *s, uint32_t *out)
 static int parse_range(const char *s, struct dhcp_range_def *r)
 {
 	char a[32], b[32];
-	const char *dash = strchr(s, '-');
-	if (!dash || (size_t)(dash - s) >= sizeof(a) || strlen(dash + 1) >= sizeof(b))
+	if (dhcp_split_range(s, a, b, sizeof(a)) < 0)
 		return -EINVAL;
-	memcpy(a, s, (size_t)(dash - s));
-	a[dash - s] = '\0';
-	strcpy(b, dash + 1);
 	if (parse_ip(a, &r->start) < 0 || parse_ip(b, &r->end) < 0 || r->end < r->start)
 		return -EINVAL;
 	return 0;

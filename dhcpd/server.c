@@ -14,9 +14,9 @@
 #include <sys/socket.h>
 
 #include "commit.h"
-#include "holder.h"
 #include "ifaces.h"
 #include "journal_lock.h"
+#include "listen.h"
 #include "log.h"
 #include "ping.h"
 #include "recv.h"
@@ -71,15 +71,6 @@ static void replay_warn(void *ctx, long line, const char *why)
 	pxe_log_msg(PXE_LOG_WARN, "leases", "%s:%ld: %s", path, line, why);
 }
 
-/* A boot storm arrives faster than a busy moment of the loop drains:
- * room for a few thousand requests (FORCE works for root only). */
-static void big_rcvbuf(int fd)
-{
-	int sz = 8 << 20;
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-}
-
 static int bound_port(int fd)
 {
 	struct sockaddr_in a;
@@ -96,20 +87,7 @@ static int bound_port(int fd)
  * stops the start (port 4011 in full and proxy modes does not). */
 static int bind_port(int port, bool quiet)
 {
-	struct pxe_sockaddr a;
-	char msg[512];
-	pxe_addr_parse("0.0.0.0", (uint16_t)port, &a);
-	int fd = pxe_sock_bind(&a, SOCK_DGRAM, PXE_SOCK_PKTINFO | PXE_SOCK_BROADCAST, 0);
-	if (fd >= 0) {
-		big_rcvbuf(fd);
-		return fd;
-	}
-	pxe_bind_error(msg, sizeof(msg), &a.u.sa, SOCK_DGRAM, fd);
-	if (quiet)
-		pxe_log_msg(PXE_LOG_WARN, "listen", "%s", msg);
-	else
-		pxe_log_startup_err(NULL, "%s", msg);
-	return fd;
+	return dhcp_listen_udp("0.0.0.0", port, PXE_SOCK_BROADCAST, quiet);
 }
 
 /* Port 67 (not in mode=proxy-4011, where the site's DHCP server has it)
@@ -135,7 +113,7 @@ static int open_sockets(struct dhcpd *d)
 			    slot == &d->fd4011 ? DHCP_PORT_PXE : 67);
 		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
 		setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
-		big_rcvbuf(fd);
+		dhcp_listen_rcvbuf(fd);
 	}
 	if (want67 && d->fd < 0 && (d->fd = bind_port(67, false)) < 0)
 		return d->fd;

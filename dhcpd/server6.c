@@ -13,15 +13,14 @@
 
 #include "commit.h"
 #include "hex.h"
-#include "holder.h"
 #include "ifaces.h"
 #include "leases6.h"
+#include "listen.h"
 #include "log.h"
 #include "ra.h"
 #include "script.h"
 #include "server6.h"
 #include "send.h"
-#include "sock.h"
 #include "v6/decide.h"
 
 #define DHCP6_SERVER_PORT 547 /* RFC 8415 §7.2 */
@@ -78,21 +77,10 @@ static int join_links(struct dhcpd *d, int fd)
 
 static int bind6(int port, bool quiet)
 {
-	struct pxe_sockaddr a;
-	char msg[512];
-	pxe_addr_parse("[::]", port, &a);
-	int fd = pxe_sock_bind(&a, SOCK_DGRAM, PXE_SOCK_PKTINFO, 0);
-	if (fd >= 0) {
-		int sz = 4 << 20, off = 0;
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));
+	int fd = dhcp_listen_udp("[::]", port, 0, quiet);
+	int off = 0; /* our own multicast (RAs, other servers' traffic) is not a request */
+	if (fd >= 0)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &off, sizeof(off));
-		return fd;
-	}
-	pxe_bind_error(msg, sizeof(msg), &a.u.sa, SOCK_DGRAM, fd);
-	if (quiet)
-		pxe_log_msg(PXE_LOG_WARN, "listen", "%s", msg);
-	else
-		pxe_log_startup_err(NULL, "%s", msg);
 	return fd;
 }
 
