@@ -118,6 +118,7 @@ struct dhcpd_config {
 	int mode;
 	char *leasefile;
 	bool authoritative;
+	bool known_only; /* answer only clients that have a [host] entry */
 	long long lease_time_ms, offer_time_ms, decline_time_ms;
 	long long max_lease_time_ms; /* 0: lease-time */
 	long long min_lease_time_ms;

@@ -403,6 +403,9 @@ int dhcp_config_validate(void *cfg, struct pxe_err *err)
 	for (size_t i = 0; i < c->n_boots; i++)
 		if ((r = dhcp_config_boot_check(&c->boots[i], err)) < 0)
 			return located(err, r, &(struct where){c->boots[i].file, c->boots[i].line});
+	uint16_t next_item = DHCP_PXE_ITEM_FIRST;
+	for (size_t i = 0; i < c->n_boots; i++)
+		dhcp_pxe_boot_number_items(&c->boots[i].pxe, &next_item);
 	/* An IPv6-only site has [subnet6] sections and no [subnet]. */
 	if (!c->n_subnets && !c->print_leases && c->mode == DHCP_MODE_FULL &&
 	    c->mode6 == DHCP6_MODE_OFF)

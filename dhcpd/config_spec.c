@@ -36,6 +36,8 @@ static const struct pxe_opt dhcpd_opts[] = {
 	  .aliases = "lease-file", .check = dhcp_config_check_leasefile },
 	{ .name = "authoritative", .type = PXE_OPT_BOOL, .offset = C(authoritative), .def = "no",
 	  .help = "NAK requests for addresses we do not know (RFC 2131 §4.3.2)" },
+	{ .name = "known-only", .type = PXE_OPT_BOOL, .offset = C(known_only), .def = "no",
+	  .help = "answer only clients with a [host] entry, in every mode and family" },
 	{ .name = "lease-time", .type = PXE_OPT_DURATION, .offset = C(lease_time_ms), .def = "1h",
 	  .min = 60000, .max = 4294967000LL * 1000, .arg = "DURATION",
 	  .help = "lease time when a subnet or host sets none" },

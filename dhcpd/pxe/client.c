@@ -186,6 +186,26 @@ static enum dhcp_pxe_rpi derive_rpi(const struct dhcp_pxe_client *c)
 	return DHCP_PXE_RPI_OUI;
 }
 
+/* Option 175 is an encapsulated space (iPXE dhcp.h DHCP_EB_ENCAP): code,
+ * length, value, ... Record each code; a truncated item ends the walk. */
+static void take_ipxe_features(const struct dhcp_pxe_bytes *v, struct dhcp_pxe_client *out)
+{
+	size_t i = 0;
+
+	out->has_ipxe_encap = v->data != NULL;
+	while (v->data && i < v->len) {
+		uint8_t code = v->data[i];
+		if (code == 0) { /* pad */
+			i++;
+			continue;
+		}
+		if (code == 255 || i + 1 >= v->len || i + 2 + v->data[i + 1] > v->len)
+			break;
+		out->ipxe_features[code / 8] |= (uint8_t)(1u << (code % 8));
+		i += 2u + v->data[i + 1];
+	}
+}
+
 void dhcp_pxe_client_classify(const struct dhcp_pxe_raw *in, struct dhcp_pxe_client *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -201,7 +221,8 @@ void dhcp_pxe_client_classify(const struct dhcp_pxe_raw *in, struct dhcp_pxe_cli
 	take_user_class(&in->user_class, out);
 	take_ndi_uuid(in, out);
 	take_opt43(&in->vendor_opts, out);
-	out->has_ipxe_encap = in->ipxe_encap.data != NULL;
+	take_ipxe_features(&in->ipxe_encap, out);
+	out->known = in->known;
 	/* iPXE sends user class "iPXE" and its own option 175 (dhcp.h
 	 * DHCP_EB_ENCAP); either is enough (dnsmasq's recipes use both). */
 	out->is_ipxe = out->has_ipxe_encap || dhcp_pxe_client_user_class_is(out, "iPXE");
@@ -210,6 +231,11 @@ void dhcp_pxe_client_classify(const struct dhcp_pxe_raw *in, struct dhcp_pxe_cli
 }
 
 /* ------------------------------------------------------------- queries */
+
+bool dhcp_pxe_client_has_ipxe_feature(const struct dhcp_pxe_client *c, uint8_t code)
+{
+	return c->ipxe_features[code / 8] & (1u << (code % 8));
+}
 
 bool dhcp_pxe_client_has_arch(const struct dhcp_pxe_client *c, uint16_t code)
 {

@@ -34,6 +34,7 @@ struct dhcp_pxe_raw {
 	struct dhcp_pxe_bytes uuid;         /* 97 */
 	struct dhcp_pxe_bytes vendor_opts;  /* 43 */
 	struct dhcp_pxe_bytes ipxe_encap;   /* 175 */
+	bool known;                         /* the core found a [host] entry for the client */
 };
 
 #define DHCP_PXE_MAX_ARCHS 8
@@ -83,8 +84,12 @@ struct dhcp_pxe_client {
 
 	bool is_ipxe;        /* user class "iPXE" or option 175 present */
 	bool has_ipxe_encap; /* option 175 present */
-	bool is_uefi;        /* primary arch is a UEFI code */
-	bool is_http;        /* HTTPClient, or an HTTP arch code */
+	/* The codes of the options inside 175 (iPXE's feature indicators,
+	 * include/ipxe/dhcp.h: 19 HTTP, 24 DNS, 36 EFI ...), one bit each. */
+	uint8_t ipxe_features[256 / 8];
+	bool known;   /* raw.known: a [host] entry exists for the client */
+	bool is_uefi; /* primary arch is a UEFI code */
+	bool is_http; /* HTTPClient, or an HTTP arch code */
 
 	bool has_ndi; /* option 94: type 1 = UNDI, then major, minor */
 	uint8_t ndi[3];
@@ -109,6 +114,8 @@ bool dhcp_pxe_client_has_arch(const struct dhcp_pxe_client *c, uint16_t code);
 /* Whether option 77 holds text: one RFC 3004 item equal to it, or the
  * whole value equal to it (iPXE sends the bare string). Case-sensitive. */
 bool dhcp_pxe_client_user_class_is(const struct dhcp_pxe_client *c, const char *text);
+/* Whether option 175 carries an encapsulated option with this code. */
+bool dhcp_pxe_client_has_ipxe_feature(const struct dhcp_pxe_client *c, uint8_t code);
 /* Whether c is network-boot firmware that a proxyDHCP answers: option 60
  * starting with "PXEClient" or "HTTPClient" (EDK2, iPXE, PXE ROMs, the
  * Raspberry Pi ROM and EEPROM all send one). */

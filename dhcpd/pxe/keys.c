@@ -105,22 +105,27 @@ static int set_prompt(struct dhcp_pxe_menu *m, const char *value, struct pxe_err
 	return r;
 }
 
-/* One of three words, as written (values of the PXE keys are
- * case-sensitive, like the words of match terms). */
-static int set_word(int *dst, const char *value, const char *const words[3], struct pxe_err *err)
+/* One of the words (NULL-terminated list), as written (values of the PXE
+ * keys are case-sensitive, like the words of match terms). */
+static int set_word(int *dst, const char *value, const char *const *words, struct pxe_err *err)
 {
-	for (int i = 0; i < 3; i++) {
+	char list[64] = "";
+	for (int i = 0; words[i]; i++) {
 		if (strcmp(value, words[i]) == 0) {
 			*dst = i;
 			return 0;
 		}
+		size_t n = strlen(list);
+		const char *sep = i == 0 ? "" : words[i + 1] ? ", " : " or ";
+		snprintf(list + n, sizeof(list) - n, "%s%s", sep, words[i]);
 	}
-	return pxe_err_set(err, EINVAL, "expected %s, %s or %s, got '%.40s'", words[0], words[1],
-			   words[2], value);
+	return pxe_err_set(err, EINVAL, "expected %s, got '%.40s'", list, value);
 }
 
-static const char *const pad_words[3] = {"auto", "yes", "no"};
-static const char *const opt43_words[3] = {"auto", "never", "no-uefi"};
+static const char *const pad_words[] = {"auto", "yes", "no", NULL};
+static const char *const opt43_words[] = {"auto", "never", "no-uefi", NULL};
+static const char *const rpi_words[] = {"auto", "no", NULL};
+static const char *const opt60_words[] = {"auto", "never", NULL};
 
 /* ---------------------------------------------------------- value types */
 
@@ -264,6 +269,32 @@ static void opt43_print(FILE *out, const void *f)
 	fputs(opt43_words[((const struct dhcp_pxe_boot *)f)->opt43], out);
 }
 
+static int rpi_parse(void *f, const char *v, struct pxe_err *err)
+{
+	int w = 0, r = set_word(&w, v, rpi_words, err);
+	if (r == 0)
+		((struct dhcp_pxe_boot *)f)->rpi = (enum dhcp_pxe_rpi_mode)w;
+	return r;
+}
+
+static void rpi_print(FILE *out, const void *f)
+{
+	fputs(rpi_words[((const struct dhcp_pxe_boot *)f)->rpi], out);
+}
+
+static int opt60_parse(void *f, const char *v, struct pxe_err *err)
+{
+	int w = 0, r = set_word(&w, v, opt60_words, err);
+	if (r == 0)
+		((struct dhcp_pxe_boot *)f)->opt60 = (enum dhcp_pxe_opt60_mode)w;
+	return r;
+}
+
+static void opt60_print(FILE *out, const void *f)
+{
+	fputs(opt60_words[((const struct dhcp_pxe_boot *)f)->opt60], out);
+}
+
 const struct pxe_opt_hook dhcp_pxe_hook_match = {match_parse, match_print, match_is_set, NULL};
 const struct pxe_opt_hook dhcp_pxe_hook_file = {file_parse, file_print, file_is_set, NULL};
 const struct pxe_opt_hook dhcp_pxe_hook_next_server = {next_server_parse, next_server_print,
@@ -276,6 +307,8 @@ const struct pxe_opt_hook dhcp_pxe_hook_menu_prompt = {menu_prompt_parse, menu_p
 						       menu_prompt_is_set, NULL};
 const struct pxe_opt_hook dhcp_pxe_hook_rpi_pad = {rpi_pad_parse, rpi_pad_print, NULL, NULL};
 const struct pxe_opt_hook dhcp_pxe_hook_opt43 = {opt43_parse, opt43_print, NULL, NULL};
+const struct pxe_opt_hook dhcp_pxe_hook_rpi = {rpi_parse, rpi_print, NULL, NULL};
+const struct pxe_opt_hook dhcp_pxe_hook_opt60 = {opt60_parse, opt60_print, NULL, NULL};
 
 /* ----------------------------------------------------------------- keys */
 

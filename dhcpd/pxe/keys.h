@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The PXE keys of a [boot NAME] section (match, file, next-server,
- * server-name, menu-item, menu-prompt, rpi-pad, option43) as entries of an
+ * server-name, menu-item, menu-prompt, rpi-pad, option43, option60, rpi) as entries of an
  * option table: the config's [boot] table holds them beside its own keys
  * (option, reply-delay, broadcast, echo-uuid). Each value type parses into,
  * prints back from and tells about a struct dhcp_pxe_boot. */
@@ -17,7 +17,7 @@
  * about the whole struct dhcp_pxe_boot at the option's offset. */
 extern const struct pxe_opt_hook dhcp_pxe_hook_match, dhcp_pxe_hook_file, dhcp_pxe_hook_next_server,
 	dhcp_pxe_hook_server_name, dhcp_pxe_hook_menu_item, dhcp_pxe_hook_menu_prompt,
-	dhcp_pxe_hook_rpi_pad, dhcp_pxe_hook_opt43;
+	dhcp_pxe_hook_rpi_pad, dhcp_pxe_hook_opt43, dhcp_pxe_hook_rpi, dhcp_pxe_hook_opt60;
 
 /* The PXE keys of a [boot NAME] section as option-table entries, for a
  * struct T that holds its struct dhcp_pxe_boot as member M. */
@@ -44,7 +44,13 @@ extern const struct pxe_opt_hook dhcp_pxe_hook_match, dhcp_pxe_hook_file, dhcp_p
 	  .hook = &dhcp_pxe_hook_rpi_pad },                                                        \
 	{ .name = "option43", .type = PXE_OPT_HOOK, .offset = offsetof(T, M), .def = "auto",       \
 	  .arg = "auto|never|no-uefi", .help = "which option 43, if any",                          \
-	  .hook = &dhcp_pxe_hook_opt43 }
+	  .hook = &dhcp_pxe_hook_opt43 },                                                          \
+	{ .name = "option60", .type = PXE_OPT_HOOK, .offset = offsetof(T, M), .def = "auto",       \
+	  .arg = "auto|never", .help = "option 60 PXEClient/HTTPClient in replies, or none",        \
+	  .hook = &dhcp_pxe_hook_opt60 },                                                          \
+	{ .name = "rpi", .type = PXE_OPT_HOOK, .offset = offsetof(T, M), .def = "auto",            \
+	  .arg = "auto|no", .help = "the Raspberry Pi boot ROM's option 43, or none",              \
+	  .hook = &dhcp_pxe_hook_rpi }
 /* clang-format on */
 
 /* One PXE key (DHCP_PXE_BOOT_OPTS) of a section. 0; -EINVAL (or -E2BIG,

@@ -11,7 +11,8 @@
 
 const char dhcp_pxe_term_expected[] =
 	"expected arch:NAME|NUMBER, vendor-class:PREFIX, user-class:TEXT, mac:PREFIX, "
-	"ipxe, rpi[:3|4|5], http, uefi, pxe, ipv4 or ipv6 (each may start with '!')";
+	"ipxe, ipxe-feature:N, rpi[:3|4|5], http, uefi, pxe, ipv4, ipv6 or known (each may "
+	"start with '!')";
 
 /* ---------------------------------------------------------------- parse */
 
@@ -74,16 +75,34 @@ static int parse_rpi(const char *v, size_t n, bool has_value, struct dhcp_pxe_te
 			   (int)(n > 20 ? 20 : n), v);
 }
 
-/* Terms without a value: ipxe, http, uefi, pxe, ipv4, ipv6. */
+/* ipxe-feature:N, N a decimal option code 1-254 (0 is pad, 255 end). */
+static int parse_feature(const char *v, size_t n, struct dhcp_pxe_term *t, struct pxe_err *err)
+{
+	unsigned code = 0;
+	size_t i;
+
+	for (i = 0; i < n && i < 4 && v[i] >= '0' && v[i] <= '9'; i++)
+		code = code * 10 + (unsigned)(v[i] - '0');
+	if (n == 0 || i != n || code < 1 || code > 254)
+		return pxe_err_set(err, EINVAL,
+				   "ipxe-feature:%.*s: expected an option code 1-254, e.g. "
+				   "ipxe-feature:19 (HTTP)",
+				   (int)(n > 20 ? 20 : n), v);
+	t->feature = (uint8_t)code;
+	return 0;
+}
+
+/* Terms without a value: ipxe, http, uefi, pxe, ipv4, ipv6, known. */
 static bool parse_flag(const char *k, size_t kn, struct dhcp_pxe_term *t)
 {
 	static const struct {
 		const char *name;
 		enum dhcp_pxe_term_kind kind;
 	} flags[] = {
-		{"ipxe", DHCP_PXE_TERM_IPXE}, {"http", DHCP_PXE_TERM_HTTP},
-		{"uefi", DHCP_PXE_TERM_UEFI}, {"pxe", DHCP_PXE_TERM_PXE},
-		{"ipv4", DHCP_PXE_TERM_IPV4}, {"ipv6", DHCP_PXE_TERM_IPV6},
+		{"ipxe", DHCP_PXE_TERM_IPXE},   {"http", DHCP_PXE_TERM_HTTP},
+		{"uefi", DHCP_PXE_TERM_UEFI},   {"pxe", DHCP_PXE_TERM_PXE},
+		{"ipv4", DHCP_PXE_TERM_IPV4},   {"ipv6", DHCP_PXE_TERM_IPV6},
+		{"known", DHCP_PXE_TERM_KNOWN},
 	};
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		if (word_is(k, kn, flags[i].name)) {
@@ -108,6 +127,10 @@ static int parse_keyed(const char *k, size_t kn, const char *v, size_t vn, struc
 	if (word_is(k, kn, "user-class")) {
 		t->kind = DHCP_PXE_TERM_USER_CLASS;
 		return parse_text("user-class", v, vn, t, err);
+	}
+	if (word_is(k, kn, "ipxe-feature")) {
+		t->kind = DHCP_PXE_TERM_IPXE_FEATURE;
+		return parse_feature(v, vn, t, err);
 	}
 	if (word_is(k, kn, "mac")) {
 		t->kind = DHCP_PXE_TERM_MAC;
@@ -191,6 +214,8 @@ static bool eval_positive(const struct dhcp_pxe_term *t, const struct dhcp_pxe_c
 	case DHCP_PXE_TERM_PXE: return c->pxe_client;
 	case DHCP_PXE_TERM_IPV4: return c->family != 6;
 	case DHCP_PXE_TERM_IPV6: return c->family == 6;
+	case DHCP_PXE_TERM_IPXE_FEATURE: return dhcp_pxe_client_has_ipxe_feature(c, t->feature);
+	case DHCP_PXE_TERM_KNOWN: return c->known;
 	}
 	return false;
 }
@@ -216,6 +241,8 @@ static const char *kind_word(enum dhcp_pxe_term_kind k)
 	case DHCP_PXE_TERM_PXE: return "pxe";
 	case DHCP_PXE_TERM_IPV4: return "ipv4";
 	case DHCP_PXE_TERM_IPV6: return "ipv6";
+	case DHCP_PXE_TERM_IPXE_FEATURE: return "ipxe-feature";
+	case DHCP_PXE_TERM_KNOWN: return "known";
 	}
 	return "?";
 }
@@ -243,6 +270,9 @@ int dhcp_pxe_term_format(const struct dhcp_pxe_term *t, char *buf, size_t cap)
 		n = snprintf(buf, cap, "%s%s:", neg, k);
 		if (n >= 0 && (size_t)n < cap)
 			n += (int)pxe_hex_encode(buf + n, cap - (size_t)n, t->mac, t->mac_len, ':');
+		break;
+	case DHCP_PXE_TERM_IPXE_FEATURE:
+		n = snprintf(buf, cap, "%s%s:%u", neg, k, t->feature);
 		break;
 	case DHCP_PXE_TERM_RPI:
 		if (t->rpi_model) {

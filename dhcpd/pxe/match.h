@@ -19,6 +19,9 @@
  *   pxe                 option 60 starts with "PXEClient"
  *   ipv4, ipv6          the request came over DHCPv4 or DHCPv6 (one section can
  *                       then give each family its own file or URL)
+ *   ipxe-feature:N      option 175 carries iPXE's encapsulated option N (a
+ *                       feature indicator: 19 HTTP, 36 EFI...), 1-254
+ *   known               the client has a [host] entry (dnsmasq's tag:known)
  * Any term may start with '!' to negate it. A value may be double-quoted to
  * hold blanks: vendor-class:"My Class". */
 #ifndef DHCP_PXE_MATCH_H
@@ -43,6 +46,8 @@ enum dhcp_pxe_term_kind {
 	DHCP_PXE_TERM_PXE,
 	DHCP_PXE_TERM_IPV4,
 	DHCP_PXE_TERM_IPV6,
+	DHCP_PXE_TERM_IPXE_FEATURE,
+	DHCP_PXE_TERM_KNOWN,
 };
 
 #define DHCP_PXE_TERM_TEXT 255
@@ -55,6 +60,7 @@ struct dhcp_pxe_term {
 	uint8_t mac[6]; /* mac: prefix */
 	uint8_t mac_len;
 	uint8_t rpi_model;                 /* rpi:N, 0 = any */
+	uint8_t feature;                   /* ipxe-feature:N */
 	char text[DHCP_PXE_TERM_TEXT + 1]; /* vendor-class / user-class value */
 };
 

@@ -158,7 +158,7 @@ int dhcp_pxe_boot_opt43(const struct dhcp_pxe_boot *b, const struct dhcp_pxe_cli
 		return dhcp_pxe_opt43_build_item(out, cap, c->boot_item_type, c->boot_item_layer);
 	if (mode == DHCP_PXE_OPT43_NEVER)
 		return 0;
-	if (dhcp_pxe_client_is_rpi_rom(c))
+	if (dhcp_pxe_client_is_rpi_rom(c) && !(b && b->rpi == DHCP_PXE_RPI_MODE_NO))
 		return dhcp_pxe_opt43_build_rpi(out, cap, rpi_pad(b, c));
 	/* Option 43 is PXE's vendor space only when 60 is PXEClient; an
 	 * HTTPClient or plain DHCP client gets none. */
@@ -169,4 +169,30 @@ int dhcp_pxe_boot_opt43(const struct dhcp_pxe_boot *b, const struct dhcp_pxe_cli
 	if (b && b->menu.n > 0 && !uefi_single_item(b, c))
 		return dhcp_pxe_opt43_build_menu(out, cap, &b->menu, server_be);
 	return dhcp_pxe_opt43_build_nomenu(out, cap);
+}
+
+static bool is_url(const char *file)
+{
+	return strncmp(file, "http://", 7) == 0 || strncmp(file, "https://", 8) == 0;
+}
+
+const char *dhcp_pxe_boot_opt60(const struct dhcp_pxe_boot *b, const struct dhcp_pxe_client *c,
+				const char *file)
+{
+	if (b && b->opt60 == DHCP_PXE_OPT60_NEVER)
+		return NULL;
+	const char *vc = dhcp_pxe_reply_vendor_class(c);
+	/* An HTTP Boot client given a TFTP path (or nothing) cannot use the
+	 * offer as a boot offer: a plain one, as dnsmasq sends. EDK2 still
+	 * takes the address from it (HttpBootDhcp4.c: HttpOfferTypeDhcpOnly). */
+	if (vc && c->http_client && !(file && is_url(file)))
+		return NULL;
+	return vc;
+}
+
+void dhcp_pxe_boot_number_items(struct dhcp_pxe_boot *b, uint16_t *next)
+{
+	for (size_t i = 0; i < b->menu.n; i++)
+		if (b->menu.items[i].type != DHCP_PXE_ITEM_LOCAL && *next < 0xffff)
+			b->menu.items[i].type = (*next)++;
 }

@@ -31,6 +31,17 @@ enum dhcp_pxe_opt43_mode {
 				 * then send a BINL request to port 4011) */
 };
 
+enum dhcp_pxe_rpi_mode {
+	DHCP_PXE_RPI_MODE_AUTO, /* a Pi boot ROM gets the "Raspberry Pi Boot" 43 */
+	DHCP_PXE_RPI_MODE_NO,   /* a Pi is an ordinary PXE client (dnsmasq without Pi
+				 * lines) */
+};
+
+enum dhcp_pxe_opt60_mode {
+	DHCP_PXE_OPT60_AUTO,  /* PXEClient to PXE firmware, HTTPClient with a URL */
+	DHCP_PXE_OPT60_NEVER, /* a plain offer: file and siaddr, no option 60 */
+};
+
 struct dhcp_pxe_boot {
 	char name[DHCP_PXE_NAME_MAX + 1];
 	size_t n_terms;
@@ -42,6 +53,8 @@ struct dhcp_pxe_boot {
 	struct dhcp_pxe_menu menu;
 	enum dhcp_pxe_rpi_pad rpi_pad;
 	enum dhcp_pxe_opt43_mode opt43;
+	enum dhcp_pxe_rpi_mode rpi;
+	enum dhcp_pxe_opt60_mode opt60;
 };
 
 /* ---- sections */
@@ -71,6 +84,18 @@ const struct dhcp_pxe_boot *dhcp_pxe_select(const struct dhcp_pxe_boot *sections
  * a UEFI client when the menu has one item (dnsmasq's workaround for
  * broken UEFI menu code); else the section's `file`. */
 const char *dhcp_pxe_boot_file(const struct dhcp_pxe_boot *b, const struct dhcp_pxe_client *c);
+/* Option 60 for a reply to c whose boot file is file (expanded, "" for
+ * none), or NULL for none: as dhcp_pxe_reply_vendor_class, except that
+ * "HTTPClient" goes only with an http:// or https:// file (EDK2's HTTP Boot
+ * takes nothing else, and dnsmasq sends such a client a plain offer), and
+ * option60 = never sends none. */
+const char *dhcp_pxe_boot_opt60(const struct dhcp_pxe_boot *b, const struct dhcp_pxe_client *c,
+				const char *file);
+/* Menu item types across all sections in file order, from 0x8000, as
+ * dnsmasq numbers its pxe-service lines across the whole file: call once
+ * per section, in order, with the same *next (start it at
+ * DHCP_PXE_ITEM_FIRST). */
+void dhcp_pxe_boot_number_items(struct dhcp_pxe_boot *b, uint16_t *next);
 /* Option 43 value for a reply to c into out (cap ≥ 255 is always enough):
  * length, 0 for "send no option 43", or a negative errno.
  * server_be is our address, used for 43.8. */

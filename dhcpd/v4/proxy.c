@@ -95,8 +95,19 @@ int dhcp_proxy_decide(const struct dhcpd_config *cfg, const struct dhcp_msg *req
 	int type = proxy_type(req, rx, on_4011, out);
 	if (!type)
 		return 0;
+	/* [host] applies here too: ignore = yes, known-only and the known
+	 * term, as dnsmasq's dhcp-host and tag:known do in proxy mode. */
+	size_t cid_len = 0;
+	const uint8_t *cid = dhcp_opt_get(req, DHO_CLIENT_ID, &cid_len);
+	const struct dhcp_host *host =
+		dhcp_config_host_for(cfg, req->chaddr, req->hlen, cid, cid_len);
+	if (host && host->ignore)
+		return dhcp_out_ignore(out, "host is ignored");
+	if (!host && cfg->known_only)
+		return dhcp_out_ignore(out, "unknown client (known-only)");
 	struct dhcp_pxe_raw raw;
 	dhcp_pxe_reply_raw(req, &raw);
+	raw.known = host != NULL;
 	dhcp_pxe_decide(cfg->boots, cfg->n_boots, &raw,
 			&(struct dhcp_pxe_server){.v4_be = htonl(rx->local_addr)}, dec);
 	if (!dhcp_pxe_client_is_netboot(&dec->client)) {
@@ -109,6 +120,12 @@ int dhcp_proxy_decide(const struct dhcpd_config *cfg, const struct dhcp_msg *req
 	struct dhcp_reply rep;
 	dhcp_reply_start(&rep, req, rx->local_addr, type); /* no subnet's options */
 	dhcp_pxe_reply_fill(dec, req, &rep);
+	/* A proxy offer with a menu sends the client to a boot server named
+	 * in 43.8 (or found on port 4011), not to siaddr: 0.0.0.0 there, as
+	 * dnsmasq sends (PXE spec 2.1 §2.2.3 reads the boot server list). */
+	if (!on_4011 && dec->boot && !dec->file[0] && dec->boot->pxe.menu.n > 0 &&
+	    !dec->boot->pxe.has_next_server)
+		rep.siaddr = 0;
 	proxy_dns(cfg, dec, rx, &rep);
 	dhcp_pxe_reply_check_dns(dec, &rep);
 	proxy_encode(req, &rep, out);

@@ -52,8 +52,8 @@ static void put_pxe_opts(const struct dhcp_pxe_decision *dec, const struct dhcp_
 	const struct dhcp_pxe_client *c = &dec->client;
 	const struct dhcp_boot *b = dec->boot;
 	/* A proxy offer must carry 60 "PXEClient" (EDK2 PxeBcDhcp4.c); an
-	 * HTTP Boot offer 60 "HTTPClient" (HttpBootDhcp4.c). */
-	const char *vc = dhcp_pxe_reply_vendor_class(c);
+	 * HTTP Boot offer 60 "HTTPClient" (HttpBootDhcp4.c), with a URL. */
+	const char *vc = dhcp_pxe_boot_opt60(&b->pxe, c, dec->file);
 	if (vc)
 		dhcp_reply_put(rep, DHO_VENDOR_CLASS, vc, strlen(vc));
 	size_t n;
@@ -98,6 +98,7 @@ void dhcp_pxe_reply_full(const struct dhcpd_config *cfg, const struct dhcp_msg *
 {
 	struct dhcp_pxe_raw raw;
 	dhcp_pxe_reply_raw(req, &raw);
+	raw.known = rep->host != NULL;
 	dhcp_pxe_decide(cfg->boots, cfg->n_boots, &raw,
 			&(struct dhcp_pxe_server){.v4_be = htonl(rep->server_addr)}, dec);
 	if (!dec->made)

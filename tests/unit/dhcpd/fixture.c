@@ -126,7 +126,12 @@ void dhcp_fixture_pxe_client(enum dhcp_fixture_kind k, struct dhcp_pxe_client *c
 	if (k == K_IPXE_BIOS || k == K_IPXE_EFI) {
 		in.user_class.data = (const uint8_t *)"iPXE";
 		in.user_class.len = 4;
-		in.ipxe_encap.data = (const uint8_t *)"";
+		/* iPXE's feature indicators (include/ipxe/dhcp.h): 19 HTTP and
+		 * 17 PXE extensions on BIOS; 19 HTTP and 36 EFI on EFI. */
+		in.ipxe_encap.data =
+			(const uint8_t *)(k == K_IPXE_EFI ? "\x13\x01\x01\x24\x01\x01"
+							  : "\x13\x01\x01\x11\x01\x01");
+		in.ipxe_encap.len = 6;
 	}
 	if (k == K_PI3B) {
 		in.uuid.data = guid_pi3b;

@@ -108,7 +108,8 @@ START_TEST(test_boot_keys)
 	expect_error(
 		"[dhcpd]\nmode = proxy\n[boot a]\nBroadcast = yes\n",
 		"d.conf:4: [boot a] Broadcast: unknown key; valid keys: match, file, "
-		"next-server, server-name, menu-item, menu-prompt, rpi-pad, option43, option, "
+		"next-server, server-name, menu-item, menu-prompt, rpi-pad, option43, option60, "
+		"rpi, option, "
 		"reply-delay, broadcast, echo-uuid, bootfile-param; did you mean 'broadcast'?");
 	expect_error("[dhcpd]\nmode = proxy\n[boot a]\nMATCH = ipxe\n",
 		     "[boot a] MATCH: unknown key; valid keys: ");

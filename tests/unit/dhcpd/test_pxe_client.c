@@ -312,6 +312,52 @@ START_TEST(test_long_values)
 }
 END_TEST
 
+/* Option 175 as iPXE sends it (pad bytes allowed), and cut short: the
+ * codes before the cut count, the cut item and what follows do not. */
+START_TEST(test_ipxe_features)
+{
+	static const uint8_t whole[] = {0x13, 0x01, 0x01, 0x00, 0x24, 0x01,
+					0x01, 0xeb, 0x03, 1,    2,    3};
+	static const uint8_t cut[] = {0x13, 0x01, 0x01, 0x24, 0x05, 0x01, 0x15, 0x01};
+	static const uint8_t ended[] = {0x13, 0x01, 0x01, 0xff, 0x24, 0x01, 0x01};
+	struct dhcp_pxe_raw in;
+	struct dhcp_pxe_client c;
+
+	memset(&in, 0, sizeof(in));
+	in.ipxe_encap.data = whole;
+	in.ipxe_encap.len = sizeof(whole);
+	dhcp_pxe_client_classify(&in, &c);
+	ck_assert(c.is_ipxe && c.has_ipxe_encap);
+	ck_assert(dhcp_pxe_client_has_ipxe_feature(&c, 19));
+	ck_assert(dhcp_pxe_client_has_ipxe_feature(&c, 36));
+	ck_assert(dhcp_pxe_client_has_ipxe_feature(&c, 235));
+	ck_assert(!dhcp_pxe_client_has_ipxe_feature(&c, 0));
+	ck_assert(!dhcp_pxe_client_has_ipxe_feature(&c, 1));
+	ck_assert(!dhcp_pxe_client_has_ipxe_feature(&c, 3));
+
+	in.ipxe_encap.data = cut;
+	in.ipxe_encap.len = sizeof(cut);
+	dhcp_pxe_client_classify(&in, &c);
+	ck_assert(dhcp_pxe_client_has_ipxe_feature(&c, 19));
+	ck_assert(!dhcp_pxe_client_has_ipxe_feature(&c, 36));
+	ck_assert(!dhcp_pxe_client_has_ipxe_feature(&c, 21));
+
+	in.ipxe_encap.data = ended;
+	in.ipxe_encap.len = sizeof(ended);
+	dhcp_pxe_client_classify(&in, &c);
+	ck_assert(dhcp_pxe_client_has_ipxe_feature(&c, 19));
+	ck_assert(!dhcp_pxe_client_has_ipxe_feature(&c, 36));
+
+	in.ipxe_encap.len = 1; /* a code without its length */
+	dhcp_pxe_client_classify(&in, &c);
+	ck_assert(c.has_ipxe_encap && !dhcp_pxe_client_has_ipxe_feature(&c, 19));
+
+	in.known = true;
+	dhcp_pxe_client_classify(&in, &c);
+	ck_assert(c.known);
+}
+END_TEST
+
 UNIT_SUITE(pxe_client)
 {
 	Suite *s = suite_create("pxe_client");
@@ -322,6 +368,7 @@ UNIT_SUITE(pxe_client)
 	tcase_add_test(tc, test_user_class);
 	tcase_add_test(tc, test_rpi_ouis);
 	tcase_add_test(tc, test_long_values);
+	tcase_add_test(tc, test_ipxe_features);
 	suite_add_tcase(s, tc);
 	return s;
 }

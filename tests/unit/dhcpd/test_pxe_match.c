@@ -57,6 +57,18 @@ static const struct term_case term_cases[] = {
     {"ipv4", 0, ALL, NULL},
     {"ipv6", 0, 0, NULL},
     {"!ipv6", 0, ALL, NULL},
+    {"ipxe-feature:19", 0, B(K_IPXE_BIOS) | B(K_IPXE_EFI), NULL},
+    {"ipxe-feature:36", 0, B(K_IPXE_EFI), NULL},
+    {"!ipxe-feature:36", 0, ALL & ~B(K_IPXE_EFI), NULL},
+    {"ipxe-feature:1", 0, 0, NULL}, /* the value byte 01 is not a code */
+    {"ipxe-feature:036", 0, B(K_IPXE_EFI), "ipxe-feature:36"},
+    {"known", 0, 0, NULL}, /* the fixture's clients have no [host] */
+    {"!known", 0, ALL, NULL},
+    {"ipxe-feature:0", -EINVAL, 0, NULL},
+    {"ipxe-feature:255", -EINVAL, 0, NULL},
+    {"ipxe-feature:", -EINVAL, 0, NULL},
+    {"ipxe-feature:http", -EINVAL, 0, NULL},
+    {"known:yes", -EINVAL, 0, NULL},
     {"arch:efi64", -EINVAL, 0, NULL},
     {"arch:", -EINVAL, 0, NULL},
     {"arch:70000", -EINVAL, 0, NULL},
@@ -113,8 +125,9 @@ START_TEST(test_term_messages)
 
 	dhcp_pxe_term_parse("x", 1, &t, &err);
 	ck_assert_str_eq(err.msg, "expected arch:NAME|NUMBER, vendor-class:PREFIX, "
-				  "user-class:TEXT, mac:PREFIX, ipxe, rpi[:3|4|5], http, uefi, "
-				  "pxe, ipv4 or ipv6 (each may start with '!'), got 'x'");
+				  "user-class:TEXT, mac:PREFIX, ipxe, ipxe-feature:N, rpi[:3|4|5], "
+				  "http, uefi, pxe, ipv4, ipv6 or known (each may start with '!'), "
+				  "got 'x'");
 	dhcp_pxe_term_parse("arch:efi64", 10, &t, &err);
 	ck_assert_msg(strstr(err.msg, "unknown architecture 'efi64'"), "%s", err.msg);
 	dhcp_pxe_term_parse("mac:zz", 6, &t, &err);

@@ -123,6 +123,10 @@ static const struct set_case set_cases[] = {
     {"rpi-pad", "maybe", -EINVAL, "expected auto, yes or no"},
     {"option43", "no-uefi", 0, NULL},
     {"option43", "off", -EINVAL, "expected auto, never or no-uefi"},
+    {"option60", "never", 0, NULL},
+    {"option60", "no", -EINVAL, "expected auto or never"},
+    {"rpi", "no", 0, NULL},
+    {"rpi", "yes", -EINVAL, "expected auto or no"},
     {"option", "66:x", -ENOENT, NULL},
     {"bogus", "1", -ENOENT, NULL},
 };
