@@ -301,9 +301,62 @@ def cmd_garbage(a):
     return FAILS
 
 
+def cmd_parity(a):
+    """The dnsmasq-parity keys (the parity config of dhcpd_pxe.sh)."""
+    n = Net(a)
+    m, S = a.mode, a.server
+    r = n.ask(DISCOVER, "02:50:00:00:0d:01", pxe_opts(0))
+    check("known: a [host] client gets the known section", r is not None and r["file"] == "known.0",
+          repr(r and r["file"]))
+    r = n.ask(DISCOVER, "02:50:00:00:0d:02", pxe_opts(0, extra=[(77, b"iPXE"), (175, bytes.fromhex("130101110101"))]))
+    check("ipxe-feature:19: iPXE with HTTP gets the script", r is not None and r["file"] == "http://%s/boot.ipxe" % S,
+          repr(r and r["file"]))
+    r = n.ask(DISCOVER, "02:50:00:00:0d:03", pxe_opts(0, extra=[(77, b"iPXE"), (175, bytes.fromhex("110101"))]))
+    check("ipxe-feature:19: iPXE without HTTP gets undionly.kpxe", r is not None and r["file"] == "undionly.kpxe",
+          repr(r and r["file"]))
+    r = n.ask(DISCOVER, "b8:27:eb:00:0d:04", pxe_opts(0))
+    check("rpi = no: a Pi 3 ROM gets the PXE no-menu 43, not the Pi form",
+          r is not None and r["file"] == "bootcode.bin" and r["opts"].get(43) == NOMENU_43 and
+          r["opts"].get(60) == b"PXEClient", repr(r and (r["file"], r["opts"].get(43))))
+    if m == "full":
+        r = n.ask(DISCOVER, "02:50:00:00:0e:01", pxe_opts(0))
+        check("option60 = never: a plain offer (file, siaddr, no 60, no 43)",
+              r is not None and r["file"] == "plain.0" and r["siaddr"] == S and 60 not in r["opts"] and
+              43 not in r["opts"], repr(r and r["opts"]))
+    hvc = [(60, b"HTTPClient:Arch:00016:UNDI:003001"), (93, b"\x00\x10")]
+    r = n.ask(DISCOVER, "02:50:00:00:0f:01", hvc)
+    if m == "full":
+        check("HTTP Boot client given a TFTP path: no option 60 HTTPClient",
+              r is not None and r["file"] == "ipxe.efi" and 60 not in r["opts"], repr(r and r["opts"]))
+    else:
+        check("proxy: HTTP Boot client given a TFTP path: no answer (nothing it can boot)",
+              r is None or 60 not in r["opts"], repr(r and r["opts"]))
+    r = n.ask(DISCOVER, "02:50:00:00:0d:05", pxe_opts(0))
+    o43 = r["opts"].get(43, b"") if r else b""
+    want_si = "0.0.0.0" if m == "proxy" else S
+    check("menu offer: siaddr %s" % want_si, r is not None and r["siaddr"] == want_si and b"Memtest" in o43,
+          repr(r and (r["siaddr"], o43.hex())))
+    # Item types count across sections: the UEFI menu's second item is 0x8003.
+    item = bytes.fromhex("470480030000ff")
+    r = n.ask(REQUEST, "02:50:00:00:0d:06", pxe_opts(7, undi="003000") + [(43, item)], ciaddr=a.addr, flags=0,
+              sock=n.b, dst=(S, 4011))
+    check("4011: item 0x8003 (second section's second item) is grub.efi", r is not None and r["file"] == "grub.efi",
+          repr(r and r["file"]))
+    return FAILS
+
+
+def cmd_known_only(a):
+    n = Net(a)
+    r = n.ask(DISCOVER, "02:50:00:00:0d:01", pxe_opts(0))
+    check("known-only: the [host] client is answered", r is not None and r["file"] == "known.0", repr(r and r["file"]))
+    r = n.ask(DISCOVER, "02:50:00:00:0d:07", pxe_opts(0))
+    check("known-only: an unknown client is not", r is None, repr(r and r["file"]))
+    return FAILS
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("cmd", choices=["clients", "relay", "garbage", "4011"])
+    p.add_argument("cmd", choices=["clients", "relay", "garbage", "4011", "parity", "known-only"])
     p.add_argument("--mode", default="full")
     p.add_argument("--iface")
     p.add_argument("--addr")
@@ -311,7 +364,8 @@ def main():
     p.add_argument("--relay")
     p.add_argument("--n", type=int, default=300)
     a = p.parse_args()
-    f = {"clients": cmd_clients, "relay": cmd_relay, "garbage": cmd_garbage, "4011": cmd_b4011}[a.cmd](a)
+    f = {"clients": cmd_clients, "relay": cmd_relay, "garbage": cmd_garbage, "4011": cmd_b4011, "parity": cmd_parity,
+         "known-only": cmd_known_only}[a.cmd](a)
     raise SystemExit(1 if f else 0)
 
 

@@ -147,6 +147,78 @@ for MODE in full proxy; do
 	stop_pid "$SRV_PID"
 done
 
+# ---- the dnsmasq-parity keys: known, ipxe-feature, rpi = no,
+# option60 = never, HTTPClient only with a URL, siaddr in a proxy menu
+# offer, menu item types across sections; then known-only
+parity_sections() {
+	cat <<'EOF'
+
+[host pc]
+mac = 02:50:00:00:0d:01
+
+[boot known]
+match = known
+file = known.0
+
+[boot ipxe-http]
+match = ipxe-feature:19
+file = http://${server}/boot.ipxe
+
+[boot ipxe]
+match = ipxe
+file = undionly.kpxe
+
+[boot pi]
+match = rpi
+file = bootcode.bin
+rpi = no
+
+[boot plain]
+match = mac:02:50:00:00:0e
+file = plain.0
+option60 = never
+option43 = never
+
+[boot http-tftp]
+match = mac:02:50:00:00:0f
+file = ipxe.efi
+
+[boot bios-menu]
+match = arch:bios
+menu-item = lpxelinux.0 Linux
+menu-item = memtest.0 Memtest
+
+[boot efi-menu]
+match = uefi
+menu-item = ipxe.efi iPXE
+menu-item = grub.efi GRUB
+EOF
+}
+for MODE in full proxy; do
+	{ conf "$MODE" | sed '/^\[boot /,$d'; parity_sections; } >"$T_TMP/parity-$MODE.conf"
+	start_bg "$T_TMP/server-parity-$MODE.log" ip netns exec "$S" "$DHCPD" -c "$T_TMP/parity-$MODE.conf"
+	SRV_PID=$T_LAST_PID
+	if wait_for 5 in_ns "$S" sh -c "ss -Hlun 'sport = :4011' | grep -q ."; then
+		MODE=parity-$MODE py "$C" parity --mode $MODE --iface eth0 --addr 198.18.0.60 --server 198.18.0.1
+	else
+		fail "parity-$MODE: server start"
+	fi
+	stop_pid "$SRV_PID"
+done
+MODE=known-only
+{ conf full | sed '/^\[boot /,$d; s/^mode = full$/mode = full\nknown-only = yes/'; parity_sections; } \
+	>"$T_TMP/known-only.conf"
+start_bg "$T_TMP/server-known-only.log" ip netns exec "$S" "$DHCPD" -c "$T_TMP/known-only.conf"
+SRV_PID=$T_LAST_PID
+if wait_for 5 in_ns "$S" sh -c "ss -Hlun 'sport = :4011' | grep -q ."; then
+	py "$C" known-only --iface eth0 --addr 198.18.0.60 --server 198.18.0.1
+	check "known-only: the unknown client is logged" \
+		grep -q 'mac=02:50:00:00:0d:07 .*unknown client (known-only)' "$T_TMP/server-known-only.log"
+else
+	fail "known-only: server start"
+fi
+stop_pid "$SRV_PID"
+
 # ---- mode=proxy-4011 (on the site DHCP server's host): port 4011 only
 MODE=proxy-4011
 if start_server proxy-4011; then
