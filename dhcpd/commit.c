@@ -33,12 +33,51 @@ void dhcp_commit_queue(struct dhcpd *d, struct dhcp_pending *p)
 	d->pend[d->n_pend++] = p;
 }
 
+/* How often a journal that keeps failing is reported: a full disk under
+ * a boot storm fails every batch, and the log is likely on that disk. */
+#define JFAIL_REPORT_MS 10000
+
+/* The replies of a batch whose lines are not on disk are not sent (the
+ * clients retry): one error line per JFAIL_REPORT_MS with the count, a
+ * debug line per reply, and a notice when writes succeed again. */
+static void report_failure(struct dhcpd *d, struct dhcp_pending **pend, size_t n, int result,
+			   const char *path)
+{
+	uint64_t now = uv_now(d->loop);
+	for (size_t i = 0; i < n && pxe_log_enabled(PXE_LOG_DEBUG); i++) {
+		struct pxe_log_line l;
+		pxe_log_begin(&l, PXE_LOG_DEBUG, "reply-dropped");
+		pxe_log_uint(&l, "family", pend[i]->v6 ? 6 : 4);
+		if (!pend[i]->v6 && pend[i]->hlen)
+			pxe_log_mac(&l, "mac", pend[i]->chaddr,
+				    pend[i]->hlen > 16 ? 16 : pend[i]->hlen);
+		pxe_log_str(&l, "why", "journal write failed");
+		pxe_log_end(&l);
+	}
+	d->jfail_acks += n;
+	if (!d->jfail || now - d->jfail_logged_ms >= JFAIL_REPORT_MS) {
+		pxe_log_msg(PXE_LOG_ERR, "journal",
+			    "%s: %s; %zu replies that bind leases not sent%s", path,
+			    strerror(-result), d->jfail_acks,
+			    d->jfail ? " since the last report" : "");
+		d->jfail_logged_ms = now;
+		d->jfail_acks = 0;
+	}
+	d->jfail = true;
+}
+
 static void deliver(struct dhcpd *d, struct dhcp_pending **pend, size_t n, int result,
 		    const char *path)
 {
-	if (result < 0) /* not on disk: no ACK; the clients retry */
-		pxe_log_msg(PXE_LOG_ERR, "journal", "%s: %s; %zu ACKs not sent", path,
-			    strerror(-result), n);
+	if (result < 0) {
+		report_failure(d, pend, n, result, path);
+	} else if (d->jfail) {
+		pxe_log_msg(PXE_LOG_NOTICE, "journal",
+			    "%s: written again; %zu more replies were not sent before", path,
+			    d->jfail_acks);
+		d->jfail = false;
+		d->jfail_acks = 0;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (result == 0)
 			dhcp_send_queue(d, pend[i]);

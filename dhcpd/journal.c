@@ -501,9 +501,18 @@ char *dhcp_journal_take(struct dhcp_journal *j, size_t *len)
 	return b;
 }
 
+/* Append and fdatasync. A write cut short (ENOSPC, EIO) is cut off the
+ * file again: the next batch must start on a line of its own, or its
+ * first line would be glued to the fragment and lost on replay. The
+ * journal has one writer at a time (commit.c), so the end is ours. */
 int dhcp_journal_write_sync(int fd, const char *buf, size_t len)
 {
+	struct stat st;
+	bool known_end = fstat(fd, &st) == 0;
 	int r = write_all(fd, buf, len);
+	if (r < 0 && known_end && ftruncate(fd, st.st_size) < 0) {
+		/* still failing: the fragment stays; keep the first error */
+	}
 	if (r == 0 && fdatasync(fd) < 0)
 		r = -errno;
 	return r;
@@ -513,10 +522,8 @@ int dhcp_journal_flush(struct dhcp_journal *j)
 {
 	if (!j->len)
 		return 0;
-	int r = write_all(j->fd, j->buf, j->len);
+	int r = dhcp_journal_write_sync(j->fd, j->buf, j->len);
 	j->len = 0;
-	if (r == 0 && fdatasync(j->fd) < 0)
-		r = -errno;
 	return r;
 }
 

@@ -90,6 +90,11 @@ struct dhcpd {
 	size_t n_pend, cap_pend;
 	struct dhcp_sync sync;
 	bool syncing;
+	/* Journal writes failing (ENOSPC, EIO): ACKs held back since the
+	 * last report, when that was (uv_now), whether it still fails. */
+	size_t jfail_acks;
+	uint64_t jfail_logged_ms;
+	bool jfail;
 
 	struct dhcp_msg *msg; /* scratch for the request being handled */
 	struct dhcp_out *out;

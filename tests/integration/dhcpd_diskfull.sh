@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# pxe-dhcpd with its lease journal on a full filesystem (issue 19): a
+# 512 KiB tmpfs in a mount namespace made here, filled while bursts of
+# relayed DORAs run. Nothing is ACKed that is not on disk; a full disk
+# gives one error line per 10 s, not one per packet; the server recovers
+# by itself when space returns (the write cut short by ENOSPC is cut off
+# the file again, so the next batch's first line is not glued to it); after
+# SIGKILL and restart every ACKed lease is there and no address was ACKed to
+# two clients. Namespaces (198.18.0.0/15) as in dhcpd_burst.sh.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/dhcpd_lib.sh"
+need_root dhcpd_diskfull
+need_cmd ip ss python3 unshare nsenter
+HERE=$(cd "$(dirname "$0")" && pwd)
+PYB="python3 $HERE/dhcpd_burst.py"
+[ -x "$DHCPD" ] || { fail "dhcpd_diskfull: $DHCPD not built"; t_done; }
+
+dhcp_topology pxf$$ 02:54:43:ff:ff:03
+
+# The mount namespace is held by a sleeping shell (its pid is $HOLD), so
+# the tmpfs outlives each server process; everything in it is reached
+# through nsenter. It dies with the holder at the end.
+DIR=$T_TMP/state
+mkdir -p "$DIR"
+start_bg "$T_TMP/holder.log" ip netns exec "$S" unshare -m --propagation private \
+	sh -c "mount -t tmpfs -o size=512k pxetest '$DIR' && echo mounted && exec sleep 600"
+HOLD=$T_LAST_PID
+wait_for 5 grep -q mounted "$T_TMP/holder.log" || { fail "tmpfs in a mount namespace"; t_done; }
+in_mnt() { nsenter -t "$HOLD" -m -n "$@"; }
+
+CONF=$DIR/dhcpd.conf
+in_mnt sh -c "cat >'$CONF'" <<EOF
+[dhcpd]
+interface = br0
+leasefile = $DIR/leases
+lease-time = 10m
+log-level = notice
+
+[subnet 198.18.0.0/24]
+range = 198.18.0.10-198.18.0.250
+
+[subnet 198.18.16.0/20]
+range = 198.18.16.10-198.18.31.250
+EOF
+
+SRV_PID=
+start_server() { # LOG
+	start_bg "$1" nsenter -t "$HOLD" -m -n "$DHCPD" -c "$CONF"
+	SRV_PID=$T_LAST_PID
+	wait_for 5 in_ns "$S" sh -c "ss -Hlun 'sport = :67' | grep -q ."
+}
+burst() { # NAME N MAC_BASE: relayed DORAs; ACKs appended to $ACKS
+	timeout 90 ip netns exec "$R" $PYB relay --relay 198.18.16.1 --server 198.18.0.1 \
+		--n "$2" --mac-base "$3" --deadline 8 --dump "$ACKS" | sed "s/^/$1 /"
+}
+ACKS=$T_TMP/acks
+: >"$ACKS"
+LOG=$T_TMP/server.log
+start_server "$LOG" || { fail "server start"; cat "$LOG"; t_done; }
+
+OUT=$(burst before 100 0)
+check "before: 100 DORAs acked ($(grep relay-ack <<<"$OUT"))" grep -q 'relay-ack: sent=100 replies=100' <<<"$OUT"
+
+# Fill the filesystem: the last page of the journal keeps a little room,
+# so the next batch is cut short rather than refused outright.
+in_mnt sh -c "dd if=/dev/zero of='$DIR/filler' bs=4k 2>/dev/null; : " || true
+OUT=$(burst full 150 1000)
+echo "    $OUT"
+ACKED_FULL=$(grep relay-ack <<<"$OUT" | sed -n 's/.*replies=\([0-9]*\).*/\1/p')
+check "full: offers still made ($(grep relay-offer <<<"$OUT"))" grep -q 'relay-offer: sent=150 replies=150' <<<"$OUT"
+check "full: at most a batch's worth of ACKs before the disk filled (${ACKED_FULL:-?})" \
+	test "${ACKED_FULL:-999}" -lt 150
+NERR=$(grep -c 'No space left on device' "$LOG")
+check "full: one error line per 10 s, not one per packet ($NERR)" test "$NERR" -ge 1 -a "$NERR" -le 2
+check "full: the count of replies not sent is logged" grep -q 'replies that bind leases not sent' "$LOG"
+check "full: the server is alive" kill -0 "$SRV_PID"
+
+in_mnt rm -f "$DIR/filler"
+OUT=$(burst after 150 1000)
+check "space back: the same 150 clients are acked ($(grep relay-ack <<<"$OUT"))" \
+	grep -q 'relay-ack: sent=150 replies=150' <<<"$OUT"
+check "space back: recovery logged" grep -q 'written again' "$LOG"
+
+kill -9 "$SRV_PID"
+wait "$SRV_PID" 2>/dev/null
+check "SIGKILL: the server is gone" sh -c "! kill -0 $SRV_PID 2>/dev/null"
+in_mnt "$DHCPD" -c "$CONF" --leases >"$T_TMP/leases.txt" 2>"$T_TMP/leases.err"
+MISSING=0
+while read -r mac ip; do
+	grep -q "$ip .*$mac\|$mac .*$ip" "$T_TMP/leases.txt" || { MISSING=$((MISSING + 1)); echo "    missing: $mac $ip"; }
+done <"$ACKS"
+NACK=$(wc -l <"$ACKS")
+check "every one of the $NACK ACKed leases is in the journal after SIGKILL ($MISSING missing)" \
+	test "$MISSING" -eq 0 -a "$NACK" -ge 250
+DUPS=$(awk '{print $2}' "$ACKS" | sort | uniq -d | while read -r ip; do
+	awk -v ip="$ip" '$2 == ip {print $1}' "$ACKS" | sort -u | sed -n 2p; done | wc -l)
+check "no address ACKed to two clients ($DUPS)" test "$DUPS" -eq 0
+check "the journal replays without a bad line" sh -c "! grep -qi 'bad\|malformed\|skipp' '$T_TMP/leases.err'"
+
+start_server "$T_TMP/server2.log" || fail "restart"
+OUT=$(burst restart 20 5000)
+check "after restart: new clients are acked ($(grep relay-ack <<<"$OUT"))" \
+	grep -q 'relay-ack: sent=20 replies=20' <<<"$OUT"
+stop_pid "$SRV_PID"
+stop_pid "$HOLD"
+t_done
