@@ -97,6 +97,21 @@ static void maybe_compact(struct dhcpd *d)
 		pxe_log_msg(PXE_LOG_ERR, "journal", "compaction failed: %s", err.msg);
 }
 
+void dhcp_commit_check_file(struct dhcpd *d)
+{
+	/* Not while a batch is being written or lines wait for one: the
+	 * snapshot flushes them, and their ACKs would wait for a next batch. */
+	if (d->syncing || dhcp_journal_pending(&d->journal) || !dhcp_journal_file_gone(&d->journal))
+		return;
+	pxe_log_msg(PXE_LOG_WARN, "journal",
+		    "%s was deleted or replaced while in use; writing it anew from the %zu leases "
+		    "in memory",
+		    d->journal.path, dhcp_leases_count_all(d->leases));
+	struct pxe_err err;
+	if (dhcp_journal_compact(&d->journal, d->leases, dhcp_now(), &err) < 0)
+		pxe_log_msg(PXE_LOG_ERR, "journal", "cannot write it anew: %s", err.msg);
+}
+
 /* Synchronous flush (stopping): the rest of the lines, then their ACKs. */
 void dhcp_commit_finish(struct dhcpd *d)
 {

@@ -22,6 +22,10 @@ void dhcp_commit_queue(struct dhcpd *d, struct dhcp_pending *p);
 /* The end of a loop iteration (uv_check): send this iteration's replies,
  * start the sync of what was buffered, compact when it is time. */
 void dhcp_commit_on_check(uv_check_t *h);
+/* The tick: when the lease file was deleted or replaced under us (an
+ * admin's rm, a restore, a cleanup script), write it anew from the leases
+ * in memory, which are what the clients were told. */
+void dhcp_commit_check_file(struct dhcpd *d);
 /* Stopping: write and sync the rest here and now, then send its ACKs. */
 void dhcp_commit_finish(struct dhcpd *d);
 

@@ -660,6 +660,16 @@ int dhcp_journal_switch(struct dhcp_journal *j, const char *path, int lock_fd,
 	return 0;
 }
 
+bool dhcp_journal_file_gone(const struct dhcp_journal *j)
+{
+	struct stat ours, there;
+	if (j->fd < 0 || fstat(j->fd, &ours) < 0)
+		return false;
+	if (stat(j->path, &there) < 0)
+		return errno == ENOENT;
+	return ours.st_dev != there.st_dev || ours.st_ino != there.st_ino;
+}
+
 bool dhcp_journal_wants_compaction(const struct dhcp_journal *j, size_t records)
 {
 	return j->lines > 2 * records + 10000;

@@ -117,6 +117,9 @@ int dhcp_journal_switch(struct dhcp_journal *j, const char *path, int lock_fd,
 			const struct dhcp_leases *s, int64_t now, int *old_fd, struct pxe_err *err);
 /* True when the file has grown well past the live records (pass the
  * records of both families: dhcp_leases_count_all). */
+/* Whether the file at j->path is no longer the one j writes to: deleted,
+ * or replaced by a rename (another inode). */
+bool dhcp_journal_file_gone(const struct dhcp_journal *j);
 bool dhcp_journal_wants_compaction(const struct dhcp_journal *j, size_t records);
 
 #endif

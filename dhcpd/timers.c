@@ -86,4 +86,6 @@ void dhcp_timers_on_tick(uv_timer_t *t)
 		dhcp_ifaces_resolve(d);
 		dhcp6_server_refresh(d);
 	}
+	if (d->cfg->leases_on)
+		dhcp_commit_check_file(d);
 }

@@ -7,7 +7,9 @@
 # by itself when space returns (the write cut short by ENOSPC is cut off
 # the file again, so the next batch's first line is not glued to it); after
 # SIGKILL and restart every ACKed lease is there and no address was ACKed to
-# two clients. Namespaces (198.18.0.0/15) as in dhcpd_burst.sh.
+# two clients. The lease file deleted or replaced under the running server
+# is written anew from memory. Namespaces (198.18.0.0/15) as in
+# dhcpd_burst.sh.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/dhcpd_lib.sh"
 need_root dhcpd_diskfull
@@ -82,6 +84,23 @@ check "space back: the same 150 clients are acked ($(grep relay-ack <<<"$OUT"))"
 	grep -q 'relay-ack: sent=150 replies=150' <<<"$OUT"
 check "space back: recovery logged" grep -q 'written again' "$LOG"
 
+# The lease file deleted, then replaced, under the running server: it
+# writes the file anew from the leases in memory within a few seconds.
+journal_has_all() {
+	in_mnt "$DHCPD" -c "$CONF" --leases >"$T_TMP/now.txt" 2>/dev/null || return 1
+	while read -r mac ip; do grep -q "$mac" "$T_TMP/now.txt" || return 1; done <"$ACKS"
+}
+in_mnt rm -f "$DIR/leases"
+check "deleted lease file: written anew with every ACKed lease" wait_for 5 journal_has_all
+check "deleted lease file: logged" grep -q 'was deleted or replaced while in use' "$LOG"
+in_mnt sh -c "echo '2026-01-01T00:00:00Z add mac=02:00:00:00:00:01 ip=198.18.0.9 until=2099-01-01T00:00:00Z' >'$DIR/other' && mv '$DIR/other' '$DIR/leases'"
+check "replaced lease file: written anew from memory" wait_for 5 journal_has_all
+check "replaced lease file: the stranger's line is gone" \
+	sh -c "! grep -q 02:00:00:00:00:01 '$T_TMP/now.txt'"
+OUT=$(burst renamed 10 3000)
+check "after the rewrite: new clients are acked ($(grep relay-ack <<<"$OUT"))" \
+	grep -q 'relay-ack: sent=10 replies=10' <<<"$OUT"
+
 kill -9 "$SRV_PID"
 wait "$SRV_PID" 2>/dev/null
 check "SIGKILL: the server is gone" sh -c "! kill -0 $SRV_PID 2>/dev/null"
@@ -92,7 +111,7 @@ while read -r mac ip; do
 done <"$ACKS"
 NACK=$(wc -l <"$ACKS")
 check "every one of the $NACK ACKed leases is in the journal after SIGKILL ($MISSING missing)" \
-	test "$MISSING" -eq 0 -a "$NACK" -ge 250
+	test "$MISSING" -eq 0 -a "$NACK" -ge 260
 DUPS=$(awk '{print $2}' "$ACKS" | sort | uniq -d | while read -r ip; do
 	awk -v ip="$ip" '$2 == ip {print $1}' "$ACKS" | sort -u | sed -n 2p; done | wc -l)
 check "no address ACKed to two clients ($DUPS)" test "$DUPS" -eq 0
