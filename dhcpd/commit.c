@@ -112,6 +112,25 @@ void dhcp_commit_check_file(struct dhcpd *d)
 		pxe_log_msg(PXE_LOG_ERR, "journal", "cannot write it anew: %s", err.msg);
 }
 
+void dhcp_commit_follow_clock(struct dhcpd *d)
+{
+	/* Lines in flight carry the old time: wait for them (a tick). */
+	if (d->syncing || dhcp_journal_pending(&d->journal))
+		return;
+	int64_t delta = dhcp_clock_drift();
+	if (!delta)
+		return;
+	pxe_log_msg(PXE_LOG_WARN, "clock",
+		    "the wall clock moved by %+lld s; %zu lease end times move with it, each "
+		    "keeping the time it had left",
+		    (long long)delta, dhcp_leases_count_all(d->leases));
+	dhcp_leases_shift(d->leases, delta);
+	dhcp_clock_rebase(delta);
+	struct pxe_err err;
+	if (d->cfg->leases_on && dhcp_journal_compact(&d->journal, d->leases, dhcp_now(), &err) < 0)
+		pxe_log_msg(PXE_LOG_ERR, "journal", "cannot write it in the new time: %s", err.msg);
+}
+
 /* Synchronous flush (stopping): the rest of the lines, then their ACKs. */
 void dhcp_commit_finish(struct dhcpd *d)
 {

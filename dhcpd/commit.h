@@ -26,6 +26,10 @@ void dhcp_commit_on_check(uv_check_t *h);
  * admin's rm, a restore, a cleanup script), write it anew from the leases
  * in memory, which are what the clients were told. */
 void dhcp_commit_check_file(struct dhcpd *d);
+/* The tick: when the wall clock was set (clock.h), move every lease's end
+ * with it (each keeps the time it had left), rebase the lease clock and
+ * write the journal anew in the new time. */
+void dhcp_commit_follow_clock(struct dhcpd *d);
 /* Stopping: write and sync the rest here and now, then send its ACKs. */
 void dhcp_commit_finish(struct dhcpd *d);
 

@@ -483,3 +483,18 @@ const char *dhcp_lease_state_name(int st)
 	static const char *const n[] = {"offered", "bound", "released", "expired", "declined"};
 	return st >= 0 && st <= LEASE_DECLINED ? n[st] : "unknown";
 }
+
+static int64_t shifted(int64_t t, int64_t delta)
+{
+	return t == DHCP_LEASE_INFINITE ? t : t + delta;
+}
+
+void dhcp_leases_shift(struct dhcp_leases *s, int64_t delta)
+{
+	for (size_t i = 0; i < s->n; i++)
+		s->all[i]->expires = shifted(s->all[i]->expires, delta);
+	for (size_t i = 0; i < dhcp6_leases_count(s->v6); i++) {
+		struct dhcp6_lease *l = dhcp6_leases_at(s->v6, i);
+		l->expires = shifted(l->expires, delta);
+	}
+}

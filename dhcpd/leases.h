@@ -87,6 +87,10 @@ void dhcp_leases_remove(struct dhcp_leases *s, struct dhcp_lease *l);
 size_t dhcp_leases_expire(struct dhcp_leases *s, int64_t now,
 			  void (*cb)(void *ctx, struct dhcp_lease *l), void *ctx);
 
+/* Every end time of both families moved by delta seconds (the wall clock
+ * was set; clock.h); infinite ones stay. */
+void dhcp_leases_shift(struct dhcp_leases *s, int64_t delta);
+
 /* DHCPv4 records only. */
 size_t dhcp_leases_count(const struct dhcp_leases *s);
 struct dhcp_lease *dhcp_leases_at(const struct dhcp_leases *s, size_t i);

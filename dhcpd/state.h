@@ -12,6 +12,7 @@
 #include <uv.h>
 #include <netinet/in.h>
 
+#include "clock.h" /* dhcp_now: lease times and the journal */
 #include "config.h"
 #include "daemon.h"
 #include "ifaces6.h"
@@ -120,11 +121,5 @@ struct dhcpd {
 	uint64_t stats_rx, stats_tx, stats_drop;
 	bool stopping;
 };
-
-/* Lease times and the journal count in seconds of the wall clock. */
-static inline int64_t dhcp_now(void)
-{
-	return (int64_t)time(NULL);
-}
 
 #endif

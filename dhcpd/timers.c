@@ -80,6 +80,7 @@ static void expired_cb(void *ctx, struct dhcp_lease *l)
 void dhcp_timers_on_tick(uv_timer_t *t)
 {
 	struct dhcpd *d = t->data;
+	dhcp_commit_follow_clock(d); /* before expiry: a jump forward expires nothing */
 	dhcp_leases_expire(d->leases, dhcp_now(), expired_cb, d);
 	dhcp6_server_expire(d);
 	if (++d->ticks % 5 == 0) { /* an interface that appears later (hotplug) */

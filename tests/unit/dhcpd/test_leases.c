@@ -220,6 +220,38 @@ START_TEST(test_journal_decline_replay)
 }
 END_TEST
 
+/* The wall clock set by delta: every end moves by it, infinite ones stay;
+ * so a lease still has the same time left and expiry sees the same. */
+START_TEST(test_shift)
+{
+	struct dhcp_leases *s = dhcp_leases_new();
+	struct dhcp_range_def r = {BASE, BASE + 9};
+	ck_assert_int_eq(dhcp_leases_set_ranges(s, &r, 1, NULL, 0), 0);
+	uint8_t k[DHCP_KEY_MAX];
+	size_t kl = key_of(1, k);
+	struct dhcp_lease *a = dhcp_leases_take(s, k, kl, BASE + 1, LEASE_BOUND, 1000 + 3600);
+	kl = key_of(2, k);
+	struct dhcp_lease *b =
+		dhcp_leases_take(s, k, kl, BASE + 2, LEASE_BOUND, DHCP_LEASE_INFINITE);
+	const uint8_t duid[] = {0, 3, 0, 1, 2, 0x54, 0, 0, 0, 1};
+	const uint8_t addr6[16] = {0xfd, 0, 1, 0x98, 0, 0x18, [15] = 5};
+	struct dhcp6_lease *c = dhcp6_leases_take(dhcp_leases_v6(s), duid, sizeof(duid), 7, addr6,
+						  LEASE_BOUND, 1000 + 600);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_nonnull(c);
+	dhcp_leases_shift(s, 86400);
+	ck_assert_int_eq(a->expires, 1000 + 3600 + 86400);
+	ck_assert(b->expires == DHCP_LEASE_INFINITE);
+	ck_assert_int_eq(c->expires, 1000 + 600 + 86400);
+	/* a day on, 10 minutes later: nothing due */
+	ck_assert_uint_eq(dhcp_leases_expire(s, 1000 + 600 + 86400, NULL, NULL), 0);
+	dhcp_leases_shift(s, -2 * 86400);
+	ck_assert_int_eq(a->expires, 1000 + 3600 - 86400);
+	dhcp_leases_free(s);
+}
+END_TEST
+
 UNIT_SUITE(dhcp_leases)
 {
 	Suite *s = suite_create("dhcp_leases");
@@ -230,6 +262,7 @@ UNIT_SUITE(dhcp_leases)
 	tcase_add_test(tc, test_journal_roundtrip);
 	tcase_add_test(tc, test_journal_replay_truncated);
 	tcase_add_test(tc, test_journal_decline_replay);
+	tcase_add_test(tc, test_shift);
 	suite_add_tcase(s, tc);
 	return s;
 }
