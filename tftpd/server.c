@@ -82,6 +82,34 @@ struct tftp_conn *tftp_hash_find(struct tftpd *s, const struct pxe_sockaddr *pee
 
 /* ------------------------------------------------------------ requests */
 
+/* How often suppressed error replies are reported. */
+#define ERRLIMIT_REPORT_US 10000000u
+
+/* An ERROR from a listen socket to an address no transfer has proven
+ * (srclimit.h): false when the address's budget is spent (then nothing is
+ * sent, and the count is reported once per ERRLIMIT_REPORT_US). */
+static bool listen_error(struct tftp_listener *l, const struct pxe_sockaddr *from,
+			 const struct pxe_sockaddr *local, int ifindex, uint16_t code,
+			 const char *msg)
+{
+	struct tftpd *s = l->srv;
+	uint64_t now = tftp_now_us();
+	bool ok = tftp_srclimit_allow(&s->errlimit, from, now);
+	if (ok)
+		tftp_udp_send_error(l->fd, from, local, ifindex, code, msg);
+	if (s->errlimit.suppressed != s->errlimit_reported &&
+	    now - s->errlimit_report_us >= ERRLIMIT_REPORT_US) {
+		pxe_log_msg(PXE_LOG_WARN, "ratelimit",
+			    "%llu error replies not sent (more than %d/s to one address: a flood, "
+			    "maybe with forged sources)",
+			    (unsigned long long)(s->errlimit.suppressed - s->errlimit_reported),
+			    TFTP_SRCLIMIT_RATE);
+		s->errlimit_reported = s->errlimit.suppressed;
+		s->errlimit_report_us = now;
+	}
+	return ok;
+}
+
 static void log_refused(const struct pxe_sockaddr *from, const struct tftp_req *r, int code,
 			const char *msg)
 {
@@ -156,16 +184,16 @@ static void start_request(struct tftp_listener *l, const struct tftp_req *r,
 	struct stat st = {0};
 	int code = c->write ? tftp_open_write(c, r, now, &msg) : tftp_open_read(c, r, &st, &msg);
 	if (code) {
-		tftp_udp_send_error(l->fd, from, local, ifindex, (uint16_t)code, msg);
-		log_refused(from, r, code, msg);
+		if (listen_error(l, from, local, ifindex, (uint16_t)code, msg))
+			log_refused(from, r, code, msg);
 		tftp_conn_free_unstarted(c);
 		return;
 	}
 	negotiate(s, c, r, (uint64_t)st.st_size, now);
 	int e = tftp_conn_start(c, l);
 	if (e < 0) {
-		tftp_udp_send_error(l->fd, from, local, ifindex, TFTP_EUNDEF, "Server busy");
-		log_refused(from, r, 0, strerror(-e));
+		if (listen_error(l, from, local, ifindex, TFTP_EUNDEF, "Server busy"))
+			log_refused(from, r, 0, strerror(-e));
 		tftp_conn_free_unstarted(c);
 	}
 }
@@ -192,13 +220,13 @@ static void handle_request(struct tftp_listener *l, const uint8_t *buf, size_t n
 	struct tftp_req r;
 	int e = tftp_parse_req(buf, n, &r);
 	if (e < 0) {
-		tftp_udp_send_error(l->fd, from, local, ifindex, TFTP_EBADOP,
-				    e == -ENOTSUP ? "Unsupported mode" : "Malformed request");
+		listen_error(l, from, local, ifindex, TFTP_EBADOP,
+			     e == -ENOTSUP ? "Unsupported mode" : "Malformed request");
 		return;
 	}
 	if ((size_t)s->nconns >= (size_t)s->rt->cfg->max_transfers) {
-		tftp_udp_send_error(l->fd, from, local, ifindex, TFTP_EUNDEF, "Server busy");
-		log_refused(from, &r, 0, "server busy (max-transfers)");
+		if (listen_error(l, from, local, ifindex, TFTP_EUNDEF, "Server busy"))
+			log_refused(from, &r, 0, "server busy (max-transfers)");
 		return;
 	}
 	start_request(l, &r, from, local, ifindex);
@@ -239,7 +267,7 @@ static void handle_datagram(struct tftp_listener *l, const uint8_t *buf, size_t 
 	if (op == TFTP_RRQ || op == TFTP_WRQ) {
 		handle_request(l, buf, n, from, local, ifindex);
 	} else if (s->rt->cfg->single_port && op != TFTP_ERROR) {
-		tftp_udp_send_error(l->fd, from, local, ifindex, TFTP_EBADID, NULL);
+		listen_error(l, from, local, ifindex, TFTP_EBADID, NULL);
 	}
 }
 

@@ -15,6 +15,7 @@
 #include "options.h"
 #include "server.h"
 #include "spin.h"
+#include "srclimit.h"
 #include "wire.h"
 #include "xfer.h"
 
@@ -47,6 +48,9 @@ struct tftpd {
 	 * batch, the packet being received. */
 	uint8_t *buf;
 	size_t buf_cap;
+	struct tftp_srclimit errlimit; /* ERROR replies of the listen sockets */
+	uint64_t errlimit_reported;    /* suppressed count at the last report */
+	uint64_t errlimit_report_us;
 	uint8_t rxbuf[TFTP_RXBUF];
 	uint8_t decbuf[TFTP_RXBUF + 1]; /* netascii WRQ, decoded */
 };
