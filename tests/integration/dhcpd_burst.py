@@ -12,6 +12,9 @@ duplicate no reply. Run only inside the network namespaces the test makes.
   dhcpd_burst.py yiaddr    --iface IF --n N --mac-base B
       N DISCOVERs without it: the replies are unicast to chaddr by the
       server's packet socket; read here by a packet socket on IF.
+  dhcpd_burst.py flood     --relay GIADDR --server ADDR --n N --mac-base SEED
+      N DISCOVERs from random MACs as fast as they go, the offers dropped (prints
+      "flood: sent=N offers=O secs=S").
 
 Prints one line: "<stage>: sent=N replies=R distinct=D dup=U" per stage.
 Every wait is bounded.
@@ -136,9 +139,36 @@ def cmd_yiaddr(a):
     return 0
 
 
+def cmd_flood(a):
+    """N DISCOVERs from random MACs as a relay agent, as fast as they go;
+    the offers are read and dropped (so the socket never fills)."""
+    import random
+    s = udp_socket((a.relay, 67))
+    s.setblocking(False)
+    dst = (a.server, 67)
+    rnd = random.Random(a.mac_base)
+    offers = 0
+    t0 = time.time()
+    for i in range(a.n):
+        mac = "02:%02x:%02x:%02x:%02x:%02x" % tuple(rnd.randrange(256) for _ in range(5))
+        try:
+            s.sendto(build(1, mac, rnd.getrandbits(32), giaddr=a.relay), dst)
+        except BlockingIOError:
+            time.sleep(0.001)
+        if i % 64 == 0:
+            while True:
+                try:
+                    s.recv(4096)
+                    offers += 1
+                except BlockingIOError:
+                    break
+    print("flood: sent=%d offers=%d secs=%.1f" % (a.n, offers, time.time() - t0))
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("cmd", choices=("relay", "broadcast", "yiaddr"))
+    p.add_argument("cmd", choices=("relay", "broadcast", "yiaddr", "flood"))
     p.add_argument("--iface")
     p.add_argument("--relay")
     p.add_argument("--server")
@@ -147,7 +177,8 @@ def main():
     p.add_argument("--deadline", type=float, default=15)
     p.add_argument("--dump", help="relay: append 'MAC IP' per ACK received to this file")
     a = p.parse_args()
-    return {"relay": cmd_relay, "broadcast": cmd_broadcast, "yiaddr": cmd_yiaddr}[a.cmd](a)
+    return {"relay": cmd_relay, "broadcast": cmd_broadcast, "yiaddr": cmd_yiaddr,
+            "flood": cmd_flood}[a.cmd](a)
 
 
 if __name__ == "__main__":
