@@ -189,8 +189,21 @@ demo:
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(patsubst tests/fuzz/fuzz_%.c,$(B)/fuzz/fuzz-%,$(FUZZ_SRCS))
 FUZZ_CC ?= clang
-FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined $(DEFS) -Icommon $(DEP_CFLAGS)
+FUZZ_FLAGS := -std=gnu11 -g -O1 -Wall -Werror -fsanitize=fuzzer,address,undefined $(DEFS) -Icommon $(DEP_CFLAGS)
+# make fuzz: build every target; with FUZZ_SECONDS=N also run each one N
+# seconds from its seed corpus (tests/fuzz/corpus/TARGET, read-only; what
+# the run finds goes to build/fuzz/corpus/TARGET), one summary line each.
 fuzz: $(FUZZ_BINS)
+ifneq ($(FUZZ_SECONDS),)
+	@fail=0; for f in $(FUZZ_BINS); do t=$${f##*/fuzz-}; mkdir -p $(B)/fuzz/corpus/$$t $(B)/fuzz/crash; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix=$(B)/fuzz/crash/$$t- $(B)/fuzz/corpus/$$t \
+	    $$(test -d tests/fuzz/corpus/$$t && echo tests/fuzz/corpus/$$t) >$(B)/fuzz/$$t.log 2>&1 \
+	    && r=ok || { r=FINDING; fail=1; }; \
+	  echo "fuzz $$t: $$r $$(grep -oE 'stat::number_of_executed_units: *[0-9]+' $(B)/fuzz/$$t.log | grep -oE '[0-9]+$$') runs, \
+	    $$(grep -oE 'cov: [0-9]+' $(B)/fuzz/$$t.log | tail -1) edges, corpus $$(ls $(B)/fuzz/corpus/$$t | wc -l)"; \
+	done; exit $$fail
+endif
 $(B)/fuzz/fuzz-common_%: tests/fuzz/fuzz_common_%.c $(COMMON_SRCS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(DEP_LIBS)

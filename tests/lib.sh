@@ -70,7 +70,17 @@ stop_pid() { # stop one of our own processes, by pid
 }
 
 # Network namespaces made by this script (deleted at exit).
-netns_add() { ip netns add "$1" && T_NETNS+=("$1"); }
+netns_add() {
+	ip netns add "$1" || return 1
+	T_NETNS+=("$1")
+	# tests/fuzz/corpus-build: keep what the test's clients and servers sent
+	if [ -n "${PXE_CAPTURE_DIR:-}" ] && command -v tcpdump >/dev/null; then
+		local last=${T_LAST_PID:-}
+		start_bg /dev/null ip netns exec "$1" tcpdump -i any -U -n -s 4096 \
+			-w "$PXE_CAPTURE_DIR/$(basename "$0" .sh)-$1.pcap" udp or tcp
+		T_LAST_PID=$last
+	fi
+}
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
 on_exit() { T_CLEANUP+=("$*"); }

@@ -171,7 +171,14 @@ static void check_subst(struct cursor *c, const struct dhcp_pxe_client *cl)
 	char *tmpl = take_str(c);
 	size_t cap = c->n ? (size_t)c->p[0] % 200 + 1 : 64;
 	char *out = malloc(cap);
-	struct dhcp_pxe_subst_vars v = {0x0100a8c0, cl->mac, cl->mac_len, cl->arch_known, cl->arch};
+	/* ${server} in the DHCPv6 form too, when the flags byte says so */
+	static const uint8_t v6[16] = {0xfd, 0, 1, 0x98, 0, 0x18, [15] = 1};
+	struct dhcp_pxe_subst_vars v = {.server_be = 0x0100a8c0,
+					.server6 = cl->family == 6 ? v6 : NULL,
+					.mac = cl->mac,
+					.mac_len = cl->mac_len,
+					.arch_known = cl->arch_known,
+					.arch = cl->arch};
 	int r;
 
 	if (tmpl && out) {
@@ -225,6 +232,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		in.hlen = lens[7];
 	}
 	in.msg_type = flags & 0x0f;
+	in.family = flags & 0x10 ? 6 : 4; /* the ipv4/ipv6 terms, ${server} in brackets */
+	in.known = flags & 0x20;          /* the known term */
 	dhcp_pxe_client_classify(&in, &cl);
 	check_client(&cl);
 	check_opt43_parse(bufs[5], lens[5]);

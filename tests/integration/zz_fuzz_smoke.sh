@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Build every libFuzzer target (tests/fuzz/) and run each one briefly, so a
-# parser change that crashes on odd input fails `make check`. Longer runs:
-#   make fuzz && build/fuzz/fuzz-NAME -max_total_time=600
+# parser change that crashes on odd input fails `make check`: first every
+# committed seed (tests/fuzz/corpus/NAME, from real traffic: corpus-build),
+# then FUZZ_SECONDS (5) of mutation from them. Longer runs:
+#   make fuzz FUZZ_SECONDS=600
 . "$(dirname "$0")/../lib.sh"
 need_cmd clang
 # clang without its runtime package links no fuzzer: skip, as for a missing tool
@@ -22,7 +24,17 @@ fi
 for f in "$BUILD_DIR"/fuzz/fuzz-*; do
 	[ -x "$f" ] || continue
 	name=$(basename "$f")
-	if "$f" -max_total_time="$secs" -rss_limit_mb=1024 -artifact_prefix="$T_TMP/" >"$T_TMP/$name.log" 2>&1; then
+	seeds=$TOP/tests/fuzz/corpus/${name#fuzz-}
+	if [ -d "$seeds" ]; then # every committed seed once: a regression pass
+		if "$f" -runs=0 -rss_limit_mb=1024 -artifact_prefix="$T_TMP/" "$seeds" >"$T_TMP/$name.seeds.log" 2>&1; then
+			pass "$name: the $(find "$seeds" -type f | wc -l) seeds of tests/fuzz/corpus"
+		else
+			fail "$name seeds: $(grep -E 'ERROR|SUMMARY|Test unit written' "$T_TMP/$name.seeds.log" | head -3)"
+		fi
+	fi
+	mkdir -p "$T_TMP/corpus-$name"
+	if "$f" -max_total_time="$secs" -rss_limit_mb=1024 -artifact_prefix="$T_TMP/" \
+		"$T_TMP/corpus-$name" ${seeds:+$([ -d "$seeds" ] && echo "$seeds")} >"$T_TMP/$name.log" 2>&1; then
 		pass "$name ($(grep -oE 'Done [0-9]+ runs' "$T_TMP/$name.log"))"
 	else
 		fail "$name: $(grep -E 'ERROR|SUMMARY|Test unit written' "$T_TMP/$name.log" | head -3)"
