@@ -186,6 +186,17 @@ e2e_tftp_options() {
 		grep -ao 'RRQ "[^"]*"[^\n]*' | sed -e 's/ \[bad udp cksum[^]]*\]//' | sort | uniq -c
 }
 
+# e2e_dhcp6_messages PCAP: the DHCPv6 messages on the wire by kind and
+# options (xids, IAIDs, times and addresses left out), the record of what
+# EDK2 and iPXE send.
+e2e_dhcp6_messages() {
+	[ -n "${1:-}" ] && [ -s "$1" ] || return 0
+	tcpdump -r "$1" -n -vv 'udp port 546 or udp port 547 or udp port 4011' 2>/dev/null |
+		grep -ao 'dhcp6 [a-z-]* (.*' | sed -E -e 's/xid=[0-9a-f]+ //' -e 's/IAID:[0-9]+ T1:[0-9]+ T2:[0-9]+/IAID/g' \
+			-e 's/\(IA_ADDR [^)]*\)/(IA_ADDR)/g' -e 's/(hwaddr|time) [^)]*\)/\1)/g' -e 's/elapsed-time [0-9]+/elapsed-time/' |
+		sort | uniq -c | sort -rn | cut -c1-400
+}
+
 # e2e_serve_root: this run's TFTP/HTTP root, a copy (hard links when the
 # file system allows) of the cached boot tree, so that per-run configs never
 # touch the cache and no symlink points out of the root. Sets E2E_ROOT.

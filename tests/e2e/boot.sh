@@ -543,6 +543,8 @@ sleep 0.3
 [ -n "${E2E_CAPTURE_PID:-}" ] && stop_pid "$E2E_CAPTURE_PID"
 echo "--- TFTP requests seen on the wire (count, file, options):"
 e2e_tftp_options "$E2E_PCAP" | sed 's/^/    /'
+echo "--- DHCPv6 messages seen on the wire (count, kind, options):"
+e2e_dhcp6_messages "$E2E_PCAP" | sed 's/^/    /'
 echo "--- pxe-tftpd's transfer lines with options:"
 cat "$T_TMP"/tftpd-*.log | grep -aE 'blksize|windowsize|tsize' | head -40 | sed 's/^/    /'
 if [ -n "${E2E_KEEP:-}" ]; then rm -rf "$E2E_KEEP"; cp -a "$T_TMP" "$E2E_KEEP"; echo "kept $E2E_KEEP"; fi
