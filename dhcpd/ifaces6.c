@@ -2,6 +2,7 @@
 /* IPv6 addresses of the host for DHCPv6 (see ifaces6.h). */
 #include <errno.h>
 #include <ifaddrs.h>
+#include <stdio.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,35 @@ static struct dhcp6_link *find_link(struct dhcp6_iflist *l, int idx, size_t cap)
 		return NULL;
 	l->links[l->n_links].ifindex = idx;
 	return &l->links[l->n_links++];
+}
+
+/* Marks the addresses the kernel flags IFA_F_PERMANENT (0x80), from
+ * /proc/net/if_inet6 ("ADDR IFINDEX PLEN SCOPE FLAGS NAME", hex), which
+ * getifaddrs does not tell. Without the file every address counts as
+ * permanent: the choice is then the first, as before. */
+static void mark_permanent(struct dhcp6_iflist *n)
+{
+	FILE *f = fopen("/proc/net/if_inet6", "re");
+	if (!f) {
+		for (size_t i = 0; i < n->n; i++)
+			n->a[i].permanent = true;
+		return;
+	}
+	char hex[33];
+	unsigned idx, plen, scope, flags;
+	while (fscanf(f, "%32s %x %x %x %x %*s", hex, &idx, &plen, &scope, &flags) == 5) {
+		uint8_t a[16];
+		bool ok = strlen(hex) == 32;
+		for (int k = 0; ok && k < 16; k++) {
+			unsigned b;
+			ok = sscanf(hex + 2 * k, "%2x", &b) == 1;
+			a[k] = (uint8_t)b;
+		}
+		for (size_t i = 0; ok && i < n->n; i++)
+			if (n->a[i].ifindex == (int)idx && !memcmp(n->a[i].addr, a, 16))
+				n->a[i].permanent = (flags & 0x80) != 0;
+	}
+	fclose(f);
 }
 
 int dhcp6_iflist_read(struct dhcp6_iflist *l)
@@ -95,6 +125,7 @@ int dhcp6_iflist_read(struct dhcp6_iflist *l)
 				  : 128;
 	}
 	freeifaddrs(ifa);
+	mark_permanent(&n);
 	dhcp6_iflist_free(l);
 	*l = n;
 	return 0;
@@ -105,18 +136,21 @@ const struct dhcp_subnet6 *dhcp6_link_subnet(const struct dhcpd_config *c,
 					     uint8_t server[16], bool *has_server)
 {
 	*has_server = false;
+	const struct dhcp_subnet6 *found = NULL;
+	int best = -1; /* 2 in a [subnet6] prefix, +1 permanent */
 	for (size_t i = 0; i < l->n; i++) {
 		if (l->a[i].ifindex != ifindex)
 			continue;
 		const struct dhcp_subnet6 *s = dhcp_config_subnet6_for(c, l->a[i].addr);
-		if (s || !*has_server) {
+		int rank = (s ? 2 : 0) + (l->a[i].permanent ? 1 : 0);
+		if (rank > best) {
+			best = rank;
+			found = s;
 			memcpy(server, l->a[i].addr, 16);
 			*has_server = true;
 		}
-		if (s)
-			return s;
 	}
-	return NULL;
+	return found;
 }
 
 static struct dhcp_ra_link *ra_link_for(const struct dhcp6_iflist *l, int ifindex,

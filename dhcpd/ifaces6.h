@@ -2,8 +2,8 @@
 /* The host's IPv6 addresses as pxe-dhcpd needs them for DHCPv6: which
  * [subnet6] a link is on (an address of the interface inside the prefix)
  * and our address there for ${server}; and a MAC for the server DUID.
- * dhcp6_iflist_read takes the snapshot (getifaddrs); the look-ups are
- * pure. */
+ * dhcp6_iflist_read takes the snapshot (getifaddrs, and the addresses'
+ * flags from /proc/net/if_inet6); the look-ups are pure. */
 #ifndef DHCP_IFACES6_H
 #define DHCP_IFACES6_H
 
@@ -18,6 +18,10 @@ struct dhcp6_ifaddr {
 	int ifindex;
 	uint8_t addr[16];
 	uint8_t plen;
+	/* Set by hand (IFA_F_PERMANENT), not taken from an RA (SLAAC, privacy
+	 * addresses) or a DHCPv6 lease: the one a boot URL should name, since
+	 * the TFTP and HTTP servers are bound to it and it does not change. */
+	bool permanent;
 };
 
 struct dhcp6_link {
@@ -41,7 +45,9 @@ void dhcp6_iflist_free(struct dhcp6_iflist *l);
 
 /* The [subnet6] of link ifindex (NULL: none) and our address on it into
  * server (*has_server false when the link has no global or ULA address):
- * one inside the subnet's prefix when there is one. */
+ * one inside the subnet's prefix when there is one, and of those a
+ * permanent one before one from SLAAC (a host on a link with another
+ * router also autoconfigures an address in the boot prefix). */
 const struct dhcp_subnet6 *dhcp6_link_subnet(const struct dhcpd_config *c,
 					     const struct dhcp6_iflist *l, int ifindex,
 					     uint8_t server[16], bool *has_server);

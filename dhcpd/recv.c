@@ -36,14 +36,14 @@ struct dhcp_rxq {
 static struct dhcp_pending *make_pending(const struct dhcp_msg *m, const struct dhcp_out *o,
 					 const struct dhcp_rx *rx)
 {
-	struct dhcp_pending *p = malloc(sizeof(*p) + o->len);
+	/* calloc: every field, the v6 ones too, is defined (send.c and the
+	 * commit path read the struct as a whole) */
+	struct dhcp_pending *p = calloc(1, sizeof(*p) + o->len);
 	if (!p)
 		return NULL;
-	p->v6 = p->v6_4011 = false;
 	p->dest = o->dest;
 	p->dst_addr = o->dst_addr;
 	p->dst_port = o->dst_port;
-	p->due_ms = 0;
 	p->local_addr = rx->local_addr;
 	p->ifindex = rx->ifindex;
 	p->htype = m->htype;

@@ -195,13 +195,29 @@ static bool slot_route(const struct dhcpd *d, struct tx_slot *s, struct msghdr *
 	}
 }
 
-/* A DHCPv6 reply: one sendto to the client or relay it answers (they are
- * few next to a DHCPv4 storm's, and never broadcast or sent by frame). */
+/* A DHCPv6 reply: one sendmsg to the client or relay it answers (they are
+ * few next to a DHCPv4 storm's, and never broadcast or sent by frame).
+ * IPV6_PKTINFO sets the link and, for a unicast request, the source: the
+ * address the request went to (EDK2's PxeBc checks the reply to its 4011
+ * REQUEST comes from the server it asked). */
 static void send6(struct dhcpd *d, struct dhcp_pending *p)
 {
 	int fd = p->v6_4011 ? d->fd6_4011 : d->fd6;
-	if (sendto(fd, p->buf, p->len, MSG_DONTWAIT, (const struct sockaddr *)&p->dst6,
-		   sizeof(p->dst6)) < 0) {
+	struct in6_pktinfo pi = {.ipi6_addr = p->src6, .ipi6_ifindex = p->dst6.sin6_scope_id};
+	_Alignas(struct cmsghdr) char cb[CMSG_SPACE(sizeof(pi))] = {0};
+	struct iovec iov = {.iov_base = p->buf, .iov_len = p->len};
+	struct msghdr mh = {.msg_name = &p->dst6,
+			    .msg_namelen = sizeof(p->dst6),
+			    .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cb,
+			    .msg_controllen = sizeof(cb)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = IPPROTO_IPV6;
+	c->cmsg_type = IPV6_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	if (sendmsg(fd, &mh, MSG_DONTWAIT) < 0) {
 		char ip[INET6_ADDRSTRLEN];
 		d->stats_drop++;
 		pxe_log_msg(PXE_LOG_WARN, "dhcp", "family=6 send to %s: %s",

@@ -183,7 +183,8 @@ static void malformed(struct dhcpd *d, const struct sockaddr_in6 *from, size_t l
 }
 
 static void handle6(struct dhcpd *d, const uint8_t *buf, size_t len,
-		    const struct sockaddr_in6 *from, const struct dhcp6_rx *rx)
+		    const struct sockaddr_in6 *from, const struct in6_addr *dst,
+		    const struct dhcp6_rx *rx)
 {
 	struct dhcp6_msg *m = d->msg6;
 	struct dhcp6_out *o = d->out6;
@@ -212,6 +213,8 @@ static void handle6(struct dhcpd *d, const uint8_t *buf, size_t len,
 	p->v6_4011 = rx->on_4011;
 	p->dst6 = *from; /* the client (port 546) or the relay (547), §19.3 */
 	p->dst6.sin6_scope_id = (uint32_t)rx->ifindex;
+	if (!rx->multicast)
+		p->src6 = *dst; /* else :: from calloc: the kernel picks */
 	p->len = o->len;
 	memcpy(p->buf, o->buf, o->len);
 	if (o->sync)
@@ -259,7 +262,7 @@ static void read_one6(struct dhcpd *d, int fd, bool on_4011)
 			continue;
 		rx.multicast = IN6_IS_ADDR_MULTICAST(&dst);
 		rx.link = dhcp6_link_subnet(d->cfg, &d->if6, rx.ifindex, rx.server, &rx.has_server);
-		handle6(d, buf, (size_t)n, &from, &rx);
+		handle6(d, buf, (size_t)n, &from, &dst, &rx);
 	}
 }
 

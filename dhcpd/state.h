@@ -37,6 +37,10 @@ struct dhcp_pending {
 	bool v6; /* a DHCPv6 reply: dst6 through fd6 (or fd6_4011) */
 	bool v6_4011;
 	struct sockaddr_in6 dst6; /* with sin6_scope_id = the receiving link */
+	/* The address a unicast request was sent to: the reply leaves from it
+	 * (IPV6_PKTINFO), because EDK2 drops a reply to its 4011 REQUEST from
+	 * another source. Unspecified (::) for a multicast request. */
+	struct in6_addr src6;
 	enum dhcp_dest dest;
 	uint32_t dst_addr;   /* network order */
 	uint16_t dst_port;   /* DEST_SOURCE */

@@ -82,14 +82,19 @@ static void decide_boot(const struct req6 *q, struct dhcp6_out *out)
 	}
 }
 
-/* Option 16 for the reply: EDK2 takes an offer as a PXE offer only with
- * enterprise 343 and "PXEClient" at data offset 6 (PxeBcDhcp6.c,
- * PxeBcParseDhcp6Packet), and HTTP Boot needs "HTTPClient" there
- * (HttpBootDhcp6.c): echo the class the client sent. */
-static int put_vendor_class(struct dhcp6_builder *b, const struct dhcp_pxe_decision *d)
+/* Option 16 for the reply. HTTP Boot needs enterprise 343 and
+ * "HTTPClient" at data offset 6 (HttpBootDhcp6.c), in every mode. EDK2's
+ * PxeBc takes an offer with "PXEClient" there as a BINL (proxy) offer
+ * (PxeBcDhcp6.c, PxeBcParseDhcp6Packet) and then sends its REQUEST to
+ * port 4011 even if the offer carries an address: so "PXEClient" goes
+ * only into boot-only mode's offers, where that is what we want. */
+static int put_vendor_class(struct dhcp6_builder *b, const struct req6 *q,
+			    const struct dhcp_pxe_decision *d)
 {
 	const char *vc = dhcp_pxe_reply_vendor_class(&d->client);
 	if (!vc)
+		return 0;
+	if (!d->client.http_client && q->ctx->cfg->mode6 != DHCP6_MODE_BOOT_ONLY && !q->rx->on_4011)
 		return 0;
 	return dhcp6_build_items(b, D6O_VENDOR_CLASS, true, DHCP6_ENTERPRISE_INTEL, &vc, 1);
 }
@@ -121,7 +126,7 @@ static int put_common(struct dhcp6_builder *b, const struct req6 *q, struct dhcp
 	if (!out->url[0])
 		return 0;
 	if (dhcp6_build_opt(b, D6O_BOOTFILE_URL, out->url, strlen(out->url)) < 0 ||
-	    put_vendor_class(b, &out->boot) < 0)
+	    put_vendor_class(b, q, &out->boot) < 0)
 		return -ENOSPC;
 	const struct pxe_strlist *bp = &out->boot.boot->bootfile_param;
 	if (bp->n && dhcp6_build_items(b, D6O_BOOTFILE_PARAM, false, 0, (const char *const *)bp->v,

@@ -57,7 +57,8 @@ if [ -z "$kpkg" ] && [ -s "$TREE/.complete" ]; then
 	kpkg=$(cat "$TREE/.complete")
 fi
 [ -n "$kpkg" ] || missing "an apt source with linux-image-amd64"
-key="$kpkg busybox-static v5"
+# The guest's /init is in the initramfs: a changed _guest_init.sh is a new tree.
+key="$kpkg busybox-static v5 init:$(sha256sum <"$HERE/_guest_init.sh" | cut -c1-16)"
 if [ $force = no ] && [ -s "$TREE/.complete" ] && [ "$(cat "$TREE/.complete")" = "$key" ]; then
 	echo "$TREE"
 	exit 0

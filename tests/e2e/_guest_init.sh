@@ -5,6 +5,7 @@
 # check its sha256 against the kernel command line, report on the serial
 # console, power off. Kernel command line:
 #   e2e.scenario=NAME e2e.url=http://HOST/root.img e2e.sha256=HEX
+# (HOST [IPV6]: no DHCP, the address comes from SLAAC),
 # or, archiso's own parameters instead of e2e.url (the image scenarios):
 #   archiso_http_srv=http://HOST/ archisobasedir=arch checksum=y
 # which runs archiso_pxe_http's steps (mkinitcpio-archiso hooks/archiso_pxe_http):
@@ -47,10 +48,26 @@ done
 [ -n "$nic" ] || fail "no network interface"
 ip link set lo up
 ip link set "$nic" up
-say "nic $nic, DHCP"
-# -n: give up instead of backgrounding; 6 discovers, 2 s apart.
-udhcpc -i "$nic" -n -q -t 6 -T 2 -s /etc/udhcpc.script -V e2e-guest >/dev/console 2>&1 ||
-	fail "no DHCP lease"
+case $url in
+http://\[*)
+	# The IPv6 scenarios: no DHCPv4 on the link; the kernel takes a SLAAC
+	# address from pxe-dhcpd's router advertisement (ra = yes, prefix
+	# with the A flag). Wait up to 15 s for a global address past DAD.
+	say "nic $nic, SLAAC"
+	i=0
+	while [ $i -lt 150 ] && ! ip -6 addr show dev "$nic" | grep 'scope global' | grep -qv tentative; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	addr=$(ip -6 addr show dev "$nic" | grep 'scope global' | grep -v tentative | head -1)
+	[ -n "$addr" ] || fail "no SLAAC address"
+	say "address:$addr" ;;
+*)
+	say "nic $nic, DHCP"
+	# -n: give up instead of backgrounding; 6 discovers, 2 s apart.
+	udhcpc -i "$nic" -n -q -t 6 -T 2 -s /etc/udhcpc.script -V e2e-guest >/dev/console 2>&1 ||
+		fail "no DHCP lease" ;;
+esac
 
 # range_probe URL: what archiso_pxe_http's `curl -L -f -o /dev/null -s -r 0-0
 # URL` asks, sent with nc (busybox wget dies on a 206 to a Range header it

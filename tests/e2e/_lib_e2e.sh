@@ -9,6 +9,10 @@
 E2E_DIR=$TOP/tests/e2e
 E2E_NET=198.18.10
 E2E_SERVER=$E2E_NET.1
+# IPv6 (the *6 scenarios): a ULA prefix on the same bridge, the server's
+# address static (nodad: it must be usable at once for the daemons' binds).
+E2E_NET6=fd00:198:18:10
+E2E_SERVER6=$E2E_NET6::1
 E2E_QEMU=${E2E_QEMU:-qemu-system-x86_64}
 E2E_OVMF_CODE=${E2E_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 E2E_OVMF_VARS=${E2E_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
@@ -75,6 +79,7 @@ e2e_net_up() {
 	in_ns "$E2E_NS" ip link set lo up
 	in_ns "$E2E_NS" ip link add br0 type bridge stp_state 0 forward_delay 0
 	in_ns "$E2E_NS" ip addr add "$E2E_SERVER/24" dev br0
+	in_ns "$E2E_NS" ip -6 addr add "$E2E_SERVER6/64" dev br0 nodad
 	in_ns "$E2E_NS" ip link set br0 up
 }
 
@@ -91,12 +96,16 @@ e2e_mac() { printf '52:54:00:e2:e0:%02x' "$1"; }
 e2e_pxelinux_cfg_name() { echo "01-$(echo "$1" | tr ':' '-' | tr 'A-F' 'a-f')"; }
 
 # e2e_vm_start NAME FW TAP MAC [qemu args...]: start a VM in the namespace in
-# the background, bounded by E2E_VM_TIMEOUT; FW is bios or uefi. The serial
+# the background, bounded by E2E_VM_TIMEOUT; FW is bios, uefi or uefi6. The serial
 # console goes to $T_TMP/NAME.serial. Sets E2E_VM_PID.
 #   bios: SeaBIOS + qemu's default iPXE ROM for virtio-net (efi-virtio.rom;
 #         an explicit romfile=pxe-virtio.rom is never run by SeaBIOS here)
 #   uefi: OVMF with its own VirtioNetDxe + PXE/HTTP boot (romfile= empty, so
-#         the EDK2 network stack, not an iPXE driver, is what boots)
+#         the EDK2 network stack, not an iPXE driver, is what boots);
+#         PXE over IPv6 off, so that only the IPv4 options run
+#   uefi6: OVMF with its IPv4 stack off (IPv4Support=no drops PXEv4 and
+#         HTTPv4 from the boot options): PXEv6, then HTTPv6. -uuid: iPXE's
+#         DHCPv6 client id is a DUID-UUID from SMBIOS, all zero without it.
 e2e_vm_start() {
 	local name=$1 fw=$2 tap=$3 mac=$4; shift 4
 	local accel args
@@ -112,13 +121,18 @@ e2e_vm_start() {
 		args+=(-device "virtio-net-pci,netdev=n0,mac=$mac,bootindex=1"
 			-fw_cfg "name=etc/sercon-port,file=$T_TMP/sercon.bin")
 		;;
-	uefi)
+	uefi | uefi6)
 		cp "$E2E_OVMF_VARS" "$T_TMP/$name.vars.fd"
 		args+=(-machine q35
 			-drive "if=pflash,format=raw,unit=0,readonly=on,file=$E2E_OVMF_CODE"
 			-drive "if=pflash,format=raw,unit=1,file=$T_TMP/$name.vars.fd"
-			-device "virtio-net-pci,netdev=n0,mac=$mac,romfile=,bootindex=1"
-			-fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=no)
+			-device "virtio-net-pci,netdev=n0,mac=$mac,romfile=,bootindex=1")
+		if [ "$fw" = uefi ]; then
+			args+=(-fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=no)
+		else
+			args+=(-fw_cfg name=opt/org.tianocore/IPv4Support,string=no
+				-uuid "$(printf '00000000-0000-4000-8000-%s' "$(echo "$mac" | tr -d :)")")
+		fi
 		;;
 	*) echo "e2e_vm_start: unknown firmware $fw" >&2; return 1 ;;
 	esac
@@ -172,6 +186,17 @@ e2e_tftp_options() {
 		grep -ao 'RRQ "[^"]*"[^\n]*' | sed -e 's/ \[bad udp cksum[^]]*\]//' | sort | uniq -c
 }
 
+# e2e_dhcp6_messages PCAP: the DHCPv6 messages on the wire by kind and
+# options (xids, IAIDs, times and addresses left out), the record of what
+# EDK2 and iPXE send.
+e2e_dhcp6_messages() {
+	[ -n "${1:-}" ] && [ -s "$1" ] || return 0
+	tcpdump -r "$1" -n -vv 'udp port 546 or udp port 547 or udp port 4011' 2>/dev/null |
+		grep -ao 'dhcp6 [a-z-]* (.*' | sed -E -e 's/xid=[0-9a-f]+ //' -e 's/IAID:[0-9]+ T1:[0-9]+ T2:[0-9]+/IAID/g' \
+			-e 's/\(IA_ADDR [^)]*\)/(IA_ADDR)/g' -e 's/(hwaddr|time) [^)]*\)/\1)/g' -e 's/elapsed-time [0-9]+/elapsed-time/' |
+		sort | uniq -c | sort -rn | cut -c1-400
+}
+
 # e2e_serve_root: this run's TFTP/HTTP root, a copy (hard links when the
 # file system allows) of the cached boot tree, so that per-run configs never
 # touch the cache and no symlink points out of the root. Sets E2E_ROOT.
@@ -183,10 +208,12 @@ e2e_serve_root() {
 	E2E_SHA=$(cat "$E2E_ROOT/root.img.sha256")
 }
 
-# e2e_cmdline SCENARIO: the guest kernel command line (panic=1: a panic
+# e2e_cmdline SCENARIO [HOST]: the guest kernel command line (panic=1: a panic
 # reboots, which -no-reboot turns into a quick qemu exit, not a timeout).
+# HOST (default $E2E_SERVER) serves the root blob; [IPV6] makes the guest
+# take a SLAAC address instead of DHCP (_guest_init.sh).
 e2e_cmdline() {
-	echo "console=ttyS0 quiet panic=1 e2e.scenario=$1 e2e.url=http://$E2E_SERVER/root.img e2e.sha256=$E2E_SHA"
+	echo "console=ttyS0 quiet panic=1 e2e.scenario=$1 e2e.url=http://${2:-$E2E_SERVER}/root.img e2e.sha256=$E2E_SHA"
 }
 
 # e2e_pxelinux_cfg MAC SCENARIO [PREFIX]: pxelinux.cfg/01-MAC for one VM;
@@ -205,15 +232,16 @@ LABEL e2e
 EOT
 }
 
-# e2e_ipxe_script SCENARIO [FILE]: an iPXE script loading over HTTP.
+# e2e_ipxe_script SCENARIO [FILE] [HOST]: an iPXE script loading over HTTP
+# from HOST (default $E2E_SERVER; [IPV6] for the IPv6 scenarios).
 # initrd=initrd.gz: Debian's iPXE (2019) under UEFI hands the initrd to the
 # kernel's EFI stub only by that name (no LoadFile2 yet); BIOS ignores it.
 e2e_ipxe_script() {
 	cat >"$E2E_ROOT/${2:-$1.ipxe}" <<EOT
 #!ipxe
 echo e2e: iPXE script for $1
-kernel http://$E2E_SERVER/vmlinuz initrd=initrd.gz $(e2e_cmdline "$1")
-initrd http://$E2E_SERVER/initrd.gz
+kernel http://${3:-$E2E_SERVER}/vmlinuz initrd=initrd.gz $(e2e_cmdline "$1" "${3:-}")
+initrd http://${3:-$E2E_SERVER}/initrd.gz
 boot
 EOT
 }

@@ -25,6 +25,25 @@
 #                   `curl -r 0-0` probe of arch/x86_64/airootfs.sfs, the image,
 #                   airootfs.sha512 over HTTP; all out of the image
 #   image-uefi      the same for OVMF PXE -> boot/syslinux/syslinux.efi
+#   uefi-pxe6       IPv6 only (no DHCPv4 answer, OVMF's IPv4 stack off): OVMF
+#                   PXE over IPv6 -> DHCPv6 address + option 59
+#                   tftp://[..]/snponly.efi -> iPXE's own DHCPv6 (user class
+#                   iPXE) -> script URL -> kernel+initrd over HTTP/IPv6 ->
+#                   the guest (SLAAC from pxe-dhcpd's ra = yes) fetches the
+#                   root blob over IPv6
+#   uefi-http6      OVMF HTTP Boot over IPv6: option 59 http://[..]/snponly.efi
+#                   with option 16 HTTPClient -> as above. OVMF 2022.11's
+#                   HTTPv6 sends no SOLICIT when it runs first (DHCPv6 before
+#                   DAD, fixed in edk2-stable202508): its PXEv6 option runs
+#                   first, gets an address and no boot file, and gives up
+#   proxy-uefi6     pxe-dhcpd in dhcpv6 = boot-only (the IPv6 proxyDHCP)
+#                   beside a second pxe-dhcpd in full mode in another
+#                   namespace that gives the addresses and the RA: EDK2 takes
+#                   its address from that one and snponly.efi from ours (its
+#                   REQUEST to port 4011). iPXE ignores an ADVERTISE without
+#                   IA_NA, so it cannot take a script from a boot-only server:
+#                   the address server's [boot ipxe] section gives it (iPXE
+#                   is a second client, not the firmware this mode serves)
 # For the image scenarios both daemons are restarted on the image alone (so
 # nothing can come from the directory; its paths do not even exist in the
 # image), and after the boot their log lines must show that every file the
@@ -33,6 +52,10 @@
 # Before each boot a probe DISCOVER that looks like the scenario's firmware
 # checks that pxe-dhcpd already answers it with the expected boot file; if
 # not (a feature still missing) the scenario prints SKIP with the reason.
+# The IPv6 scenarios have no probe: the probe is a DHCPv4 client, and the
+# DHCPv6 firmware personas are tested in tests/integration/dhcpd_v6.sh and
+# the unit tests (test_v6_decide.c), so a SKIP-instead-of-FAIL would only hide
+# a failure of the boot itself.
 # Each scenario prints PASS/FAIL with its seconds; a failure shows the
 # daemons' log lines of that scenario.
 #   E2E_BUDGET=S      start no scenario that could end after S s (default 1650)
@@ -53,8 +76,9 @@ have python3 || { skip "e2e-boot: needs python3"; t_exit 77; }
 e2e_tree e2e-boot
 echo "accel: $(e2e_accel_why)"
 # The image scenarios come last: the daemons switch roots once per run.
-ALL_SCENARIOS="site-bios-pxelinux site-bios-lpxelinux site-uefi-syslinux bios-pxelinux bios-lpxelinux bios-ipxe uefi-syslinux uefi-ipxe uefi-http proxy-bios proxy-uefi four-at-once image-bios image-uefi"
+ALL_SCENARIOS="site-bios-pxelinux site-bios-lpxelinux site-uefi-syslinux bios-pxelinux bios-lpxelinux bios-ipxe uefi-syslinux uefi-ipxe uefi-http proxy-bios proxy-uefi four-at-once uefi-pxe6 uefi-http6 proxy-uefi6 image-bios image-uefi"
 SRV=$E2E_SERVER
+SRV6=$E2E_SERVER6
 
 e2e_net_up "pxe-e2e-$$" || { fail "e2e-boot: namespace setup"; t_done; }
 PROBE_NS=pxe-e2e-$$-c
@@ -83,9 +107,10 @@ serve_root() {
 	local t_at h_at
 	t_at=$(wc -l <"$LOG_TFTPD") h_at=$(wc -l <"$LOG_HTTPD")
 	# Appending: a root served again keeps its earlier lines.
-	ip netns exec "$E2E_NS" "$TFTPD" --listen "$SRV:69" "$1" >>"$LOG_TFTPD" 2>&1 &
+	# Both families: the IPv6 scenarios' firmware comes over [SRV6].
+	ip netns exec "$E2E_NS" "$TFTPD" --listen "$SRV:69" --listen "[$SRV6]:69" "$1" >>"$LOG_TFTPD" 2>&1 &
 	TFTPD_PID=$!; T_PIDS+=("$!")
-	ip netns exec "$E2E_NS" "$HTTPD" "$1" --addr "$SRV" --port 80 >>"$LOG_HTTPD" 2>&1 &
+	ip netns exec "$E2E_NS" "$HTTPD" "$1" --listen "$SRV:80" --listen "[$SRV6]:80" >>"$LOG_HTTPD" 2>&1 &
 	HTTPD_PID=$!; T_PIDS+=("$!")
 	wait_for 10 bound_or_gone "$TFTPD_PID" udp 69
 	e2e_ns_bound "$E2E_NS" udp 69 ||
@@ -198,6 +223,22 @@ EOT
 ' "$E2E_NET"
 	fi
 }
+conf_head6() { # conf_head6 MODE: [dhcpd] and a [subnet6] with SLAAC (A flag) for the guest
+	cat <<EOT
+[dhcpd]
+interface = br0
+mode = full
+dhcpv6 = $1
+leasefile = $T_TMP/dhcpd-$SCEN.leases
+EOT
+	[ "$1" = full ] && cat <<EOT
+
+[subnet6 $E2E_NET6::/64]
+range = $E2E_NET6::100-$E2E_NET6::1ff
+ra = yes
+EOT
+	return 0
+}
 boot_section() { # boot_section NAME FILE MATCH...
 	local n=$1 f=$2 m; shift 2
 	printf '\n[boot %s]\n' "$n"
@@ -226,7 +267,31 @@ scen_conf() {
 		boot_section uefi syslinux.efi arch:x64-uefi ;;
 	image-bios) conf_head full; boot_section bios boot/syslinux/lpxelinux.0 arch:bios ;;
 	image-uefi) conf_head full; boot_section uefi boot/syslinux/syslinux.efi arch:x64-uefi ;;
+	uefi-pxe6) conf_head6 full
+		boot_section ipxe 'http://${server}/uefi-pxe6.ipxe' user-class:iPXE
+		boot_section uefi snponly.efi arch:x64-uefi ;;
+	uefi-http6) conf_head6 full
+		boot_section ipxe 'http://${server}/uefi-http6.ipxe' user-class:iPXE
+		boot_section http 'http://${server}/snponly.efi' arch:x64-uefi-http ;;
+	proxy-uefi6) conf_head6 boot-only; boot_section uefi snponly.efi arch:x64-uefi ;;
 	esac
+}
+# The address server of proxy-uefi6 (another pxe-dhcpd, in SITE_NS): full
+# mode, RA, and no boot file for the firmware, only iPXE's script.
+site6_conf() {
+	cat <<EOT
+[dhcpd]
+interface = site0
+leasefile = $T_TMP/site6.leases
+
+[subnet6 $E2E_NET6::/64]
+range = $E2E_NET6::200-$E2E_NET6::2ff
+ra = yes
+
+[boot ipxe]
+match = user-class:iPXE
+file = http://[$SRV6]/proxy-uefi6.ipxe
+EOT
 }
 # scen_probes SCENARIO: "WANT_FILE|probe args" lines: the firmware kinds the
 # scenario relies on and the boot file each must be given.
@@ -250,6 +315,16 @@ SITE_PID=""
 stop_dhcp() {
 	[ -n "$DHCPD_PID" ] && stop_pid "$DHCPD_PID"; DHCPD_PID=""
 	[ -n "$SITE_PID" ] && stop_pid "$SITE_PID"; SITE_PID=""
+}
+start_site6_dhcp() { # start_site6_dhcp: a second pxe-dhcpd, full mode, addresses
+	if ! ip netns list | grep -q "^$SITE_NS\b"; then
+		e2e_side_ns "$SITE_NS" site0 52:54:00:e2:e1:02 "$E2E_NET.2/24" || return 1
+	fi
+	in_ns "$SITE_NS" ip -6 addr replace "$E2E_NET6::2/64" dev site0 nodad || return 1
+	site6_conf >"$T_TMP/site6.conf"
+	start_bg "$T_TMP/udhcpd-$SCEN.log" ip netns exec "$SITE_NS" "$DHCPD" --log-level debug -c "$T_TMP/site6.conf"
+	SITE_PID=$T_LAST_PID
+	wait_for 5 e2e_ns_bound "$SITE_NS" udp 547
 }
 start_site_dhcp() { # start_site_dhcp [BOOTFILE]: busybox udhcpd, the site's plain DHCP server
 	if ! ip netns list | grep -q "^$SITE_NS\b"; then
@@ -296,10 +371,16 @@ prepare() {
 	scen_conf "$SCEN" >"$conf"
 	out=$(in_ns "$E2E_NS" "$DHCPD" -c "$conf" --check-config 2>&1) || {
 		SKIP_WHY="pxe-dhcpd rejects the config: $(echo "$out" | grep -v '^$' | tail -1)"; return 1; }
-	case $SCEN in proxy-*) start_site_dhcp || { SKIP_WHY="site udhcpd did not start"; return 1; } ;; esac
-	start_bg "$T_TMP/dhcpd-$SCEN.log" ip netns exec "$E2E_NS" "$DHCPD" -c "$conf"
+	local port=67 v=()
+	case $SCEN in
+	proxy-uefi6) start_site6_dhcp || { SKIP_WHY="the address server (pxe-dhcpd) did not start"; return 1; } ;;
+	proxy-*) start_site_dhcp || { SKIP_WHY="site udhcpd did not start"; return 1; } ;;
+	esac
+	# debug: the DHCPv6 exchanges in the log (what the firmware sent)
+	case $SCEN in *6) port=547 v=(--log-level debug) ;; esac
+	start_bg "$T_TMP/dhcpd-$SCEN.log" ip netns exec "$E2E_NS" "$DHCPD" "${v[@]}" -c "$conf"
 	DHCPD_PID=$T_LAST_PID
-	wait_for 5 e2e_ns_bound "$E2E_NS" udp 67 ||
+	wait_for 5 e2e_ns_bound "$E2E_NS" udp $port ||
 		{ SKIP_WHY="pxe-dhcpd did not start: $(tail -2 "$T_TMP/dhcpd-$SCEN.log" | tr '\n' ' ')"; return 1; }
 	E2E_PROBE_ACCEPT_43=""
 	case $SCEN in proxy-*) E2E_PROBE_ACCEPT_43=1 ;; esac
@@ -363,6 +444,7 @@ vm_files() { # vm_files SCENARIO-OF-VM MAC
 	case $1 in
 	image-*) ;; # in the image already (image_make)
 	*lpxelinux*) e2e_pxelinux_cfg "$2" "$1" "http://$SRV/" ;;
+	*6) e2e_ipxe_script "$1" "" "[$SRV6]" ;;
 	*ipxe* | uefi-http) e2e_ipxe_script "$1" ;;
 	*) e2e_pxelinux_cfg "$2" "$1" ;;
 	esac
@@ -407,6 +489,7 @@ boot_scenario() {
 		t0=$(e2e_now); boot_vms four-bios1:bios four-bios2:bios four-uefi1:uefi four-uefi2:uefi
 		E2E_VM_TIMEOUT=$saved ;;
 	*bios-* | proxy-bios | image-bios) CUR_VMS=("$SCEN"); t0=$(e2e_now); boot_vms "$SCEN:bios" ;;
+	*6) CUR_VMS=("$SCEN"); t0=$(e2e_now); boot_vms "$SCEN:uefi6" ;;
 	*) CUR_VMS=("$SCEN"); t0=$(e2e_now); boot_vms "$SCEN:uefi" ;;
 	esac
 }
@@ -460,6 +543,8 @@ sleep 0.3
 [ -n "${E2E_CAPTURE_PID:-}" ] && stop_pid "$E2E_CAPTURE_PID"
 echo "--- TFTP requests seen on the wire (count, file, options):"
 e2e_tftp_options "$E2E_PCAP" | sed 's/^/    /'
+echo "--- DHCPv6 messages seen on the wire (count, kind, options):"
+e2e_dhcp6_messages "$E2E_PCAP" | sed 's/^/    /'
 echo "--- pxe-tftpd's transfer lines with options:"
 cat "$T_TMP"/tftpd-*.log | grep -aE 'blksize|windowsize|tsize' | head -40 | sed 's/^/    /'
 if [ -n "${E2E_KEEP:-}" ]; then rm -rf "$E2E_KEEP"; cp -a "$T_TMP" "$E2E_KEEP"; echo "kept $E2E_KEEP"; fi

@@ -159,7 +159,9 @@ def cmd_proxy(iface, server, mac):
     except socket.timeout:
         print("4011 NONE")
         return 1
-    print("4011 port=%d %s" % (src[1], describe(data)))
+    # from=: the source of the REPLY, which must be the address the
+    # REQUEST went to (EDK2 drops a reply from another)
+    print("4011 port=%d %s from=%s" % (src[1], describe(data), src[0]))
     return 0
 
 

@@ -170,7 +170,10 @@ check "EDK2 PXE: ADVERTISE with an address and preference 255" \
 	grep -qE '^ADVERTISE .*addr=fd00:198:18:1::1[0-9a-f]{2} .*pref=255' "$T_TMP/edk2.out"
 check "EDK2 PXE: option 59 tftp://[server]/ipxe.efi" \
 	grep -q 'url=tftp://\[fd00:198:18:1::1\]/ipxe.efi' "$T_TMP/edk2.out"
-check "EDK2 PXE: option 16 PXEClient, enterprise 343" grep -q 'vc=343:PXEClient' "$T_TMP/edk2.out"
+# Full mode: no option 16 PXEClient beside an address, or EDK2 takes the
+# offer for a BINL one and sends its REQUEST to port 4011.
+check "EDK2 PXE: no option 16 PXEClient beside the address (full mode)" \
+	bash -c "grep -q '^ADVERTISE ' $T_TMP/edk2.out && ! grep -q 'vc=343:PXEClient' $T_TMP/edk2.out"
 check "EDK2 PXE: REQUEST gets REPLY with the address and the URL" \
 	bash -c "grep -qE '^REPLY .*addr=fd00:198:18:1::1[0-9a-f]{2} ' $T_TMP/edk2.out &&
 		grep -qE '^REPLY .*url=tftp://' $T_TMP/edk2.out"
@@ -265,6 +268,14 @@ check "boot-only: the REQUEST on port 4011 gets a REPLY with the URL, back to po
 timeout 8 ip netns exec "${P}1" dhclient -6 -1 -v -lf "$T_TMP/bo.leases" -pf "$T_TMP/bo.pid" \
 	-sf /bin/true eth0 >>"$T_TMP/bo.out" 2>&1
 [ -f "$T_TMP/bo.pid" ] && kill "$(cat "$T_TMP/bo.pid")" 2>/dev/null
+# A second address on the server's link: the REPLY to a REQUEST sent to it
+# must leave from it (IPV6_PKTINFO), not from the kernel's choice for the
+# client's link-local address.
+in_ns "$S" ip addr add fd00:198:18:1::77/64 dev br0 nodad
+OUT=$(pyc proxy eth0 fd00:198:18:1::77 52:54:00:00:00:0d)
+echo "$OUT" >"$T_TMP/proxy77.out"
+check "boot-only: the REPLY to a REQUEST sent to our second address leaves from that address" \
+	grep -q '^4011 port=4011 REPLY .*from=fd00:198:18:1::77$' "$T_TMP/proxy77.out"
 check "boot-only: dhclient's SOLICIT is not answered (addresses come from elsewhere)" \
 	bash -c "! grep -q iaaddr $T_TMP/bo.leases 2>/dev/null && grep -q 'boot-only: not network-boot firmware' $LOG"
 t_done
