@@ -70,6 +70,7 @@ static void decide_boot(const struct req6 *q, struct dhcp6_out *out)
 	struct dhcp_pxe_raw raw = {0};
 	struct dhcp6_pxe_scratch s;
 	dhcp6_pxe_raw(q->m, &raw, &s);
+	raw.known = q->host != NULL;
 	struct dhcp_pxe_server srv = {.v6 = q->rx->has_server ? q->rx->server : NULL};
 	dhcp_pxe_decide(c->boots, c->n_boots, &raw, &srv, &out->boot);
 	out->url[0] = '\0';
@@ -89,9 +90,10 @@ static void decide_boot(const struct req6 *q, struct dhcp6_out *out)
  * port 4011 even if the offer carries an address: so "PXEClient" goes
  * only into boot-only mode's offers, where that is what we want. */
 static int put_vendor_class(struct dhcp6_builder *b, const struct req6 *q,
-			    const struct dhcp_pxe_decision *d)
+			    const struct dhcp_pxe_decision *d, const char *url)
 {
-	const char *vc = dhcp_pxe_reply_vendor_class(&d->client);
+	/* the section's option60 key, and HTTPClient only with an http(s) URL */
+	const char *vc = dhcp_pxe_boot_opt60(&d->boot->pxe, &d->client, url);
 	if (!vc)
 		return 0;
 	if (!d->client.http_client && q->ctx->cfg->mode6 != DHCP6_MODE_BOOT_ONLY && !q->rx->on_4011)
@@ -126,7 +128,7 @@ static int put_common(struct dhcp6_builder *b, const struct req6 *q, struct dhcp
 	if (!out->url[0])
 		return 0;
 	if (dhcp6_build_opt(b, D6O_BOOTFILE_URL, out->url, strlen(out->url)) < 0 ||
-	    put_vendor_class(b, q, &out->boot) < 0)
+	    put_vendor_class(b, q, &out->boot, out->url) < 0)
 		return -ENOSPC;
 	const struct pxe_strlist *bp = &out->boot.boot->bootfile_param;
 	if (bp->n && dhcp6_build_items(b, D6O_BOOTFILE_PARAM, false, 0, (const char *const *)bp->v,
@@ -552,6 +554,8 @@ int dhcp6_decide(const struct dhcp6_ctx *ctx, const struct dhcp6_msg *req,
 	out->host = q.host;
 	if (q.host && q.host->ignore)
 		return ignore(out, "host ignored by configuration");
+	if (!q.host && ctx->cfg->known_only)
+		return ignore(out, "unknown client (known-only)");
 	decide_boot(&q, out);
 	struct dhcp6_builder b;
 	if (ctx->cfg->mode6 == DHCP6_MODE_BOOT_ONLY || rx->on_4011)

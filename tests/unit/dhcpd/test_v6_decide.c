@@ -592,6 +592,28 @@ START_TEST(test_boot_url)
 }
 END_TEST
 
+/* The dnsmasq-parity keys in DHCPv6: the known term (DUID or MAC of a
+ * [host]), known-only, option60 = never, HTTPClient only with an http URL. */
+START_TEST(test_parity_keys)
+{
+	teardown();
+	load("[dhcpd]\nknown-only = yes\n[subnet6 fd00:198:18:1::/64]\n"
+	     "range = fd00:198:18:1::100-fd00:198:18:1::1ff\n"
+	     "[host a]\nmac = 52:54:00:00:00:99\n[host b]\nmac = 52:54:00:00:00:97\n"
+	     "[boot a]\nmatch = known mac:52:54:00:00:00:99\n"
+	     "file = tftp://[fd00:198:18:1::1]/k.efi\n"
+	     "[boot plain]\nmatch = known\nfile = http://${server}/p.efi\noption60 = never\n");
+	ck_assert_int_eq(solicit(P_EDK2_HTTP, 0x98, false), 0);
+	ck_assert_str_eq(out.why, "unknown client (known-only)");
+	ck_assert_int_eq(solicit(P_EDK2_HTTP, 0x99, false), DHCP6_ADVERTISE);
+	ck_url("tftp://[fd00:198:18:1::1]/k.efi");
+	ck_assert(!rep.has_vendor_class); /* a TFTP URL: no HTTPClient */
+	ck_assert_int_eq(solicit(P_EDK2_HTTP, 0x97, false), DHCP6_ADVERTISE);
+	ck_url("http://[fd00:198:18:1::1]/p.efi");
+	ck_assert(!rep.has_vendor_class); /* option60 = never */
+}
+END_TEST
+
 UNIT_SUITE(dhcp6_decide)
 {
 	Suite *s = suite_create("dhcp6_decide");
@@ -611,6 +633,7 @@ UNIT_SUITE(dhcp6_decide)
 	tcase_add_test(tc, test_boot_only);
 	tcase_add_test(tc, test_unserved_link);
 	tcase_add_test(tc, test_boot_url);
+	tcase_add_test(tc, test_parity_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }
