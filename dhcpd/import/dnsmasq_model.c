@@ -466,14 +466,14 @@ struct dnsm_model *dnsm_model_build(struct dnsm_conf *c)
 		return NULL;
 	m->conf = c;
 	for (size_t i = 0; i < c->n; i++) /* hosts first: they set tags */
-		if (!strcmp(c->lines[i].name, "dhcp-host"))
-			host(m, &c->lines[i]);
+		if (!strcmp(c->lines[i]->name, "dhcp-host"))
+			host(m, c->lines[i]);
 	if (dnsm_tags_build(m) < 0) {
 		free(m);
 		return NULL;
 	}
 	for (size_t i = 0; i < c->n; i++)
-		one(m, &c->lines[i]);
+		one(m, c->lines[i]);
 	return m;
 }
 

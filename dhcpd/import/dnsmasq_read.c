@@ -19,6 +19,8 @@ void dnsm_conf_init(struct dnsm_conf *c, dnsm_diag_fn *diag, void *ctx)
 
 void dnsm_conf_free(struct dnsm_conf *c)
 {
+	for (size_t i = 0; i < c->n; i++)
+		free(c->lines[i]);
 	free(c->lines);
 	for (int i = 0; i < c->depth; i++)
 		free(c->stack[i]);
@@ -40,17 +42,18 @@ void dnsm_report(struct dnsm_conf *c, const struct dnsm_where *at, enum dnsm_lev
 		c->diag(c->diag_ctx, at, lv, msg);
 }
 
-static int push(struct dnsm_conf *c, const struct dnsm_line *l)
+/* Keep l (taken over: fields point into it). */
+static int push(struct dnsm_conf *c, struct dnsm_line *l)
 {
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 64;
-		struct dnsm_line *m = realloc(c->lines, cap * sizeof(*m));
+		struct dnsm_line **m = realloc(c->lines, cap * sizeof(*m));
 		if (!m)
 			return -ENOMEM;
 		c->lines = m;
 		c->cap = cap;
 	}
-	c->lines[c->n++] = *l;
+	c->lines[c->n++] = l;
 	return 0;
 }
 
@@ -184,7 +187,8 @@ static int one_line(struct dnsm_conf *c, const char *file, int lineno, const cha
 	} else if (r > 0 && kind != KIND_CONF && !l->has_value) {
 		r = 0; /* a blank or comment line of a hosts/opts file */
 	} else if (r > 0 && !follow(c, l, &r)) {
-		r = push(c, l);
+		if ((r = push(c, l)) == 0)
+			return 0; /* kept */
 	}
 	free(l);
 	return r < 0 ? r : 0;

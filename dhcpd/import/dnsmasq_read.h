@@ -22,7 +22,7 @@ typedef void dnsm_diag_fn(void *ctx, const struct dnsm_where *at, enum dnsm_leve
 			  const char *msg);
 
 struct dnsm_conf {
-	struct dnsm_line *lines;
+	struct dnsm_line **lines; /* each allocated once: the model points at them */
 	size_t n, cap;
 	dnsm_diag_fn *diag;
 	void *diag_ctx;

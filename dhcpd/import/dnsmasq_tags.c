@@ -221,11 +221,11 @@ int dnsm_tags_build(struct dnsm_model *m)
 	struct dnsm_conf *c = m->conf;
 	for (size_t i = 0; i < c->n; i++)
 		for (size_t s = 0; s < sizeof(sources) / sizeof(sources[0]); s++)
-			if (!strcmp(c->lines[i].name, sources[s]) && source(m, &c->lines[i]) < 0)
+			if (!strcmp(c->lines[i]->name, sources[s]) && source(m, c->lines[i]) < 0)
 				return -1;
 	/* dnsmasq evaluates tag-if after every other source, in file order */
 	for (size_t i = 0; i < c->n; i++)
-		if (!strcmp(c->lines[i].name, "tag-if") && tag_if(m, &c->lines[i]) < 0)
+		if (!strcmp(c->lines[i]->name, "tag-if") && tag_if(m, c->lines[i]) < 0)
 			return -1;
 	return 0;
 }
