@@ -171,6 +171,9 @@ static int one_line(struct dnsm_conf *c, const char *file, int lineno, const cha
 		if (!ethers_line(t, len, text, sizeof(text)))
 			return 0;
 	} else {
+		size_t b = strspn(t, " \t\r");
+		if (kind != KIND_CONF && (b >= len || t[b] == '#' || t[b] == '\n'))
+			return 0; /* a blank or comment line of a hosts/opts file */
 		snprintf(text, sizeof(text), "%s%.*s", prefix[kind], (int)len, t);
 	}
 	struct dnsm_line *l = malloc(sizeof(*l));
@@ -184,8 +187,6 @@ static int one_line(struct dnsm_conf *c, const char *file, int lineno, const cha
 		const char *what = strchr(err + strlen(file) + 1, ':');
 		dnsm_report(c, &at, DNSM_DROP_BOOT, "not converted:%s", what ? what + 1 : err);
 		r = 0;
-	} else if (r > 0 && kind != KIND_CONF && !l->has_value) {
-		r = 0; /* a blank or comment line of a hosts/opts file */
 	} else if (r > 0 && !follow(c, l, &r)) {
 		if ((r = push(c, l)) == 0)
 			return 0; /* kept */
