@@ -43,6 +43,29 @@ static bool conj_and(const struct dnsm_conj *a, const struct dnsm_conj *b, struc
 	return true;
 }
 
+static bool subset(const struct dnsm_conj *a, const struct dnsm_conj *b)
+{
+	for (int i = 0; i < a->n; i++)
+		if (!conj_has(b, a->term[i]))
+			return false;
+	return true;
+}
+
+/* Absorption: x OR (x AND y) = x; fewer branches, fewer sections. */
+static void absorb(struct dnsm_dnf *d)
+{
+	for (int i = 0; i < d->n; i++)
+		for (int j = 0; j < d->n; j++) {
+			if (i == j || !subset(&d->c[j], &d->c[i]))
+				continue;
+			if (d->c[i].n == d->c[j].n && i < j)
+				continue; /* equal: keep the first */
+			d->c[i] = d->c[--d->n];
+			i = -1;
+			break;
+		}
+}
+
 void dnsm_dnf_and(struct dnsm_dnf *a, const struct dnsm_dnf *b, bool *overflow)
 {
 	struct dnsm_dnf r;
@@ -57,6 +80,7 @@ void dnsm_dnf_and(struct dnsm_dnf *a, const struct dnsm_dnf *b, bool *overflow)
 			if (conj_and(&a->c[i], &b->c[j], &res->c[res->n], overflow))
 				res->n++;
 		}
+	absorb(res);
 	*a = *res;
 }
 
