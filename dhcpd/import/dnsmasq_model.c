@@ -92,12 +92,12 @@ static void range(struct dnsm_model *m, const struct dnsm_line *l)
 				  dnsm_tag_prefix(l->fields[i], "tag") ||
 				  dnsm_tag_prefix(l->fields[i], "net"));
 	     i++) {
-		if (dnsm_tag_prefix(l->fields[i], "set") || dnsm_tag_prefix(l->fields[i], "net")) {
-			REPORT(m, l, DNSM_DROP_BOOT,
-			       "not converted: the tag a dhcp-range sets (%s): pxesuite has no "
-			       "subnet match term",
-			       l->fields[i]);
-		}
+		size_t p = dnsm_tag_prefix(l->fields[i], "set");
+		if (!p)
+			p = dnsm_tag_prefix(l->fields[i], "net");
+		if (p && m->nranges < DNSM_MAX_ITEMS)
+			snprintf(m->ranges[m->nranges].tag, sizeof(m->ranges[0].tag), "%s",
+				 l->fields[i] + p);
 	}
 	if (i >= l->nfields || !is_ipv4(l->fields[i])) {
 		REPORT(m, l, DNSM_DROP, "not converted: not an IPv4 range (DHCPv6 waits for the "
@@ -107,7 +107,10 @@ static void range(struct dnsm_model *m, const struct dnsm_line *l)
 	if (m->nranges == DNSM_MAX_ITEMS)
 		return;
 	struct dnsm_range *r = &m->ranges[m->nranges++];
+	char tag[64];
+	snprintf(tag, sizeof(tag), "%s", r->tag);
 	memset(r, 0, sizeof(*r));
+	snprintf(r->tag, sizeof(r->tag), "%s", tag);
 	r->src = l;
 	snprintf(r->start, sizeof(r->start), "%s", l->fields[i++]);
 	const char *mask = "255.255.255.0";
@@ -441,11 +444,35 @@ static void misc(struct dnsm_model *m, const struct dnsm_line *l)
 		REPORT(m, l, DNSM_DROP, "not converted: %s is not known to the importer", n);
 }
 
+/* A tag a dhcp-range sets (LTSP's set:proxy) holds for every client when
+ * every range sets it; pxesuite has no per-subnet match term otherwise. */
+static void range_tags(struct dnsm_model *m)
+{
+	for (int i = 0; i < m->nranges; i++) {
+		const struct dnsm_range *r = &m->ranges[i];
+		bool all = r->tag[0] != 0, first = true;
+		for (int j = 0; j < m->nranges; j++) {
+			all &= !strcmp(m->ranges[j].tag, r->tag);
+			first &= j >= i || strcmp(m->ranges[j].tag, r->tag);
+		}
+		if (!r->tag[0] || !first)
+			continue;
+		struct dnsm_conj always = {.n = 0};
+		if (all)
+			dnsm_tag_add(m, r->src, r->tag, &always);
+		else
+			REPORT(m, r->src, DNSM_DROP_BOOT,
+			       "not converted: tag %s set by some ranges only: pxesuite has no "
+			       "subnet match term",
+			       r->tag);
+	}
+}
+
 static void one(struct dnsm_model *m, const struct dnsm_line *l)
 {
 	const char *n = l->name;
 	if (!strcmp(n, "dhcp-range"))
-		range(m, l);
+		return; /* read before the tags */
 	else if (!strcmp(n, "dhcp-boot"))
 		boot(m, l, false);
 	else if (!strcmp(n, "pxe-service"))
@@ -468,6 +495,9 @@ struct dnsm_model *dnsm_model_build(struct dnsm_conf *c)
 	for (size_t i = 0; i < c->n; i++) /* hosts first: they set tags */
 		if (!strcmp(c->lines[i]->name, "dhcp-host"))
 			host(m, c->lines[i]);
+		else if (!strcmp(c->lines[i]->name, "dhcp-range"))
+			range(m, c->lines[i]);
+	range_tags(m);
 	if (dnsm_tags_build(m) < 0) {
 		free(m);
 		return NULL;

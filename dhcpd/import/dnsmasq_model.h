@@ -66,6 +66,7 @@ struct dnsm_range {
 	enum dnsm_range_kind kind;
 	char start[16], end[16], cidr[24];
 	char lease[24]; /* pxesuite duration, "" for the default */
+	char tag[64];	/* the tag it sets (set:T), "" for none */
 };
 
 struct dnsm_host {
