@@ -7,8 +7,7 @@
 #include "dnsmasq_read.h"
 #include "dnsmasq_write.h"
 
-static void print_diag(void *ctx, const struct dnsm_where *at, enum dnsm_level lv,
-		       const char *msg)
+static void print_diag(void *ctx, const struct dnsm_where *at, enum dnsm_level lv, const char *msg)
 {
 	static const char *const kind[] = {"note: ", "warning: ", "", ""};
 	fprintf((FILE *)ctx, "%s:%d: %s%s\n", at->file, at->line, kind[lv], msg);
@@ -44,8 +43,9 @@ int dnsm_import_main(int argc, char **argv, FILE *out, FILE *err)
 	for (int i = 1; i < argc && !status; i++) {
 		const char *f = import_arg(argc, argv, &i);
 		if (!f) {
-			fprintf(err, "pxe-dhcpd: %s: with --import-dnsmasq FILE only more "
-				     "--import-dnsmasq FILE options may follow\n",
+			fprintf(err,
+				"pxe-dhcpd: %s: with --import-dnsmasq FILE only more "
+				"--import-dnsmasq FILE options may follow\n",
 				argv[i]);
 			status = 64;
 		} else if (dnsm_read_path(&c, f) < 0) {
@@ -59,8 +59,9 @@ int dnsm_import_main(int argc, char **argv, FILE *out, FILE *err)
 	if (m && dnsm_write(m, out) < 0)
 		status = 1;
 	if (!status && c.dropped_boot) {
-		fprintf(err, "pxe-dhcpd: some lines that decide how clients boot were not "
-			     "converted (above): exit status %d\n",
+		fprintf(err,
+			"pxe-dhcpd: some lines that decide how clients boot were not "
+			"converted (above): exit status %d\n",
 			DNSM_EX_BOOT_DROPPED);
 		status = DNSM_EX_BOOT_DROPPED;
 	}

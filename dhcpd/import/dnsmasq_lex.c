@@ -16,18 +16,12 @@ static int lex_err(char *err, size_t cap, const char *file, int line, const char
 static char unescape(char c)
 {
 	switch (c) {
-	case 't':
-		return '\t';
-	case 'n':
-		return '\n';
-	case 'r':
-		return '\r';
-	case 'e':
-		return 27;
-	case 'b':
-		return '\b';
-	default:
-		return c; /* \\ \" and anything else stand for themselves */
+	case 't': return '\t';
+	case 'n': return '\n';
+	case 'r': return '\r';
+	case 'e': return 27;
+	case 'b': return '\b';
+	default: return c; /* \\ \" and anything else stand for themselves */
 	}
 }
 

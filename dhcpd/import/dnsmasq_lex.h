@@ -9,9 +9,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define DNSM_LINE_MAX 1024 /* dnsmasq's own limit is MAXDNAME*2 + 2 */
+#define DNSM_LINE_MAX   1024 /* dnsmasq's own limit is MAXDNAME*2 + 2 */
 #define DNSM_FIELDS_MAX 32
-#define DNSM_FILE_MAX 256
+#define DNSM_FILE_MAX   256
 
 /* Where a line came from, for every message: FILE:LINE. */
 struct dnsm_where {
@@ -21,9 +21,9 @@ struct dnsm_where {
 
 struct dnsm_line {
 	struct dnsm_where at;
-	char name[64];	  /* "dhcp-boot" */
-	bool has_value;	  /* "name=..." rather than a bare "name" */
-	int nfields;	  /* comma-separated fields of the value */
+	char name[64];                 /* "dhcp-boot" */
+	bool has_value;                /* "name=..." rather than a bare "name" */
+	int nfields;                   /* comma-separated fields of the value */
 	char *fields[DNSM_FIELDS_MAX]; /* point into buf */
 	char buf[DNSM_LINE_MAX];
 	char text[DNSM_LINE_MAX]; /* the line as written, trimmed, for comments */

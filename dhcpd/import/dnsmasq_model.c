@@ -14,10 +14,9 @@
 
 /* Today's CSA names (src/option.c, after RFC 4578 erratum 4624). Older
  * dnsmasq had BC_EFI = 7 and x86-64_EFI = 9. */
-static const char *const csa_names[] = {"x86PC",      "PC98",	   "IA64_EFI",
-					"Alpha",      "Arc_x86",   "Intel_Lean_Client",
-					"IA32_EFI",   "x86-64_EFI", "Xscale_EFI",
-					"BC_EFI",     "ARM32_EFI", "ARM64_EFI"};
+static const char *const csa_names[] = {
+	"x86PC",    "PC98",       "IA64_EFI",   "Alpha",  "Arc_x86",   "Intel_Lean_Client",
+	"IA32_EFI", "x86-64_EFI", "Xscale_EFI", "BC_EFI", "ARM32_EFI", "ARM64_EFI"};
 
 int dnsm_csa_number(const char *name)
 {
@@ -88,9 +87,9 @@ static void cidr_of(const char *start, const char *mask, char *out, size_t cap)
 static void range(struct dnsm_model *m, const struct dnsm_line *l)
 {
 	int i = 0;
-	for (; i < l->nfields && (dnsm_tag_prefix(l->fields[i], "set") ||
-				  dnsm_tag_prefix(l->fields[i], "tag") ||
-				  dnsm_tag_prefix(l->fields[i], "net"));
+	for (; i < l->nfields &&
+	       (dnsm_tag_prefix(l->fields[i], "set") || dnsm_tag_prefix(l->fields[i], "tag") ||
+		dnsm_tag_prefix(l->fields[i], "net"));
 	     i++) {
 		size_t p = dnsm_tag_prefix(l->fields[i], "set");
 		if (!p)
@@ -100,8 +99,9 @@ static void range(struct dnsm_model *m, const struct dnsm_line *l)
 				 l->fields[i] + p);
 	}
 	if (i >= l->nfields || !is_ipv4(l->fields[i])) {
-		REPORT(m, l, DNSM_DROP, "not converted: not an IPv4 range (DHCPv6 waits for the "
-					"IPv6 import)");
+		REPORT(m, l, DNSM_DROP,
+		       "not converted: not an IPv4 range (DHCPv6 waits for the "
+		       "IPv6 import)");
 		return;
 	}
 	if (m->nranges == DNSM_MAX_ITEMS)
@@ -228,11 +228,12 @@ static void boot(struct dnsm_model *m, const struct dnsm_line *l, bool pxe)
 			       "BC_EFI was 7 and x86-64_EFI 9",
 			       f[0], b->csa);
 		snprintf(b->menu, sizeof(b->menu), "%s", f[1]);
-		if (n > 2 && isdigit((unsigned char)f[2][0]) && strspn(f[2], "0123456789") == strlen(f[2])) {
+		if (n > 2 && isdigit((unsigned char)f[2][0]) &&
+		    strspn(f[2], "0123456789") == strlen(f[2])) {
 			if (atoi(f[2]) != 0) /* a boot server type: discovery */
-				return (void)REPORT(m, l, DNSM_DROP_BOOT,
-						    "not converted: boot server discovery (type %s)",
-						    f[2]);
+				return (void)REPORT(
+					m, l, DNSM_DROP_BOOT,
+					"not converted: boot server discovery (type %s)", f[2]);
 		} else if (n > 2) {
 			pxe_basename(f[2], b->file, sizeof(b->file));
 		}
@@ -253,10 +254,22 @@ static const struct {
 	const char *name;
 	int code;
 } opt_names[] = {
-	{"netmask", 1},	     {"router", 3},	      {"dns-server", 6},    {"hostname", 12},
-	{"domain-name", 15}, {"root-path", 17},	      {"mtu", 26},	    {"broadcast", 28},
-	{"ntp-server", 42},  {"vendor-encap", 43},    {"vendor-class", 60}, {"tftp-server", 66},
-	{"bootfile-name", 67}, {"user-class", 77},   {"client-arch", 93},  {"domain-search", 119},
+	{"netmask", 1},
+	{"router", 3},
+	{"dns-server", 6},
+	{"hostname", 12},
+	{"domain-name", 15},
+	{"root-path", 17},
+	{"mtu", 26},
+	{"broadcast", 28},
+	{"ntp-server", 42},
+	{"vendor-encap", 43},
+	{"vendor-class", 60},
+	{"tftp-server", 66},
+	{"bootfile-name", 67},
+	{"user-class", 77},
+	{"client-arch", 93},
+	{"domain-search", 119},
 	{"classless-static-route", 121},
 };
 
@@ -277,9 +290,9 @@ static void option(struct dnsm_model *m, const struct dnsm_line *l, bool force)
 {
 	struct dnsm_opt o = {.src = l, .force = force};
 	int i = conds(l, 0, &o.conds);
-	if (i < l->nfields && (!strncmp(l->fields[i], "encap:", 6) ||
-			       !strncmp(l->fields[i], "vendor:", 7) ||
-			       !strncmp(l->fields[i], "vi-encap:", 9))) {
+	if (i < l->nfields &&
+	    (!strncmp(l->fields[i], "encap:", 6) || !strncmp(l->fields[i], "vendor:", 7) ||
+	     !strncmp(l->fields[i], "vi-encap:", 9))) {
 		bool boot = !strncmp(l->fields[i], "vendor:", 7);
 		return (void)REPORT(m, l, boot ? DNSM_DROP_BOOT : DNSM_DROP,
 				    "not converted: %s options%s", l->fields[i],
@@ -293,15 +306,18 @@ static void option(struct dnsm_model *m, const struct dnsm_line *l, bool force)
 				    i < l->nfields ? l->fields[i] : "(none)");
 	size_t off = 0;
 	for (int j = i + 1; j < l->nfields; j++)
-		off += (size_t)snprintf(o.value + off, off < sizeof(o.value) ? sizeof(o.value) - off : 0,
-					"%s%s", j > i + 1 ? "," : "", l->fields[j]);
+		off += (size_t)snprintf(o.value + off,
+					off < sizeof(o.value) ? sizeof(o.value) - off : 0, "%s%s",
+					j > i + 1 ? "," : "", l->fields[j]);
 	o.empty = i + 1 >= l->nfields || (i + 2 == l->nfields && !l->fields[i + 1][0]);
 	if (o.code == 66)
-		REPORT(m, l, DNSM_WARN, "option 66 (tftp-server) is a name in the options, not "
-					"next-server (siaddr): clients that use siaddr ignore it");
+		REPORT(m, l, DNSM_WARN,
+		       "option 66 (tftp-server) is a name in the options, not "
+		       "next-server (siaddr): clients that use siaddr ignore it");
 	if (force && o.code == 60 && !strcmp(o.value, "HTTPClient"))
-		return (void)REPORT(m, l, DNSM_NOTE, "option 60 HTTPClient: pxe-dhcpd sends it to "
-						     "HTTP Boot clients itself");
+		return (void)REPORT(m, l, DNSM_NOTE,
+				    "option 60 HTTPClient: pxe-dhcpd sends it to "
+				    "HTTP Boot clients itself");
 	if (m->nopts < DNSM_MAX_ITEMS)
 		m->opts[m->nopts++] = o;
 }
@@ -351,8 +367,9 @@ static void tftp_line(struct dnsm_model *m, const struct dnsm_line *l)
 	} else if (!strcmp(n, "max")) {
 		setting(m, l, true, "max-transfers", field(l, 0));
 	} else if (!strcmp(n, "secure")) {
-		REPORT(m, l, DNSM_NOTE, "tftp-secure (only files the dnsmasq user owns): "
-					"pxe-tftpd serves what its user may read under root");
+		REPORT(m, l, DNSM_NOTE,
+		       "tftp-secure (only files the dnsmasq user owns): "
+		       "pxe-tftpd serves what its user may read under root");
 	} else {
 		REPORT(m, l, DNSM_DROP, "not converted: %s", l->name);
 	}
@@ -360,8 +377,9 @@ static void tftp_line(struct dnsm_model *m, const struct dnsm_line *l)
 
 static void ignore_line(struct dnsm_model *m, const struct dnsm_line *l)
 {
-	if (l->nfields == 1 && (!strcmp(field(l, 0), "tag:!known") ||
-				!strcmp(field(l, 0), "net:#known") || !strcmp(field(l, 0), "tag:#known")))
+	if (l->nfields == 1 &&
+	    (!strcmp(field(l, 0), "tag:!known") || !strcmp(field(l, 0), "net:#known") ||
+	     !strcmp(field(l, 0), "tag:#known")))
 		setting(m, l, false, "known-only", "yes");
 	else
 		REPORT(m, l, DNSM_DROP_BOOT, "not converted: dhcp-ignore other than tag:!known");
@@ -481,8 +499,9 @@ static void one(struct dnsm_model *m, const struct dnsm_line *l)
 		option(m, l, false);
 	else if (!strcmp(n, "dhcp-option-force"))
 		option(m, l, true);
-	else if (strcmp(n, "dhcp-host") && strcmp(n, "dhcp-match") && strcmp(n, "dhcp-vendorclass") &&
-		 strcmp(n, "dhcp-userclass") && strcmp(n, "dhcp-mac") && strcmp(n, "tag-if"))
+	else if (strcmp(n, "dhcp-host") && strcmp(n, "dhcp-match") &&
+		 strcmp(n, "dhcp-vendorclass") && strcmp(n, "dhcp-userclass") &&
+		 strcmp(n, "dhcp-mac") && strcmp(n, "tag-if"))
 		misc(m, l);
 }
 

@@ -11,11 +11,11 @@
 
 #include "dnsmasq_read.h"
 
-#define DNSM_TERM_MAX 96
+#define DNSM_TERM_MAX   96
 #define DNSM_CONJ_TERMS 8
-#define DNSM_BRANCHES 16
-#define DNSM_CONDS 8
-#define DNSM_MAX_ITEMS 128
+#define DNSM_BRANCHES   16
+#define DNSM_CONDS      8
+#define DNSM_MAX_ITEMS  128
 
 /* An AND of pxesuite match terms ("arch:7", "!ipxe"). */
 struct dnsm_conj {
@@ -44,7 +44,7 @@ struct dnsm_boot {
 	const struct dnsm_line *src;
 	struct dnsm_conds conds;
 	bool pxe_service;
-	int csa;	/* pxe-service: the client system architecture */
+	int csa;        /* pxe-service: the client system architecture */
 	char menu[128]; /* pxe-service: the menu text */
 	char file[256]; /* "" with pxe_service: boot from local disk */
 	char sname[64];
@@ -66,7 +66,7 @@ struct dnsm_range {
 	enum dnsm_range_kind kind;
 	char start[16], end[16], cidr[24];
 	char lease[24]; /* pxesuite duration, "" for the default */
-	char tag[64];	/* the tag it sets (set:T), "" for none */
+	char tag[64];   /* the tag it sets (set:T), "" for none */
 };
 
 struct dnsm_host {

@@ -85,7 +85,7 @@ static int one_line(struct dnsm_conf *c, const char *file, int lineno, const cha
 		    enum file_kind kind);
 
 static int read_text_kind(struct dnsm_conf *c, const char *name, const char *text, size_t len,
-			int kind)
+			  int kind)
 {
 	int lineno = 0;
 	for (size_t i = 0; i < len;) {
@@ -109,8 +109,9 @@ static int include_dir(struct dnsm_conf *c, const struct dnsm_line *l, enum file
 	char **names;
 	int n = dnsm_fs_dir(l->fields[0], l->fields + 1, l->nfields - 1, &names);
 	if (n < 0) {
-		dnsm_report(c, &l->at, DNSM_DROP_BOOT, "not converted: cannot read directory %s: %s",
-			    l->fields[0], strerror(-n));
+		dnsm_report(c, &l->at, DNSM_DROP_BOOT,
+			    "not converted: cannot read directory %s: %s", l->fields[0],
+			    strerror(-n));
 		return 0;
 	}
 	int r = 0;
@@ -128,7 +129,7 @@ static int follow(struct dnsm_conf *c, const struct dnsm_line *l, int *r)
 		enum file_kind kind;
 		bool dir;
 	} inc[] = {
-		{"conf-file", KIND_CONF, false},      {"conf-dir", KIND_CONF, true},
+		{"conf-file", KIND_CONF, false},       {"conf-dir", KIND_CONF, true},
 		{"dhcp-hostsfile", KIND_HOSTS, false}, {"dhcp-hostsdir", KIND_HOSTS, true},
 		{"dhcp-optsfile", KIND_OPTS, false},   {"dhcp-optsdir", KIND_OPTS, true},
 		{"read-ethers", KIND_ETHERS, false},

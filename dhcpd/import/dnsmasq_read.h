@@ -26,11 +26,11 @@ struct dnsm_conf {
 	size_t n, cap;
 	dnsm_diag_fn *diag;
 	void *diag_ctx;
-	bool no_fs;		 /* fuzzing: report includes, never open them */
+	bool no_fs;              /* fuzzing: report includes, never open them */
 	const char *ethers_path; /* read-ethers; NULL: /etc/ethers */
 	int depth;
 	char *stack[DNSM_INCLUDE_DEPTH]; /* real paths of the files being read */
-	bool dropped_boot;		  /* some DNSM_DROP_BOOT was reported */
+	bool dropped_boot;               /* some DNSM_DROP_BOOT was reported */
 };
 
 void dnsm_conf_init(struct dnsm_conf *c, dnsm_diag_fn *diag, void *ctx);

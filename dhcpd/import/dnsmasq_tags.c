@@ -28,8 +28,8 @@ int dnsm_tag_add(struct dnsm_model *m, const struct dnsm_line *l, const char *na
 {
 	struct dnsm_tag *t = tag_get(m, name);
 	if (!t || t->when.n == DNSM_BRANCHES) {
-		dnsm_report(m->conf, &l->at, DNSM_DROP_BOOT, "not converted: too many ways to set tag %s",
-			    name);
+		dnsm_report(m->conf, &l->at, DNSM_DROP_BOOT,
+			    "not converted: too many ways to set tag %s", name);
 		return -1;
 	}
 	t->when.c[t->when.n++] = *c;
@@ -147,13 +147,14 @@ static int source(struct dnsm_model *m, const struct dnsm_line *l)
 	const char *why = NULL;
 	int i = set_tag(l, tag, sizeof(tag));
 	if (i < 0 || i >= l->nfields) {
-		dnsm_report(m->conf, &l->at, DNSM_DROP_BOOT, "not converted: %s needs a tag and a value",
-			    l->name);
+		dnsm_report(m->conf, &l->at, DNSM_DROP_BOOT,
+			    "not converted: %s needs a tag and a value", l->name);
 		return 0;
 	}
 	const char *v = l->fields[i];
 	if (!strcmp(l->name, "dhcp-match"))
-		match_term(v, i + 1 < l->nfields ? l->fields[i + 1] : NULL, term, sizeof(term), &why);
+		match_term(v, i + 1 < l->nfields ? l->fields[i + 1] : NULL, term, sizeof(term),
+			   &why);
 	else if (!strncmp(v, "enterprise:", 11))
 		why = "an enterprise number (DHCPv6)";
 	else if (!strcmp(l->name, "dhcp-vendorclass"))
@@ -163,7 +164,8 @@ static int source(struct dnsm_model *m, const struct dnsm_line *l)
 	else
 		mac_term(v, term, sizeof(term), &why);
 	if (why) {
-		dnsm_report(m->conf, &l->at, DNSM_DROP_BOOT, "not converted: %s (tag %s)", why, tag);
+		dnsm_report(m->conf, &l->at, DNSM_DROP_BOOT, "not converted: %s (tag %s)", why,
+			    tag);
 		return 0;
 	}
 	if (!strcmp(l->name, "dhcp-vendorclass") && strncmp(v, "PXEClient", 9) &&
@@ -197,7 +199,8 @@ static int tag_if(struct dnsm_model *m, const struct dnsm_line *l)
 			}
 			snprintf(cd.tag[cd.n++], 64, "%s%s", *t == '#' ? "!" : "", t + (*t == '#'));
 		} else {
-			dnsm_report(m->conf, &l->at, DNSM_DROP_BOOT, "not converted: tag-if field %s", f);
+			dnsm_report(m->conf, &l->at, DNSM_DROP_BOOT,
+				    "not converted: tag-if field %s", f);
 			return 0;
 		}
 	}

@@ -129,7 +129,8 @@ static void write_hosts(struct writer *w)
 		if (unique)
 			fprintf(w->out, "[host %s]\n", h->name);
 		else
-			fprintf(w->out, "[host %s-%d]\n", h->name[0] ? h->name : "line", h->src->at.line);
+			fprintf(w->out, "[host %s-%d]\n", h->name[0] ? h->name : "line",
+				h->src->at.line);
 		key(w, h->src, "mac", "%s", h->mac);
 		if (h->ip[0])
 			key(w, NULL, "address", "%s", h->ip);
@@ -243,7 +244,8 @@ static int write_dhcp_boot(struct writer *w, bool tagged)
 			continue;
 		if (!tagged && catchall) {
 			REPORT(m, b->src, DNSM_NOTE,
-			       "never used by dnsmasq: a later untagged dhcp-boot takes precedence");
+			       "never used by dnsmasq: a later untagged dhcp-boot takes "
+			       "precedence");
 			continue;
 		}
 		catchall = !tagged;

@@ -64,13 +64,14 @@ START_TEST(test_errors)
 	ck_assert_str_eq(err, "a.conf:7: unterminated quote");
 	ck_assert_int_eq(lex("=value", &l, err), -1);
 	ck_assert_str_eq(err, "a.conf:7: expected an option name");
-	ck_assert_int_eq(lex("a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u,v,w,x,y,z,1,2,3,4,5,6,7,8",
-			     &l, err),
-			 -1);
+	ck_assert_int_eq(
+		lex("a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u,v,w,x,y,z,1,2,3,4,5,6,7,8", &l, err),
+		-1);
 	ck_assert_str_eq(err, "a.conf:7: expected an option name");
-	ck_assert_int_eq(lex("x=a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u,v,w,x,y,z,1,2,3,4,5,6,7,8",
-			     &l, err),
-			 -1);
+	ck_assert_int_eq(
+		lex("x=a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u,v,w,x,y,z,1,2,3,4,5,6,7,8", &l,
+		    err),
+		-1);
 	ck_assert_str_eq(err, "a.conf:7: too many comma-separated fields");
 	char big[DNSM_LINE_MAX + 10];
 	memset(big, 'a', sizeof(big) - 1);

@@ -55,10 +55,13 @@ START_TEST(test_includes)
 	ck_assert_int_eq(dnsm_read_path(&c, path(dir, "main.conf")), 0);
 	ck_assert_int_eq(d.n, 0);
 	/* *.conf takes 10-a, 20-b; ".bak,.conf" excludes those: 40-d only */
-	const char *want[] = {"dhcp-boot=a", "dhcp-boot=b", "dhcp-boot=d",
+	const char *want[] = {"dhcp-boot=a",
+			      "dhcp-boot=b",
+			      "dhcp-boot=d",
 			      "dhcp-host=52:54:00:00:00:01,198.18.0.5",
 			      "dhcp-option=3,198.18.0.1",
-			      "dhcp-host=52:54:00:00:00:02,198.18.0.6", "port=0"};
+			      "dhcp-host=52:54:00:00:00:02,198.18.0.6",
+			      "port=0"};
 	ck_assert_uint_eq(c.n, sizeof(want) / sizeof(want[0]));
 	for (size_t i = 0; i < c.n; i++) {
 		char got[600];

@@ -46,8 +46,8 @@ static void import(const char *text, struct run *r)
 /* The keys the lead adds on main in parallel (option60, rpi,
  * force-option, known-only, ipxe-feature:N): until they land, lines using
  * them are left out before loading; everything else must load. */
-static const char *const pending[] = {"option60 =",   "rpi =",	   "force-option =",
-				      "known-only =", "router = none", NULL};
+static const char *const pending[] = {
+	"option60 =", "rpi =", "force-option =", "known-only =", "router = none", NULL};
 
 static bool pending_line(const char *line)
 {
@@ -93,7 +93,8 @@ static void files(const char *conf, char *out, size_t cap)
 	for (const char *p = conf; (p = strstr(p, "\nfile = "));) {
 		p += 8;
 		size_t n = strcspn(p, "\n");
-		snprintf(out + strlen(out), cap - strlen(out), "%s%.*s", *out ? " " : "", (int)n, p);
+		snprintf(out + strlen(out), cap - strlen(out), "%s%.*s", *out ? " " : "", (int)n,
+			 p);
 	}
 }
 
@@ -170,11 +171,13 @@ START_TEST(test_pxe_service_proxy)
 		      r.out);
 	ck_assert_msg(strstr(r.out, "menu-item = local Local disk\n"), "%s", r.out);
 	ck_assert_msg(strstr(r.out, "menu-prompt = 5 Press F8\n"), "%s", r.out);
-	ck_assert_msg(strstr(r.out, "match = arch:7\nfile = syslinux.efi\nnext-server = 198.18.0.2\n"),
-		      "%s", r.out);
+	ck_assert_msg(
+		strstr(r.out, "match = arch:7\nfile = syslinux.efi\nnext-server = 198.18.0.2\n"),
+		"%s", r.out);
 	ck_assert_msg(!strstr(r.out, "router ="), "%s", r.out); /* not in proxy replies */
 	ck_assert_msg(strstr(r.diag, "arch 7 is matched but not 9"), "%s", r.diag);
-	ck_assert_msg(strstr(r.diag, "x86-64_EFI is arch 7") || strstr(r.diag, "X86-64_EFI is arch 7"),
+	ck_assert_msg(strstr(r.diag, "x86-64_EFI is arch 7") ||
+			      strstr(r.diag, "X86-64_EFI is arch 7"),
 		      "%s", r.diag);
 	check_loads(r.out);
 	free(r.out);
@@ -203,13 +206,16 @@ START_TEST(test_hosts_options_traps)
 	ck_assert_msg(strstr(r.out, "lease-time = 7d\n"), "%s", r.out);
 	ck_assert_msg(strstr(r.out, "router = none\n"), "%s", r.out);
 	ck_assert_msg(strstr(r.out, "dns = 198.18.0.1 198.18.0.2\n"), "%s", r.out);
-	ck_assert_msg(strstr(r.out, "[host pc1]\n# t.conf:7: dhcp-host=52:54:00:AA:BB:CC,set:lab,"
-				    "198.18.0.5,pc1\nmac = 52:54:00:aa:bb:cc\naddress = 198.18.0.5\n"),
+	ck_assert_msg(strstr(r.out,
+			     "[host pc1]\n# t.conf:7: dhcp-host=52:54:00:AA:BB:CC,set:lab,"
+			     "198.18.0.5,pc1\nmac = 52:54:00:aa:bb:cc\naddress = 198.18.0.5\n"),
 		      "%s", r.out);
-	ck_assert_msg(strstr(r.out, "match = mac:52:54:00:aa:bb:cc\nfile = lab.efi\n"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "match = mac:52:54:00:aa:bb:cc\nfile = lab.efi\n"), "%s",
+		      r.out);
 	ck_assert_msg(strstr(r.out, "option = 17:/srv/lab\n"), "%s", r.out);
 	ck_assert_msg(strstr(r.out, "match = mac:b8:27:eb\nfile = bootcode.bin\n"), "%s", r.out);
-	ck_assert_msg(strstr(r.diag, "t.conf:6:1: option 66 (tftp-server) is a name"), "%s", r.diag);
+	ck_assert_msg(strstr(r.diag, "t.conf:6:1: option 66 (tftp-server) is a name"), "%s",
+		      r.diag);
 	ck_assert_msg(strstr(r.diag, "t.conf:12:2: not converted: encap:175"), "%s", r.diag);
 	ck_assert_msg(strstr(r.diag, "t.conf:13:3: not converted: a MAC pattern"), "%s", r.diag);
 	ck_assert_msg(strstr(r.diag, "t.conf:14:2: not converted: dnsmasq's DNS"), "%s", r.diag);
@@ -235,12 +241,14 @@ START_TEST(test_names)
 	       "dhcp-boot=tag:arm64,arm.efi\n"
 	       "dhcp-boot=tag:arm,never.efi\n",
 	       &r);
-	ck_assert_msg(strstr(r.out, "match = vendor-class:\"PXEClient:Arch:00000\"\nfile = pxelinux.0"),
-		      "%s", r.out);
+	ck_assert_msg(
+		strstr(r.out, "match = vendor-class:\"PXEClient:Arch:00000\"\nfile = pxelinux.0"),
+		"%s", r.out);
 	ck_assert_msg(strstr(r.out, "match = arch:11\nfile = arm.efi"), "%s", r.out);
 	ck_assert_msg(!strstr(r.out, "never.efi"), "%s", r.out);
-	ck_assert_msg(strstr(r.diag, "t.conf:2:3: not converted: PXEClient:Arch: needs five decimal"),
-		      "%s", r.diag);
+	ck_assert_msg(
+		strstr(r.diag, "t.conf:2:3: not converted: PXEClient:Arch: needs five decimal"),
+		"%s", r.diag);
 	free(r.out);
 }
 END_TEST
