@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dnsmasq_model.h"
+#include "dnsmasq_read.h"
 
 static bool conj_has(const struct dnsm_conj *c, const char *t)
 {
@@ -129,4 +130,31 @@ int dnsm_conds_dnf(const struct dnsm_model *m, const struct dnsm_conds *cd, stru
 		}
 	}
 	return overflow ? -1 : 0;
+}
+
+static struct dnsm_tag *tag_get(struct dnsm_model *m, const char *name)
+{
+	for (int i = 0; i < m->ntags; i++)
+		if (!strcmp(m->tags[i].name, name))
+			return &m->tags[i];
+	if (m->ntags == DNSM_MAX_ITEMS)
+		return NULL;
+	struct dnsm_tag *t = &m->tags[m->ntags++];
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->when.n = 0;
+	return t;
+}
+
+/* Add one way of setting a tag: an OR branch. */
+int dnsm_tag_add(struct dnsm_model *m, const struct dnsm_line *l, const char *name,
+		 const struct dnsm_conj *c)
+{
+	struct dnsm_tag *t = tag_get(m, name);
+	if (!t || t->when.n == DNSM_BRANCHES) {
+		dnsm_report(m->conf, &l->at, DNSM_DROP_BOOT,
+			    "not converted: too many ways to set tag %s", name);
+		return -1;
+	}
+	t->when.c[t->when.n++] = *c;
+	return 0;
 }

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "dnsmasq_import.h"
-#include "dnsmasq_model.h"
+#include "dnsmasq_build.h"
 #include "dnsmasq_read.h"
 #include "dnsmasq_write.h"
 

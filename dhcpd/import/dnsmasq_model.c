@@ -8,7 +8,6 @@
 #include <strings.h>
 
 #include "dnsmasq_model.h"
-#include "dnsmasq_tags.h"
 
 #define REPORT(m, l, lv, ...) dnsm_report((m)->conf, &(l)->at, lv, __VA_ARGS__)
 
@@ -505,25 +504,25 @@ static void one(struct dnsm_model *m, const struct dnsm_line *l)
 		misc(m, l);
 }
 
-struct dnsm_model *dnsm_model_build(struct dnsm_conf *c)
+struct dnsm_model *dnsm_model_new(struct dnsm_conf *c)
 {
 	struct dnsm_model *m = calloc(1, sizeof(*m));
 	if (!m)
 		return NULL;
 	m->conf = c;
-	for (size_t i = 0; i < c->n; i++) /* hosts first: they set tags */
+	for (size_t i = 0; i < c->n; i++) /* they set tags: before the tag sources */
 		if (!strcmp(c->lines[i]->name, "dhcp-host"))
 			host(m, c->lines[i]);
 		else if (!strcmp(c->lines[i]->name, "dhcp-range"))
 			range(m, c->lines[i]);
 	range_tags(m);
-	if (dnsm_tags_build(m) < 0) {
-		free(m);
-		return NULL;
-	}
-	for (size_t i = 0; i < c->n; i++)
-		one(m, c->lines[i]);
 	return m;
+}
+
+void dnsm_model_lines(struct dnsm_model *m)
+{
+	for (size_t i = 0; i < m->conf->n; i++)
+		one(m, m->conf->lines[i]);
 }
 
 void dnsm_model_free(struct dnsm_model *m)

@@ -101,10 +101,16 @@ struct dnsm_model {
 	char prompt[160]; /* "SECONDS TEXT" for menu-prompt */
 };
 
-/* Build the model from c's lines, reporting what does not convert.
- * Heap-allocated (it is large); NULL on ENOMEM. */
-struct dnsm_model *dnsm_model_build(struct dnsm_conf *c);
+/* The model in three steps (dnsmasq_build.c runs them): a fresh model
+ * with its hosts and ranges, which set tags (NULL on ENOMEM); then the tag
+ * sources (dnsmasq_tags.c); then every other line. */
+struct dnsm_model *dnsm_model_new(struct dnsm_conf *c);
+void dnsm_model_lines(struct dnsm_model *m);
 void dnsm_model_free(struct dnsm_model *m);
+
+/* Add one way of setting a tag: an OR branch (dnsmasq_dnf.c). */
+int dnsm_tag_add(struct dnsm_model *m, const struct dnsm_line *l, const char *name,
+		 const struct dnsm_conj *c);
 
 /* The DNF of a line's tag conditions, tags substituted; false (n == 0)
  * when a tag no source sets is required. Returns -1 (reported) when the

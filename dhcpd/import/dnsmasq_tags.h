@@ -6,9 +6,7 @@
 #include "dnsmasq_model.h"
 
 /* Every tag source of m->conf's lines into m->tags; dhcp-host set: tags
- * must be added (dnsm_tag_add) before. -1 on ENOMEM. */
+ * and dhcp-range set: tags must be added (dnsm_tag_add) before. -1 on ENOMEM. */
 int dnsm_tags_build(struct dnsm_model *m);
-int dnsm_tag_add(struct dnsm_model *m, const struct dnsm_line *l, const char *name,
-		 const struct dnsm_conj *c);
 
 #endif

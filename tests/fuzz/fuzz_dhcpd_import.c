@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "import/dnsmasq_build.h"
 #include "import/dnsmasq_model.h"
 #include "import/dnsmasq_read.h"
 #include "import/dnsmasq_write.h"

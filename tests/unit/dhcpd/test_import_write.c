@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "config_spec.h"
+#include "import/dnsmasq_build.h"
 #include "import/dnsmasq_model.h"
 #include "import/dnsmasq_read.h"
 #include "import/dnsmasq_write.h"
