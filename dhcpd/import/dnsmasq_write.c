@@ -172,9 +172,13 @@ static void section_head(struct writer *w, const struct dnsm_line *l, const char
 	fprintf(w->out, "[boot %s-%d]\n", name, ++w->nsections);
 	(void)branch;
 	src_comment(w, l);
-	if (!c->n && arch < 0)
+	/* dnsmasq's proxy answers only option 60 PXEClient (src/rfc2131.c:
+	 * the proxy path is taken for PXE clients only) */
+	if (!c->n && arch < 0 && !w->proxy)
 		return;
 	fprintf(w->out, "match =");
+	if (w->proxy)
+		fprintf(w->out, " pxe");
 	if (arch >= 0) {
 		char t[32];
 		snprintf(t, sizeof(t), "arch:%d", arch);

@@ -25,8 +25,9 @@ DELIBERATE=$(cat <<'EOF_TABLE'
 (ltsp|matchbox-proxy|raspberrypi) .* siaddr issue 17 known difference 4: proxy replies, dnsmasq 0.0.0.0, pxe-dhcpd its own address (the lead decides)
 (ltsp|matchbox-proxy|raspberrypi) (edk2-x64-arch7|edk2-x64-arch9|ipxe-efi|arm64-uefi) * issue 17 known difference 5: no pxe-service for this CSA; dnsmasq sends an empty proxy reply (option 60 only), pxe-dhcpd none; the client boots nothing either way
 matchbox-proxy (ipxe-bios|ipxe-bios-nofeat) o43 issue 17 known difference 3: dnsmasq numbers menu items across the file (this one is 0x8001), pxe-dhcpd per section (0x8000); the file fetched is the same
-ltsp (edk2-x64-arch7|edk2-x64-arch9|ipxe-efi) (boot|o43) dnsmasq's pxe_uefi_workaround answers UEFI PXE without a file and without option 43, so the firmware asks port 4011 for it; the import puts the one service's file in the first reply (43 = no menu); to be checked with a 4011 exchange
-ltsp (bios-pxe|known-mac|pi3|pi4|ipxe-bios-nofeat) boot dnsmasq's proxy reply to BIOS also carries the matching dhcp-boot file beside the menu; the PXE ROM follows the menu (option 43), whose item is that same file
+(ltsp|fog) (edk2-x64-arch7|edk2-x64-arch9|ipxe-efi) (boot|o43) dnsmasq's pxe_uefi_workaround answers UEFI PXE without a file and without option 43, so the firmware asks port 4011 for it; the import puts the one service's file in the first reply (43 = no menu); to be checked with a 4011 exchange
+fog arm64-uefi o43 a UEFI client given the file in the reply: pxe-dhcpd adds the no-menu option 43 (43.6 = 8, boot that file), dnsmasq sends none; the file is the same
+(ltsp|fog) (bios-pxe|known-mac|pi3|pi4|ipxe-bios|ipxe-bios-nofeat) boot dnsmasq's proxy reply to BIOS also carries the matching dhcp-boot file beside the menu; the PXE ROM follows the menu (option 43), whose item is that same file
 ltsp ipxe-bios o43 the no-menu option 43 (43.6 = 8, boot the file in the reply): dnsmasq adds its default prompt (43.10 "PXE"), which a client told to skip the menu never shows
 ltsp ipxe-bios-nofeat (boot|o43) the persona sends user class iPXE without option 175 (real iPXE always sends 175): LTSP tests 175 only, pxesuite's ipxe term takes either
 EOF_TABLE

@@ -168,13 +168,13 @@ START_TEST(test_pxe_service_proxy)
 	       "dhcp-option=3,198.18.0.1\n",
 	       &r);
 	ck_assert_msg(strstr(r.out, "mode = proxy\n"), "%s", r.out);
-	ck_assert_msg(strstr(r.out, "match = arch:0\nmenu-item = pxelinux.0 Boot pxelinux\n"), "%s",
-		      r.out);
+	ck_assert_msg(strstr(r.out, "match = pxe arch:0\nmenu-item = pxelinux.0 Boot pxelinux\n"),
+		      "%s", r.out);
 	ck_assert_msg(strstr(r.out, "menu-item = local Local disk\n"), "%s", r.out);
 	ck_assert_msg(strstr(r.out, "menu-prompt = 5 Press F8\n"), "%s", r.out);
-	ck_assert_msg(
-		strstr(r.out, "match = arch:7\nfile = syslinux.efi\nnext-server = 198.18.0.2\n"),
-		"%s", r.out);
+	ck_assert_msg(strstr(r.out,
+			     "match = pxe arch:7\nfile = syslinux.efi\nnext-server = 198.18.0.2\n"),
+		      "%s", r.out);
 	ck_assert_msg(!strstr(r.out, "router ="), "%s", r.out); /* not in proxy replies */
 	ck_assert_msg(strstr(r.diag, "arch 7 is matched but not 9"), "%s", r.diag);
 	ck_assert_msg(strstr(r.diag, "x86-64_EFI is arch 7") ||
