@@ -416,6 +416,16 @@ static const struct {
 	{"bogus-priv", "DNS only"},
 	{"no-poll", "DNS only"},
 	{"expand-hosts", "DNS only"},
+	{"strict-order", "DNS only"},
+	{"addn-hosts", "DNS only"},
+	{"resolv-file", "DNS only"},
+	{"cache-size", "DNS only"},
+	{"stop-dns-rebind", "DNS only"},
+	{"rebind-localhost-ok", "DNS only"},
+	{"localise-queries", "DNS only"},
+	{"local-service", "DNS only"},
+	{"all-servers", "DNS only"},
+	{"no-negcache", "DNS only"},
 	{"dhcp-script", "pxe-dhcpd has its own script interface (--script)"},
 };
 

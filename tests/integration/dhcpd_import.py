@@ -6,8 +6,9 @@
   dhcpd_import.py --iface IF
 
 Sends one DHCPDISCOVER per persona from port 68 on IF and prints one line
-per persona: NAME offered=0|1 yiaddr=0|set siaddr=... sname=... boot=FILE
-(the file field, else option 67) o43=HEX o60=... o66=... o209=... o210=... (the first answer within
+per persona: NAME offered=0|1 yiaddr=0|set siaddr=... sname=NAME (the sname
+field, else option 66) boot=FILE (the file field, else option 67) o43=HEX
+o60=... o209=... o210=... (the first answer within
 1.5 s; proxy and full servers alike answer port 68).
 """
 import argparse
@@ -113,11 +114,14 @@ def main():
         # the boot file is the file field or, when that is empty, option
         # 67 (RFC 2132 9.5): dnsmasq uses 67 when the client asks for it
         boot = r["file"] or show(o.get(67))
-        print("%s offered=1 yiaddr=%s siaddr=%s sname=%s boot=%s o43=%s o60=%s o66=%s "
+        # likewise the server name: the sname field, else option 66 (RFC
+        # 2132 9.4), where dnsmasq puts it when the client asks for 66
+        sname = r["sname"] or show(o.get(66))
+        print("%s offered=1 yiaddr=%s siaddr=%s sname=%s boot=%s o43=%s o60=%s "
               "o209=%s o210=%s" % (
                   name, "0" if r["yiaddr"] == "0.0.0.0" else "set", r["siaddr"],
-                  r["sname"] or "-", boot, opt43(o.get(43)),
-                  show(o.get(60)), show(o.get(66)), show(o.get(209)),
+                  sname, boot, opt43(o.get(43)),
+                  show(o.get(60)), show(o.get(209)),
                   show(o.get(210))), flush=True)
 
 

@@ -6,8 +6,8 @@
 # and pxe-dhcpd with the import, send both the same firmware personas
 # (dhcpd_import.py; dnsmasq with --no-ping, which only skips its 3 s ping
 # before an offer), and compare what each offers: offered or not, yiaddr
-# set, siaddr, sname, boot file (file field or option 67), options
-# 43/60/66/209/210. A difference is a
+# set, siaddr, server name (sname field or option 66), boot file (file
+# field or option 67), options 43/60/209/210. A difference is a
 # failure unless the table below lists it with its reason. Namespaces:
 #   S: bridge br0 198.18.0.1/24 (the server under test, one at a time)
 #   C: eth0 on br0, no address (the personas, port 68)
@@ -90,7 +90,7 @@ compare() { # NAME DNSMASQ-OUT PXE-OUT: print "persona field dnsmasq pxesuite" l
 		p=${line%% *}
 		local other
 		other=$(grep "^$p " "$3")
-		for f in offered yiaddr siaddr sname boot o43 o60 o66 o209 o210; do
+		for f in offered yiaddr siaddr sname boot o43 o60 o209 o210; do
 			a=$(field "$f" "$line")
 			b=$(field "$f" "$other")
 			[ "$a" = "$b" ] || echo "$p $f ${a:-none} ${b:-none}"
