@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# pxe-dhcpd --import-dnsmasq against the real dnsmasq: for every published
+# configuration in import-configs/ (origin URL in each file's header), run
+# dnsmasq (DHCP only: --port=0, its own lease file, -k) with the original
+# and pxe-dhcpd with the import, send both the same firmware personas
+# (dhcpd_import.py; dnsmasq with --no-ping, which only skips its 3 s ping
+# before an offer), and compare what each offers: offered or not, yiaddr
+# set, siaddr, server name (sname field or option 66), boot file (file
+# field or option 67), options 43/60/209/210. A difference is a
+# failure unless the table below lists it with its reason. Namespaces:
+#   S: bridge br0 198.18.0.1/24 (the server under test, one at a time)
+#   C: eth0 on br0, no address (the personas, port 68)
+. "$(dirname "$0")/../lib.sh"
+need_root dhcpd_import
+need_cmd ip ss python3 dnsmasq
+HERE=$(cd "$(dirname "$0")" && pwd)
+[ -x "$DHCPD" ] || { fail "dhcpd_import: $DHCPD not built"; t_done; }
+
+# Differences kept on purpose, one per line: CONFIG PERSONA FIELD reason.
+# CONFIG and PERSONA are extended regular expressions matched whole; FIELD
+# is a field name or * (every field of that persona).
+DELIBERATE=$(cat <<'EOF_TABLE'
+.* plain-client siaddr a client with no boot file: dnsmasq puts its own address in siaddr, pxe-dhcpd 0.0.0.0; nothing is fetched from it
+(ltsp|matchbox-proxy|raspberrypi) .* siaddr issue 17 known difference 4: proxy replies, dnsmasq 0.0.0.0, pxe-dhcpd its own address (the lead decides)
+(ltsp|matchbox-proxy|raspberrypi) (edk2-x64-arch7|edk2-x64-arch9|ipxe-efi|arm64-uefi) * issue 17 known difference 5: no pxe-service for this CSA; dnsmasq sends an empty proxy reply (option 60 only), pxe-dhcpd none; the client boots nothing either way
+matchbox-proxy (ipxe-bios|ipxe-bios-nofeat) o43 issue 17 known difference 3: dnsmasq numbers menu items across the file (this one is 0x8001), pxe-dhcpd per section (0x8000); the file fetched is the same
+(ltsp|fog) (edk2-x64-arch7|edk2-x64-arch9|ipxe-efi) (boot|o43) dnsmasq's pxe_uefi_workaround answers UEFI PXE without a file and without option 43, so the firmware asks port 4011 for it; the import puts the one service's file in the first reply (43 = no menu); to be checked with a 4011 exchange
+fog arm64-uefi o43 a UEFI client given the file in the reply: pxe-dhcpd adds the no-menu option 43 (43.6 = 8, boot that file), dnsmasq sends none; the file is the same
+(ltsp|fog) (bios-pxe|known-mac|pi3|pi4|ipxe-bios|ipxe-bios-nofeat) boot dnsmasq's proxy reply to BIOS also carries the matching dhcp-boot file beside the menu; the PXE ROM follows the menu (option 43), whose item is that same file
+ltsp ipxe-bios o43 the no-menu option 43 (43.6 = 8, boot the file in the reply): dnsmasq adds its default prompt (43.10 "PXE"), which a client told to skip the menu never shows
+ltsp ipxe-bios-nofeat (boot|o43) the persona sends user class iPXE without option 175 (real iPXE always sends 175): LTSP tests 175 only, pxesuite's ipxe term takes either
+EOF_TABLE
+)
+
+# Keys the importer writes that this pxe-dhcpd may not know yet (added on
+# main in parallel); they are removed, and reported, when --check-config
+# calls them unknown.
+PENDING="option60 rpi force-option known-only"
+
+P=pxi$$
+S=${P}s C=${P}c
+netns_add "$S" || { fail "netns: cannot create namespaces"; t_done; }
+netns_add "$C"
+in_ns "$S" ip link set lo up
+in_ns "$S" ip link add br0 type bridge
+in_ns "$S" ip addr add 198.18.0.1/24 dev br0
+in_ns "$S" ip link set br0 up
+in_ns "$S" ip link add vc type veth peer name eth0 netns "$C"
+in_ns "$S" ip link set vc master br0 up
+in_ns "$C" ip link set eth0 up
+in_ns "$C" ip link set lo up
+sleep 1 # the bridge port leaves its learning state
+
+bound67() { in_ns "$S" ss -Hlun "sport = :67" | grep -q .; }
+personas() { in_ns "$C" timeout 60 python3 "$HERE/dhcpd_import.py" --iface eth0; }
+
+run_dnsmasq() { # CONF OUT
+	rm -f "$T_TMP/dm.leases"
+	start_bg "$T_TMP/dm.log" ip netns exec "$S" dnsmasq -k --port=0 -C "$1" --user=root \
+		--group=root --dhcp-leasefile="$T_TMP/dm.leases" --pid-file= --tftp-no-fail --no-ping \
+		--log-facility=-
+	local pid=$T_LAST_PID
+	if wait_for 5 bound67; then
+		personas >"$2"
+	else
+		: >"$2"
+	fi
+	stop_pid "$pid"
+}
+
+run_pxe() { # CONF OUT
+	rm -f "$T_TMP/px.leases"
+	start_bg "$T_TMP/px.log" ip netns exec "$S" "$DHCPD" -c "$1"
+	local pid=$T_LAST_PID
+	if wait_for 5 bound67; then
+		personas >"$2"
+	else
+		: >"$2"
+	fi
+	stop_pid "$pid"
+}
+
+# field NAME LINE: the value of NAME= in a persona line
+field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
+
+compare() { # NAME DNSMASQ-OUT PXE-OUT: print "persona field dnsmasq pxesuite" lines
+	local line p f a b
+	while read -r line; do
+		p=${line%% *}
+		local other
+		other=$(grep "^$p " "$3")
+		for f in offered yiaddr siaddr sname boot o43 o60 o209 o210; do
+			a=$(field "$f" "$line")
+			b=$(field "$f" "$other")
+			[ "$a" = "$b" ] || echo "$p $f ${a:-none} ${b:-none}"
+		done
+	done <"$2"
+}
+
+deliberate() { # CONFIG PERSONA FIELD: listed in $DELIBERATE?
+	local c p f r
+	while read -r c p f r; do
+		[[ $1 =~ ^($c)$ && $2 =~ ^($p)$ ]] || continue
+		[[ $f = '*' || $3 =~ ^($f)$ ]] && return 0
+	done <<<"$DELIBERATE"
+	return 1
+}
+
+for conf in "$HERE"/import-configs/*.conf; do
+	name=$(basename "$conf" .conf)
+	grep -q '^# Origin: http' "$conf" || fail "$name: no origin URL in its header"
+	imp=$T_TMP/$name.pxesuite.conf
+	"$DHCPD" --import-dnsmasq "$conf" >"$imp" 2>"$T_TMP/$name.import.err"
+	rc=$?
+	want=0
+	grep -q '^# import-exit: ' "$conf" && want=$(sed -n 's/^# import-exit: //p' "$conf")
+	check "$name: import exit status $rc (want $want)" test "$rc" = "$want"
+	sed -i "s#^\\[dhcpd\\]#[dhcpd]\\nleasefile = $T_TMP/px.leases#" "$imp"
+	stripped=""
+	if ! "$DHCPD" --check-config -c "$imp" >"$T_TMP/cc.out" 2>&1; then
+		for k in $PENDING; do
+			if grep -q "\\] $k: unknown key" "$T_TMP/cc.out"; then
+				sed -i "/^$k = /d" "$imp"
+				stripped="$stripped $k"
+			fi
+		done
+	fi
+	check "$name: the import passes --check-config${stripped:+ (without pending keys:$stripped)}" \
+		"$DHCPD" --check-config -c "$imp" 2>"$T_TMP/cc.err"
+	run_dnsmasq "$conf" "$T_TMP/$name.dnsmasq.out"
+	run_pxe "$imp" "$T_TMP/$name.pxe.out"
+	check "$name: dnsmasq answered some persona" grep -q 'offered=1' "$T_TMP/$name.dnsmasq.out"
+	while read -r p f a b; do
+		[ -n "$p" ] || continue
+		if deliberate "$name" "$p" "$f"; then
+			pass "$name $p $f: dnsmasq $a, pxesuite $b (deliberate)"
+		elif [ -n "$stripped" ]; then
+			skip "$name $p $f: dnsmasq $a, pxesuite $b (until the pending keys land:$stripped)"
+		else
+			fail "$name $p $f: dnsmasq $a, pxesuite $b"
+		fi
+	done < <(compare "$name" "$T_TMP/$name.dnsmasq.out" "$T_TMP/$name.pxe.out")
+done
+t_done
