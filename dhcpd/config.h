@@ -131,7 +131,11 @@ struct dhcpd_config {
 	bool ping_check;
 	long long ping_timeout_ms;
 	bool print_leases; /* --leases */
-	int dhcpv6;        /* enum dhcp6_mode as written */
+	/* --import-dnsmasq: main.c hands the command line to import/ before
+	 * any configuration is read; listed here for --help and the checks
+	 * that every option is documented */
+	struct pxe_strlist import_dnsmasq;
+	int dhcpv6; /* enum dhcp6_mode as written */
 	struct pxe_common_config common;
 
 	struct dhcp_subnet *subnets;

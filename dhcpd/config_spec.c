@@ -76,6 +76,10 @@ static const struct pxe_opt dhcpd_opts[] = {
 	{ .name = "leases", .type = PXE_OPT_BOOL, .flags = PXE_OPTF_CLI_ONLY,
 	  .offset = C(print_leases), .def = "no",
 	  .help = "print the current leases from the lease file and exit" },
+	{ .name = "import-dnsmasq", .type = PXE_OPT_STRLIST, .flags = PXE_OPTF_CLI_ONLY,
+	  .offset = C(import_dnsmasq), .arg = "FILE",
+	  .help = "print the pxesuite.conf for a dnsmasq configuration (- for stdin) and "
+	          "exit; see MOVING FROM DNSMASQ in pxe-dhcpd(8)" },
 	PXE_OPTS_DAEMON(struct dhcpd_config, common),
 	PXE_OPTS_LOG(struct dhcpd_config, common),
 };

@@ -181,18 +181,13 @@ static int run(struct pxe_config *conf, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct pxe_config conf;
-	/* --import-dnsmasq converts and exits; it is not in the option table
-	 * because it reads another program's files, not pxe-dhcpd's. */
+	/* --import-dnsmasq converts and exits, before any configuration of
+	 * ours is read (its table entry is there for --help). */
 	if (dnsm_import_wanted(argc, argv))
 		return dnsm_import_main(argc, argv, stdout, stderr);
 	int rc = pxe_config_main(&dhcp_config_spec, argc, argv, &conf);
-	if (rc >= 0) {
-		if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-			printf("\nMigration: --import-dnsmasq FILE (repeatable, - for stdin) "
-			       "prints the pxesuite.conf\nfor a dnsmasq configuration; see "
-			       "MOVING FROM DNSMASQ in pxe-dhcpd(8).\n");
+	if (rc >= 0)
 		return rc;
-	}
 	struct dhcpd_config *c = conf.cfg;
 	struct pxe_log_config lc;
 	pxe_common_log_config(&c->common, &lc);

@@ -73,11 +73,16 @@ static void subnet_option(struct writer *w, const struct dnsm_opt *o)
 {
 	char v[sizeof(o->value)];
 	snprintf(v, sizeof(v), "%s", o->value);
-	if (o->code == 3 || o->code == 6) { /* lists are blank-separated here */
+	if ((o->code == 3 || o->code == 6) && o->empty) {
+		/* dnsmasq's way to send none; pxe-dhcpd sends none unless told */
+		src_comment(w, o->src);
+		fprintf(w->out, "# (no %s key: pxe-dhcpd sends option %d only when one is set)\n",
+			o->code == 3 ? "router" : "dns", o->code);
+	} else if (o->code == 3 || o->code == 6) { /* lists are blank-separated here */
 		for (char *p = v; *p; p++)
 			if (*p == ',')
 				*p = ' ';
-		key(w, o->src, o->code == 3 ? "router" : "dns", "%s", o->empty ? "none" : v);
+		key(w, o->src, o->code == 3 ? "router" : "dns", "%s", v);
 	} else if (o->code == 15) {
 		key(w, o->src, "domain-name", "%s", v);
 	} else if (o->empty) {
@@ -107,9 +112,25 @@ static void write_subnets(struct writer *w)
 			if (s->lease[0])
 				key(w, s->src, "lease-time", "%s", s->lease);
 		}
-		for (int j = 0; j < m->nopts && !w->proxy; j++)
+		bool router = false;
+		for (int j = 0; j < m->nopts && !w->proxy; j++) {
 			if (!opt_tagged(&m->opts[j]) && !m->opts[j].force)
 				subnet_option(w, &m->opts[j]);
+			router |= m->opts[j].code == 3 && !opt_tagged(&m->opts[j]);
+		}
+		/* dnsmasq sends its own address on the subnet as the router when
+		 * no dhcp-option=3 says otherwise; that address is not in its
+		 * configuration, so it can only be named here */
+		if (!router && !w->proxy && r->kind != DNSM_RANGE_PROXY) {
+			fprintf(w->out,
+				"# router = ADDR  ; dnsmasq sent this host's address on %s as\n"
+				"#                 the router (option 3); set it if clients need "
+				"it\n",
+				r->cidr);
+			REPORT(m, r->src, DNSM_NOTE,
+			       "dnsmasq sends its own address as the router here (no "
+			       "dhcp-option=3): the output names the router key to set");
+		}
 		fputc('\n', w->out);
 	}
 	for (int j = 0; j < m->nopts && w->proxy; j++)
@@ -210,7 +231,9 @@ static int section_opts(struct writer *w, const struct dnsm_conj *c)
 		if (!hit || o->empty)
 			continue;
 		w->opt_used[i] = true;
-		key(w, o->src, o->force ? "force-option" : "option", "%d:%s", o->code, o->value);
+		/* dhcp-option-force is plain option here: pxe-dhcpd sends every
+		 * configured option whether the client asked for it or not */
+		key(w, o->src, "option", "%d:%s", o->code, o->value);
 	}
 	free(d);
 	return 0;
@@ -280,6 +303,38 @@ static bool same_group(const struct dnsm_boot *a, const struct dnsm_boot *b)
 	return true;
 }
 
+/* In proxy mode dnsmasq also runs find_boot for a menu's client and puts
+ * that dhcp-boot's server in siaddr (src/rfc2131.c, the proxy path): the
+ * tagged lines last-first whose tags the menu's match implies, else the
+ * last untagged one. NULL when none applies. */
+static const struct dnsm_boot *proxy_boot_for(struct writer *w, const struct dnsm_conj *c)
+{
+	const struct dnsm_model *m = w->m;
+	const struct dnsm_boot *untagged = NULL;
+	struct dnsm_dnf *d = malloc(sizeof(*d));
+	if (!d)
+		return NULL;
+	for (int i = m->nboots - 1; i >= 0; i--) {
+		const struct dnsm_boot *b = &m->boots[i];
+		if (b->pxe_service)
+			continue;
+		if (b->conds.n == 0) {
+			if (!untagged)
+				untagged = b;
+			continue;
+		}
+		if (dnsm_conds_dnf(m, &b->conds, d) < 0)
+			continue;
+		for (int k = 0; k < d->n; k++)
+			if (implies(c, &d->c[k])) {
+				free(d);
+				return b;
+			}
+	}
+	free(d);
+	return untagged;
+}
+
 /* The pxe-service lines of one CSA and one tag set: one menu. */
 static void pxe_menu(struct writer *w, int first, const struct dnsm_conj *c)
 {
@@ -310,8 +365,11 @@ static void pxe_menu(struct writer *w, int first, const struct dnsm_conj *c)
 		if (m->prompt_src)
 			key(w, m->prompt_src, "menu-prompt", "%s", m->prompt);
 	}
+	const struct dnsm_boot *db = w->proxy && !b0->server[0] ? proxy_boot_for(w, c) : NULL;
 	if (b0->server[0])
 		key(w, NULL, "next-server", "%s", b0->server);
+	else if (db && db->server[0])
+		key(w, db->src, "next-server", "%s", db->server);
 	key(w, NULL, "rpi", "no");
 	section_opts(w, c);
 	fputc('\n', w->out);
