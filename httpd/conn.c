@@ -421,6 +421,18 @@ static enum conn_go do_handshake(struct conn *c, struct conn_run *r, const struc
 	handshake_over(c);
 	if (n < 0) {
 		log_tls_error(c, "tls-handshake", c->io.why);
+		/* plain HTTP on the TLS port (OpenSSL saw "GET ", "POST"...):
+		 * say so in plain HTTP, as nginx's 400 "plain HTTP request was
+		 * sent to HTTPS port" does, instead of a reset */
+		if (!strcmp(c->io.why, "http request")) {
+			static const char msg[] = "HTTP/1.1 400 Bad Request\r\n"
+						  "Content-Type: text/plain\r\n"
+						  "Content-Length: 38\r\n"
+						  "Connection: close\r\n\r\n"
+						  "plain HTTP request sent to HTTPS port\n";
+			if (send(c->fd, msg, sizeof(msg) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) > 0)
+				shutdown(c->fd, SHUT_WR);
+		}
 		*ev = (struct conn_ev){.kind = n == -ECONNRESET ? CONN_EV_EOF : CONN_EV_ERROR};
 		return CONN_GO_ON;
 	}
