@@ -68,7 +68,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t now = 1;
 	int last_part = -1;
 	/* an odd length: a TLS connection, its HANDSHAKE state first */
-	struct conn_act a = size & 1 ? conn_fsm_start_tls(&m, &p, now) : conn_fsm_start(&m, &p, now);
+	struct conn_act a =
+		size & 1 ? conn_fsm_start_tls(&m, &p, now) : conn_fsm_start(&m, &p, now);
 	check_act(&m, &a, &last_part);
 	if (size & 1 && (m.state != CONN_HANDSHAKE || a.kind != CONN_ACT_HANDSHAKE))
 		abort();
