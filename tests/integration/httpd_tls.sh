@@ -211,4 +211,32 @@ grep -q 'tls-listen.*127.0.0.1:443' "$T_TMP/pc" && pass "--print-config: tls-lis
 	fail "--print-config: $(grep tls "$T_TMP/pc")"
 
 stop_pid "$PID"
+
+# ---- socket activation: a socket named https is served over TLS, one
+# with another name over plain HTTP (systemd-socket-activate starts the
+# server at the first connection and passes the listening sockets)
+if have systemd-socket-activate; then
+	SP=$(free_port) HP=$(free_port)
+	cp "$C/s1.pem" "$T_TMP/cert.pem"
+	cp "$C/s1.key" "$T_TMP/key.pem"
+	start_bg "$T_TMP/sa.log" systemd-socket-activate -l "127.0.0.1:$SP" -l "127.0.0.1:$HP" \
+		--fdname=https:http "$HTTPD" "$ROOT" --tls-cert "$T_TMP/cert.pem" --tls-key "$T_TMP/key.pem"
+	SAPID=$T_LAST_PID
+	wait_for 10 tcp_bound "$HP"
+	out=$("${CURL[@]}" "https://127.0.0.1:$SP/a.txt")
+	expect "socket activation: fd named https serves TLS" hello "$out"
+	out=$(curl -sS --max-time 10 "http://127.0.0.1:$HP/a.txt")
+	expect "socket activation: fd named http serves plain HTTP" hello "$out"
+	stop_pid "$SAPID"
+	start_bg "$T_TMP/sa2.log" systemd-socket-activate -l "127.0.0.1:$SP" --fdname=tls "$HTTPD" "$ROOT"
+	SAPID=$T_LAST_PID
+	wait_for 10 tcp_bound "$SP"
+	curl -s --max-time 3 -o /dev/null "http://127.0.0.1:$SP/" # starts pxe-httpd
+	wait_for 10 grep -q "socket 'tls' needs --tls-cert and --tls-key" "$T_TMP/sa2.log" &&
+		pass "socket activation: a TLS socket without a certificate is an error" ||
+		fail "socket activation without a certificate: $(cat "$T_TMP/sa2.log")"
+	stop_pid "$SAPID"
+else
+	skip "socket activation: needs systemd-socket-activate"
+fi
 t_done
