@@ -17,9 +17,10 @@ struct conn_io_ops {
 	/* Complete the handshake: 0 done, -EAGAIN (want read or write: the
 	 * socket's next event), other -errno: failed (why in io->why). */
 	int (*handshake)(struct conn_io *io);
-	/* >0 bytes, 0 end of stream, -EAGAIN, -errno. *more: bytes may be
-	 * buffered above the socket (TLS records), read again before waiting
-	 * for the socket (edge-triggered epoll would not say so). */
+	/* >0 bytes, 0 end of stream, -EAGAIN, -errno. *more: bytes may wait
+	 * although the read was short (TLS: a record at a time, records
+	 * buffered above the socket): read again before waiting for the
+	 * socket (edge-triggered epoll would not say so). */
 	ssize_t (*read)(struct conn_io *io, void *buf, size_t n, bool *more);
 	/* >0 bytes taken, -EAGAIN, -errno. more: further bytes follow soon
 	 * (MSG_MORE). TLS takes bytes once only: a retry after -EAGAIN must

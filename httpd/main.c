@@ -141,6 +141,11 @@ static void on_reopen(void *ctx)
 
 static bool listen_changed(const struct httpd_config *a, const struct httpd_config *b)
 {
+	if (a->tls_listen.n != b->tls_listen.n)
+		return true;
+	for (size_t i = 0; i < a->tls_listen.n; i++)
+		if (!pxe_addr_equal(&a->tls_listen.v[i].u.sa, &b->tls_listen.v[i].u.sa))
+			return true;
 	if (a->port != b->port || a->ipv6 != b->ipv6 || a->listen.n != b->listen.n ||
 	    (a->addr == NULL) != (b->addr == NULL) || (a->addr && strcmp(a->addr, b->addr)))
 		return true;

@@ -79,7 +79,11 @@ static void on_emfile_timer(uv_timer_t *t)
  * take the CPU from the downloads running), else its handshake starts. */
 static void tls_accepted(struct httpd *s, int fd, const struct pxe_sockaddr *peer)
 {
-	if (!s->rt.tls || s->handshakes >= (size_t)s->cfg->tls_max_handshakes) {
+	if (!s->rt.tls) { /* a reload dropped --tls-cert: validate() keeps it for --tls-listen */
+		close(fd);
+		return;
+	}
+	if (s->handshakes >= (size_t)s->cfg->tls_max_handshakes) {
 		s->hs_refused++;
 		uint64_t now = httpd_now_ms(s);
 		if (!s->hs_warned_ms || now - s->hs_warned_ms > 10000) { /* once per 10 s */

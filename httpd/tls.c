@@ -147,7 +147,11 @@ static ssize_t tls_read(struct conn_io *io, void *buf, size_t n, bool *more)
 	io->read_want_write = false;
 	int r = SSL_read(io->tls, buf, n > INT32_MAX ? INT32_MAX : (int)n);
 	ssize_t res = ssl_result(io, r, true);
-	*more = res > 0 && SSL_pending(io->tls) > 0;
+	/* SSL_read returns one record at most: a short read does not mean
+	 * the socket is drained, as it does for read(2), and under
+	 * edge-triggered epoll the rest would wait for the client's next
+	 * bytes. Read on until the transport says -EAGAIN. */
+	*more = res > 0;
 	return res;
 }
 
