@@ -247,6 +247,10 @@ int httpd_listen(struct httpd *s, struct pxe_err *err)
 			return r;
 	if (cfg->listen.n)
 		return 0;
+	/* --tls-listen alone: HTTPS only (no darkhttpd default listener
+	 * beside it, which would take port 80 as root unasked) */
+	if (cfg->tls_listen.n && cfg->port < 0 && !cfg->addr && !cfg->ipv6)
+		return 0;
 	/* darkhttpd: --addr/--port/--ipv6; port 8080, or 80 when root */
 	int port = cfg->port >= 0 ? (int)cfg->port : getuid() == 0 ? 80 : 8080;
 	const char *addr = cfg->addr ? cfg->addr : cfg->ipv6 ? "::" : "0.0.0.0";

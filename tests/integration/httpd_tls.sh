@@ -203,6 +203,16 @@ check "--tls-efi-ca carries the DER certificate" cmp -s "$T_TMP/ca.der" <(tail -
 expect "--tls-efi-ca starts with EFI_CERT_X509_GUID" a159c0a5e494a74a87b5ab155c2bf072 \
 	"$(head -c 16 "$T_TMP/cacerts.bin" | od -An -tx1 | tr -d ' \n')"
 
+# ---- --tls-listen alone: HTTPS only, no darkhttpd default listener
+P3=$(free_port)
+start_bg "$T_TMP/only.log" "$HTTPD" "$ROOT" --tls-listen "127.0.0.1:$P3" \
+	--tls-cert "$C/s1.pem" --tls-key "$C/s1.key"
+OPID=$T_LAST_PID
+wait_for 10 tcp_bound "$P3"
+expect "--tls-listen alone: HTTPS served" hello "$("${CURL[@]}" "https://127.0.0.1:$P3/a.txt")"
+expect "--tls-listen alone: one listener, no plain default" 1 "$(grep -c 'event=listen' "$T_TMP/only.log")"
+stop_pid "$OPID"
+
 # ---- configuration errors
 "$HTTPD" "$ROOT" --tls-listen 127.0.0.1:0 --check-config >/dev/null 2>"$T_TMP/err"
 expect "--tls-listen without a certificate: exit 78" 78 "$?"
