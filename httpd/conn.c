@@ -19,6 +19,7 @@
 #include "httpd.h"
 #include "log.h"
 #include "request.h"
+#include "tls.h"
 
 #include <openssl/ssl.h>
 
@@ -435,6 +436,20 @@ static enum conn_go do_handshake(struct conn *c, struct conn_run *r, const struc
 		}
 		*ev = (struct conn_ev){.kind = n == -ECONNRESET ? CONN_EV_EOF : CONN_EV_ERROR};
 		return CONN_GO_ON;
+	}
+	if (pxe_log_enabled(PXE_LOG_DEBUG) && c->io.ops == &conn_io_tls) {
+		const char *version, *cipher, *sni;
+		bool resumed;
+		tls_io_describe(&c->io, &version, &cipher, &sni, &resumed);
+		struct pxe_log_line l;
+		pxe_log_begin(&l, PXE_LOG_DEBUG, "tls");
+		pxe_log_str(&l, "client", c->peer);
+		pxe_log_str(&l, "version", version);
+		pxe_log_str(&l, "cipher", cipher);
+		pxe_log_str(&l, "sni", sni[0] ? sni : "-");
+		pxe_log_str(&l, "resumed", resumed ? "yes" : "no");
+		pxe_log_str(&l, "ktls", c->io.ktls_send ? "yes" : "no");
+		pxe_log_end(&l);
 	}
 	*ev = (struct conn_ev){.kind = CONN_EV_DONE};
 	return CONN_GO_ON;

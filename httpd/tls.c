@@ -187,6 +187,16 @@ const struct conn_io_ops conn_io_tls = {
 	.free = tls_free,
 };
 
+void tls_io_describe(const struct conn_io *io, const char **version, const char **cipher,
+		     const char **sni, bool *resumed)
+{
+	const char *name = SSL_get_servername(io->tls, TLSEXT_NAMETYPE_host_name);
+	*version = SSL_get_version(io->tls);
+	*cipher = SSL_get_cipher_name(io->tls);
+	*sni = name ? name : "";
+	*resumed = SSL_session_reused(io->tls) == 1;
+}
+
 int tls_io_init(struct conn_io *io, SSL_CTX *ctx, int fd)
 {
 	SSL *ssl = SSL_new(ctx);

@@ -26,6 +26,11 @@ void tls_ctx_free(struct ssl_ctx_st *ctx);
 int tls_io_init(struct conn_io *io, struct ssl_ctx_st *ctx, int fd);
 extern const struct conn_io_ops conn_io_tls;
 
+/* What the handshake agreed on, for the debug log: protocol, cipher
+ * suite, the SNI name ("" without), whether a session was resumed. */
+void tls_io_describe(const struct conn_io *io, const char **version, const char **cipher,
+		     const char **sni, bool *resumed);
+
 /* `pxe-httpd --tls-efi-ca PEM`: each certificate of the PEM file as one
  * EFI_SIGNATURE_LIST (efi_ca.h) to out. 0 or -errno with err filled. */
 int tls_efi_ca_write(const char *pem, FILE *out, struct pxe_err *err);

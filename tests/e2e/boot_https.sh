@@ -47,7 +47,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -keyout "$C/https.key" -out "$
 LOG_TLS=$T_TMP/httpd-tls.log ALOG_TLS=$T_TMP/httpd-tls-access.log
 LOG_HTTP=$T_TMP/httpd-plain.log
 start_bg "$LOG_TLS" ip netns exec "$E2E_NS" "$HTTPD" "$E2E_ROOT" --tls-listen "$SRV:443" \
-	--tls-cert "$C/https.pem" --tls-key "$C/https.key" --log "$ALOG_TLS"
+	--tls-cert "$C/https.pem" --tls-key "$C/https.key" --log "$ALOG_TLS" --log-level debug
 TLS_PID=$T_LAST_PID
 start_bg "$LOG_HTTP" ip netns exec "$E2E_NS" "$HTTPD" "$E2E_ROOT" --addr "$SRV" --port 80
 wait_for 10 e2e_ns_bound "$E2E_NS" tcp 443 || { fail "e2e-https: pxe-httpd (TLS) did not start: $(tail -3 "$LOG_TLS")"; t_done; }
@@ -106,8 +106,8 @@ else
 	echo "    --- pxe-httpd (plain):"; tail -10 "$LOG_HTTP" | sed 's/^/    http| /'
 	echo "    --- console: $(e2e_console_tail "$SCEN")"
 fi
-echo "--- the HTTPS server's handshake lines:"
-grep -a 'tls-' "$LOG_TLS" | head -10 | sed 's/^/    /'
+echo "--- the HTTPS server's TLS lines (what the firmware negotiated):"
+grep -aE "event=tls" "$LOG_TLS" | head -10 | sed 's/^/    /'
 if [ -n "${E2E_KEEP:-}" ]; then rm -rf "$E2E_KEEP"; cp -a "$T_TMP" "$E2E_KEEP"; echo "kept $E2E_KEEP"; fi
 stop_pid "$TLS_PID"
 t_done
