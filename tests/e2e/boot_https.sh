@@ -11,9 +11,12 @@
 #   (iPXE) -> its script, kernel and initrd over plain HTTP from a second
 #   pxe-httpd -> the guest downloads root.img and prints NETBOOT-OK.
 #
-# PASS needs NETBOOT-OK on the console and the GET of /snponly.efi in the
-# HTTPS server's access log (so the firmware's download did go over TLS).
+# PASS needs NETBOOT-OK on the console and the firmware's GET of
+# /snponly.efi (User-Agent UefiHttpBoot, from the VM's address) in the
+# HTTPS server's access log: the firmware's download did go over TLS.
+# A second VM without the CA must fail its handshake (the control).
 #   E2E_VM_TIMEOUT=S  limit of the VM (default 240)
+#   E2E_NOCA_TIMEOUT=S  limit of the control VM (default 75)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/_lib_e2e.sh"
 e2e_need_tools e2e-https
@@ -95,7 +98,9 @@ ok=0
 e2e_vm_wait "$SCEN" "$E2E_VM_PID" && ok=1
 secs=$(e2e_secs_since "$t0")
 sleep 0.6 # the access log is written every 500 ms
-if [ $ok = 1 ] && grep -q '"GET /snponly.efi HTTP/1.1" 200 ' "$ALOG_TLS"; then
+# the firmware's line, not the namespace's own curl above
+fw_got() { grep -aqE "^$E2E_NET\.1[0-9][0-9] .*\"GET /snponly.efi HTTP/1.1\" 200 .*UefiHttpBoot" "$ALOG_TLS"; }
+if [ $ok = 1 ] && fw_got; then
 	pass "$SCEN ${secs}s: OVMF fetched snponly.efi over HTTPS and booted"
 else
 	[ $ok = 1 ] && E2E_VM_RESULT="booted, but no GET /snponly.efi in the HTTPS server's log"
@@ -106,6 +111,28 @@ else
 	echo "    --- pxe-httpd (plain):"; tail -10 "$LOG_HTTP" | sed 's/^/    http| /'
 	echo "    --- console: $(e2e_console_tail "$SCEN")"
 fi
+# ---- the control: without the CA the firmware must refuse the server
+# (so the pass above is the enrolment's doing, not a firmware that trusts
+# anything). It never boots: bounded by E2E_NOCA_TIMEOUT.
+e2e_tap tap2
+at=$(wc -l <"$ALOG_TLS")
+saved=$E2E_VM_TIMEOUT
+E2E_VM_TIMEOUT=${E2E_NOCA_TIMEOUT:-75}
+e2e_vm_start "$SCEN-noca" uefi tap2 "$(e2e_mac 202)" \
+	-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=no
+e2e_vm_wait "$SCEN-noca" "$E2E_VM_PID" && booted=1 || booted=0
+E2E_VM_TIMEOUT=$saved
+# Debian 12's OVMF without TlsCaCertificate does not even connect: its
+# console says "Error: Could not retrieve NBP file size from HTTP server."
+sleep 0.6
+fetched=$(tail -n +"$((at + 1))" "$ALOG_TLS" | grep -ac UefiHttpBoot)
+why=$(sed -e 's/\r//g' "$T_TMP/$SCEN-noca.serial" | grep -a -m1 'Error:' | sed 's/^ *//')
+if [ $booted = 0 ] && [ "$fetched" = 0 ] && [ -n "$why" ]; then
+	pass "$SCEN without the CA: the firmware does not fetch over HTTPS ($why)"
+else
+	fail "$SCEN without the CA: booted=$booted, firmware requests served=$fetched; console: $(e2e_console_tail "$SCEN-noca")"
+fi
+
 echo "--- the HTTPS server's TLS lines (what the firmware negotiated):"
 grep -aE "event=tls" "$LOG_TLS" | head -10 | sed 's/^/    /'
 if [ -n "${E2E_KEEP:-}" ]; then rm -rf "$E2E_KEEP"; cp -a "$T_TMP" "$E2E_KEEP"; echo "kept $E2E_KEEP"; fi
