@@ -200,6 +200,14 @@ static int validate(void *p, struct pxe_err *err)
 		return pxe_err_set(err, EINVAL, "%s: needs %s too",
 				   c->tls_cert ? "tls-cert" : "tls-key",
 				   c->tls_cert ? "tls-key" : "tls-cert");
+	if (c->tls_cert && c->tls_key) {
+		/* the pair is usable (read, matching): a bad one is a
+		 * configuration error at --check-config, start and SIGHUP */
+		struct ssl_ctx_st *ctx = tls_ctx_new(c->tls_cert, c->tls_key, err);
+		if (!ctx)
+			return -EINVAL;
+		tls_ctx_free(ctx);
+	}
 	if (c->max_request_line >= c->max_head)
 		return pxe_err_set(err, EINVAL,
 				   "max-request-line: expected less than max-header-size (%llu), "

@@ -34,9 +34,10 @@ static const char *ssl_reason(void)
 	return r ? r : "unknown error";
 }
 
-static int ctx_fail(SSL_CTX *ctx, struct pxe_err *err, const char *opt, const char *file)
+static int ctx_fail(SSL_CTX *ctx, struct pxe_err *err, const char *opt, const char *file,
+		    const char *what)
 {
-	pxe_err_set(err, EINVAL, "%s %s: %s", opt, file, ssl_reason());
+	pxe_err_set(err, EINVAL, "%s %s: %s (OpenSSL: %s)", opt, file, what, ssl_reason());
 	ERR_clear_error();
 	SSL_CTX_free(ctx);
 	return -EINVAL;
@@ -61,7 +62,7 @@ SSL_CTX *tls_ctx_new(const char *cert, const char *key, struct pxe_err *err)
 	/* DHE for OVMF: RFC 7919 ffdhe2048 (auto picks by key size) */
 	SSL_CTX_set_dh_auto(ctx, 1);
 	if (!SSL_CTX_set_cipher_list(ctx, tls12_ciphers)) {
-		ctx_fail(ctx, err, "tls", "ciphers");
+		ctx_fail(ctx, err, "tls", "ciphers", "no cipher suite available");
 		return NULL;
 	}
 	/* resumption: session tickets (OpenSSL's default, stated) and ids */
@@ -69,15 +70,16 @@ SSL_CTX *tls_ctx_new(const char *cert, const char *key, struct pxe_err *err)
 	static const unsigned char sid_ctx[] = "pxe-httpd";
 	SSL_CTX_set_session_id_context(ctx, sid_ctx, sizeof(sid_ctx) - 1);
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
-		ctx_fail(ctx, err, "tls-cert", cert);
+		ctx_fail(ctx, err, "tls-cert", cert, "not a PEM certificate chain");
 		return NULL;
 	}
 	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
-		ctx_fail(ctx, err, "tls-key", key);
+		ctx_fail(ctx, err, "tls-key", key,
+			 "not a PEM private key, or not the key of tls-cert");
 		return NULL;
 	}
 	if (SSL_CTX_check_private_key(ctx) != 1) {
-		ctx_fail(ctx, err, "tls-key", key);
+		ctx_fail(ctx, err, "tls-key", key, "not the key of tls-cert");
 		return NULL;
 	}
 	return ctx;

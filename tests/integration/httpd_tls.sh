@@ -216,6 +216,10 @@ stop_pid "$OPID"
 # ---- configuration errors
 "$HTTPD" "$ROOT" --tls-listen 127.0.0.1:0 --check-config >/dev/null 2>"$T_TMP/err"
 expect "--tls-listen without a certificate: exit 78" 78 "$?"
+"$HTTPD" "$ROOT" --tls-listen 127.0.0.1:0 --tls-cert "$C/s1.pem" --tls-key "$C/s2.key" --check-config >/dev/null 2>"$T_TMP/err"
+expect "--check-config: a key not of the certificate: exit 78" 78 "$?"
+grep -qF "tls-key $C/s2.key: not a PEM private key, or not the key of tls-cert" "$T_TMP/err" &&
+	pass "--check-config names the key" || fail "--check-config: $(cat "$T_TMP/err")"
 "$HTTPD" "$ROOT" --print-config --tls-listen 127.0.0.1 --tls-cert "$C/s1.pem" --tls-key "$C/s1.key" >"$T_TMP/pc"
 grep -q 'tls-listen.*127.0.0.1:443' "$T_TMP/pc" && pass "--print-config: tls-listen, port 443" ||
 	fail "--print-config: $(grep tls "$T_TMP/pc")"
