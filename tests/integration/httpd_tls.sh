@@ -223,6 +223,30 @@ expect "--tls-listen alone: HTTPS served" hello "$("${CURL[@]}" "https://127.0.0
 expect "--tls-listen alone: one listener, no plain default" 1 "$(grep -c 'event=listen' "$T_TMP/only.log")"
 stop_pid "$OPID"
 
+# ---- the INI file, and IPv6 ([::1]:PORT)
+if ip -6 addr show dev lo 2>/dev/null | grep -q '::1'; then
+	P6=$(free_port)
+	cat >"$T_TMP/httpd.conf" <<EOT
+[httpd]
+root = $ROOT
+tls-listen = [::1]:$P6
+tls-cert = $C/s1.pem
+tls-key = $C/s1.key
+tls-handshake-timeout = 5s
+tls-max-handshakes = 8
+EOT
+	start_bg "$T_TMP/v6.log" "$HTTPD" -c "$T_TMP/httpd.conf"
+	V6PID=$T_LAST_PID
+	wait_for 10 tcp_bound "$P6"
+	expect "INI tls-* keys, HTTPS on [::1]" hello "$(curl -sS --max-time 10 -k "https://[::1]:$P6/a.txt")"
+	"$HTTPD" -c "$T_TMP/httpd.conf" --print-config >"$T_TMP/pc6"
+	grep -q 'tls-max-handshakes.*8' "$T_TMP/pc6" && pass "--print-config: tls-max-handshakes from the file" ||
+		fail "--print-config: $(grep tls "$T_TMP/pc6")"
+	stop_pid "$V6PID"
+else
+	skip "IPv6 TLS listener: no ::1 on lo"
+fi
+
 # ---- configuration errors
 "$HTTPD" "$ROOT" --tls-listen 127.0.0.1:0 --check-config >/dev/null 2>"$T_TMP/err"
 expect "--tls-listen without a certificate: exit 78" 78 "$?"
