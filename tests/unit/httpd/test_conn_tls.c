@@ -77,7 +77,8 @@ struct fake {
 	int wagain;      /* writes that answer -EAGAIN first */
 	char again_head; /* first byte offered when -EAGAIN was answered */
 	bool retry_check;
-	int handshakes, notifies, frees, writes;
+	int read_wants_write; /* reads that answer -EAGAIN wanting the socket writable */
+	int handshakes, notifies, frees, writes, reads;
 };
 
 static struct fake fk;
@@ -98,6 +99,13 @@ static int fake_handshake(struct conn_io *io)
 static ssize_t fake_read(struct conn_io *io, void *buf, size_t n, bool *more)
 {
 	*more = false;
+	fk.reads++;
+	if (fk.read_wants_write > 0) { /* e.g. TLS 1.3 tickets or a key update to send first */
+		fk.read_wants_write--;
+		io->read_want_write = true;
+		return -EAGAIN;
+	}
+	io->read_want_write = false;
 	if (fk.held_len) {
 		/* one record at a time: 10 bytes, the rest stays pending */
 		size_t k = fk.held_len < 10 ? fk.held_len : 10;
@@ -358,6 +366,32 @@ START_TEST(test_body_fallback)
 }
 END_TEST
 
+/* The other directions: a read that must write first goes on when the
+ * socket turns writable (EPOLLOUT alone), a write that must read first
+ * when it turns readable (EPOLLIN alone). */
+START_TEST(test_want_other_way)
+{
+	fk.read_wants_write = 1;
+	int cl;
+	struct conn *c = connect_fake("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n", &cl);
+	ck_assert_int_eq(c->m.state, CONN_IDLE);
+	ck_assert(c->io.read_want_write);
+	char buf[4096];
+	ck_assert_int_lt(read(cl, buf, sizeof(buf)), 0); /* nothing answered yet */
+	/* the reply's writes want a read first (outq_send tries the shared
+	 * buffer, then its own queue: two answers) */
+	fk.wagain = 2;
+	conn_event(c, EPOLLOUT); /* writable only: the read goes on, the write waits */
+	ck_assert(!c->io.read_want_write);
+	ck_assert_int_eq(c->m.state, CONN_SEND);
+	conn_event(c, EPOLLIN); /* readable only: the write goes on */
+	ck_assert_int_eq(c->m.state, CONN_IDLE);
+	slurp(cl, buf, sizeof(buf));
+	ck_assert_msg(!strncmp(buf, "HTTP/1.1 200 OK\r\n", 17), "%s", buf);
+	close(cl);
+}
+END_TEST
+
 UNIT_SUITE(http_conn_tls)
 {
 	Suite *s = suite_create("http_conn_tls");
@@ -373,6 +407,7 @@ UNIT_SUITE(http_conn_tls)
 	tcase_add_test(tc, test_close_notify);
 	tcase_add_test(tc, test_pending_bytes);
 	tcase_add_test(tc, test_body_fallback);
+	tcase_add_test(tc, test_want_other_way);
 	suite_add_tcase(s, tc);
 	return s;
 }
