@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* A connection's output queue and its send(2) (see outq.h). */
+/* A connection's output queue and its writes through the transport (see outq.h). */
 #include "outq.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "httpd.h"
 #include "io.h"
