@@ -48,6 +48,13 @@ endif
 PKGS := libuv inih
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# OpenSSL 3 (libssl): pxe-httpd's HTTPS only. Its flags go to httpd's files
+# and its libraries to pxe-httpd, its unit runner and its fuzzers only:
+# pxe-dhcpd and pxe-tftpd never link it (tests/integration/httpd_tls.sh
+# checks with ldd).
+SSL_CFLAGS := $(shell $(PKG_CONFIG) --cflags openssl 2>/dev/null)
+SSL_LIBS := $(shell $(PKG_CONFIG) --libs openssl 2>/dev/null)
+httpd_LIBS := $(SSL_LIBS)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
@@ -106,6 +113,7 @@ $(B)/%.o: %.c $(B)/.build-flags
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SRC_INC) -c -o $@ $<
 $(foreach d,$(DAEMONS),$(eval $(B)/$(d)/%.o: SRC_INC := -I$(d)))
+$(B)/httpd/%.o: SRC_INC += $(SSL_CFLAGS)
 
 # Unit tests include the headers of the component they test through -I
 # (tests/unit/dhcpd/ sees dhcpd/), never through relative paths.
@@ -120,9 +128,9 @@ $(LIBCOMMON): $(COMMON_OBJS)
 
 define daemon_rules
 $(B)/pxe-$(1): $$($(1)_OBJS) $$(LIBCOMMON)
-	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$($(1)_OBJS) $$(LIBCOMMON) $$(DEP_LIBS) $$(LIBS)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$($(1)_OBJS) $$(LIBCOMMON) $$(DEP_LIBS) $$($(1)_LIBS) $$(LIBS)
 $(B)/tests/unit/run-$(1): $(UNIT_HARNESS) $$(call unit_objs,$(1)) $$($(1)_LIBOBJS) $$(LIBCOMMON)
-	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(DEP_LIBS) $$(CHECK_LIBS) $$(LIBS)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(DEP_LIBS) $$(CHECK_LIBS) $$($(1)_LIBS) $$(LIBS)
 endef
 $(foreach d,$(DAEMONS),$(eval $(call daemon_rules,$(d))))
 
@@ -161,12 +169,12 @@ check-e2e: check-build
 
 # The one list of packages this project needs, by Debian package name.
 # Build: compiler, pkg-config, libraries. Test: the real clients and peers.
-DEB_BUILD_PKGS := gcc make pkg-config libuv1-dev libinih-dev check
+DEB_BUILD_PKGS := gcc make pkg-config libuv1-dev libinih-dev check libssl-dev
 # clang's sanitizer runtime (libclang-rt) is only a Recommends of clang, and
 # systemd-socket-activate (socket-activation tests) is in the systemd package.
 DEB_TEST_PKGS := clang libclang-rt-dev|libclang-rt-14-dev clang-format-14 curl tftp-hpa atftp xorriso genisoimage \
                  busybox|busybox-static wrk iproute2 nftables mandoc python3 isc-dhcp-client \
-                 procps systemd python3-scapy ndisc6 faketime dnsmasq-base
+                 procps systemd python3-scapy ndisc6 faketime dnsmasq-base openssl wget
 DEB_E2E_PKGS := qemu-system-x86 ipxe-qemu ovmf ipxe pxelinux syslinux-common syslinux-efi isolinux cpio tcpdump
 # The packaging checks (tests/packaging/ in .ci/run): a .deb built with
 # debhelper (dpkg-checkbuilddeps wants build-essential), lintian,
@@ -210,7 +218,7 @@ $(B)/fuzz/fuzz-common_%: tests/fuzz/fuzz_common_%.c $(COMMON_SRCS)
 define fuzz_rules
 $(B)/fuzz/fuzz-$(1)_%: tests/fuzz/fuzz_$(1)_%.c $$(COMMON_SRCS) $$(filter-out $(1)/main.c,$$($(1)_SRCS))
 	@mkdir -p $$(@D)
-	$$(FUZZ_CC) $$(FUZZ_FLAGS) -I$(1) -o $$@ $$^ $$(DEP_LIBS)
+	$$(FUZZ_CC) $$(FUZZ_FLAGS) -I$(1) -o $$@ $$^ $$(DEP_LIBS) $$($(1)_LIBS)
 endef
 $(foreach d,$(DAEMONS),$(eval $(call fuzz_rules,$(d))))
 

@@ -14,6 +14,7 @@
 
 #include "preflight.h"
 #include "config_common.h"
+#include "tls.h"
 
 #ifndef PXE_VERSION
 #define PXE_VERSION "0"
@@ -134,6 +135,22 @@ static const struct pxe_opt httpd_opts[] = {
 	  .min = 1, .max = 10000, .arg = "N", .help = "more header lines get 431" },
 	{ .name = "backlog", .type = PXE_OPT_INT, .offset = OFF(backlog), .def = "0", .min = 0,
 	  .max = 1000000, .arg = "N", .help = "listen backlog (0: SOMAXCONN)" },
+	{ .name = "tls-listen", .type = PXE_OPT_ADDRLIST, .offset = OFF(tls_listen),
+	  .default_port = 443, .arg = "ADDR[:PORT]",
+	  .help = "serve HTTPS here (repeatable, [IPv6]:PORT; port defaults to 443); needs "
+	          "--tls-cert and --tls-key" },
+	{ .name = "tls-cert", .type = PXE_OPT_STRING, .offset = OFF(tls_cert), .arg = "FILE",
+	  .help = "HTTPS certificate chain, PEM, server certificate first (re-read on SIGHUP)",
+	  .check = pxe_optcheck_file },
+	{ .name = "tls-key", .type = PXE_OPT_STRING, .offset = OFF(tls_key), .arg = "FILE",
+	  .help = "private key of --tls-cert, PEM (re-read on SIGHUP)",
+	  .check = pxe_optcheck_file },
+	{ .name = "tls-handshake-timeout", .type = PXE_OPT_DURATION,
+	  .offset = OFF(tls_handshake_timeout_ms), .def = "10s", .min = 0, .max = 3600000,
+	  .arg = "SECS", .help = "close a TLS connection whose handshake takes longer (0: never)" },
+	{ .name = "tls-max-handshakes", .type = PXE_OPT_INT, .offset = OFF(tls_max_handshakes),
+	  .def = "256", .min = 1, .max = 1000000, .arg = "N",
+	  .help = "at most N TLS handshakes at once; new TLS connections beyond are closed" },
 };
 /* clang-format on */
 
@@ -177,6 +194,20 @@ static int validate(void *p, struct pxe_err *err)
 	if (c->index && (strchr(c->index, '/') || !c->index[0]))
 		return pxe_err_set(err, EINVAL, "index: expected a file name without '/', got '%s'",
 				   c->index);
+	if (c->tls_listen.n && (!c->tls_cert || !c->tls_key))
+		return pxe_err_set(err, EINVAL, "tls-listen: needs tls-cert and tls-key");
+	if (!c->tls_cert != !c->tls_key)
+		return pxe_err_set(err, EINVAL, "%s: needs %s too",
+				   c->tls_cert ? "tls-cert" : "tls-key",
+				   c->tls_cert ? "tls-key" : "tls-cert");
+	if (c->tls_cert && c->tls_key) {
+		/* the pair is usable (read, matching): a bad one is a
+		 * configuration error at --check-config, start and SIGHUP */
+		struct ssl_ctx_st *ctx = tls_ctx_new(c->tls_cert, c->tls_key, err);
+		if (!ctx)
+			return -EINVAL;
+		tls_ctx_free(ctx);
+	}
 	if (c->max_request_line >= c->max_head)
 		return pxe_err_set(err, EINVAL,
 				   "max-request-line: expected less than max-header-size (%llu), "
@@ -194,7 +225,11 @@ const struct pxe_opt_spec httpd_spec = {
 	.nopts = sizeof(httpd_opts) / sizeof(httpd_opts[0]),
 	.cfg_size = sizeof(struct httpd_config),
 	.validate = validate,
-	.epilog = "Signals: SIGHUP reloads, SIGUSR1 reopens the logs, SIGTERM stops.\n"
+	.epilog = "pxe-httpd --tls-efi-ca PEM > FILE writes PEM's certificates as the EFI "
+		  "signature list\nthat UEFI HTTPS Boot trusts (OVMF: -fw_cfg "
+		  "name=etc/edk2/https/cacerts,file=FILE).\n"
+		  "Signals: SIGHUP reloads (and re-reads --tls-cert/--tls-key), SIGUSR1 reopens "
+		  "the logs, SIGTERM stops.\n"
 		  "See pxe-httpd(8), section \"Replacing darkhttpd\".",
 };
 
@@ -343,7 +378,10 @@ int httpd_runtime_init(struct httpd_runtime *rt, const struct httpd_config *cfg,
 		.idle_ms = (uint64_t)cfg->timeout_ms,
 		.header_ms = (uint64_t)cfg->header_timeout_ms,
 		.keepalive = cfg->keepalive,
+		.handshake_ms = (uint64_t)cfg->tls_handshake_timeout_ms,
 	};
+	if (cfg->tls_cert && !(rt->tls = tls_ctx_new(cfg->tls_cert, cfg->tls_key, err)))
+		return -EINVAL;
 	return 0;
 }
 
@@ -358,5 +396,6 @@ void httpd_runtime_free(struct httpd_runtime *rt)
 		explicit_bzero(rt->auth_b64, strlen(rt->auth_b64));
 	free(rt->auth_b64);
 	free(rt->server);
+	tls_ctx_free(rt->tls); /* connections in flight hold their own reference */
 	memset(rt, 0, sizeof(*rt));
 }

@@ -13,6 +13,8 @@
 #include "request.h"
 #include "root.h"
 
+struct ssl_ctx_st;
+
 enum access_log_format { ALOG_CLF, ALOG_LOGFMT, ALOG_JSON };
 
 struct httpd_config {
@@ -56,6 +58,10 @@ struct httpd_config {
 	unsigned long long max_request_line, max_head;
 	long long max_headers;
 	long long backlog;
+	struct pxe_addrlist tls_listen; /* HTTPS listeners */
+	char *tls_cert, *tls_key;
+	long long tls_handshake_timeout_ms;
+	long long tls_max_handshakes;
 };
 
 extern const struct pxe_opt_spec httpd_spec;
@@ -74,6 +80,7 @@ struct httpd_runtime {
 	char *server;   /* "pxe-httpd/VERSION" or NULL */
 	struct http_limits limits;
 	struct conn_policy conn; /* timeouts and keep-alive of connections */
+	struct ssl_ctx_st *tls;  /* --tls-cert/--tls-key read, NULL: no HTTPS */
 };
 
 /* Build a runtime from a validated config; 0 or -errno with err filled.

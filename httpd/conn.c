@@ -19,6 +19,9 @@
 #include "httpd.h"
 #include "log.h"
 #include "request.h"
+#include "tls.h"
+
+#include <openssl/ssl.h>
 
 /* The input being answered in one run: the bytes of the last read (in the
  * shared read buffer) or those held in ibuf; used: answered so far. */
@@ -41,6 +44,38 @@ enum conn_go { CONN_GO_ON, CONN_GO_STOP, CONN_GO_FREED };
 
 typedef enum conn_go (*conn_do_fn)(struct conn *c, struct conn_run *r, const struct conn_act *a,
 				   struct conn_ev *ev);
+
+/* ---------------------------------------------------------------- TLS */
+
+/* Hostile or broken TLS clients: one line per connection, then it is cut
+ * off (garbage for a ClientHello, plain HTTP on the TLS port, a client
+ * silent mid-handshake, a renegotiation attempt). */
+static void log_tls_error(struct conn *c, const char *event, const char *why)
+{
+	struct pxe_log_line l;
+	pxe_log_begin(&l, PXE_LOG_INFO, event);
+	pxe_log_str(&l, "client", c->peer);
+	pxe_log_str(&l, "error", why[0] ? why : "unknown");
+	pxe_log_end(&l);
+}
+
+/* The connection no longer counts against --tls-max-handshakes. */
+static void handshake_over(struct conn *c)
+{
+	if (!c->io.tls_done) {
+		c->io.tls_done = true;
+		c->srv->handshakes--;
+	}
+}
+
+/* kTLS: the kernel encrypts the page cache's pages (SSL_sendfile). */
+static ssize_t tls_sendfile(struct conn_io *io, int fd, off_t off, size_t len)
+{
+	ssize_t n = SSL_sendfile(io->tls, fd, off, len, 0);
+	if (n < 0)
+		errno = SSL_get_error(io->tls, (int)n) == SSL_ERROR_WANT_WRITE ? EAGAIN : EIO;
+	return n;
+}
 
 /* ---------------------------------------------------------------- input */
 
@@ -122,14 +157,13 @@ static enum conn_go do_read(struct conn *c, struct conn_run *r, const struct con
 		*ev = (struct conn_ev){.kind = CONN_EV_ERROR};
 		return CONN_GO_ON;
 	}
-	ssize_t n;
-	do
-		n = read(c->fd, dst, cap);
-	while (n < 0 && errno == EINTR);
+	bool more;
+	ssize_t n = c->io.ops->read(&c->io, dst, cap, &more);
 	if (n <= 0) {
 		/* 0: the client is gone, or half-closed with nothing to answer */
-		bool again = n < 0 && errno == EAGAIN;
-		*ev = (struct conn_ev){.kind = again ? CONN_EV_AGAIN : CONN_EV_EOF};
+		if (n < 0 && n != -EAGAIN && c->io.tls)
+			log_tls_error(c, "tls-error", c->io.why);
+		*ev = (struct conn_ev){.kind = n == -EAGAIN ? CONN_EV_AGAIN : CONN_EV_EOF};
 		return CONN_GO_ON;
 	}
 	if (dst == c->srv->rbuf) {
@@ -138,7 +172,8 @@ static enum conn_go do_read(struct conn *c, struct conn_run *r, const struct con
 		c->ilen += (size_t)n;
 		r->in = (struct conn_in){.p = c->ibuf, .len = c->ilen};
 	}
-	*ev = (struct conn_ev){.kind = CONN_EV_INPUT, .filled = (size_t)n == cap};
+	/* more: TLS holds decrypted bytes that no socket event announces */
+	*ev = (struct conn_ev){.kind = CONN_EV_INPUT, .filled = (size_t)n == cap || more};
 	parse_head(c, r, ev);
 	return CONN_GO_ON;
 }
@@ -161,10 +196,9 @@ static enum conn_go do_drain(struct conn *c, struct conn_run *r, const struct co
 	(void)a;
 	r->in = (struct conn_in){0}; /* the read below overwrites the shared buffer */
 	for (int i = 0; i < 64; i++) {
-		ssize_t n = read(c->fd, c->srv->rbuf, sizeof(c->srv->rbuf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
+		bool more;
+		ssize_t n = c->io.ops->read(&c->io, c->srv->rbuf, sizeof(c->srv->rbuf), &more);
+		if (n == -EAGAIN)
 			break;
 		if (n <= 0) {
 			*ev = (struct conn_ev){.kind = CONN_EV_EOF};
@@ -240,7 +274,7 @@ static enum conn_go do_send(struct conn *c, struct conn_run *r, const struct con
 {
 	(void)r;
 	bool progress;
-	int n = outq_send(&c->q, c->srv, c->fd, a->more, a->fin, &progress);
+	int n = outq_send(&c->q, c->srv, &c->io, a->more, a->fin, &progress);
 	*ev = (struct conn_ev){.kind = n == 0  ? CONN_EV_SENT
 				       : n > 0 ? CONN_EV_BLOCKED
 					       : CONN_EV_ERROR,
@@ -248,18 +282,59 @@ static enum conn_go do_send(struct conn *c, struct conn_run *r, const struct con
 	return CONN_GO_ON;
 }
 
+/* TLS without kTLS: pread into the connection's buffer, SSL_write from
+ * it. A write that finds the socket full keeps the bytes for the retry
+ * (TLS takes the same bytes again, io.h). */
+static ssize_t tls_body_write(struct conn *c, const struct pxe_file *f, uint64_t off, uint64_t len)
+{
+	if (c->tpos == c->tlen || c->boff != off) {
+		uint64_t fd_off = 0;
+		uint64_t span = pxe_file_span(f, off, &fd_off);
+		size_t want = (size_t)(len < span ? len : span);
+		if (want > CONN_TLS_BUF)
+			want = CONN_TLS_BUF;
+		if (!c->tbuf && !(c->tbuf = malloc(CONN_TLS_BUF)))
+			return -ENOMEM;
+		ssize_t n = want ? pread(f->fd, c->tbuf, want, (off_t)fd_off) : 0;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO; /* the file shrank */
+		c->tlen = (size_t)n;
+		c->tpos = 0;
+		c->boff = off;
+	}
+	ssize_t n = c->io.ops->write(&c->io, c->tbuf + c->tpos, c->tlen - c->tpos, true);
+	if (n > 0) {
+		c->tpos += (size_t)n;
+		c->boff += (uint64_t)n;
+	}
+	return n;
+}
+
 static enum conn_go do_sendfile(struct conn *c, struct conn_run *r, const struct conn_act *a,
 				struct conn_ev *ev)
 {
 	(void)r;
+	if (c->io.tls && !c->io.ktls_send) {
+		ssize_t n = tls_body_write(c, &c->body.fe->f, a->off, a->len);
+		if (n > 0) {
+			c->body.sent += (uint64_t)n;
+			*ev = (struct conn_ev){.kind = CONN_EV_SENT, .bytes = (uint64_t)n};
+		} else {
+			*ev = (struct conn_ev){.kind = n == -EAGAIN ? CONN_EV_BLOCKED
+								    : CONN_EV_ERROR};
+		}
+		return CONN_GO_ON;
+	}
 	/* a->off is a file offset; an image file's bytes lie at another
 	 * offset of the image's descriptor (base 0 for a directory root) */
 	const struct pxe_file *f = &c->body.fe->f;
 	uint64_t fd_off = 0;
 	uint64_t span = pxe_file_span(f, a->off, &fd_off);
 	off_t off = (off_t)fd_off;
-	ssize_t n =
-		span ? sendfile(c->fd, f->fd, &off, (size_t)(a->len < span ? a->len : span)) : 0;
+	size_t want = (size_t)(a->len < span ? a->len : span);
+	ssize_t n = !span       ? 0
+		    : c->io.tls ? tls_sendfile(&c->io, f->fd, off, want)
+				: sendfile(c->fd, f->fd, &off, want);
 	if (n > 0) {
 		c->body.sent += (uint64_t)n;
 		*ev = (struct conn_ev){.kind = CONN_EV_SENT, .bytes = (uint64_t)n};
@@ -296,6 +371,7 @@ static enum conn_go do_shutdown(struct conn *c, struct conn_run *r, const struct
 {
 	(void)r;
 	(void)a;
+	c->io.ops->close_notify(&c->io);
 	shutdown(c->fd, SHUT_WR);
 	*ev = (struct conn_ev){.kind = CONN_EV_DONE};
 	return CONN_GO_ON;
@@ -308,8 +384,10 @@ static enum conn_go do_send_408(struct conn *c, struct conn_run *r, const struct
 	(void)a;
 	char buf[1024];
 	size_t n = emit_408(c->srv, buf, sizeof(buf));
-	if (send(c->fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT) > 0)
+	if (c->io.ops->write(&c->io, buf, n, false) > 0) {
+		c->io.ops->close_notify(&c->io);
 		shutdown(c->fd, SHUT_WR);
+	}
 	struct pxe_log_line l;
 	pxe_log_begin(&l, PXE_LOG_INFO, "header-timeout");
 	pxe_log_str(&l, "client", c->peer);
@@ -328,6 +406,53 @@ static enum conn_go do_close(struct conn *c, struct conn_run *r, const struct co
 		reply_free(c->srv, &r->rp);
 	conn_close(c);
 	return CONN_GO_FREED;
+}
+
+/* The TLS handshake, driven until it waits for the socket. */
+static enum conn_go do_handshake(struct conn *c, struct conn_run *r, const struct conn_act *a,
+				 struct conn_ev *ev)
+{
+	(void)r;
+	(void)a;
+	int n = c->io.ops->handshake(&c->io);
+	if (n == -EAGAIN) {
+		*ev = (struct conn_ev){.kind = CONN_EV_AGAIN};
+		return CONN_GO_ON;
+	}
+	handshake_over(c);
+	if (n < 0) {
+		log_tls_error(c, "tls-handshake", c->io.why);
+		/* plain HTTP on the TLS port (OpenSSL saw "GET ", "POST"...):
+		 * say so in plain HTTP, as nginx's 400 "plain HTTP request was
+		 * sent to HTTPS port" does, instead of a reset */
+		if (!strcmp(c->io.why, "http request")) {
+			static const char msg[] = "HTTP/1.1 400 Bad Request\r\n"
+						  "Content-Type: text/plain\r\n"
+						  "Content-Length: 38\r\n"
+						  "Connection: close\r\n\r\n"
+						  "plain HTTP request sent to HTTPS port\n";
+			if (send(c->fd, msg, sizeof(msg) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) > 0)
+				shutdown(c->fd, SHUT_WR);
+		}
+		*ev = (struct conn_ev){.kind = n == -ECONNRESET ? CONN_EV_EOF : CONN_EV_ERROR};
+		return CONN_GO_ON;
+	}
+	if (pxe_log_enabled(PXE_LOG_DEBUG) && c->io.ops == &conn_io_tls) {
+		const char *version, *cipher, *sni;
+		bool resumed;
+		tls_io_describe(&c->io, &version, &cipher, &sni, &resumed);
+		struct pxe_log_line l;
+		pxe_log_begin(&l, PXE_LOG_DEBUG, "tls");
+		pxe_log_str(&l, "client", c->peer);
+		pxe_log_str(&l, "version", version);
+		pxe_log_str(&l, "cipher", cipher);
+		pxe_log_str(&l, "sni", sni[0] ? sni : "-");
+		pxe_log_str(&l, "resumed", resumed ? "yes" : "no");
+		pxe_log_str(&l, "ktls", c->io.ktls_send ? "yes" : "no");
+		pxe_log_end(&l);
+	}
+	*ev = (struct conn_ev){.kind = CONN_EV_DONE};
+	return CONN_GO_ON;
 }
 
 /* NONE and WAIT end the run; what is held must outlive it. */
@@ -382,6 +507,7 @@ static const conn_do_fn actions[] = {
 	[CONN_ACT_SEND_408] = do_send_408,
 	[CONN_ACT_DRAIN] = do_drain,
 	[CONN_ACT_CLOSE] = do_close,
+	[CONN_ACT_HANDSHAKE] = do_handshake,
 };
 /* clang-format on */
 _Static_assert(sizeof(actions) / sizeof(actions[0]) == CONN_NACTS, "an action without a row");
@@ -412,6 +538,9 @@ void conn_event(struct conn *c, uint32_t events)
 	struct conn_ev ev = {.kind = CONN_EV_IO,
 			     .readable = events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP),
 			     .hup = events & EPOLLRDHUP};
+	/* a TLS read that had to write first goes on when the socket can */
+	if (c->io.read_want_write && (events & EPOLLOUT))
+		ev.readable = true;
 	if (events & EPOLLERR)
 		ev.kind = CONN_EV_ERROR;
 	conn_feed(c, &ev, httpd_now_ms(c->srv));
@@ -420,18 +549,29 @@ void conn_event(struct conn *c, uint32_t events)
 void conn_check_timeout(struct conn *c, uint64_t now)
 {
 	struct conn_ev ev = {.kind = CONN_EV_TIMER};
+	if (c->m.state == CONN_HANDSHAKE && c->m.deadline && now >= c->m.deadline)
+		log_tls_error(c, "tls-handshake", "timeout");
 	conn_feed(c, &ev, now);
 }
 
 void conn_accepted(struct httpd *s, int fd, const struct pxe_sockaddr *peer)
 {
+	struct conn_io io = {.ops = &conn_io_plain, .fd = fd};
+	conn_accepted_io(s, &io, peer);
+}
+
+void conn_accepted_io(struct httpd *s, const struct conn_io *io, const struct pxe_sockaddr *peer)
+{
 	struct conn *c = calloc(1, sizeof(*c));
 	if (!c) {
-		close(fd);
+		struct conn_io tmp = *io;
+		tmp.ops->free(&tmp);
+		close(io->fd);
 		return;
 	}
 	c->srv = s;
-	c->fd = fd;
+	c->fd = io->fd;
+	c->io = *io;
 	c->peer_addr = *peer;
 	pxe_addr_format_peer(&peer->u.sa, false, c->peer, sizeof(c->peer));
 	c->next = s->conns;
@@ -440,7 +580,13 @@ void conn_accepted(struct httpd *s, int fd, const struct pxe_sockaddr *peer)
 	s->conns = c;
 	s->nconns++;
 	uint64_t now = httpd_now_ms(s);
-	conn_exec(c, conn_fsm_start(&c->m, &s->rt.conn, now), now);
+	if (c->io.tls) {
+		s->handshakes++;
+		conn_exec(c, conn_fsm_start_tls(&c->m, &s->rt.conn, now), now);
+	} else {
+		c->io.tls_done = true;
+		conn_exec(c, conn_fsm_start(&c->m, &s->rt.conn, now), now);
+	}
 }
 
 void conn_close(struct conn *c)
@@ -454,7 +600,11 @@ void conn_close(struct conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	s->nconns--;
+	handshake_over(c);
+	c->io.ops->close_notify(&c->io); /* once: SHUTDOWN may have sent it */
+	c->io.ops->free(&c->io);
 	close(c->fd);
+	free(c->tbuf);
 	free(c->ibuf);
 	outq_free(&c->q);
 	free(c);

@@ -13,6 +13,7 @@
 
 #include "conn_fsm.h"
 #include "emit.h"
+#include "io.h"
 #include "outq.h"
 #include "sock.h"
 
@@ -32,10 +33,24 @@ struct conn {
 	size_t ilen, icap;
 	struct outq q;
 	struct emit_body body;
+	struct conn_io io; /* plain TCP or TLS */
+	/* TLS without kTLS: file bytes go through this buffer (CONN_TLS_BUF,
+	 * allocated at the connection's first file body, reused after):
+	 * [pos, len) is still to be written, and starts at file offset boff */
+	char *tbuf;
+	size_t tlen, tpos;
+	uint64_t boff;
 };
+
+/* The TLS body buffer: one sendfile step of the plain path. */
+#define CONN_TLS_BUF CONN_SENDFILE_STEP
 
 /* A new accepted socket: try to read at once, then epoll. */
 void conn_accepted(struct httpd *s, int fd, const struct pxe_sockaddr *peer);
+/* The same with a transport of its own (io->fd is the socket): TLS, whose
+ * handshake comes first (io->tls set), or a unit test's fake. io is
+ * copied; on failure the socket is closed and io freed. */
+void conn_accepted_io(struct httpd *s, const struct conn_io *io, const struct pxe_sockaddr *peer);
 /* Events from the connection epoll set. */
 void conn_event(struct conn *c, uint32_t events);
 /* The sweep timer: enforce deadlines. */

@@ -6,7 +6,13 @@
 #include <stddef.h>
 
 /* Which deadline entering a state arms. */
-enum conn_clock { CONN_CLOCK_NONE, CONN_CLOCK_IDLE, CONN_CLOCK_HEADER, CONN_CLOCK_LINGER };
+enum conn_clock {
+	CONN_CLOCK_NONE,
+	CONN_CLOCK_IDLE,
+	CONN_CLOCK_HEADER,
+	CONN_CLOCK_LINGER,
+	CONN_CLOCK_HANDSHAKE
+};
 
 typedef struct conn_act (*conn_step_fn)(struct conn_fsm *m, const struct conn_policy *p,
 					const struct conn_ev *ev, uint64_t now);
@@ -29,6 +35,8 @@ static struct conn_act linger_step(struct conn_fsm *m, const struct conn_policy 
 				   const struct conn_ev *ev, uint64_t now);
 static struct conn_act closed_step(struct conn_fsm *m, const struct conn_policy *p,
 				   const struct conn_ev *ev, uint64_t now);
+static struct conn_act handshake_step(struct conn_fsm *m, const struct conn_policy *p,
+				      const struct conn_ev *ev, uint64_t now);
 
 static const struct conn_row rows[CONN_NSTATES] = {
 	[CONN_IDLE] = {"idle", CONN_CLOCK_IDLE, idle_step},
@@ -36,6 +44,7 @@ static const struct conn_row rows[CONN_NSTATES] = {
 	[CONN_SEND] = {"send", CONN_CLOCK_IDLE, send_step},
 	[CONN_LINGER] = {"linger", CONN_CLOCK_LINGER, linger_step},
 	[CONN_CLOSED] = {"closed", CONN_CLOCK_NONE, closed_step},
+	[CONN_HANDSHAKE] = {"handshake", CONN_CLOCK_HANDSHAKE, handshake_step},
 };
 
 const char *conn_state_name(enum conn_state st)
@@ -54,6 +63,7 @@ static uint64_t clock_deadline(enum conn_clock k, const struct conn_policy *p, u
 	case CONN_CLOCK_IDLE: return p->idle_ms ? now + p->idle_ms : 0;
 	case CONN_CLOCK_HEADER: return p->header_ms ? now + p->header_ms : 0;
 	case CONN_CLOCK_LINGER: return now + CONN_LINGER_MS;
+	case CONN_CLOCK_HANDSHAKE: return p->handshake_ms ? now + p->handshake_ms : 0;
 	case CONN_CLOCK_NONE: break;
 	}
 	return 0;
@@ -311,7 +321,36 @@ static struct conn_act closed_step(struct conn_fsm *m, const struct conn_policy 
 	return act(CONN_ACT_NONE);
 }
 
+/* ---------------------------------------------------------------- handshake */
+
+/* The transport says which way it waits (want-read or want-write); the
+ * shell watches both directions, so any socket event drives it again. A
+ * failed handshake, a peer gone, the deadline: close (the shell logs). */
+static struct conn_act handshake_step(struct conn_fsm *m, const struct conn_policy *p,
+				      const struct conn_ev *ev, uint64_t now)
+{
+	switch (ev->kind) {
+	case CONN_EV_IO: return act(CONN_ACT_HANDSHAKE);
+	case CONN_EV_AGAIN: return act(CONN_ACT_WAIT);
+	case CONN_EV_DONE:
+		/* the request may have come with the last handshake flight */
+		m->readable = true;
+		enter(m, CONN_IDLE, p, now);
+		return act(CONN_ACT_READ);
+	case CONN_EV_EOF:
+	case CONN_EV_TIMER: return close_now(m);
+	default: return act(CONN_ACT_NONE);
+	}
+}
+
 /* ---------------------------------------------------------------- entry */
+
+struct conn_act conn_fsm_start_tls(struct conn_fsm *m, const struct conn_policy *p, uint64_t now)
+{
+	*m = (struct conn_fsm){.readable = true};
+	enter(m, CONN_HANDSHAKE, p, now);
+	return act(CONN_ACT_HANDSHAKE);
+}
 
 struct conn_act conn_fsm_start(struct conn_fsm *m, const struct conn_policy *p, uint64_t now)
 {

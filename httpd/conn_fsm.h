@@ -6,11 +6,15 @@
  * until the machine says WAIT (for the socket), NONE or CLOSE. Unit tests
  * drive it with a fake clock (tests/unit/httpd/test_conn_fsm.c).
  *
+ * HANDSHAKE ──done──▶ IDLE     (TLS only; timeout, failure: CLOSED)
  *   IDLE ──bytes──▶ READ_HEAD ──whole head──▶ (handle) ──▶ SEND ──done──▶ IDLE
  *     │                 │ header timeout: 408                  │  close:
  *     │ idle timeout    ▼                                      ▼
  *     └──────────▶ CLOSED ◀──── LINGER ◀── shutdown(SHUT_WR) ──┘
  *
+ * HANDSHAKE: a TLS connection before its first request: the transport's
+ *   handshake is driven until done, whichever way the socket must turn
+ *   (want-read, want-write); the handshake timeout is not reset by bytes.
  * IDLE: waiting for the first byte of a request (keep-alive timeout).
  * READ_HEAD: part of a head received (header timeout, not reset by bytes:
  *   a client sending a byte a second is cut off).
@@ -32,15 +36,24 @@
 
 #include "range.h"
 
-enum conn_state { CONN_IDLE, CONN_READ_HEAD, CONN_SEND, CONN_LINGER, CONN_CLOSED, CONN_NSTATES };
+enum conn_state {
+	CONN_IDLE,
+	CONN_READ_HEAD,
+	CONN_SEND,
+	CONN_LINGER,
+	CONN_CLOSED,
+	CONN_HANDSHAKE,
+	CONN_NSTATES
+};
 
 /* The configuration the machine needs (from --timeout, --header-timeout,
  * --no-keepalive), passed to every step so that a reload applies to the
  * next transition. */
 struct conn_policy {
-	uint64_t idle_ms;   /* keep-alive idle and send stall; 0: none */
-	uint64_t header_ms; /* a head must be complete within; 0: none */
-	bool keepalive;     /* --no-keepalive: false */
+	uint64_t idle_ms;      /* keep-alive idle and send stall; 0: none */
+	uint64_t header_ms;    /* a head must be complete within; 0: none */
+	bool keepalive;        /* --no-keepalive: false */
+	uint64_t handshake_ms; /* --tls-handshake-timeout; 0: none */
 };
 
 /* What came of the last action, or what happened on the socket. */
@@ -48,13 +61,13 @@ enum conn_ev_kind {
 	CONN_EV_IO,      /* epoll: readable (input, EOF or hang-up), peer half-closed */
 	CONN_EV_INPUT,   /* READ: bytes arrived; head: the parse of the input held */
 	CONN_EV_HEAD,    /* PARSE: head: the parse of the input held */
-	CONN_EV_AGAIN,   /* READ, DRAIN: nothing more to read now */
+	CONN_EV_AGAIN,   /* READ, DRAIN: nothing more to read now; HANDSHAKE: wants the socket */
 	CONN_EV_EOF,     /* READ, DRAIN: the peer closed (or reset) */
 	CONN_EV_REPLY,   /* HANDLE, REJECT: the reply is decided, not yet written */
 	CONN_EV_QUEUED,  /* QUEUE: the reply's head and memory body are queued */
 	CONN_EV_SENT,    /* SEND: all queued bytes out; SENDFILE: bytes of the file out */
 	CONN_EV_BLOCKED, /* SEND, SENDFILE: the socket is full */
-	CONN_EV_DONE,    /* QUEUE_PART, FINISH, SHUTDOWN, SEND_408: carried out */
+	CONN_EV_DONE,    /* QUEUE_PART, FINISH, SHUTDOWN, SEND_408, HANDSHAKE: carried out */
 	CONN_EV_ERROR,   /* a socket error, a file that shrank, no memory */
 	CONN_EV_TIMER,   /* the sweep timer: now may be past the deadline */
 };
@@ -107,6 +120,7 @@ enum conn_act_kind {
 	CONN_ACT_SEND_408,   /* send a 408, then shutdown(SHUT_WR), to linger: DONE */
 	CONN_ACT_DRAIN,      /* read and discard: AGAIN, EOF */
 	CONN_ACT_CLOSE,      /* close the socket and free the connection */
+	CONN_ACT_HANDSHAKE,  /* drive the transport's handshake: DONE, AGAIN, EOF, ERROR */
 	CONN_NACTS
 };
 
@@ -141,6 +155,9 @@ struct conn_fsm {
 /* A new connection in IDLE; the request often came with the handshake, so
  * the first action is READ. */
 struct conn_act conn_fsm_start(struct conn_fsm *m, const struct conn_policy *p, uint64_t now);
+/* A new TLS connection in HANDSHAKE; the ClientHello usually came with
+ * the accept, so the first action is HANDSHAKE. */
+struct conn_act conn_fsm_start_tls(struct conn_fsm *m, const struct conn_policy *p, uint64_t now);
 struct conn_act conn_fsm_step(struct conn_fsm *m, const struct conn_policy *p,
 			      const struct conn_ev *ev, uint64_t now);
 /* "idle", "read-head"...: for logs and test messages. */

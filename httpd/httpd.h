@@ -21,6 +21,7 @@ struct listener {
 	uv_poll_t poll;
 	int fd;
 	bool polling;
+	bool tls; /* --tls-listen, or an activated socket named https/tls */
 	struct httpd *srv;
 };
 
@@ -56,6 +57,9 @@ struct httpd {
 	uint64_t accept_warned_ms; /* last "pausing accept" warning (one per 10 s) */
 	char boundary[40];         /* multipart/byteranges, random per process */
 	uint64_t requests;
+	size_t handshakes;     /* TLS connections still in their handshake */
+	uint64_t hs_warned_ms; /* last "too many handshakes" warning (one per 10 s) */
+	uint64_t hs_refused;   /* connections refused at --tls-max-handshakes */
 };
 
 /* Update the cached Date string if the second changed. */

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "opts.h"
 #include "sock.h"
+#include "tls.h"
 
 struct app {
 	struct httpd srv;
@@ -140,6 +141,11 @@ static void on_reopen(void *ctx)
 
 static bool listen_changed(const struct httpd_config *a, const struct httpd_config *b)
 {
+	if (a->tls_listen.n != b->tls_listen.n)
+		return true;
+	for (size_t i = 0; i < a->tls_listen.n; i++)
+		if (!pxe_addr_equal(&a->tls_listen.v[i].u.sa, &b->tls_listen.v[i].u.sa))
+			return true;
 	if (a->port != b->port || a->ipv6 != b->ipv6 || a->listen.n != b->listen.n ||
 	    (a->addr == NULL) != (b->addr == NULL) || (a->addr && strcmp(a->addr, b->addr)))
 		return true;
@@ -283,17 +289,56 @@ static void log_ready(struct app *a)
 		struct pxe_log_line l;
 		pxe_log_begin(&l, PXE_LOG_INFO, "listen");
 		pxe_log_addr(&l, "addr", &sa.u.sa);
+		pxe_log_str(&l, "proto", s->lis[i].tls ? "https" : "http");
 		pxe_log_str(&l, "root", s->cfg->root);
 		pxe_log_end(&l);
 	}
 	log_serving(s, "start");
+	if (s->rt.tls) {
+		/* kTLS is decided per connection (BIO_get_ktls_send); this says
+		 * whether the kernel offers it at all */
+		const char *why = NULL;
+		if (tls_ktls_possible(&why))
+			pxe_log_msg(PXE_LOG_INFO, "start", "kTLS: possible (sendfile over TLS)");
+		else
+			pxe_log_msg(PXE_LOG_INFO, "start",
+				    "kTLS: unavailable (%s): TLS bodies go by pread + SSL_write",
+				    why);
+	}
 	pxe_sd_notifyf("READY=1\nSTATUS=serving %s", s->cfg->root);
+}
+
+/* `pxe-httpd --tls-efi-ca PEM > cacerts.bin`: a tool mode, not a server
+ * option (no ROOT): the CA list for OVMF's fw_cfg etc/edk2/https/cacerts. */
+static int efi_ca_mode(int argc, char **argv)
+{
+	const char *pem = NULL;
+	if (argc == 3 && !strcmp(argv[1], "--tls-efi-ca"))
+		pem = argv[2];
+	else if (argc == 2 && !strncmp(argv[1], "--tls-efi-ca=", 13))
+		pem = argv[1] + 13;
+	else
+		return -1;
+	if (isatty(STDOUT_FILENO)) {
+		fprintf(stderr,
+			"pxe-httpd: --tls-efi-ca writes binary: redirect stdout to a file\n");
+		return 64;
+	}
+	struct pxe_err err = {""};
+	if (tls_efi_ca_write(pem, stdout, &err) < 0) {
+		fprintf(stderr, "pxe-httpd: %s\n", err.msg);
+		return 1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	static struct app a;
-	int rc = pxe_config_main(&httpd_spec, argc, argv, &a.conf);
+	int rc = efi_ca_mode(argc, argv);
+	if (rc >= 0)
+		return rc;
+	rc = pxe_config_main(&httpd_spec, argc, argv, &a.conf);
 	if (rc >= 0)
 		return rc;
 	a.argc = argc;

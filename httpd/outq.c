@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* A connection's output queue and its send(2) (see outq.h). */
+/* A connection's output queue and its writes through the transport (see outq.h). */
 #include "outq.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "httpd.h"
+#include "io.h"
 
 int outq_append(struct outq *q, const char *p, size_t n)
 {
@@ -69,15 +69,16 @@ static int keep_rest(struct outq *q, const char *rest, size_t n)
 	return 0;
 }
 
-static int send_shared(struct outq *q, struct httpd *s, int fd, bool more, bool fin, bool *progress)
+static int send_shared(struct outq *q, struct httpd *s, struct conn_io *io, bool more, bool fin,
+		       bool *progress)
 {
 	/* A whole reply followed by close(): corked, so that the FIN rides
 	 * in the reply's segment instead of one of its own. */
 	bool cork = more || q->len > q->off || fin;
-	ssize_t n = send(fd, s->wbuf, s->wlen, MSG_NOSIGNAL | (cork ? MSG_MORE : 0));
+	ssize_t n = io->ops->write(io, s->wbuf, s->wlen, cork);
 	int r = 0;
-	if (n < 0 && errno != EAGAIN && errno != EINTR)
-		r = -errno;
+	if (n < 0 && n != -EAGAIN)
+		r = (int)n;
 	size_t done = n < 0 ? 0 : (size_t)n;
 	if (done)
 		*progress = true;
@@ -87,21 +88,19 @@ static int send_shared(struct outq *q, struct httpd *s, int fd, bool more, bool 
 	return r;
 }
 
-int outq_send(struct outq *q, struct httpd *s, int fd, bool more, bool fin, bool *progress)
+int outq_send(struct outq *q, struct httpd *s, struct conn_io *io, bool more, bool fin,
+	      bool *progress)
 {
 	*progress = false;
 	if (s->wlen) {
-		int r = send_shared(q, s, fd, more, fin, progress);
+		int r = send_shared(q, s, io, more, fin, progress);
 		if (r < 0)
 			return r;
 	}
 	while (q->off < q->len) {
-		ssize_t n = send(fd, q->buf + q->off, q->len - q->off,
-				 MSG_NOSIGNAL | (more ? MSG_MORE : 0));
-		if (n < 0 && errno == EINTR)
-			continue;
+		ssize_t n = io->ops->write(io, q->buf + q->off, q->len - q->off, more);
 		if (n < 0)
-			return errno == EAGAIN ? 1 : -errno;
+			return n == -EAGAIN ? 1 : (int)n;
 		q->off += (size_t)n;
 		*progress = true;
 	}

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 struct httpd;
+struct conn_io;
 
 struct outq {
 	char *buf; /* NULL when empty */
@@ -28,7 +29,8 @@ bool outq_full(const struct outq *q, const struct httpd *s);
 /* Send what is queued. more: body bytes follow; fin: the connection closes
  * after this. 0: all sent; 1: the socket is full; -errno. *progress is set
  * when bytes went out. */
-int outq_send(struct outq *q, struct httpd *s, int fd, bool more, bool fin, bool *progress);
+int outq_send(struct outq *q, struct httpd *s, struct conn_io *io, bool more, bool fin,
+	      bool *progress);
 void outq_free(struct outq *q);
 
 #endif

@@ -249,6 +249,13 @@ int http_request_parse(const char *buf, size_t len, const struct http_limits *li
 		return -400;
 	const char *p = buf + skip;
 	size_t n = len - skip;
+	/* The method is a token (RFC 9112 §3): a byte that cannot start one
+	 * ends it now, not when a line end comes. A TLS ClientHello sent to
+	 * the plain port (0x16 0x03 ...) then gets its 400 at once instead of
+	 * waiting for the header timeout. */
+	for (size_t i = 0; i < n && p[i] != ' '; i++)
+		if (!tchar[(unsigned char)p[i]])
+			return -400;
 	const char *nl =
 		memchr(p, '\n', n > lim->max_request_line + 2 ? lim->max_request_line + 2 : n);
 	if (!nl)

@@ -18,6 +18,7 @@
 #include "holder.h"
 #include "log.h"
 #include "sock.h"
+#include "tls.h"
 
 #define SWEEP_MS      500
 #define ACCEPT_BATCH  128
@@ -73,6 +74,37 @@ static void on_emfile_timer(uv_timer_t *t)
 		httpd_accept_pause(s, false);
 }
 
+/* A TLS connection: refused at --tls-max-handshakes (a handshake costs
+ * an RSA or DH private-key operation: a flood of ClientHellos must not
+ * take the CPU from the downloads running), else its handshake starts. */
+static void tls_accepted(struct httpd *s, int fd, const struct pxe_sockaddr *peer)
+{
+	if (!s->rt.tls) { /* a reload dropped --tls-cert: validate() keeps it for --tls-listen */
+		close(fd);
+		return;
+	}
+	if (s->handshakes >= (size_t)s->cfg->tls_max_handshakes) {
+		s->hs_refused++;
+		uint64_t now = httpd_now_ms(s);
+		if (!s->hs_warned_ms || now - s->hs_warned_ms > 10000) { /* once per 10 s */
+			s->hs_warned_ms = now;
+			pxe_log_msg(
+				PXE_LOG_WARN, "tls-handshake",
+				"%zu handshakes in progress (--tls-max-handshakes): refusing new "
+				"TLS connections (%llu so far)",
+				s->handshakes, (unsigned long long)s->hs_refused);
+		}
+		close(fd);
+		return;
+	}
+	struct conn_io io;
+	if (tls_io_init(&io, s->rt.tls, fd) < 0) {
+		close(fd);
+		return;
+	}
+	conn_accepted_io(s, &io, peer);
+}
+
 static void on_accept(uv_poll_t *p, int status, int events)
 {
 	struct listener *l = p->data;
@@ -106,7 +138,10 @@ static void on_accept(uv_poll_t *p, int status, int events)
 			}
 			return; /* EAGAIN, or a connection reset before we took it */
 		}
-		conn_accepted(s, fd, &peer);
+		if (l->tls)
+			tls_accepted(s, fd, &peer);
+		else
+			conn_accepted(s, fd, &peer);
 	}
 }
 
@@ -133,7 +168,7 @@ static void on_sweep(uv_timer_t *t)
 	access_log_flush(&s->alog);
 }
 
-static int add_listener(struct httpd *s, int fd)
+static int add_listener(struct httpd *s, int fd, bool tls)
 {
 	if (s->nlis == MAX_LISTENERS)
 		return -EMFILE;
@@ -151,7 +186,7 @@ static int add_listener(struct httpd *s, int fd)
 	 * close requests. */
 	int defer = s->cfg->defer_accept || s->cfg->accf ? 1 : 0;
 	setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer, sizeof(defer));
-	s->lis[s->nlis++] = (struct listener){.fd = fd, .srv = s};
+	s->lis[s->nlis++] = (struct listener){.fd = fd, .srv = s, .tls = tls};
 	return 0;
 }
 
@@ -166,14 +201,21 @@ static int listen_activated(struct httpd *s, struct pxe_err *err)
 			continue;
 		int fl = fcntl(fds[i].fd, F_GETFL);
 		fcntl(fds[i].fd, F_SETFL, fl | O_NONBLOCK);
-		add_listener(s, fds[i].fd);
+		/* FileDescriptorName=https (or tls) in the .socket unit */
+		bool tls = !strcmp(fds[i].name, "https") || !strcmp(fds[i].name, "tls");
+		if (tls && !s->rt.tls)
+			return pxe_err_set(err, EINVAL,
+					   "socket activation: socket '%s' needs --tls-cert and "
+					   "--tls-key",
+					   fds[i].name);
+		add_listener(s, fds[i].fd, tls);
 	}
 	if (n > 0 && s->nlis == 0)
 		return pxe_err_set(err, EINVAL, "socket activation: no stream socket passed");
 	return (int)s->nlis;
 }
 
-static int bind_one(struct httpd *s, const struct pxe_sockaddr *a, unsigned flags,
+static int bind_one(struct httpd *s, const struct pxe_sockaddr *a, unsigned flags, bool tls,
 		    struct pxe_err *err)
 {
 	/* SO_REUSEADDR on TCP only allows a bind while old connections of
@@ -185,7 +227,7 @@ static int bind_one(struct httpd *s, const struct pxe_sockaddr *a, unsigned flag
 		pxe_bind_error(msg, sizeof(msg), &a->u.sa, SOCK_STREAM, fd);
 		return pxe_err_set(err, -fd, "%s", msg);
 	}
-	return add_listener(s, fd);
+	return add_listener(s, fd, tls);
 }
 
 int httpd_listen(struct httpd *s, struct pxe_err *err)
@@ -197,10 +239,17 @@ int httpd_listen(struct httpd *s, struct pxe_err *err)
 	int r = listen_activated(s, err);
 	if (r != 0)
 		return r < 0 ? r : 0;
+	for (size_t i = 0; i < cfg->tls_listen.n; i++)
+		if ((r = bind_one(s, &cfg->tls_listen.v[i], 0, true, err)) < 0)
+			return r;
 	for (size_t i = 0; i < cfg->listen.n; i++)
-		if ((r = bind_one(s, &cfg->listen.v[i], 0, err)) < 0)
+		if ((r = bind_one(s, &cfg->listen.v[i], 0, false, err)) < 0)
 			return r;
 	if (cfg->listen.n)
+		return 0;
+	/* --tls-listen alone: HTTPS only (no darkhttpd default listener
+	 * beside it, which would take port 80 as root unasked) */
+	if (cfg->tls_listen.n && cfg->port < 0 && !cfg->addr && !cfg->ipv6)
 		return 0;
 	/* darkhttpd: --addr/--port/--ipv6; port 8080, or 80 when root */
 	int port = cfg->port >= 0 ? (int)cfg->port : getuid() == 0 ? 80 : 8080;
@@ -215,7 +264,7 @@ int httpd_listen(struct httpd *s, struct pxe_err *err)
 	if (pxe_addr_parse(buf, port, &a) < 0)
 		return pxe_err_set(err, EINVAL, "--addr %s: not an IP address", addr);
 	bool dual = cfg->ipv6 && !cfg->addr;
-	return bind_one(s, &a, dual ? PXE_SOCK_DUALSTACK : 0, err);
+	return bind_one(s, &a, dual ? PXE_SOCK_DUALSTACK : 0, false, err);
 }
 
 int httpd_server_start(struct httpd *s)

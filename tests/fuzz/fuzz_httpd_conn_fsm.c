@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer: the connection state machine under arbitrary event sequences
+/* libFuzzer: the connection state machine (plain, or TLS from its
+ * HANDSHAKE state) under arbitrary event sequences
  * (the order a shell would never produce included). Each 8 bytes are one
  * event with a clock advance; the machine must stay in a valid state,
  * stay closed once closed, never send outside the file segments it was
@@ -61,12 +62,17 @@ static struct conn_ev event_of(const uint8_t *b)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const struct conn_policy p = {.idle_ms = 5000, .header_ms = 2000, .keepalive = true};
+	const struct conn_policy p = {
+		.idle_ms = 5000, .header_ms = 2000, .keepalive = true, .handshake_ms = 3000};
 	struct conn_fsm m;
 	uint64_t now = 1;
 	int last_part = -1;
-	struct conn_act a = conn_fsm_start(&m, &p, now);
+	/* an odd length: a TLS connection, its HANDSHAKE state first */
+	struct conn_act a =
+		size & 1 ? conn_fsm_start_tls(&m, &p, now) : conn_fsm_start(&m, &p, now);
 	check_act(&m, &a, &last_part);
+	if (size & 1 && (m.state != CONN_HANDSHAKE || a.kind != CONN_ACT_HANDSHAKE))
+		abort();
 	for (size_t i = 0; i + 8 <= size; i += 8) {
 		const uint8_t *b = data + i;
 		struct conn_ev ev = event_of(b);
@@ -82,6 +88,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort(); /* the segment only shrinks as it is sent */
 		if (ev.kind == CONN_EV_TIMER && !was_closed && due != (a.kind != CONN_ACT_NONE))
 			abort(); /* a deadline that passed acts, one that did not waits */
+		if (m.state == CONN_HANDSHAKE && a.kind != CONN_ACT_HANDSHAKE &&
+		    a.kind != CONN_ACT_WAIT && a.kind != CONN_ACT_NONE)
+			abort(); /* nothing but the handshake before it is done */
 		if ((m.state == CONN_LINGER) != (m.deadline != 0 && m.state == CONN_LINGER) ||
 		    (m.state == CONN_CLOSED && m.deadline))
 			abort(); /* LINGER always ends; CLOSED has no timer */

@@ -18,7 +18,7 @@ static const char *const act_names[] = {
 	[CONN_ACT_SENDFILE] = "SENDFILE", [CONN_ACT_QUEUE_PART] = "QUEUE_PART",
 	[CONN_ACT_FINISH] = "FINISH",     [CONN_ACT_SHUTDOWN] = "SHUTDOWN",
 	[CONN_ACT_SEND_408] = "SEND_408", [CONN_ACT_DRAIN] = "DRAIN",
-	[CONN_ACT_CLOSE] = "CLOSE",
+	[CONN_ACT_CLOSE] = "CLOSE",       [CONN_ACT_HANDSHAKE] = "HANDSHAKE",
 };
 _Static_assert(sizeof(act_names) / sizeof(act_names[0]) == CONN_NACTS, "an action without a name");
 
@@ -477,7 +477,10 @@ START_TEST(test_error_closes_everywhere)
 		if (st == CONN_CLOSED)
 			continue;
 		struct conn_fsm m;
-		conn_fsm_start(&m, &P, 0);
+		if (st == CONN_HANDSHAKE)
+			conn_fsm_start_tls(&m, &P, 0);
+		else
+			conn_fsm_start(&m, &P, 0);
 		if (st == CONN_READ_HEAD)
 			step(&m, EV(.kind = CONN_EV_INPUT, .head = CONN_HEAD_PARTIAL), 0);
 		if (st == CONN_SEND || st == CONN_LINGER) {

@@ -140,11 +140,25 @@ START_TEST(test_gzip)
 }
 END_TEST
 
+/* A TLS ClientHello on the plain port: 400 at once, without a line end
+ * (not the header timeout); a method still arriving stays partial. */
+START_TEST(test_not_a_token_at_once)
+{
+	struct http_request r;
+	static const char hello[] = "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03";
+	ck_assert_int_eq(http_request_parse(hello, sizeof(hello) - 1, &lim, &r), -400);
+	ck_assert_int_eq(http_request_parse("GE", 2, &lim, &r), 0);
+	ck_assert_int_eq(http_request_parse("GET /a", 6, &lim, &r), 0);
+	ck_assert_int_eq(http_request_parse("\r\nGET", 5, &lim, &r), 0);
+}
+END_TEST
+
 UNIT_SUITE(http_request)
 {
 	Suite *s = suite_create("http_request");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_table);
+	tcase_add_test(tc, test_not_a_token_at_once);
 	tcase_add_test(tc, test_oversize_head);
 	tcase_add_test(tc, test_fields);
 	tcase_add_test(tc, test_keepalive);
