@@ -54,6 +54,15 @@ const struct dhcp_subnet *dhcp_config_subnet_for(const struct dhcpd_config *c, u
 	return NULL;
 }
 
+const char *dhcp_config_host_refusal(const struct dhcpd_config *c, const struct dhcp_host *h)
+{
+	if (h && h->ignore)
+		return "host is ignored";
+	if (!h && c->known_only)
+		return "unknown client (known-only)";
+	return NULL;
+}
+
 const struct dhcp_host *dhcp_config_host_for(const struct dhcpd_config *c, const uint8_t *hw,
 					     uint8_t hlen, const uint8_t *cid, size_t cid_len)
 {

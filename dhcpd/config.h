@@ -163,6 +163,10 @@ struct dhcpd_config {
 
 /* Look-ups on a validated config. Addresses in host byte order. */
 const struct dhcp_subnet *dhcp_config_subnet_for(const struct dhcpd_config *c, uint32_t addr);
+/* Why a client whose [host] entry is h (NULL: none) gets no answer at all,
+ * in every mode and family: the host's ignore = yes, or known-only and no
+ * entry. NULL when it may be answered. */
+const char *dhcp_config_host_refusal(const struct dhcpd_config *c, const struct dhcp_host *h);
 const struct dhcp_host *dhcp_config_host_for(const struct dhcpd_config *c, const uint8_t *hw,
 					     uint8_t hlen, const uint8_t *cid, size_t cid_len);
 int dhcp_parse_cidr(const char *s, uint32_t *net, uint32_t *mask);

@@ -265,10 +265,9 @@ int dhcp_decide(const struct dhcp_ctx *ctx, const struct dhcp_msg *req, const st
 		return dhcp_out_ignore(out, "no client identifier and no hardware address");
 	ri.key_len = dhcp_client_key(cid, cid_len, req->htype, req->chaddr, req->hlen, ri.key);
 	ri.host = dhcp_config_host_for(ctx->cfg, req->chaddr, req->hlen, cid, cid_len);
-	if (ri.host && ri.host->ignore)
-		return dhcp_out_ignore(out, "host is ignored");
-	if (!ri.host && ctx->cfg->known_only)
-		return dhcp_out_ignore(out, "unknown client (known-only)");
+	const char *refused = dhcp_config_host_refusal(ctx->cfg, ri.host);
+	if (refused)
+		return dhcp_out_ignore(out, refused);
 	ri.subnet = dhcp_binding_subnet(ctx->cfg, req, rx);
 	if (!ri.subnet && ri.type != DHCPINFORM)
 		return dhcp_out_ignore(out, "no subnet for this link");

@@ -101,10 +101,9 @@ int dhcp_proxy_decide(const struct dhcpd_config *cfg, const struct dhcp_msg *req
 	const uint8_t *cid = dhcp_opt_get(req, DHO_CLIENT_ID, &cid_len);
 	const struct dhcp_host *host =
 		dhcp_config_host_for(cfg, req->chaddr, req->hlen, cid, cid_len);
-	if (host && host->ignore)
-		return dhcp_out_ignore(out, "host is ignored");
-	if (!host && cfg->known_only)
-		return dhcp_out_ignore(out, "unknown client (known-only)");
+	const char *host_why = dhcp_config_host_refusal(cfg, host);
+	if (host_why)
+		return dhcp_out_ignore(out, host_why);
 	struct dhcp_pxe_raw raw;
 	dhcp_pxe_reply_raw(req, &raw);
 	raw.known = host != NULL;

@@ -552,10 +552,9 @@ int dhcp6_decide(const struct dhcp6_ctx *ctx, const struct dhcp6_msg *req,
 	q.host = dhcp_config_host6_for(ctx->cfg, req->client_id.data, req->client_id.len,
 				       q.has_mac ? q.mac : NULL);
 	out->host = q.host;
-	if (q.host && q.host->ignore)
-		return ignore(out, "host ignored by configuration");
-	if (!q.host && ctx->cfg->known_only)
-		return ignore(out, "unknown client (known-only)");
+	const char *refused = dhcp_config_host_refusal(ctx->cfg, q.host);
+	if (refused)
+		return ignore(out, refused);
 	decide_boot(&q, out);
 	struct dhcp6_builder b;
 	if (ctx->cfg->mode6 == DHCP6_MODE_BOOT_ONLY || rx->on_4011)
