@@ -36,13 +36,7 @@ range = 198.18.0.10-198.18.0.250
 range = 198.18.16.10-198.18.31.250
 EOF2
 
-start_bg "$T_TMP/server.log" ip netns exec "$S" "$DHCPD" -c "$CONF"
-SRV_PID=$T_LAST_PID
-wait_for 5 in_ns "$S" sh -c "ss -Hlun 'sport = :67' | grep -q ." || {
-	fail "server start"
-	cat "$T_TMP/server.log"
-	t_done
-}
+dhcp_serve "$T_TMP/server.log" ip netns exec "$S" "$DHCPD" -c "$CONF" || t_done
 
 # stage LINE N: PASS when the line says N sent, N distinct replies, none twice
 stage() {

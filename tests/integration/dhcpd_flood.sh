@@ -32,13 +32,7 @@ range = 198.18.0.10-198.18.0.250
 range = 198.18.16.10-198.18.31.250
 EOF2
 LOG=$T_TMP/server.log
-start_bg "$LOG" ip netns exec "$S" "$DHCPD" -c "$CONF"
-SRV_PID=$T_LAST_PID
-wait_for 5 in_ns "$S" sh -c "ss -Hlun 'sport = :67' | grep -q ." || {
-	fail "server start"
-	cat "$LOG"
-	t_done
-}
+dhcp_serve "$LOG" ip netns exec "$S" "$DHCPD" -c "$CONF" || t_done
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$SRV_PID/status"; }
 relay() { # N MAC_BASE DUMP
 	timeout 60 ip netns exec "$R" $PYB relay --relay 198.18.16.1 --server 198.18.0.1 \

@@ -38,3 +38,17 @@ dhcp_client() {
 	in_ns "$P$1" ip link set eth0 up
 	in_ns "$P$1" ip link set lo up
 }
+
+# dhcp_serve LOG CMD...: start a server command (pxe-dhcpd, with whatever
+# wraps it) and wait until UDP 67 is bound in $S; sets SRV_PID. On a start
+# that does not come up: a failed check with the log, and status 1.
+dhcp_serve() {
+	local log=$1
+	shift
+	start_bg "$log" "$@"
+	SRV_PID=$T_LAST_PID
+	wait_for 5 in_ns "$S" sh -c "ss -Hlun 'sport = :67' | grep -q ." && return 0
+	fail "server start"
+	cat "$log"
+	return 1
+}
