@@ -197,7 +197,10 @@ demo:
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(patsubst tests/fuzz/fuzz_%.c,$(B)/fuzz/fuzz-%,$(FUZZ_SRCS))
 FUZZ_CC ?= clang
-FUZZ_FLAGS := -std=gnu11 -g -O1 -Wall -Werror -fsanitize=fuzzer,address,undefined $(DEFS) -Icommon $(DEP_CFLAGS)
+# FUZZ_SAN: tests/fuzz/campaign swaps in clang's coverage instrumentation
+# (in a tree of its own, BUILD=build-fuzzcov) to measure what the corpus reaches.
+FUZZ_SAN ?= -fsanitize=fuzzer,address,undefined
+FUZZ_FLAGS := -std=gnu11 -g -O1 -Wall -Werror $(FUZZ_SAN) $(DEFS) -Icommon $(DEP_CFLAGS)
 # make fuzz: build every target; with FUZZ_SECONDS=N also run each one N
 # seconds from its seed corpus (tests/fuzz/corpus/TARGET, read-only; what
 # the run finds goes to build/fuzz/corpus/TARGET), one summary line each.
