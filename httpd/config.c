@@ -25,6 +25,8 @@
 static int check_root(const void *cfg, const char *value, struct pxe_err *err);
 
 static const char *const alog_choices[] = {"clf", "logfmt", "json", NULL};
+/* in the order of enum tls_protocols (tls.h) */
+static const char *const tls_protocol_choices[] = {"1.2,1.3", "1.2", "1.3", NULL};
 
 /* One option per paragraph: the house layout of option tables. */
 /* clang-format off */
@@ -150,7 +152,10 @@ static const struct pxe_opt httpd_opts[] = {
 	  .arg = "SECS", .help = "close a TLS connection whose handshake takes longer (0: never)" },
 	{ .name = "tls-max-handshakes", .type = PXE_OPT_INT, .offset = OFF(tls_max_handshakes),
 	  .def = "256", .min = 1, .max = 1000000, .arg = "N",
-	  .help = "at most N TLS handshakes at once; new TLS connections beyond are closed" },
+	  .help = "at most N TLS handshakes at once; more TLS connections wait in the backlog" },
+	{ .name = "tls-protocols", .type = PXE_OPT_ENUM, .offset = OFF(tls_protocols),
+	  .def = "1.2,1.3", .choices = tls_protocol_choices,
+	  .help = "TLS versions offered: 1.2,1.3, 1.2 only (EDK2 firmware speaks 1.2) or 1.3 only" },
 };
 /* clang-format on */
 
@@ -203,7 +208,8 @@ static int validate(void *p, struct pxe_err *err)
 	if (c->tls_cert && c->tls_key) {
 		/* the pair is usable (read, matching): a bad one is a
 		 * configuration error at --check-config, start and SIGHUP */
-		struct ssl_ctx_st *ctx = tls_ctx_new(c->tls_cert, c->tls_key, err);
+		struct ssl_ctx_st *ctx =
+			tls_ctx_new(c->tls_cert, c->tls_key, c->tls_protocols, err);
 		if (!ctx)
 			return -EINVAL;
 		tls_ctx_free(ctx);
@@ -380,7 +386,8 @@ int httpd_runtime_init(struct httpd_runtime *rt, const struct httpd_config *cfg,
 		.keepalive = cfg->keepalive,
 		.handshake_ms = (uint64_t)cfg->tls_handshake_timeout_ms,
 	};
-	if (cfg->tls_cert && !(rt->tls = tls_ctx_new(cfg->tls_cert, cfg->tls_key, err)))
+	if (cfg->tls_cert &&
+	    !(rt->tls = tls_ctx_new(cfg->tls_cert, cfg->tls_key, cfg->tls_protocols, err)))
 		return -EINVAL;
 	return 0;
 }

@@ -62,6 +62,7 @@ struct httpd_config {
 	char *tls_cert, *tls_key;
 	long long tls_handshake_timeout_ms;
 	long long tls_max_handshakes;
+	int tls_protocols; /* enum tls_protocols */
 };
 
 extern const struct pxe_opt_spec httpd_spec;

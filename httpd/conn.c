@@ -64,7 +64,7 @@ static void handshake_over(struct conn *c)
 {
 	if (!c->io.tls_done) {
 		c->io.tls_done = true;
-		c->srv->handshakes--;
+		httpd_handshake_over(c->srv);
 	}
 }
 

@@ -20,8 +20,8 @@ struct conn;
 struct listener {
 	uv_poll_t poll;
 	int fd;
-	bool polling;
-	bool tls; /* --tls-listen, or an activated socket named https/tls */
+	bool polling; /* uv_poll started (see listeners_update) */
+	bool tls;     /* --tls-listen, or an activated socket named https/tls */
 	struct httpd *srv;
 };
 
@@ -59,7 +59,8 @@ struct httpd {
 	uint64_t requests;
 	size_t handshakes;     /* TLS connections still in their handshake */
 	uint64_t hs_warned_ms; /* last "too many handshakes" warning (one per 10 s) */
-	uint64_t hs_refused;   /* connections refused at --tls-max-handshakes */
+	bool hs_paused;        /* TLS listeners stopped at --tls-max-handshakes */
+	uint64_t hs_pauses;    /* times the cap stopped the TLS listeners */
 };
 
 /* Update the cached Date string if the second changed. */
@@ -74,7 +75,11 @@ void httpd_conn_closed(struct httpd *s);
 int httpd_listen(struct httpd *s, struct pxe_err *err);
 int httpd_server_start(struct httpd *s);
 void httpd_server_stop(struct httpd *s);
-/* Stop or resume polling the listeners (--maxconn). */
+/* A TLS handshake ended (done or failed): resume the TLS listeners below
+ * --tls-max-handshakes. */
+void httpd_handshake_over(struct httpd *s);
+
+/* Stop or resume polling the listeners (--maxconn, EMFILE, stopping). */
 void httpd_accept_pause(struct httpd *s, bool pause);
 
 #endif

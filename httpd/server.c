@@ -41,17 +41,60 @@ void httpd_date_update(struct httpd *s)
 
 static void on_accept(uv_poll_t *p, int status, int events);
 
+/* A listener is polled while the server accepts at all (not at --maxconn,
+ * not after EMFILE, not stopping) and, for a TLS one, while fewer than
+ * --tls-max-handshakes handshakes run: past that cap TLS connections wait
+ * in the kernel's backlog, and plain HTTP is still accepted. */
+static void listeners_update(struct httpd *s)
+{
+	for (size_t i = 0; i < s->nlis; i++) {
+		struct listener *l = &s->lis[i];
+		bool want = s->accepting && !(l->tls && s->hs_paused);
+		if (want == l->polling)
+			continue;
+		if (want)
+			uv_poll_start(&l->poll, UV_READABLE, on_accept);
+		else
+			uv_poll_stop(&l->poll);
+		l->polling = want;
+	}
+}
+
 void httpd_accept_pause(struct httpd *s, bool pause)
 {
-	if (pause == !s->accepting)
-		return;
-	for (size_t i = 0; i < s->nlis; i++) {
-		if (pause)
-			uv_poll_stop(&s->lis[i].poll);
-		else
-			uv_poll_start(&s->lis[i].poll, UV_READABLE, on_accept);
-	}
 	s->accepting = !pause;
+	listeners_update(s);
+}
+
+void httpd_handshake_over(struct httpd *s)
+{
+	s->handshakes--;
+	if (s->hs_paused && s->handshakes < (size_t)s->cfg->tls_max_handshakes) {
+		s->hs_paused = false;
+		listeners_update(s);
+	}
+}
+
+/* At --tls-max-handshakes: stop taking TLS connections (a handshake costs
+ * an RSA or DH private-key operation: a flood of ClientHellos must not take
+ * the CPU from the downloads running). They wait in the backlog rather than
+ * being closed, so a burst of firmware clients is served late, not lost. */
+static bool handshake_cap(struct httpd *s)
+{
+	if (s->handshakes < (size_t)s->cfg->tls_max_handshakes)
+		return false;
+	s->hs_paused = true;
+	s->hs_pauses++;
+	listeners_update(s);
+	uint64_t now = httpd_now_ms(s);
+	if (!s->hs_warned_ms || now - s->hs_warned_ms > 10000) { /* once per 10 s */
+		s->hs_warned_ms = now;
+		pxe_log_msg(PXE_LOG_WARN, "tls-handshake",
+			    "%zu handshakes in progress (--tls-max-handshakes): new TLS "
+			    "connections wait in the backlog (%llu pauses so far)",
+			    s->handshakes, (unsigned long long)s->hs_pauses);
+	}
+	return true;
 }
 
 static bool at_cap(const struct httpd *s)
@@ -74,26 +117,9 @@ static void on_emfile_timer(uv_timer_t *t)
 		httpd_accept_pause(s, false);
 }
 
-/* A TLS connection: refused at --tls-max-handshakes (a handshake costs
- * an RSA or DH private-key operation: a flood of ClientHellos must not
- * take the CPU from the downloads running), else its handshake starts. */
 static void tls_accepted(struct httpd *s, int fd, const struct pxe_sockaddr *peer)
 {
 	if (!s->rt.tls) { /* a reload dropped --tls-cert: validate() keeps it for --tls-listen */
-		close(fd);
-		return;
-	}
-	if (s->handshakes >= (size_t)s->cfg->tls_max_handshakes) {
-		s->hs_refused++;
-		uint64_t now = httpd_now_ms(s);
-		if (!s->hs_warned_ms || now - s->hs_warned_ms > 10000) { /* once per 10 s */
-			s->hs_warned_ms = now;
-			pxe_log_msg(
-				PXE_LOG_WARN, "tls-handshake",
-				"%zu handshakes in progress (--tls-max-handshakes): refusing new "
-				"TLS connections (%llu so far)",
-				s->handshakes, (unsigned long long)s->hs_refused);
-		}
 		close(fd);
 		return;
 	}
@@ -118,6 +144,8 @@ static void on_accept(uv_poll_t *p, int status, int events)
 			httpd_accept_pause(s, true);
 			return;
 		}
+		if (l->tls && handshake_cap(s))
+			return;
 		struct pxe_sockaddr peer;
 		peer.len = sizeof(peer.u);
 		int fd = accept4(l->fd, &peer.u.sa, &peer.len, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -294,9 +322,8 @@ int httpd_server_start(struct httpd *s)
 		if ((r = uv_poll_init(s->loop, &s->lis[i].poll, s->lis[i].fd)) < 0)
 			return r;
 		s->lis[i].poll.data = &s->lis[i];
-		s->lis[i].polling = true;
+		s->lis[i].polling = false;
 	}
-	s->accepting = false;
 	httpd_accept_pause(s, false);
 	return 0;
 }

@@ -43,14 +43,20 @@ static int ctx_fail(SSL_CTX *ctx, struct pxe_err *err, const char *opt, const ch
 	return -EINVAL;
 }
 
-SSL_CTX *tls_ctx_new(const char *cert, const char *key, struct pxe_err *err)
+SSL_CTX *tls_ctx_new(const char *cert, const char *key, int protocols, struct pxe_err *err)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
 	if (!ctx) {
 		pxe_err_set(err, ENOMEM, "tls: %s", ssl_reason());
 		return NULL;
 	}
-	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	/* TLS 1.2 at least; 1.2 only when asked: a resumed 1.3 session still
+	 * runs an ECDHE exchange (RFC 8446 §4.2.9, psk_dhe_ke, all OpenSSL
+	 * clients offer), a resumed 1.2 one none, so per new connection 1.2
+	 * costs less than half the CPU (measured: 200 against 450 us) */
+	SSL_CTX_set_min_proto_version(ctx,
+				      protocols == TLS_PROTO_13 ? TLS1_3_VERSION : TLS1_2_VERSION);
+	SSL_CTX_set_max_proto_version(ctx, protocols == TLS_PROTO_12 ? TLS1_2_VERSION : 0);
 	/* no renegotiation (a CPU sink, and no client of ours needs it);
 	 * the server's order of suites; kTLS where the kernel has it */
 	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE |

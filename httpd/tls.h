@@ -14,10 +14,15 @@
 
 struct ssl_ctx_st;
 
+/* --tls-protocols: the TLS versions a context offers. */
+enum tls_protocols { TLS_PROTO_12_13, TLS_PROTO_12, TLS_PROTO_13 };
+
 /* Build a context from a PEM chain and a PEM key (read now: before the
- * privileges are dropped, and again on SIGHUP). NULL with err filled; the
- * message starts with the option at fault ("tls-key ..."). */
-struct ssl_ctx_st *tls_ctx_new(const char *cert, const char *key, struct pxe_err *err);
+ * privileges are dropped, and again on SIGHUP) offering the versions of
+ * protocols (enum tls_protocols). NULL with err filled; the message starts
+ * with the option at fault ("tls-key ..."). */
+struct ssl_ctx_st *tls_ctx_new(const char *cert, const char *key, int protocols,
+			       struct pxe_err *err);
 /* Connections hold their own reference: one in flight keeps the context
  * a reload replaced. */
 void tls_ctx_free(struct ssl_ctx_st *ctx);

@@ -155,13 +155,20 @@ PYEOF
 	fail "stalled handshake: ${ms} ms"
 logged 'event=tls-handshake client=127.0.0.1 error=timeout' && pass "stalled handshake: logged" ||
 	fail "stalled handshake: not logged"
-# the handshake cap (4): silent connections fill it, the next is refused
-# (silent ones are handed over by TCP_DEFER_ACCEPT after about a second)
-for fd in 11 12 13 14 15; do eval "exec $fd<>/dev/tcp/127.0.0.1/$TPORT"; done
-wait_for 2 logged 'handshakes in progress (--tls-max-handshakes): refusing new TLS connections' &&
-	pass "handshake cap: refused and logged" || fail "handshake cap: not logged"
-for fd in 11 12 13 14 15; do eval "exec $fd>&-"; done
-sleep 1.2 # the silent ones time out
+# the handshake cap (4): silent connections fill it; the next TLS client
+# waits in the backlog (not refused), plain HTTP is still served, and the
+# waiting client is served when the silent ones time out (1 s; they are
+# handed over by TCP_DEFER_ACCEPT after about a second)
+for fd in 11 12 13 14; do eval "exec $fd<>/dev/tcp/127.0.0.1/$TPORT"; done
+"${CURL[@]}" -o "$T_TMP/capped" "$U/a.txt" 2>"$T_TMP/capped.err" &
+CAPPED=$!
+wait_for 4 logged 'handshakes in progress (--tls-max-handshakes): new TLS connections wait in the backlog' &&
+	pass "handshake cap: TLS accept paused and logged" || fail "handshake cap: not logged"
+out=$(curl -sS --max-time 5 "http://127.0.0.1:$PORT/a.txt")
+expect "handshake cap: plain HTTP still served" hello "$out"
+wait "$CAPPED" && expect "handshake cap: the waiting client is served, not refused" hello "$(cat "$T_TMP/capped")" ||
+	fail "handshake cap: waiting client failed: $(cat "$T_TMP/capped.err")"
+for fd in 11 12 13 14; do eval "exec $fd>&-"; done
 out=$("${CURL[@]}" "$U/a.txt")
 expect "after the cap: served again" hello "$out"
 # renegotiation: refused, logged, the connection cut off
@@ -223,6 +230,28 @@ expect "--tls-listen alone: HTTPS served" hello "$("${CURL[@]}" "https://127.0.0
 expect "--tls-listen alone: one listener, no plain default" 1 "$(grep -c 'event=listen' "$T_TMP/only.log")"
 stop_pid "$OPID"
 
+# ---- --tls-protocols: 1.2 only (what nginx 1.22 offers by default), 1.3 only
+for v in 1.2 1.3; do
+	P4=$(free_port)
+	start_bg "$T_TMP/proto$v.log" "$HTTPD" "$ROOT" --tls-listen "127.0.0.1:$P4" \
+		--tls-cert "$C/s1.pem" --tls-key "$C/s1.key" --tls-protocols "$v"
+	VPID=$T_LAST_PID
+	wait_for 10 tcp_bound "$P4"
+	"${CURL[@]}" -o /dev/null -v "https://127.0.0.1:$P4/a.txt" 2>"$T_TMP/proto$v.v"
+	grep -q "SSL connection using TLSv$v" "$T_TMP/proto$v.v" &&
+		pass "--tls-protocols $v: curl gets TLS $v" || fail "--tls-protocols $v: $(grep SSL "$T_TMP/proto$v.v")"
+	if [ "$v" = 1.2 ]; then other=(--tlsv1.3); else other=(--tlsv1.2 --tls-max 1.2); fi
+	"${CURL[@]}" -o /dev/null "${other[@]}" "https://127.0.0.1:$P4/a.txt" 2>/dev/null
+	[ $? -ne 0 ] && pass "--tls-protocols $v: the other version is refused" ||
+		fail "--tls-protocols $v: ${other[*]} was served"
+	stop_pid "$VPID"
+done
+"$HTTPD" "$ROOT" --tls-listen 127.0.0.1:0 --tls-cert "$C/s1.pem" --tls-key "$C/s1.key" \
+	--tls-protocols 1.1 --check-config >/dev/null 2>"$T_TMP/err"
+expect "--tls-protocols 1.1: exit 78" 78 "$?"
+grep -q 'tls-protocols' "$T_TMP/err" && pass "--tls-protocols 1.1: the error names the option" ||
+	fail "--tls-protocols 1.1: $(cat "$T_TMP/err")"
+
 # ---- the INI file, and IPv6 ([::1]:PORT)
 if ip -6 addr show dev lo 2>/dev/null | grep -q '::1'; then
 	P6=$(free_port)
@@ -234,6 +263,7 @@ tls-cert = $C/s1.pem
 tls-key = $C/s1.key
 tls-handshake-timeout = 5s
 tls-max-handshakes = 8
+tls-protocols = 1.3
 EOT
 	start_bg "$T_TMP/v6.log" "$HTTPD" -c "$T_TMP/httpd.conf"
 	V6PID=$T_LAST_PID
@@ -242,6 +272,8 @@ EOT
 	"$HTTPD" -c "$T_TMP/httpd.conf" --print-config >"$T_TMP/pc6"
 	grep -q 'tls-max-handshakes.*8' "$T_TMP/pc6" && pass "--print-config: tls-max-handshakes from the file" ||
 		fail "--print-config: $(grep tls "$T_TMP/pc6")"
+	grep -q 'tls-protocols.*1\.3' "$T_TMP/pc6" && pass "--print-config: tls-protocols from the file" ||
+		fail "--print-config: $(grep tls-protocols "$T_TMP/pc6")"
 	stop_pid "$V6PID"
 else
 	skip "IPv6 TLS listener: no ::1 on lo"

@@ -251,11 +251,11 @@ START_TEST(test_unknown_key_lists_all)
 				      "port, addr, ipv6, listen, pidfile, chroot, user, group,"),
 		      "%s", err.msg);
 	/* whole when struct pxe_err holds it, else cut short of the guess */
-	ck_assert_msg(strstr(err.msg,
-			     sizeof(err.msg) >= 1024
-				     ? ", tls-handshake-timeout, tls-max-handshakes; did you mean "
-				       "'mimetypes'?"
-				     : ", ...; did you mean 'mimetypes'?"),
+	ck_assert_msg(strstr(err.msg, sizeof(err.msg) >= 1024
+					      ? ", tls-handshake-timeout, tls-max-handshakes, "
+						"tls-protocols; did you mean "
+						"'mimetypes'?"
+					      : ", ...; did you mean 'mimetypes'?"),
 		      "%s", err.msg);
 	ck_assert_ptr_null(strstr(err.msg, "daemon")); /* the command line's only */
 	ck_assert_ptr_null(strstr(err.msg, "accf"));   /* hidden */
