@@ -71,7 +71,11 @@ PERSONAS = [
 
 
 # personas sent again through a relay: one per boot path (BIOS PXE ROM,
-# UEFI PXE, iPXE), enough to see the relayed decision is the same one
+# UEFI PXE, iPXE), enough to see the relayed decision is the same one.
+# dnsmasq picks the range by giaddr (rfc2131.c: a proxy range's netmask is
+# given or guessed from the address class) and then takes the same proxy
+# path as for a local client, answering to giaddr:67; pxe-dhcpd too. Every
+# config's range covers 198.18.0.0/24, where the relay address is.
 RELAYED = ("bios-pxe", "edk2-x64-arch9", "ipxe-bios")
 
 

@@ -96,7 +96,7 @@ compare() { # NAME DNSMASQ-OUT PXE-OUT: print "persona field dnsmasq pxesuite" l
 	local p f a b mine other
 	# every persona line either server printed (a relay or 4011 line can be
 	# missing from one side: then its fields are "none" there)
-	for p in $(cut -d' ' -f1 "$2" "$3" | sort -u); do
+	while read -r p; do
 		mine=$(grep "^$p " "$2")
 		other=$(grep "^$p " "$3")
 		for f in offered yiaddr siaddr giaddr sname boot o43 o60 o209 o210 fetch; do
@@ -104,11 +104,11 @@ compare() { # NAME DNSMASQ-OUT PXE-OUT: print "persona field dnsmasq pxesuite" l
 			b=$(field "$f" "$other")
 			[ "$a" = "$b" ] || echo "$p $f ${a:-none} ${b:-none}"
 		done
-	done
+	done < <(cut -d' ' -f1 "$2" "$3" | sort -u)
 }
 
 deliberate() { # CONFIG PERSONA FIELD: listed in $DELIBERATE?
-	local c p f r
+	local c p f
 	# relay-P is persona P through a relay: P's deliberate differences are
 	# its own, and the reply must reach the relay: giaddr may differ only
 	# where the offer may be missing differs exactly when the answer itself is missing on one side)
@@ -116,7 +116,7 @@ deliberate() { # CONFIG PERSONA FIELD: listed in $DELIBERATE?
 		deliberate "$1" "${2#relay-}" "${3/#giaddr/offered}"
 		return
 	fi
-	while read -r c p f r; do
+	while read -r c p f _; do
 		[[ $1 =~ ^($c)$ && $2 =~ ^($p)$ ]] || continue
 		[[ $f = '*' || $3 =~ ^($f)$ ]] || continue
 		echo "$c $p $f" >>"$T_TMP/used"
