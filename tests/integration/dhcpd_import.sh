@@ -28,7 +28,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # is a field name or * (every field of that persona).
 DELIBERATE=$(cat <<'EOF_TABLE'
 .* plain-client siaddr a client with no boot file: dnsmasq puts its own address in siaddr, pxe-dhcpd 0.0.0.0; nothing is fetched from it
-(ltsp|matchbox-proxy|raspberrypi) .* siaddr issue 17 known difference 4: proxy replies, dnsmasq 0.0.0.0, pxe-dhcpd its own address (the lead decides)
+ltsp (ipxe-bios|ipxe-bios-nofeat) siaddr issue 17 known difference 4, what is left of it: a proxy offer with a file and no menu (to iPXE); dnsmasq's proxy path sets siaddr only for arch >= 6 or from dhcp-boot's server field, so 0.0.0.0; pxe-dhcpd its own address, where the file is
 ltsp ipxe-bios fetch known difference 4 in the outcome: the same file, named with siaddr 0.0.0.0 by dnsmasq (iPXE then takes the next-server of the real DHCP server's offer) and with pxe-dhcpd's own address by pxe-dhcpd
 (ltsp|matchbox-proxy|raspberrypi) (edk2-x64-arch7|edk2-x64-arch9|ipxe-efi|arm64-uefi)(@4011)? * issue 17 known difference 5: no pxe-service for this CSA; dnsmasq sends an empty proxy reply (option 60 only) and, at port 4011, an ACK with no file; pxe-dhcpd stays silent; the client boots nothing either way (fetch: - against none)
 (ltsp|fog) (edk2-x64-arch7|edk2-x64-arch9|ipxe-efi) (boot|o43) dnsmasq's pxe_uefi_workaround answers UEFI PXE without a file and without option 43, so the firmware asks port 4011 for it; the import puts the one service's file in the first reply (43 = no menu); fetch (the file finally downloaded, after dnsmasq's 4011 ACK) is compared and equal
