@@ -14,9 +14,11 @@
 # difference is a failure unless the table below lists it with its
 # reason, and a table line no difference needs is a failure too.
 # Namespaces:
-#   S: bridge br0 198.18.0.1/24 (the server under test, one at a time)
-#   C: eth0 on br0, no address (the personas, port 68); 198.18.0.254/24
-#      while it plays the relay agent and the client at port 4011
+#   S1, S2: bridge br0 198.18.0.1/24 (dnsmasq in S1, pxe-dhcpd in S2, at
+#      the same time)
+#   C1, C2: eth0 on that br0, no address (the personas, port 68);
+#      198.18.0.254/24 while it plays the relay agent and the client at
+#      port 4011
 . "$(dirname "$0")/../lib.sh"
 need_root dhcpd_import
 need_cmd ip ss python3 dnsmasq
@@ -43,34 +45,38 @@ fog .*@4011 o43 dnsmasq repeats the pxe-prompt (43.10) in the boot server's ACK;
 EOF_TABLE
 )
 
+# One network per server, so that dnsmasq and pxe-dhcpd answer the same
+# personas at the same time: S1/C1 for dnsmasq, S2/C2 for pxe-dhcpd.
+mknet() { # S C
+	netns_add "$1" && netns_add "$2" || return 1
+	in_ns "$1" ip link set lo up
+	in_ns "$1" ip link add br0 type bridge
+	in_ns "$1" ip addr add 198.18.0.1/24 dev br0
+	in_ns "$1" ip link set br0 up
+	in_ns "$1" ip link add vc type veth peer name eth0 netns "$2"
+	in_ns "$1" ip link set vc master br0 up
+	in_ns "$2" ip link set eth0 up
+	in_ns "$2" ip link set lo up
+}
 P=pxi$$
-S=${P}s C=${P}c
-netns_add "$S" || { fail "netns: cannot create namespaces"; t_done; }
-netns_add "$C"
-in_ns "$S" ip link set lo up
-in_ns "$S" ip link add br0 type bridge
-in_ns "$S" ip addr add 198.18.0.1/24 dev br0
-in_ns "$S" ip link set br0 up
-in_ns "$S" ip link add vc type veth peer name eth0 netns "$C"
-in_ns "$S" ip link set vc master br0 up
-in_ns "$C" ip link set eth0 up
-in_ns "$C" ip link set lo up
-sleep 1 # the bridge port leaves its learning state
+S1=${P}s1 C1=${P}c1 S2=${P}s2 C2=${P}c2
+{ mknet "$S1" "$C1" && mknet "$S2" "$C2"; } || { fail "netns: cannot create namespaces"; t_done; }
+sleep 1 # the bridge ports leave their learning state
 
-bound67() { in_ns "$S" ss -Hlun "sport = :67" | grep -q .; }
-personas() {
-	in_ns "$C" timeout 90 python3 "$HERE/dhcpd_import.py" --iface eth0 --addr 198.18.0.254 \
+bound67() { in_ns "$1" ss -Hlun "sport = :67" | grep -q .; }
+personas() { # C
+	in_ns "$1" timeout 90 python3 "$HERE/dhcpd_import.py" --iface eth0 --addr 198.18.0.254 \
 		--server 198.18.0.1
 }
 
 run_dnsmasq() { # CONF OUT
 	rm -f "$T_TMP/dm.leases"
-	start_bg "$T_TMP/dm.log" ip netns exec "$S" dnsmasq -k --port=0 -C "$1" --user=root \
+	start_bg "$T_TMP/dm.log" ip netns exec "$S1" dnsmasq -k --port=0 -C "$1" --user=root \
 		--group=root --dhcp-leasefile="$T_TMP/dm.leases" --pid-file= --tftp-no-fail --no-ping \
 		--log-facility=-
 	local pid=$T_LAST_PID
-	if wait_for 5 bound67; then
-		personas >"$2"
+	if wait_for 5 bound67 "$S1"; then
+		personas "$C1" >"$2"
 	else
 		: >"$2"
 	fi
@@ -79,10 +85,10 @@ run_dnsmasq() { # CONF OUT
 
 run_pxe() { # CONF OUT
 	rm -f "$T_TMP/px.leases"
-	start_bg "$T_TMP/px.log" ip netns exec "$S" "$DHCPD" -c "$1"
+	start_bg "$T_TMP/px.log" ip netns exec "$S2" "$DHCPD" -c "$1"
 	local pid=$T_LAST_PID
-	if wait_for 5 bound67; then
-		personas >"$2"
+	if wait_for 5 bound67 "$S2"; then
+		personas "$C2" >"$2"
 	else
 		: >"$2"
 	fi
@@ -139,8 +145,10 @@ for conf in "$HERE"/import-configs/*.conf; do
 	check "$name: import exit status $rc (want $want)" test "$rc" = "$want"
 	sed -i "s#^\\[dhcpd\\]#[dhcpd]\\nleasefile = $T_TMP/px.leases#" "$imp"
 	check "$name: the import passes --check-config" "$DHCPD" --check-config -c "$imp" 2>"$T_TMP/cc.err"
-	run_dnsmasq "$conf" "$T_TMP/$name.dnsmasq.out"
-	run_pxe "$imp" "$T_TMP/$name.pxe.out"
+	# both at once, each in its own network (each stops what it started)
+	run_dnsmasq "$conf" "$T_TMP/$name.dnsmasq.out" &
+	run_pxe "$imp" "$T_TMP/$name.pxe.out" &
+	wait
 	check "$name: dnsmasq answered some persona" grep -q 'offered=1' "$T_TMP/$name.dnsmasq.out"
 	# IMPORT_KEEP=DIR keeps both servers' answers and the import there
 	[ -z "${IMPORT_KEEP:-}" ] || cp "$T_TMP/$name".* "$T_TMP"/*.log "$IMPORT_KEEP"/
