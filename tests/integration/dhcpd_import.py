@@ -21,8 +21,8 @@ Then it gives IF the address ADDR (removed again on exit) and sends:
     a PXE client to the boot server (a menu in option 43, or no boot file:
     dnsmasq's UEFI redirect), the client's next step: a DHCPREQUEST with
     ciaddr = ADDR from ADDR:4011 to SERVER:4011 carrying the persona's
-    options and, with a menu, option 43 sub-option 71 (PXE_BOOT_ITEM, PXE
-    2.1 2.4.4) naming the first menu item, layer 0.
+    options and, with a menu, option 43 sub-option 71 (PXE_BOOT_ITEM of the
+    PXE 2.1 spec) naming the first menu item, layer 0.
 """
 import argparse
 import os
@@ -139,7 +139,7 @@ def udp(iface, addr, port):
 
 def menu_item(o43):
     """The first item's type in option 43's boot menu (sub-option 9: type
-    2 bytes, description length, description; PXE 2.1 2.4.4), or None."""
+    2 bytes, description length, description; PXE 2.1), or None."""
     i = 0
     while o43 and i + 1 < len(o43) and o43[i] != 255:
         if o43[i] == 0:
@@ -185,7 +185,7 @@ def boot_server_step(r, opts):
         return None
     item = menu_item(r["opts"].get(43))
     if item == b"\0\0":
-        return None  # type 0 is "boot from local disk" (PXE 2.1 table 2-1): no request
+        return None  # type 0 is "boot from local disk" (PXE 2.1): no request
     if item:
         return bytes([71, 4]) + item + b"\0\0\xff"
     return b"" if not r["file"] else None

@@ -40,7 +40,7 @@ fog arm64-uefi o43 a UEFI client given the file in the reply: pxe-dhcpd adds the
 ltsp ipxe-bios o43 the no-menu option 43 (43.6 = 8, boot the file in the reply): dnsmasq adds its default prompt (43.10 "PXE"), which a client told to skip the menu never shows
 (ltsp|bifrost|metal3) ipxe-bios-nofeat (boot|sname|o43|fetch) the persona sends user class iPXE without option 175 (real iPXE always sends 175): these configs test 175 only, pxesuite's ipxe term takes either
 ltsp ipxe-bios-nofeat@4011 * follows from the line above: pxe-dhcpd gave this persona the iPXE script without a menu, so it has no 4011 step
-.* .*@4011 yiaddr the boot server's ACK (PXE 2.1 2.2.7): dnsmasq copies the client's ciaddr into yiaddr, pxe-dhcpd leaves it 0; the client keeps the address its DHCP server leased, this ACK leases nothing
+.* .*@4011 yiaddr the boot server's ACK (PXE 2.1): dnsmasq copies the client's ciaddr into yiaddr, pxe-dhcpd leaves it 0; the client keeps the address its DHCP server leased, this ACK leases nothing
 fog .*@4011 o43 dnsmasq repeats the pxe-prompt (43.10) in the boot server's ACK; the client showed the prompt after the first offer and reads only 43.71 here
 EOF_TABLE
 )
