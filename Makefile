@@ -61,8 +61,13 @@ CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 # Only the paths the code uses are compile flags (LOCALSTATEDIR: pxe-dhcpd's
 # default lease file); any other install path here would make the flags-changed
 # rule below recompile everything when it is given to make install.
+# DEFAULT_USER/DEFAULT_GROUP: who a daemon started as root without --user
+# becomes after binding (systemd/pxesuite.sysusers creates pxesuite).
+DEFAULT_USER ?= pxesuite
+DEFAULT_GROUP ?= $(DEFAULT_USER)
 DEFS := -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -DPXE_VERSION='"$(VERSION)"' \
-        -DPXE_LOCALSTATEDIR='"$(LOCALSTATEDIR)"'
+        -DPXE_LOCALSTATEDIR='"$(LOCALSTATEDIR)"' -DPXE_DEFAULT_USER='"$(DEFAULT_USER)"' \
+        -DPXE_DEFAULT_GROUP='"$(DEFAULT_GROUP)"'
 ALL_CFLAGS = -std=gnu11 $(WARNFLAGS) $(DEFS) -Icommon $(DEP_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
              $(SANFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)

@@ -43,6 +43,10 @@ enum pxe_opt_type {
 #define PXE_OPTF_HIDDEN     0x04 /* not in --help (aliases kept for compat) */
 #define PXE_OPTF_REQUIRED   0x08 /* error when unset after all sources */
 #define PXE_OPTF_SPLIT      0x10 /* lists: "a,b c" in one value adds several */
+/* The default is a fallback the daemon decides about at start (--user's
+ * build-time user applies only when started as root): its check does not
+ * run on the default, only on a value the file or command line gave. */
+#define PXE_OPTF_LAZY_DEFAULT 0x20
 
 struct pxe_strlist {
 	size_t n;

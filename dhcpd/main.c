@@ -122,8 +122,12 @@ static int leasefile_in_chroot(const struct dhcpd_config *c, char **inner)
 
 static int drop_privileges(struct dhcpd *d, const struct dhcpd_config *c)
 {
-	/* Reload may re-open port 67 (bind) and packet sockets (raw). */
-	static const int keep[] = {CAP_NET_BIND_SERVICE, CAP_NET_RAW};
+	/* CAP_NET_RAW: the AF_PACKET socket of replies to clients without an
+	 * address (send.c, RFC 2131 4.1), ping-check's raw ICMP socket and
+	 * the RA socket, all opened after the start too (a reload that turns
+	 * them on). Not CAP_NET_BIND_SERVICE: no reload binds 67, 547 or 4011
+	 * (a mode change is logged as taking effect at restart, reload.c). */
+	static const int keep[] = {CAP_NET_RAW};
 	struct pxe_err err;
 	char *inner;
 	if (leasefile_in_chroot(c, &inner) < 0)
@@ -133,7 +137,7 @@ static int drop_privileges(struct dhcpd *d, const struct dhcpd_config *c)
 		free(inner);
 		return -1;
 	}
-	if (pxe_privileges_drop(c->common.chroot, c->common.user, c->common.group, keep, 2, &err) <
+	if (pxe_privileges_drop(c->common.chroot, c->common.user, c->common.group, keep, 1, &err) <
 	    0) {
 		pxe_log_msg(PXE_LOG_ERR, "start", "%s", err.msg);
 		free(inner);
@@ -201,6 +205,13 @@ int main(int argc, char **argv)
 		rc = print_leases(c);
 		pxe_config_free(&conf);
 		return rc;
+	}
+	struct pxe_err err;
+	if (pxe_privileges_plan(&conf, "user", "group", &c->common.user, &c->common.group, &err) <
+	    0) {
+		pxe_log_startup_err(NULL, "%s", err.msg);
+		pxe_config_free(&conf);
+		return PXE_EX_CONFIG;
 	}
 	return run(&conf, argc, argv);
 }

@@ -355,6 +355,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	absolute_paths(a.srv.cfg);
+	struct pxe_err err;
+	if (pxe_privileges_plan(&a.conf, "user", "group", &a.srv.cfg->user, &a.srv.cfg->group,
+				&err) < 0) {
+		pxe_log_startup_err("pxe-httpd", "%s", err.msg);
+		return PXE_EX_CONFIG;
+	}
 	raise_nofile();
 	if (a.srv.cfg->daemon && (rc = pxe_daemon_start()) < 0) {
 		pxe_log_startup_err("pxe-httpd", "--daemon: %s", strerror(-rc));
