@@ -107,7 +107,8 @@ UNIT_OBJS := $(foreach c,common $(DAEMONS),$(call unit_objs,$(c)))
 ALL_OBJS := $(COMMON_OBJS) $(foreach d,$(DAEMONS),$($(d)_OBJS)) $(UNIT_OBJS) $(UNIT_HARNESS)
 
 .PHONY: all check check-build check-unit check-integration check-e2e deps demo \
-        install uninstall clean fuzz lint format format-check spdx-check include-graph
+        install uninstall clean fuzz lint format format-check spdx-check include-graph \
+        units-check
 all: $(BINS)
 
 # Rebuild everything when the compiler or its flags change (SANITIZE=...).
@@ -263,6 +264,11 @@ lint:
 # Each daemon's module graph (from #include lines) must be one-way.
 include-graph:
 	@tests/include-graph.py common $(DAEMONS)
+
+# systemd-analyze verify of every unit as make install writes it, and each
+# service's exposure level (systemd-analyze security --offline=yes); .ci/run.
+units-check: $(BINS)
+	@BUILD='$(BUILD)' tests/packaging/units-check.sh
 
 # ---------------------------------------------------------------- install
 # install copies what `make` built and never compiles: a packager builds with
