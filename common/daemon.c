@@ -455,6 +455,21 @@ out:
 	return r;
 }
 
+int pxe_privileges_target(const char *user, const char *group, uid_t *uid, gid_t *gid,
+			  struct pxe_err *err)
+{
+	struct drop_target t = {.user = user, .group = group};
+	if (geteuid() != 0 || !user)
+		return 0;
+	int r = resolve_target(&t, false, err);
+	free(t.groups);
+	if (r < 0)
+		return r;
+	*uid = t.uid;
+	*gid = t.gid;
+	return t.uid != 0;
+}
+
 /* ------------------------------------------------------------ signals */
 
 static const int sig_nums[] = {SIGHUP, SIGUSR1, SIGTERM, SIGINT};

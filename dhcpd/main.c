@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <arpa/inet.h>
 #include <linux/capability.h>
 
@@ -120,6 +121,45 @@ static int leasefile_in_chroot(const struct dhcpd_config *c, char **inner)
 	return r;
 }
 
+/* Root made the lease and lock files (journal.c, journal_lock.c) before
+ * dropping to the user that writes them from now on: give them to it, so
+ * that compaction, the next start as that user and pxe-dhcpd.service
+ * (User=pxesuite) can open them. Unlike a pid file's chown (packaging.md
+ * §5), this is fchown on the descriptor root opened, and only when that is
+ * the regular file at path itself, one link, owned by root: never what a
+ * symlink or hard link the user planted in its own directory points to. */
+static void give_to_user(int fd, const char *path, uid_t uid, gid_t gid)
+{
+	struct stat sf, sp;
+	if (fd < 0 || fstat(fd, &sf) < 0 || lstat(path, &sp) < 0)
+		return;
+	if (!S_ISREG(sf.st_mode) || !S_ISREG(sp.st_mode) || sf.st_dev != sp.st_dev ||
+	    sf.st_ino != sp.st_ino || sf.st_nlink != 1 || sf.st_uid != 0)
+		return;
+	if (fchown(fd, uid, gid) < 0)
+		pxe_log_msg(PXE_LOG_WARN, "leases", "%s: cannot give it to uid %u: %s", path,
+			    (unsigned)uid, strerror(errno));
+}
+
+static int give_leases(struct dhcpd *d, const struct dhcpd_config *c)
+{
+	struct pxe_err err;
+	uid_t uid;
+	gid_t gid;
+	int r = pxe_privileges_target(c->common.user, c->common.group, &uid, &gid, &err);
+	if (r < 0) {
+		pxe_log_msg(PXE_LOG_ERR, "start", "%s", err.msg);
+		return -1;
+	}
+	if (r == 0)
+		return 0;
+	char lock[4096];
+	give_to_user(d->journal.fd, c->leasefile, uid, gid);
+	if (snprintf(lock, sizeof(lock), "%s.lock", c->leasefile) < (int)sizeof(lock))
+		give_to_user(d->journal.lock_fd, lock, uid, gid);
+	return 0;
+}
+
 static int drop_privileges(struct dhcpd *d, const struct dhcpd_config *c)
 {
 	/* CAP_NET_RAW: the AF_PACKET socket of replies to clients without an
@@ -134,6 +174,10 @@ static int drop_privileges(struct dhcpd *d, const struct dhcpd_config *c)
 		return -1;
 	if (c->common.pidfile && pxe_pidfile_write(c->common.pidfile, &err) < 0) {
 		pxe_log_msg(PXE_LOG_ERR, "start", "%s", err.msg);
+		free(inner);
+		return -1;
+	}
+	if (give_leases(d, c) < 0) {
 		free(inner);
 		return -1;
 	}
