@@ -106,16 +106,18 @@ int pxe_privileges_plan(const struct pxe_config *c, const char *user_opt, const 
 	/* Root and nobody asked: the build's default user, never a silent
 	 * stay-as-root when it is missing. */
 	if (*user && !getpwnam(*user))
-		return pxe_err_set(err, ENOENT,
-				   "started as root without --user, and the default user '%s' does "
-				   "not exist: create it (systemd-sysusers pxesuite.conf, installed "
-				   "in sysusers.d) or pass --user root to stay root",
-				   *user);
+		return pxe_err_set(
+			err, ENOENT,
+			"started as root without --user, and the default user '%s' does "
+			"not exist: create it (systemd-sysusers pxesuite.conf, installed "
+			"in sysusers.d) or pass --user root to stay root",
+			*user);
 	if (*group && !getgrnam(*group))
-		return pxe_err_set(err, ENOENT,
-				   "started as root without --user, and the default group '%s' does "
-				   "not exist: create it (systemd-sysusers pxesuite.conf, installed "
-				   "in sysusers.d), pass --group, or pass --user root to stay root",
-				   *group);
+		return pxe_err_set(
+			err, ENOENT,
+			"started as root without --user, and the default group '%s' does "
+			"not exist: create it (systemd-sysusers pxesuite.conf, installed "
+			"in sysusers.d), pass --group, or pass --user root to stay root",
+			*group);
 	return 0;
 }

@@ -61,7 +61,7 @@ int pxe_privileges_plan(const struct pxe_config *c, const char *user_opt, const 
 
 /* One option per paragraph: the house layout of option tables. */
 #define PXE_HELP_USER                                                                              \
-	"drop privileges to USER after binding; started as root the default applies, and "       \
+	"drop privileges to USER after binding; started as root the default applies, and "         \
 	"root stays root (started as a user: no change)"
 #define PXE_HELP_GROUP                                                                             \
 	"drop privileges to GROUP (the default with the default user, else USER's primary group)"
