@@ -57,6 +57,26 @@ int pxe_optcheck_group(const void *cfg, const char *value, struct pxe_err *err)
 	return pxe_check_group(value, err);
 }
 
+/* The build's default user and group, when they apply: both must exist. */
+static int defaults_exist(const char *user, const char *group, struct pxe_err *err)
+{
+	if (user && !getpwnam(user))
+		return pxe_err_set(
+			err, ENOENT,
+			"started as root without --user, and the default user '%s' does "
+			"not exist: create it (systemd-sysusers pxesuite.conf, installed "
+			"in sysusers.d) or pass --user root to stay root",
+			user);
+	if (group && !getgrnam(group))
+		return pxe_err_set(
+			err, ENOENT,
+			"started as root without --user, and the default group '%s' does "
+			"not exist: create it (systemd-sysusers pxesuite.conf, installed "
+			"in sysusers.d), pass --group, or pass --user root to stay root",
+			group);
+	return 0;
+}
+
 static enum pxe_src_kind source_of(const struct pxe_config *c, const char *name)
 {
 	for (size_t i = 0; i < c->spec->nopts; i++)
@@ -105,19 +125,29 @@ int pxe_privileges_plan(const struct pxe_config *c, const char *user_opt, const 
 	}
 	/* Root and nobody asked: the build's default user, never a silent
 	 * stay-as-root when it is missing. */
-	if (*user && !getpwnam(*user))
-		return pxe_err_set(
-			err, ENOENT,
-			"started as root without --user, and the default user '%s' does "
-			"not exist: create it (systemd-sysusers pxesuite.conf, installed "
-			"in sysusers.d) or pass --user root to stay root",
-			*user);
-	if (*group && !getgrnam(*group))
-		return pxe_err_set(
-			err, ENOENT,
-			"started as root without --user, and the default group '%s' does "
-			"not exist: create it (systemd-sysusers pxesuite.conf, installed "
-			"in sysusers.d), pass --group, or pass --user root to stay root",
-			*group);
-	return 0;
+	return defaults_exist(*user, *group, err);
+}
+
+/* The option named name, or NULL. */
+static const struct pxe_opt *opt_named(const struct pxe_config *c, const char *name, size_t *idx)
+{
+	for (size_t i = 0; i < c->spec->nopts; i++)
+		if (!strcmp(c->spec->opts[i].name, name)) {
+			*idx = i;
+			return &c->spec->opts[i];
+		}
+	return NULL;
+}
+
+int pxe_privileges_check(const struct pxe_config *c, struct pxe_err *err)
+{
+	size_t iu = 0, ig = 0;
+	const struct pxe_opt *u = opt_named(c, "user", &iu), *g = opt_named(c, "group", &ig);
+	if (geteuid() != 0 || !u || c->src[iu].kind != PXE_SRC_DEFAULT)
+		return 0;
+	const char *user = *(char *const *)((const char *)c->cfg + u->offset);
+	const char *group = g && c->src[ig].kind == PXE_SRC_DEFAULT
+				    ? *(char *const *)((const char *)c->cfg + g->offset)
+				    : NULL;
+	return defaults_exist(user, group, err);
 }

@@ -59,6 +59,12 @@ int pxe_optcheck_group(const void *cfg, const char *value, struct pxe_err *err);
 int pxe_privileges_plan(const struct pxe_config *c, const char *user_opt, const char *group_opt,
 			char **user, char **group, struct pxe_err *err);
 
+/* pxe_opt_spec.check_start of every daemon (options "user" and "group"):
+ * started as root without --user, the default user (and the default group
+ * when no group is given) must exist; the sentence pxe_privileges_plan
+ * gives, from --check-config too. 0 or -ENOENT with err filled. */
+int pxe_privileges_check(const struct pxe_config *c, struct pxe_err *err);
+
 /* One option per paragraph: the house layout of option tables. */
 #define PXE_HELP_USER                                                                              \
 	"drop privileges to USER after binding; started as root the default applies, and "         \

@@ -108,6 +108,7 @@ struct pxe_src {
 };
 
 struct pxe_opt_spec;
+struct pxe_config;
 
 /* Handler for INI sections other than the daemon's own (dhcpd's [subnet X],
  * [host Y], [boot Z]). section is the full header text. Return 0 or -errno
@@ -135,6 +136,11 @@ struct pxe_opt_spec {
 	/* --check-config only: warnings about the host a start would log too
 	 * (interfaces, their addresses), printed to stderr; NULL: none. */
 	void (*check_host)(const void *cfg);
+	/* What a start needs beyond each option's own check, from where the
+	 * values came (config_common.h: pxe_privileges_check), for
+	 * --check-config and a start alike; -errno with err filled fails them
+	 * with status 78. NULL: nothing. */
+	int (*check_start)(const struct pxe_config *c, struct pxe_err *err);
 	const char *epilog; /* extra text at the end of --help */
 };
 

@@ -225,6 +225,7 @@ const struct pxe_opt_spec httpd_spec = {
 	.nopts = sizeof(httpd_opts) / sizeof(httpd_opts[0]),
 	.cfg_size = sizeof(struct httpd_config),
 	.validate = validate,
+	.check_start = pxe_privileges_check,
 	.epilog = "pxe-httpd --tls-efi-ca PEM > FILE writes PEM's certificates as the EFI "
 		  "signature list\nthat UEFI HTTPS Boot trusts (OVMF: -fw_cfg "
 		  "name=etc/edk2/https/cacerts,file=FILE).\n"

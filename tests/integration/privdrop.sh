@@ -141,6 +141,16 @@ for d in tftpd httpd dhcpd; do
 		"$T_TMP/nouser.$d"
 done
 check "dhcpd wrote no lease file without its user" test ! -e "$W/nouser.leases"
+# --check-config gives the same sentence and status as the start it checks
+timeout 10 "${WITHOUT[@]}" "$TFTPD_BIN" "$W/root" --check-config >"$T_TMP/cc.without" 2>&1
+st=$?
+check "--check-config as root, default user missing: exit 78 (got $st) with the same sentence" \
+	eval '[ $st = 78 ] && grep -q "default user '"'$DU'"' does not exist: create it" "$T_TMP/cc.without"'
+timeout 10 "${WITH[@]}" "$DHCPD_BIN" -c "$W/nouser.conf" --check-config >"$T_TMP/cc.with" 2>&1
+check "--check-config as root with the default user present: OK ($(tail -1 "$T_TMP/cc.with"))" \
+	grep -q "configuration OK" "$T_TMP/cc.with"
+timeout 10 "${WITHOUT[@]}" "$HTTPD_BIN" "$W/root" --uid root --check-config >"$T_TMP/cc.root" 2>&1
+check "--check-config with --uid root and no default user: OK" grep -q "configuration OK" "$T_TMP/cc.root"
 
 # ------------------------------------------------------------ not root
 TP=$(free_port udp)
