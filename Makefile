@@ -19,11 +19,12 @@ LOCALSTATEDIR ?= /var
 DOCDIR ?= $(PREFIX)/share/doc/pxesuite
 INSTALL ?= install
 PKG_CONFIG ?= pkg-config
-# Units and tmpfiles.d entries: installed into systemd's own prefix (PREFIX=/usr,
+# Units, tmpfiles.d and sysusers.d entries: installed into systemd's own prefix (PREFIX=/usr,
 # a distro package), they go where systemd.pc says (Debian 12: units in
 # /lib/systemd/system, the only place its debhelper looks); under another
 # PREFIX (/usr/local, a home directory) into PREFIX/lib/systemd/system and
-# PREFIX/lib/tmpfiles.d (systemd reads /usr/local/lib/... too). Both can be
+# PREFIX/lib/tmpfiles.d, PREFIX/lib/sysusers.d (systemd reads /usr/local/lib/...
+# too). Each can be
 # set on the command line.
 SYSTEMD_PREFIX := $(shell $(PKG_CONFIG) --variable=prefix systemd 2>/dev/null)
 ifeq ($(origin SYSTEMDUNITDIR),undefined)
@@ -33,6 +34,10 @@ endif
 ifeq ($(origin TMPFILESDIR),undefined)
 TMPFILESDIR := $(or $(if $(filter $(SYSTEMD_PREFIX),$(PREFIX)),$(shell $(PKG_CONFIG) \
 	--variable=tmpfilesdir systemd 2>/dev/null)),$(PREFIX)/lib/tmpfiles.d)
+endif
+ifeq ($(origin SYSUSERSDIR),undefined)
+SYSUSERSDIR := $(or $(if $(filter $(SYSTEMD_PREFIX),$(PREFIX)),$(shell $(PKG_CONFIG) \
+	--variable=sysusersdir systemd 2>/dev/null)),$(PREFIX)/lib/sysusers.d)
 endif
 
 CFLAGS ?= -O2 -g
@@ -61,8 +66,13 @@ CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 # Only the paths the code uses are compile flags (LOCALSTATEDIR: pxe-dhcpd's
 # default lease file); any other install path here would make the flags-changed
 # rule below recompile everything when it is given to make install.
+# DEFAULT_USER/DEFAULT_GROUP: who a daemon started as root without --user
+# becomes after binding (systemd/pxesuite.sysusers creates pxesuite).
+DEFAULT_USER ?= pxesuite
+DEFAULT_GROUP ?= $(DEFAULT_USER)
 DEFS := -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -DPXE_VERSION='"$(VERSION)"' \
-        -DPXE_LOCALSTATEDIR='"$(LOCALSTATEDIR)"'
+        -DPXE_LOCALSTATEDIR='"$(LOCALSTATEDIR)"' -DPXE_DEFAULT_USER='"$(DEFAULT_USER)"' \
+        -DPXE_DEFAULT_GROUP='"$(DEFAULT_GROUP)"'
 ALL_CFLAGS = -std=gnu11 $(WARNFLAGS) $(DEFS) -Icommon $(DEP_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
              $(SANFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
@@ -97,7 +107,8 @@ UNIT_OBJS := $(foreach c,common $(DAEMONS),$(call unit_objs,$(c)))
 ALL_OBJS := $(COMMON_OBJS) $(foreach d,$(DAEMONS),$($(d)_OBJS)) $(UNIT_OBJS) $(UNIT_HARNESS)
 
 .PHONY: all check check-build check-unit check-integration check-e2e deps demo \
-        install uninstall clean fuzz lint format format-check spdx-check include-graph
+        install uninstall clean fuzz lint format format-check spdx-check include-graph \
+        units-check
 all: $(BINS)
 
 # Rebuild everything when the compiler or its flags change (SANITIZE=...).
@@ -239,7 +250,7 @@ format-check:
 
 # Every source file names its licence (SPDX) in its first lines; the example
 # configurations, which admins edit, and data files are left out.
-SPDX_SRCS = $(shell git ls-files 2>/dev/null | grep -E '\.(c|h|sh|py|service|socket|tmpfiles|[58])$$|^(Makefile|tests/run-all|\.ci/run|tests/packaging/debian/rules)$$')
+SPDX_SRCS = $(shell git ls-files 2>/dev/null | grep -E '\.(c|h|sh|py|service|socket|tmpfiles|sysusers|[58])$$|^(Makefile|tests/run-all|\.ci/run|tests/packaging/debian/rules)$$')
 spdx-check:
 	@missing=$$(for f in $(SPDX_SRCS); do head -3 "$$f" | grep -q 'SPDX-License-Identifier: MIT' || echo "$$f"; done); \
 	if [ -n "$$missing" ]; then echo "spdx-check: no SPDX-License-Identifier in:"; echo "$$missing"; exit 1; fi; \
@@ -257,6 +268,11 @@ lint:
 include-graph:
 	@tests/include-graph.py common $(DAEMONS)
 
+# systemd-analyze verify of every unit as make install writes it, and each
+# service's exposure level (systemd-analyze security --offline=yes); .ci/run.
+units-check: $(BINS)
+	@BUILD='$(BUILD)' tests/packaging/units-check.sh
+
 # ---------------------------------------------------------------- install
 # install copies what `make` built and never compiles: a packager builds with
 # the hardening flags (make CFLAGS=... LDFLAGS=...) and installs without them
@@ -264,9 +280,11 @@ include-graph:
 # would rebuild them with the install step's flags. Only a binary that is
 # missing is built first.
 INSTALL_NEEDS := $(filter-out $(wildcard $(BINS)),$(BINS))
-# The units, config examples and tmpfiles.d entry get the install paths.
+# The units, config examples, tmpfiles.d and sysusers.d entries get the
+# install paths and the default user.
 SUBST_PATHS = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
-	-e 's|@LOCALSTATEDIR@|$(LOCALSTATEDIR)|g'
+	-e 's|@LOCALSTATEDIR@|$(LOCALSTATEDIR)|g' -e 's|@DEFAULT_USER@|$(DEFAULT_USER)|g' \
+	-e 's|@DEFAULT_GROUP@|$(DEFAULT_GROUP)|g'
 UNITS := $(wildcard systemd/*.service systemd/*.socket)
 CONFS := $(wildcard systemd/*.conf)
 MAN8 := $(wildcard man/*.8)
@@ -274,7 +292,8 @@ MAN5 := $(wildcard man/*.5)
 DOCS := README.md LICENSE AUTHORS
 install: $(INSTALL_NEEDS)
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSCONFDIR)/pxesuite \
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/pxesuite \
 		$(DESTDIR)$(DOCDIR)/examples
 	$(INSTALL) -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/
 	$(INSTALL) -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
@@ -293,6 +312,8 @@ install: $(INSTALL_NEEDS)
 	done
 	$(SUBST_PATHS) systemd/pxe-dhcpd.tmpfiles > $(DESTDIR)$(TMPFILESDIR)/pxe-dhcpd.conf
 	chmod 0644 $(DESTDIR)$(TMPFILESDIR)/pxe-dhcpd.conf
+	$(SUBST_PATHS) systemd/pxesuite.sysusers > $(DESTDIR)$(SYSUSERSDIR)/pxesuite.conf
+	chmod 0644 $(DESTDIR)$(SYSUSERSDIR)/pxesuite.conf
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(notdir $(BINS)))
@@ -300,6 +321,7 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(UNITS)))
 	rm -f $(DESTDIR)$(TMPFILESDIR)/pxe-dhcpd.conf
+	rm -f $(DESTDIR)$(SYSUSERSDIR)/pxesuite.conf
 	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(DOCS)) \
 		$(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(notdir $(CONFS)))
 	rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null || true

@@ -38,7 +38,39 @@ int pxe_optcheck_root(const void *cfg, const char *value, struct pxe_err *err);
 int pxe_optcheck_user(const void *cfg, const char *value, struct pxe_err *err);
 int pxe_optcheck_group(const void *cfg, const char *value, struct pxe_err *err);
 
+/* The user and group a daemon started as root drops to when neither the
+ * file nor the command line names one (make DEFAULT_USER=... DEFAULT_GROUP=...),
+ * as dnsmasq drops to nobody. */
+#ifndef PXE_DEFAULT_USER
+#define PXE_DEFAULT_USER "pxesuite"
+#endif
+#ifndef PXE_DEFAULT_GROUP
+#define PXE_DEFAULT_GROUP PXE_DEFAULT_USER
+#endif
+
+/* Who pxe_privileges_drop (daemon.h) should become, from the options named
+ * user_opt and group_opt of c (their values *user, *group) and where they came
+ * from. Not root: a default is dropped (nothing changes for a daemon started
+ * as a user). Root: a default user applies with the default group (the user
+ * must exist, or -ENOENT with err saying to create it or pass --user root:
+ * exit 78); a user that is given takes its own primary group unless a group
+ * is given too; root asking to stay root (--user root, or uid 0) is logged
+ * as a warning, so call it with the log open. 0 or -errno. */
+int pxe_privileges_plan(const struct pxe_config *c, const char *user_opt, const char *group_opt,
+			char **user, char **group, struct pxe_err *err);
+
+/* pxe_opt_spec.check_start of every daemon (options "user" and "group"):
+ * started as root without --user, the default user (and the default group
+ * when no group is given) must exist; the sentence pxe_privileges_plan
+ * gives, from --check-config too. 0 or -ENOENT with err filled. */
+int pxe_privileges_check(const struct pxe_config *c, struct pxe_err *err);
+
 /* One option per paragraph: the house layout of option tables. */
+#define PXE_HELP_USER                                                                              \
+	"drop privileges to USER after binding; started as root the default applies, and "         \
+	"root stays root (started as a user: no change)"
+#define PXE_HELP_GROUP                                                                             \
+	"drop privileges to GROUP (the default with the default user, else USER's primary group)"
 /* clang-format off */
 #define PXE_OPTS_DAEMON(T, M)                                                                      \
 	{ .name = "daemon", .type = PXE_OPT_BOOL, .flags = PXE_OPTF_CLI_ONLY,                      \
@@ -50,12 +82,11 @@ int pxe_optcheck_group(const void *cfg, const char *value, struct pxe_err *err);
 	  .arg = "DIR", .help = "chroot into DIR after binding",                                   \
 	  .check = pxe_optcheck_dir },                                                             \
 	{ .name = "user", .short_name = 'u', .type = PXE_OPT_STRING,                               \
-	  .offset = offsetof(T, M.user), .arg = "USER",                                            \
-	  .help = "drop privileges to USER after binding", .check = pxe_optcheck_user },           \
+	  .flags = PXE_OPTF_LAZY_DEFAULT, .offset = offsetof(T, M.user), .arg = "USER",            \
+	  .def = PXE_DEFAULT_USER, .help = PXE_HELP_USER, .check = pxe_optcheck_user },            \
 	{ .name = "group", .short_name = 'g', .type = PXE_OPT_STRING,                              \
-	  .offset = offsetof(T, M.group), .arg = "GROUP",                                          \
-	  .help = "drop privileges to GROUP (default: USER's primary group)",                      \
-	  .check = pxe_optcheck_group }
+	  .flags = PXE_OPTF_LAZY_DEFAULT, .offset = offsetof(T, M.group), .arg = "GROUP",          \
+	  .def = PXE_DEFAULT_GROUP, .help = PXE_HELP_GROUP, .check = pxe_optcheck_group }
 
 #define PXE_OPTS_LOG(T, M)                                                                         \
 	{ .name = "log-format", .type = PXE_OPT_ENUM, .offset = offsetof(T, M.log_format),         \

@@ -22,6 +22,8 @@
 
 #include <linux/capability.h>
 
+#include "log.h"
+
 /* ------------------------------------------------------------ --daemon */
 
 /* Process-wide daemon state (like the logger, one per process): the socket
@@ -398,6 +400,39 @@ static int switch_ids(const struct drop_target *t, uint64_t keep, struct pxe_err
 	return verify_drop(t, set_uid, keep, err);
 }
 
+/* One line saying who we are now and what we kept: the proof of the drop
+ * an administrator looks for (capability names as capabilities(7)). */
+static void log_drop(const struct drop_target *t, uint64_t keep)
+{
+	static const struct {
+		int cap;
+		const char *name;
+	} names[] = {{CAP_NET_BIND_SERVICE, "cap_net_bind_service"},
+		     {CAP_NET_RAW, "cap_net_raw"},
+		     {CAP_SYS_CHROOT, "cap_sys_chroot"}};
+	char caps[256] = "";
+	size_t len = 0;
+	for (int c = 0; c < 64; c++) {
+		if (!(keep >> c & 1))
+			continue;
+		const char *n = NULL;
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (names[i].cap == c)
+				n = names[i].name;
+		int w = n ? snprintf(caps + len, sizeof(caps) - len, "%s%s", len ? "," : "", n)
+			  : snprintf(caps + len, sizeof(caps) - len, "%scap_%d", len ? "," : "", c);
+		if (w > 0 && (size_t)w < sizeof(caps) - len)
+			len += (size_t)w;
+	}
+	struct pxe_log_line l;
+	pxe_log_begin(&l, PXE_LOG_NOTICE, "privileges");
+	pxe_log_str(&l, "user", t->user ? t->user : "root");
+	pxe_log_uint(&l, "uid", t->user ? t->uid : 0);
+	pxe_log_uint(&l, "gid", t->gid);
+	pxe_log_str(&l, "caps", t->user && t->uid != 0 ? (len ? caps : "none") : "all (root)");
+	pxe_log_end(&l);
+}
+
 int pxe_privileges_drop(const char *chroot_dir, const char *user, const char *group,
 			const int *keep_caps, size_t n_keep, struct pxe_err *err)
 {
@@ -413,11 +448,26 @@ int pxe_privileges_drop(const char *chroot_dir, const char *user, const char *gr
 		goto out;
 	if (chroot_dir && (r = do_chroot(chroot_dir, err)) < 0)
 		goto out;
-	if (root && (user || group))
-		r = switch_ids(&t, keep, err);
+	if (root && (user || group) && (r = switch_ids(&t, keep, err)) == 0)
+		log_drop(&t, keep);
 out:
 	free(t.groups);
 	return r;
+}
+
+int pxe_privileges_target(const char *user, const char *group, uid_t *uid, gid_t *gid,
+			  struct pxe_err *err)
+{
+	struct drop_target t = {.user = user, .group = group};
+	if (geteuid() != 0 || !user)
+		return 0;
+	int r = resolve_target(&t, false, err);
+	free(t.groups);
+	if (r < 0)
+		return r;
+	*uid = t.uid;
+	*gid = t.gid;
+	return t.uid != 0;
 }
 
 /* ------------------------------------------------------------ signals */

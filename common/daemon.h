@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <uv.h>
 
 #include "err.h"
@@ -46,6 +47,13 @@ int pxe_pidfile_write(const char *path, struct pxe_err *err);
  * An unknown name is -ENOENT. 0 or -errno with err filled. */
 int pxe_privileges_drop(const char *chroot_dir, const char *user, const char *group,
 			const int *keep_caps, size_t n_keep, struct pxe_err *err);
+
+/* The uid and gid pxe_privileges_drop(NULL, user, group, ...) will switch
+ * to, for a file the daemon makes before the drop and writes after it.
+ * 1 with *uid, *gid set when root switches to another user; 0 when there is
+ * no switch (not root, no user, or user root); -errno with err filled. */
+int pxe_privileges_target(const char *user, const char *group, uid_t *uid, gid_t *gid,
+			  struct pxe_err *err);
 
 /* Signals on the uv loop. SIGPIPE is ignored process-wide. A NULL callback
  * ignores its signal (still caught, so SIGHUP/SIGUSR1 never terminate us).

@@ -164,9 +164,10 @@ int pxe_port_holder(int type, int port, struct pxe_holder *out)
 	bool tcp = type == SOCK_STREAM;
 	out->pid = -1;
 	out->comm[0] = '\0';
-	/* /proc/net is /proc/self/net: the tables of our network namespace */
-	n = table_inodes(tcp ? "/proc/net/tcp" : "/proc/net/udp", port, tcp, ino, n);
-	n = table_inodes(tcp ? "/proc/net/tcp6" : "/proc/net/udp6", port, tcp, ino, n);
+	/* the tables of our network namespace; /proc/net is a link here, and
+	 * hidden by the units' ProcSubset=pid */
+	n = table_inodes(tcp ? "/proc/self/net/tcp" : "/proc/self/net/udp", port, tcp, ino, n);
+	n = table_inodes(tcp ? "/proc/self/net/tcp6" : "/proc/self/net/udp6", port, tcp, ino, n);
 	return n ? find_socket_owner(ino, n, out) : -ENOENT;
 }
 

@@ -497,7 +497,13 @@ static void check_failed(void *prog, const char *where, const char *msg)
 
 static int check_and_print(const struct pxe_config *c)
 {
-	return pxe_config_check_each(c, check_failed, (void *)c->spec->prog);
+	int n = pxe_config_check_each(c, check_failed, (void *)c->spec->prog);
+	struct pxe_err e = {{0}};
+	if (c->spec->check_start && c->spec->check_start(c, &e) < 0) {
+		pxe_log_startup_err(c->spec->prog, "%s", e.msg);
+		n++;
+	}
+	return n;
 }
 
 /* Load, reporting every error of the config file, not only the first. */

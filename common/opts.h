@@ -43,6 +43,10 @@ enum pxe_opt_type {
 #define PXE_OPTF_HIDDEN     0x04 /* not in --help (aliases kept for compat) */
 #define PXE_OPTF_REQUIRED   0x08 /* error when unset after all sources */
 #define PXE_OPTF_SPLIT      0x10 /* lists: "a,b c" in one value adds several */
+/* The default is a fallback the daemon decides about at start (--user's
+ * build-time user applies only when started as root): its check does not
+ * run on the default, only on a value the file or command line gave. */
+#define PXE_OPTF_LAZY_DEFAULT 0x20
 
 struct pxe_strlist {
 	size_t n;
@@ -104,6 +108,7 @@ struct pxe_src {
 };
 
 struct pxe_opt_spec;
+struct pxe_config;
 
 /* Handler for INI sections other than the daemon's own (dhcpd's [subnet X],
  * [host Y], [boot Z]). section is the full header text. Return 0 or -errno
@@ -131,6 +136,11 @@ struct pxe_opt_spec {
 	/* --check-config only: warnings about the host a start would log too
 	 * (interfaces, their addresses), printed to stderr; NULL: none. */
 	void (*check_host)(const void *cfg);
+	/* What a start needs beyond each option's own check, from where the
+	 * values came (config_common.h: pxe_privileges_check), for
+	 * --check-config and a start alike; -errno with err filled fails them
+	 * with status 78. NULL: nothing. */
+	int (*check_start)(const struct pxe_config *c, struct pxe_err *err);
 	const char *epilog; /* extra text at the end of --help */
 };
 

@@ -23,6 +23,8 @@ static int check_option(const struct pxe_config *c, const struct pxe_opt *o, pxe
 			void *ctx)
 {
 	const void *f = (const char *)c->cfg + o->offset;
+	if ((o->flags & PXE_OPTF_LAZY_DEFAULT) && c->src[o - c->spec->opts].kind == PXE_SRC_DEFAULT)
+		return 0;
 	const char *one[1];
 	const char *const *v = one;
 	size_t n = 0;

@@ -109,6 +109,7 @@ const struct pxe_opt_spec dhcp_config_spec = {
 	.free_extra = free_extra,
 	.print_extra = print_extra,
 	.check_host = dhcp_iface_check_host,
+	.check_start = pxe_privileges_check,
 	.epilog = "Sections: [subnet CIDR], [subnet6 PREFIX/LEN], [host NAME], [boot NAME]; see "
 		  "pxesuite.conf(5).",
 };

@@ -45,12 +45,13 @@ static struct dhcp6_link *find_link(struct dhcp6_iflist *l, int idx, size_t cap)
 }
 
 /* Marks the addresses the kernel flags IFA_F_PERMANENT (0x80), from
- * /proc/net/if_inet6 ("ADDR IFINDEX PLEN SCOPE FLAGS NAME", hex), which
- * getifaddrs does not tell. Without the file every address counts as
- * permanent: the choice is then the first, as before. */
+ * /proc/self/net/if_inet6 ("ADDR IFINDEX PLEN SCOPE FLAGS NAME", hex), which
+ * getifaddrs does not tell; /proc/net is a link there, hidden by the unit's
+ * ProcSubset=pid. Without the file every address counts as permanent: the
+ * choice is then the first, as before. */
 static void mark_permanent(struct dhcp6_iflist *n)
 {
-	FILE *f = fopen("/proc/net/if_inet6", "re");
+	FILE *f = fopen("/proc/self/net/if_inet6", "re");
 	if (!f) {
 		for (size_t i = 0; i < n->n; i++)
 			n->a[i].permanent = true;

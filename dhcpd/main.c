@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <arpa/inet.h>
 #include <linux/capability.h>
 
@@ -120,10 +121,53 @@ static int leasefile_in_chroot(const struct dhcpd_config *c, char **inner)
 	return r;
 }
 
+/* Root made the lease and lock files (journal.c, journal_lock.c) before
+ * dropping to the user that writes them from now on: give them to it, so
+ * that compaction, the next start as that user and pxe-dhcpd.service
+ * (User=pxesuite) can open them. Unlike a pid file's chown (packaging.md
+ * §5), this is fchown on the descriptor root opened, and only when that is
+ * the regular file at path itself, one link, owned by root: never what a
+ * symlink or hard link the user planted in its own directory points to. */
+static void give_to_user(int fd, const char *path, uid_t uid, gid_t gid)
+{
+	struct stat sf, sp;
+	if (fd < 0 || fstat(fd, &sf) < 0 || lstat(path, &sp) < 0)
+		return;
+	if (!S_ISREG(sf.st_mode) || !S_ISREG(sp.st_mode) || sf.st_dev != sp.st_dev ||
+	    sf.st_ino != sp.st_ino || sf.st_nlink != 1 || sf.st_uid != 0)
+		return;
+	if (fchown(fd, uid, gid) < 0)
+		pxe_log_msg(PXE_LOG_WARN, "leases", "%s: cannot give it to uid %u: %s", path,
+			    (unsigned)uid, strerror(errno));
+}
+
+static int give_leases(struct dhcpd *d, const struct dhcpd_config *c)
+{
+	struct pxe_err err;
+	uid_t uid;
+	gid_t gid;
+	int r = pxe_privileges_target(c->common.user, c->common.group, &uid, &gid, &err);
+	if (r < 0) {
+		pxe_log_msg(PXE_LOG_ERR, "start", "%s", err.msg);
+		return -1;
+	}
+	if (r == 0)
+		return 0;
+	char lock[4096];
+	give_to_user(d->journal.fd, c->leasefile, uid, gid);
+	if (snprintf(lock, sizeof(lock), "%s.lock", c->leasefile) < (int)sizeof(lock))
+		give_to_user(d->journal.lock_fd, lock, uid, gid);
+	return 0;
+}
+
 static int drop_privileges(struct dhcpd *d, const struct dhcpd_config *c)
 {
-	/* Reload may re-open port 67 (bind) and packet sockets (raw). */
-	static const int keep[] = {CAP_NET_BIND_SERVICE, CAP_NET_RAW};
+	/* CAP_NET_RAW: the AF_PACKET socket of replies to clients without an
+	 * address (send.c, RFC 2131 4.1), ping-check's raw ICMP socket and
+	 * the RA socket, all opened after the start too (a reload that turns
+	 * them on). Not CAP_NET_BIND_SERVICE: no reload binds 67, 547 or 4011
+	 * (a mode change is logged as taking effect at restart, reload.c). */
+	static const int keep[] = {CAP_NET_RAW};
 	struct pxe_err err;
 	char *inner;
 	if (leasefile_in_chroot(c, &inner) < 0)
@@ -133,7 +177,11 @@ static int drop_privileges(struct dhcpd *d, const struct dhcpd_config *c)
 		free(inner);
 		return -1;
 	}
-	if (pxe_privileges_drop(c->common.chroot, c->common.user, c->common.group, keep, 2, &err) <
+	if (give_leases(d, c) < 0) {
+		free(inner);
+		return -1;
+	}
+	if (pxe_privileges_drop(c->common.chroot, c->common.user, c->common.group, keep, 1, &err) <
 	    0) {
 		pxe_log_msg(PXE_LOG_ERR, "start", "%s", err.msg);
 		free(inner);
@@ -201,6 +249,13 @@ int main(int argc, char **argv)
 		rc = print_leases(c);
 		pxe_config_free(&conf);
 		return rc;
+	}
+	struct pxe_err err;
+	if (pxe_privileges_plan(&conf, "user", "group", &c->common.user, &c->common.group, &err) <
+	    0) {
+		pxe_log_startup_err(NULL, "%s", err.msg);
+		pxe_config_free(&conf);
+		return PXE_EX_CONFIG;
 	}
 	return run(&conf, argc, argv);
 }

@@ -57,12 +57,12 @@ static const struct pxe_opt httpd_opts[] = {
 	  .help = "write the process id to FILE after binding" },
 	{ .name = "chroot", .type = PXE_OPT_BOOL, .offset = OFF(chroot), .def = "no",
 	  .help = "chroot into ROOT after binding (as darkhttpd)" },
-	{ .name = "user", .type = PXE_OPT_STRING, .offset = OFF(user), .arg = "USER",
-	  .aliases = "uid", .help = "drop privileges to USER (name or number) after binding",
+	{ .name = "user", .type = PXE_OPT_STRING, .flags = PXE_OPTF_LAZY_DEFAULT, .offset = OFF(user),
+	  .def = PXE_DEFAULT_USER, .arg = "USER", .aliases = "uid", .help = PXE_HELP_USER,
 	  .check = pxe_optcheck_user },
-	{ .name = "group", .type = PXE_OPT_STRING, .offset = OFF(group), .arg = "GROUP",
-	  .aliases = "gid", .help = "drop privileges to GROUP (default: USER's primary group)",
-	  .check = pxe_optcheck_group },
+	{ .name = "group", .type = PXE_OPT_STRING, .flags = PXE_OPTF_LAZY_DEFAULT,
+	  .offset = OFF(group), .def = PXE_DEFAULT_GROUP, .arg = "GROUP", .aliases = "gid",
+	  .help = PXE_HELP_GROUP, .check = pxe_optcheck_group },
 	{ .name = "maxconn", .type = PXE_OPT_INT, .offset = OFF(maxconn), .def = "0", .min = 0,
 	  .max = 10000000, .arg = "N",
 	  .help = "at most N concurrent connections; more wait in the backlog (0: no cap)" },
@@ -231,6 +231,7 @@ const struct pxe_opt_spec httpd_spec = {
 	.nopts = sizeof(httpd_opts) / sizeof(httpd_opts[0]),
 	.cfg_size = sizeof(struct httpd_config),
 	.validate = validate,
+	.check_start = pxe_privileges_check,
 	.epilog = "pxe-httpd --tls-efi-ca PEM > FILE writes PEM's certificates as the EFI "
 		  "signature list\nthat UEFI HTTPS Boot trusts (OVMF: -fw_cfg "
 		  "name=etc/edk2/https/cacerts,file=FILE).\n"

@@ -298,8 +298,14 @@ static void log_ready(struct app *a)
 		/* kTLS is decided per connection (BIO_get_ktls_send); this says
 		 * whether the kernel offers it at all */
 		const char *why = NULL;
-		if (tls_ktls_possible(&why))
+		int k = tls_ktls_possible(&why);
+		if (k > 0)
 			pxe_log_msg(PXE_LOG_INFO, "start", "kTLS: possible (sendfile over TLS)");
+		else if (k < 0)
+			pxe_log_msg(PXE_LOG_INFO, "start",
+				    "kTLS: cannot tell (%s; ProcSubset=pid hides /proc/sys): each "
+				    "connection tries it",
+				    why);
 		else
 			pxe_log_msg(PXE_LOG_INFO, "start",
 				    "kTLS: unavailable (%s): TLS bodies go by pread + SSL_write",
@@ -355,6 +361,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	absolute_paths(a.srv.cfg);
+	struct pxe_err err;
+	if (pxe_privileges_plan(&a.conf, "user", "group", &a.srv.cfg->user, &a.srv.cfg->group,
+				&err) < 0) {
+		pxe_log_startup_err("pxe-httpd", "%s", err.msg);
+		return PXE_EX_CONFIG;
+	}
 	raise_nofile();
 	if (a.srv.cfg->daemon && (rc = pxe_daemon_start()) < 0) {
 		pxe_log_startup_err("pxe-httpd", "--daemon: %s", strerror(-rc));

@@ -217,7 +217,7 @@ int tls_io_init(struct conn_io *io, SSL_CTX *ctx, int fd)
 	return 0;
 }
 
-bool tls_ktls_possible(const char **why)
+int tls_ktls_possible(const char **why)
 {
 	FILE *f = fopen("/proc/sys/net/ipv4/tcp_available_ulp", "re");
 	char line[256] = "";
@@ -228,9 +228,9 @@ bool tls_ktls_possible(const char **why)
 	}
 	for (char *t = strtok(line, " \n"); t; t = strtok(NULL, " \n"))
 		if (!strcmp(t, "tls"))
-			return true;
+			return 1;
 	*why = f ? "tls module not loaded" : "no /proc/sys/net/ipv4/tcp_available_ulp";
-	return false;
+	return f ? 0 : -1;
 }
 
 /* The SignatureOwner of the lists we write: pxesuite's own GUID

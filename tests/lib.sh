@@ -9,9 +9,30 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # The build tree (make BUILD=DIR; relative paths are under the source tree).
 BUILD=${BUILD:-build}
 case $BUILD in /*) BUILD_DIR=$BUILD ;; *) BUILD_DIR=$TOP/$BUILD ;; esac
-TFTPD=$BUILD_DIR/pxe-tftpd
-HTTPD=$BUILD_DIR/pxe-httpd
-DHCPD=$BUILD_DIR/pxe-dhcpd
+TFTPD_BIN=$BUILD_DIR/pxe-tftpd
+HTTPD_BIN=$BUILD_DIR/pxe-httpd
+DHCPD_BIN=$BUILD_DIR/pxe-dhcpd
+TFTPD=$TFTPD_BIN
+HTTPD=$HTTPD_BIN
+DHCPD=$DHCPD_BIN
+# Started as root without --user, a daemon drops to the build's default user
+# (pxesuite) after binding, which cannot read $T_TMP (mode 0700) nor write
+# the lease files there. So as root, $TFTPD/$HTTPD/$DHCPD are wrappers that
+# pass --user $PXE_TEST_USER (default root) first, unless the arguments or
+# the -c file name a user themselves (those tests drop on purpose). The
+# wrapper execs, so $! and /proc/PID are the daemon's. PXE_TEST_USER= (empty)
+# runs the binaries as they are; tests of the drop itself use *_BIN.
+PXE_TEST_USER=${PXE_TEST_USER-root}
+T_BIN=
+if [ "$(id -u)" = 0 ] && [ -n "$PXE_TEST_USER" ]; then
+	# outside $T_TMP: setpriv'd tests run the wrappers as nobody too
+	T_BIN=$(mktemp -d "${TMPDIR:-/tmp}/pxebin.XXXXXX") && chmod 0755 "$T_BIN" || exit 1
+	for _d in tftpd httpd dhcpd; do
+		sed -e "s|@BIN@|$BUILD_DIR/pxe-$_d|" -e "s|@USER@|$PXE_TEST_USER|" \
+			"$TOP/tests/tools/test-user-wrapper" >"$T_BIN/pxe-$_d" && chmod 0755 "$T_BIN/pxe-$_d"
+	done
+	TFTPD=$T_BIN/pxe-tftpd HTTPD=$T_BIN/pxe-httpd DHCPD=$T_BIN/pxe-dhcpd
+fi
 # Debian's python3 (a pyenv shim on PATH can take seconds per start).
 if [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3; else PY=python3; fi
 T_FAILS=0
@@ -91,6 +112,7 @@ t_cleanup() {
 	for p in "${T_PIDS[@]}"; do stop_pid "$p"; done
 	for ns in "${T_NETNS[@]}"; do ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null; ip netns del "$ns" 2>/dev/null; done
 	rm -rf "$T_TMP"
+	[ -z "$T_BIN" ] || rm -rf "$T_BIN"
 }
 trap t_cleanup EXIT
 trap 'exit 130' INT TERM

@@ -161,5 +161,6 @@ const struct pxe_opt_spec tftpd_spec = {
 	.nopts = sizeof(tftpd_opts) / sizeof(tftpd_opts[0]),
 	.cfg_size = sizeof(struct tftpd_config),
 	.validate = tftpd_validate,
+	.check_start = pxe_privileges_check,
 	.epilog = "Signals: SIGHUP reloads the configuration, SIGUSR1 reopens the log file.",
 };

@@ -225,6 +225,10 @@ static int run(struct app *a)
 					   a->conf.extra_args[0]),
 		       PXE_EX_CONFIG;
 	log_setup(cfg);
+	struct tftpd_config *mcfg = a->conf.cfg;
+	if (pxe_privileges_plan(&a->conf, "user", "group", &mcfg->common.user, &mcfg->common.group,
+				&err) < 0)
+		return pxe_log_startup_err("pxe-tftpd", "%s", err.msg), PXE_EX_CONFIG;
 	raise_nofile(cfg);
 	if (runtime_open(&a->rt, cfg, NULL, &err) < 0)
 		return pxe_log_startup_err("pxe-tftpd", "%s", err.msg), PXE_EX_CONFIG;

@@ -79,7 +79,7 @@ wait "$hp"
 expect "20 requests served while 2000 connections sit idle" 20 "$ok"
 expect "2000 idle connections accepted, none dropped early" "connected=2000 closed=0" "$(cat "$T_TMP/hold.out")"
 rss=$(awk '/VmHWM/ {print $2}' /proc/"$SPID"/status)
-if ldd "$HTTPD" 2>/dev/null | grep -q 'libasan'; then
+if ldd "$HTTPD_BIN" 2>/dev/null | grep -q 'libasan'; then
 	skip "peak RSS: sanitizer build (${rss} kB)"
 else
 	[ "${rss:-999999}" -lt 30000 ] && pass "peak RSS ${rss} kB with 2000 connections" || fail "peak RSS ${rss} kB"

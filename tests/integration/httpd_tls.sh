@@ -14,8 +14,8 @@ expect() { local name=$1 want=$2 got=$3; [ "$got" = "$want" ] && pass "$name" ||
 logged() { grep -F -- "$1" "$T_TMP/server.log" >/dev/null; }
 
 # ---- OpenSSL is pxe-httpd's alone
-ldd "$HTTPD" | grep -q 'libssl\.so' && pass "pxe-httpd links libssl" || fail "pxe-httpd: no libssl"
-for d in "$DHCPD" "$TFTPD"; do
+ldd "$HTTPD_BIN" | grep -q 'libssl\.so' && pass "pxe-httpd links libssl" || fail "pxe-httpd: no libssl"
+for d in "$DHCPD_BIN" "$TFTPD_BIN"; do
 	[ -x "$d" ] || continue
 	ldd "$d" | grep -q 'libssl\|libcrypto' && fail "$(basename "$d") links OpenSSL" ||
 		pass "$(basename "$d") does not link OpenSSL"

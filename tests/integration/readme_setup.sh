@@ -5,7 +5,8 @@
 # and run by bash, with three substitutions only: the README's own ISO= and
 # IFACE= lines get a small image built here and the server end of a veth
 # pair, and PATH starts with the build tree (where `make install` would put
-# the binaries in SBINDIR). They run in a network namespace of their own
+# the binaries in SBINDIR; the sysusers.d and tmpfiles.d entries go to the
+# overlaid /etc). They run in a network namespace of their own
 # and in a private mount namespace in which /etc, /srv and /var/lib are
 # overlays whose changes live in a tmpfs, /etc/pxesuite and /srv/pxe are
 # empty and /var/lib/pxe-dhcpd does not exist: the real machine's files are
@@ -116,6 +117,12 @@ host_before=$(host_state)
 	printf '\njobs -p >%q\n' "$T/pids"
 } >"$T/run.sh"
 
+DU=$("$TFTPD_BIN" /srv --print-config | sed -n 's/^user = \([^ ]*\).*/\1/p')
+DG=$("$TFTPD_BIN" /srv --print-config | sed -n 's/^group = \([^ ]*\).*/\1/p')
+for f in pxesuite.sysusers pxe-dhcpd.tmpfiles; do
+	sed -e "s|@LOCALSTATEDIR@|/var|g" -e "s|@DEFAULT_USER@|$DU|g" -e "s|@DEFAULT_GROUP@|$DG|g" \
+		"$TOP/systemd/$f" >"$T/$f"
+done
 # The mount namespace: overlays with their upper layers in a private tmpfs.
 # Every step is checked before the next one; a failed overlay stops here,
 # before the section could write to the real directory below it.
@@ -135,6 +142,11 @@ mount -t tmpfs tmpfs /etc/pxesuite
 mount -t tmpfs tmpfs /srv/pxe
 [ "\$(findmnt -n -o FSTYPE --mountpoint /var/lib)" = overlay ] && rm -rf /var/lib/pxe-dhcpd
 export PATH="$BUILD_DIR:\$PATH"
+# the sysusers.d and tmpfiles.d entries make install would put in place
+# (as the binaries come from PATH): in the overlaid /etc, which both read
+mkdir -p /etc/sysusers.d /etc/tmpfiles.d
+cp "$T/pxesuite.sysusers" /etc/sysusers.d/pxesuite.conf
+cp "$T/pxe-dhcpd.tmpfiles" /etc/tmpfiles.d/pxe-dhcpd.conf
 mkdir -p "$T/work" && cd "$T/work"
 exec bash -e -x "$T/run.sh"
 EOF

@@ -99,7 +99,7 @@ check "1000 transfers open at once" grep -q '^held=1000$' <<<"$r"
 check "the 1001st request gets ERROR 0 (server busy)" grep -q '^extra_op=5 extra_code=0$' <<<"$r"
 check "all 1000 complete byte-exact" grep -q '^ok=1000 of=1000$' <<<"$r"
 hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$TFTPD_PID/status")
-if ldd "$TFTPD" 2>/dev/null | grep -q libasan; then
+if ldd "$TFTPD_BIN" 2>/dev/null | grep -q libasan; then
 	skip "peak RSS: sanitizer build (${hwm:-?} kB)"
 else
 	check "peak RSS under 20 MB with 1000 transfers (${hwm:-?} kB)" test "${hwm:-999999}" -lt 20480

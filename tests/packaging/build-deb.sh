@@ -7,8 +7,9 @@
 #   - make install (dh_auto_install) compiled nothing;
 #   - lintian: no errors or warnings (the overrides in
 #     debian/pxesuite.lintian-overrides are about the throwaway debian/ only);
-#   - dh_installsystemd and dh_installtmpfiles found the units and the
-#     tmpfiles.d entry (the maintainer scripts enable them);
+#   - dh_installsystemd, dh_installtmpfiles and dh_installsysusers found the
+#     units, the tmpfiles.d and the sysusers.d entries (the maintainer
+#     scripts enable them, the user before its directory);
 #   - hardening-check on the installed binaries;
 #   - systemd-analyze verify on the installed units.
 # The tests are not run inside the package build (DEB_BUILD_OPTIONS=nocheck,
@@ -66,14 +67,23 @@ st=$?
 sed 's/^/    lintian: /' "$T_TMP/lintian"
 check "lintian: no errors or warnings ($(grep -c '^[EW]:' "$T_TMP/lintian") E/W lines)" test $st -eq 0
 
-# dh_installsystemd / dh_installtmpfiles wrote the maintainer scripts.
+# dh_installsystemd / dh_installtmpfiles / dh_installsysusers wrote the
+# maintainer scripts.
 dpkg-deb -e "$deb" "$T_TMP/control"
-for u in pxe-dhcpd.service pxe-tftpd.service pxe-tftpd.socket pxe-httpd.service pxe-httpd.socket; do
+for u in pxe-dhcpd.service pxe-dhcpd.socket pxe-tftpd.service pxe-tftpd.socket pxe-httpd.service \
+	pxe-httpd.socket; do
 	check "postinst enables $u (dh_installsystemd)" grep -q "deb-systemd-helper .*'$u'" \
 		"$T_TMP/control/postinst"
 done
 check "postinst creates the tmpfiles.d entries (pxe-dhcpd.conf)" \
 	grep -q 'systemd-tmpfiles.*pxe-dhcpd.conf' "$T_TMP/control/postinst"
+check "postinst creates the user (systemd-sysusers pxesuite.conf, dh_installsysusers)" \
+	grep -q 'systemd-sysusers.*pxesuite.conf' "$T_TMP/control/postinst"
+# the user first: the tmpfiles.d entry names it as the directory's owner
+su_line=$(grep -n 'systemd-sysusers.*pxesuite.conf' "$T_TMP/control/postinst" | head -1 | cut -d: -f1)
+tf_line=$(grep -n 'systemd-tmpfiles.*pxe-dhcpd.conf' "$T_TMP/control/postinst" | head -1 | cut -d: -f1)
+check "postinst creates the user before the lease directory (lines ${su_line:-?} < ${tf_line:-?})" \
+	test "${su_line:-0}" -gt 0 -a "${su_line:-0}" -lt "${tf_line:-0}"
 
 # Control-flow protection (-fcf-protection) is not among Debian 12's
 # protections: dpkg-buildflags offers it from dpkg 1.22 (Debian 13) on.
