@@ -97,7 +97,7 @@ UNIT_OBJS := $(foreach c,common $(DAEMONS),$(call unit_objs,$(c)))
 ALL_OBJS := $(COMMON_OBJS) $(foreach d,$(DAEMONS),$($(d)_OBJS)) $(UNIT_OBJS) $(UNIT_HARNESS)
 
 .PHONY: all check check-build check-unit check-integration check-e2e deps demo \
-        install uninstall clean fuzz lint format format-check spdx-check include-graph
+        install uninstall clean fuzz soak soak-deps lint format format-check spdx-check include-graph
 all: $(BINS)
 
 # Rebuild everything when the compiler or its flags change (SANITIZE=...).
@@ -185,6 +185,18 @@ deps:
 	@PKG_CONFIG='$(PKG_CONFIG)' NO_DEPS='$(NO_DEPS)' tests/deps.sh \
 		--build '$(DEB_BUILD_PKGS)' --test '$(DEB_TEST_PKGS) $(DEB_E2E_PKGS) $(DEB_PKG_PKGS)' \
 		--pkgconfig 'libuv inih check'
+
+# make soak SOAK_MINUTES=N: the three daemons under mixed load for N minutes
+# (tests/soak/run, as root; not part of make check), failing on growth of
+# memory or descriptors; samples, summary and a plot under $(BUILD)/soak
+# (SOAK_OUT=DIR elsewhere). Its own package list: the plot's gnuplot.
+DEB_SOAK_PKGS := gnuplot-nox curl tftp-hpa atftp busybox|busybox-static wrk iproute2 python3 procps
+SOAK_MINUTES ?= 5
+soak-deps:
+	@PKG_CONFIG='$(PKG_CONFIG)' NO_DEPS='$(NO_DEPS)' tests/deps.sh \
+		--build '$(DEB_BUILD_PKGS)' --test '$(DEB_SOAK_PKGS)' --pkgconfig 'libuv inih'
+soak: soak-deps $(BINS)
+	@BUILD='$(BUILD)' SOAK_MINUTES='$(SOAK_MINUTES)' tests/soak/run
 
 demo:
 	@$(MAKE) --no-print-directory deps
