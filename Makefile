@@ -144,6 +144,12 @@ $(B)/tests/isols: $(B)/tests/tools/isols.o $(LIBCOMMON)
 $(B)/tests/ra_send: $(B)/tests/tools/ra_send.o $(B)/dhcpd/ra.o $(B)/dhcpd/v6/ra.o $(LIBCOMMON)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS) $(LIBS)
 $(B)/tests/tools/ra_send.o: SRC_INC := -Idhcpd
+# eio_shim.so: an LD_PRELOAD library that fails writes and syncs of one file
+# with EIO on demand (dhcpd_eio.sh). Built without the sanitizers: it runs
+# inside the daemon, whose own build brings them.
+$(B)/tests/eio_shim.so: tests/tools/eio_shim.c $(B)/.build-flags
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARNFLAGS) -D_GNU_SOURCE $(CFLAGS) -fPIC -shared -o $@ $< -ldl
 
 -include $(ALL_OBJS:.o=.d) $(B)/tests/tools/isols.d $(B)/tests/tools/ra_send.d
 
@@ -158,7 +164,7 @@ check:
 	@$(MAKE) --no-print-directory check-build
 	@$(RUN_ALL)
 
-check-build: $(BINS) $(UNIT_RUNNERS) $(B)/tests/isols $(B)/tests/ra_send
+check-build: $(BINS) $(UNIT_RUNNERS) $(B)/tests/isols $(B)/tests/ra_send $(B)/tests/eio_shim.so
 
 check-unit: check-build
 	@$(RUN_ALL) unit
