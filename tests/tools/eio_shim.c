@@ -9,7 +9,10 @@
  *   EIO_SHIM_CONTROL  while this file exists, the calls fail; when it
  *                     starts with "sync", only fsync and fdatasync do (the
  *                     write lands in the page cache and its flush fails:
- *                     fsync(2), ERRORS)
+ *                     fsync(2), ERRORS); with "short", a write of n bytes
+ *                     writes n/2 of them (and one of a single byte fails),
+ *                     so a batch ends up on disk but for its last byte, and
+ *                     ftruncate fails too: the fragment cannot be cut off
  * Without both variables every call goes straight through. Only calls that
  * reach these symbols are seen: stdio's own writes (fwrite into a FILE)
  * are not, but the fsync that must follow them is.
@@ -39,39 +42,60 @@ static const char *fault_path(void)
 	return p;
 }
 
-/* The control file's mode: 0 absent, 1 every call, 2 syncs only. */
+enum { OFF, ALL, SYNC, SHORT };
+
+/* The control file's mode. */
 static int mode(const char *ctl)
 {
 	int fd = open(ctl, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
-	char b[4] = "";
+		return OFF;
+	char b[5] = "";
 	ssize_t n = read(fd, b, sizeof(b));
 	close(fd);
-	return n == 4 && memcmp(b, "sync", 4) == 0 ? 2 : 1;
+	if (n >= 4 && memcmp(b, "sync", 4) == 0)
+		return SYNC;
+	if (n >= 5 && memcmp(b, "short", 5) == 0)
+		return SHORT;
+	return ALL;
 }
 
-/* Whether a call on fd is to fail now: the control file exists (and asks
- * for this kind of call) and fd is the faulted file, checked in that
- * order so the common case costs one failed open() and no readlink.
- * errno is left as it was when it is not. */
-static int faulted(int fd, int is_sync)
+/* The mode in force for a call on fd: OFF unless the control file exists
+ * and fd is the faulted file, checked in that order so the common case
+ * costs one failed open() and no readlink. errno is left as it was. */
+static int fault_mode(int fd)
 {
 	const char *path = fault_path();
 	const char *ctl = getenv("EIO_SHIM_CONTROL");
 	if (!path || !ctl)
-		return 0;
+		return OFF;
 	int saved = errno;
 	int m = mode(ctl);
-	int on = m == 1 || (m == 2 && is_sync);
-	if (on) {
+	if (m != OFF) {
 		char link[64], name[PATH_MAX];
 		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 		ssize_t n = readlink(link, name, sizeof(name) - 1);
-		on = n > 0 && strncmp(name, path, strlen(path)) == 0;
+		if (n <= 0 || strncmp(name, path, strlen(path)) != 0)
+			m = OFF;
 	}
 	errno = saved;
-	return on;
+	return m;
+}
+
+/* For a write of n bytes: -1 (fail with EIO), or how many to write. */
+static ssize_t write_fault(int fd, size_t n)
+{
+	switch (fault_mode(fd)) {
+	case ALL: return -1;
+	case SHORT: return n >= 2 ? (ssize_t)(n / 2) : -1;
+	default: return (ssize_t)n;
+	}
+}
+
+static int sync_fault(int fd)
+{
+	int m = fault_mode(fd);
+	return m == ALL || m == SYNC || m == SHORT;
 }
 
 /* The next definition of a symbol (libc's, or the sanitizer's). */
@@ -89,11 +113,12 @@ ssize_t write(int fd, const void *buf, size_t n)
 	static write_fn real;
 	if (!real)
 		real = (write_fn)next("write");
-	if (faulted(fd, 0)) {
+	ssize_t k = write_fault(fd, n);
+	if (k < 0) {
 		errno = EIO;
 		return -1;
 	}
-	return real(fd, buf, n);
+	return real(fd, buf, (size_t)k);
 }
 
 ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
@@ -101,26 +126,28 @@ ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
 	static pwrite_fn real;
 	if (!real)
 		real = (pwrite_fn)next("pwrite");
-	if (faulted(fd, 0)) {
+	ssize_t k = write_fault(fd, n);
+	if (k < 0) {
 		errno = EIO;
 		return -1;
 	}
-	return real(fd, buf, n, off);
+	return real(fd, buf, (size_t)k, off);
 }
 
-/* _FILE_OFFSET_BITS=64 builds (the daemons) call pwrite64; this file is
- * built without it, so both names can be defined. */
+/* _FILE_OFFSET_BITS=64 builds (the daemons) call pwrite64 and ftruncate64;
+ * this file is built without it, so both names can be defined. */
 typedef ssize_t (*pwrite64_fn)(int, const void *, size_t, off64_t);
 ssize_t pwrite64(int fd, const void *buf, size_t n, off64_t off)
 {
 	static pwrite64_fn real;
 	if (!real)
 		real = (pwrite64_fn)next("pwrite64");
-	if (faulted(fd, 0)) {
+	ssize_t k = write_fault(fd, n);
+	if (k < 0) {
 		errno = EIO;
 		return -1;
 	}
-	return real(fd, buf, n, off);
+	return real(fd, buf, (size_t)k, off);
 }
 
 int fsync(int fd)
@@ -128,7 +155,7 @@ int fsync(int fd)
 	static sync_fn real;
 	if (!real)
 		real = (sync_fn)next("fsync");
-	if (faulted(fd, 1)) {
+	if (sync_fault(fd)) {
 		errno = EIO;
 		return -1;
 	}
@@ -140,9 +167,36 @@ int fdatasync(int fd)
 	static sync_fn real;
 	if (!real)
 		real = (sync_fn)next("fdatasync");
-	if (faulted(fd, 1)) {
+	if (sync_fault(fd)) {
 		errno = EIO;
 		return -1;
 	}
 	return real(fd);
+}
+
+/* Only in "short" mode: the fragment of a write cut short stays. */
+typedef int (*truncate_fn)(int, off_t);
+typedef int (*truncate64_fn)(int, off64_t);
+int ftruncate(int fd, off_t len)
+{
+	static truncate_fn real;
+	if (!real)
+		real = (truncate_fn)next("ftruncate");
+	if (fault_mode(fd) == SHORT) {
+		errno = EIO;
+		return -1;
+	}
+	return real(fd, len);
+}
+
+int ftruncate64(int fd, off64_t len)
+{
+	static truncate64_fn real;
+	if (!real)
+		real = (truncate64_fn)next("ftruncate64");
+	if (fault_mode(fd) == SHORT) {
+		errno = EIO;
+		return -1;
+	}
+	return real(fd, len);
 }
