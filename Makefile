@@ -107,7 +107,7 @@ UNIT_OBJS := $(foreach c,common $(DAEMONS),$(call unit_objs,$(c)))
 ALL_OBJS := $(COMMON_OBJS) $(foreach d,$(DAEMONS),$($(d)_OBJS)) $(UNIT_OBJS) $(UNIT_HARNESS)
 
 .PHONY: all check check-build check-unit check-integration check-e2e deps demo \
-        install uninstall clean fuzz lint format format-check spdx-check include-graph \
+        install uninstall clean fuzz soak soak-deps lint format format-check spdx-check include-graph \
         units-check
 all: $(BINS)
 
@@ -155,6 +155,12 @@ $(B)/tests/isols: $(B)/tests/tools/isols.o $(LIBCOMMON)
 $(B)/tests/ra_send: $(B)/tests/tools/ra_send.o $(B)/dhcpd/ra.o $(B)/dhcpd/v6/ra.o $(LIBCOMMON)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS) $(LIBS)
 $(B)/tests/tools/ra_send.o: SRC_INC := -Idhcpd
+# eio_shim.so: an LD_PRELOAD library that fails writes and syncs of one file
+# with EIO on demand (dhcpd_eio.sh). Built without the sanitizers: it runs
+# inside the daemon, whose own build brings them.
+$(B)/tests/eio_shim.so: tests/tools/eio_shim.c $(B)/.build-flags
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARNFLAGS) -D_GNU_SOURCE $(CFLAGS) -fPIC -shared -o $@ $< -ldl
 
 -include $(ALL_OBJS:.o=.d) $(B)/tests/tools/isols.d $(B)/tests/tools/ra_send.d
 
@@ -169,7 +175,7 @@ check:
 	@$(MAKE) --no-print-directory check-build
 	@$(RUN_ALL)
 
-check-build: $(BINS) $(UNIT_RUNNERS) $(B)/tests/isols $(B)/tests/ra_send
+check-build: $(BINS) $(UNIT_RUNNERS) $(B)/tests/isols $(B)/tests/ra_send $(B)/tests/eio_shim.so
 
 check-unit: check-build
 	@$(RUN_ALL) unit
@@ -196,6 +202,18 @@ deps:
 	@PKG_CONFIG='$(PKG_CONFIG)' NO_DEPS='$(NO_DEPS)' tests/deps.sh \
 		--build '$(DEB_BUILD_PKGS)' --test '$(DEB_TEST_PKGS) $(DEB_E2E_PKGS) $(DEB_PKG_PKGS)' \
 		--pkgconfig 'libuv inih check'
+
+# make soak SOAK_MINUTES=N: the three daemons under mixed load for N minutes
+# (tests/soak/run, as root; not part of make check), failing on growth of
+# memory or descriptors; samples, summary and a plot under $(BUILD)/soak
+# (SOAK_OUT=DIR elsewhere). Its own package list: the plot's gnuplot.
+DEB_SOAK_PKGS := gnuplot-nox curl tftp-hpa atftp busybox|busybox-static wrk iproute2 python3 procps
+SOAK_MINUTES ?= 5
+soak-deps:
+	@PKG_CONFIG='$(PKG_CONFIG)' NO_DEPS='$(NO_DEPS)' tests/deps.sh \
+		--build '$(DEB_BUILD_PKGS)' --test '$(DEB_SOAK_PKGS)' --pkgconfig 'libuv inih'
+soak: soak-deps $(BINS)
+	@BUILD='$(BUILD)' SOAK_MINUTES='$(SOAK_MINUTES)' tests/soak/run
 
 demo:
 	@$(MAKE) --no-print-directory deps

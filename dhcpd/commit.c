@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "commit.h"
+#include "heldlog.h"
 #include "log.h"
 #include "script.h"
 #include "send.h"
@@ -24,6 +25,7 @@ void dhcp_commit_queue(struct dhcpd *d, struct dhcp_pending *p)
 		size_t nc = d->cap_pend ? d->cap_pend * 2 : 256;
 		struct dhcp_pending **np = realloc(d->pend, nc * sizeof(*np));
 		if (!np) {
+			dhcp_heldlog_end(p->log, "out of memory");
 			free(p);
 			return;
 		}
@@ -38,30 +40,24 @@ void dhcp_commit_queue(struct dhcpd *d, struct dhcp_pending *p)
 #define JFAIL_REPORT_MS 10000
 
 /* The replies of a batch whose lines are not on disk are not sent (the
- * clients retry): one error line per JFAIL_REPORT_MS with the count, a
- * debug line per reply, and a notice when writes succeed again. */
-static void report_failure(struct dhcpd *d, struct dhcp_pending **pend, size_t n, int result,
-			   const char *path)
+ * clients retry): one error line per JFAIL_REPORT_MS with the count (each
+ * request's own line says reply=none dropped=ack, deliver), and a notice
+ * when writes succeed again. The interval holds across a success in
+ * between: a disk just full takes a small batch, then refuses the next
+ * (the fragment cut off frees a little room), and each flip would
+ * otherwise log again. */
+static void report_failure(struct dhcpd *d, size_t n, int result, const char *path)
 {
 	uint64_t now = uv_now(d->loop);
-	for (size_t i = 0; i < n && pxe_log_enabled(PXE_LOG_DEBUG); i++) {
-		struct pxe_log_line l;
-		pxe_log_begin(&l, PXE_LOG_DEBUG, "reply-dropped");
-		pxe_log_uint(&l, "family", pend[i]->v6 ? 6 : 4);
-		if (!pend[i]->v6 && pend[i]->hlen)
-			pxe_log_mac(&l, "mac", pend[i]->chaddr,
-				    pend[i]->hlen > 16 ? 16 : pend[i]->hlen);
-		pxe_log_str(&l, "why", "journal write failed");
-		pxe_log_end(&l);
-	}
 	d->jfail_acks += n;
-	if (!d->jfail || now - d->jfail_logged_ms >= JFAIL_REPORT_MS) {
+	if (!d->jfail_logged_ms || now - d->jfail_logged_ms >= JFAIL_REPORT_MS) {
 		pxe_log_msg(PXE_LOG_ERR, "journal",
 			    "%s: %s; %zu replies that bind leases not sent%s", path,
 			    strerror(-result), d->jfail_acks,
-			    d->jfail ? " since the last report" : "");
-		d->jfail_logged_ms = now;
+			    d->jfail_logged_ms ? " since the last report" : "");
+		d->jfail_logged_ms = now ? now : 1; /* 0: never */
 		d->jfail_acks = 0;
+		d->jfail_reported = true;
 	}
 	d->jfail = true;
 }
@@ -70,15 +66,23 @@ static void deliver(struct dhcpd *d, struct dhcp_pending **pend, size_t n, int r
 		    const char *path)
 {
 	if (result < 0) {
-		report_failure(d, pend, n, result, path);
+		report_failure(d, n, result, path);
 	} else if (d->jfail) {
-		pxe_log_msg(PXE_LOG_NOTICE, "journal",
-			    "%s: written again; %zu more replies were not sent before", path,
-			    d->jfail_acks);
+		/* a failure inside the interval, after a notice, is told by the
+		 * next error line (its count carries over) */
+		if (d->jfail_reported) {
+			pxe_log_msg(PXE_LOG_NOTICE, "journal",
+				    "%s: written again; %zu more replies were not sent before",
+				    path, d->jfail_acks);
+			d->jfail_acks = 0;
+			d->jfail_reported = false;
+		}
 		d->jfail = false;
-		d->jfail_acks = 0;
 	}
 	for (size_t i = 0; i < n; i++) {
+		/* the request's line, now that it is known whether its reply goes */
+		dhcp_heldlog_end(pend[i]->log, result == 0 ? NULL : "journal write failed");
+		pend[i]->log = NULL;
 		if (result == 0)
 			dhcp_send_queue(d, pend[i]);
 		else

@@ -407,7 +407,7 @@ long dhcp_journal_replay(const char *path, struct dhcp_leases *s, int64_t now,
 
 int dhcp_journal_open(struct dhcp_journal *j, const char *path, struct pxe_err *err)
 {
-	j->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	j->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (j->fd < 0)
 		return pxe_err_set(err, errno, "%s: %s", path, strerror(errno));
 	if (!j->path || strcmp(j->path, path)) {
@@ -503,13 +503,21 @@ char *dhcp_journal_take(struct dhcp_journal *j, size_t *len)
 
 /* Append and fdatasync. A write cut short (ENOSPC, EIO) is cut off the
  * file again: the next batch must start on a line of its own, or its
- * first line would be glued to the fragment and lost on replay. The
+ * first line would be glued to the fragment and lost on replay. When
+ * that cut fails too (a dying disk fails ftruncate as well), the fragment
+ * stays, and the next batch starts with a newline of its own, found by
+ * reading the last byte back (the descriptor is O_RDWR for this). The
  * journal has one writer at a time (commit.c), so the end is ours. */
 int dhcp_journal_write_sync(int fd, const char *buf, size_t len)
 {
 	struct stat st;
 	bool known_end = fstat(fd, &st) == 0;
-	int r = write_all(fd, buf, len);
+	char last = '\n';
+	if (known_end && st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1)
+		last = '\n'; /* unreadable: taken as a clean end */
+	int r = last == '\n' ? 0 : write_all(fd, "\n", 1);
+	if (r == 0)
+		r = write_all(fd, buf, len);
 	if (r < 0 && known_end && ftruncate(fd, st.st_size) < 0) {
 		/* still failing: the fragment stays; keep the first error */
 	}
@@ -625,7 +633,7 @@ int dhcp_journal_compact(struct dhcp_journal *j, const struct dhcp_leases *s, in
 	r = dhcp_journal_write_snapshot(j->path, s, now, &lines, err);
 	if (r < 0)
 		return r;
-	int fd = open(j->path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	int fd = open(j->path, O_RDWR | O_APPEND | O_CLOEXEC);
 	if (fd < 0)
 		return pxe_err_set(err, errno, "%s: %s", j->path, strerror(errno));
 	close(j->fd);
@@ -642,7 +650,7 @@ int dhcp_journal_switch(struct dhcp_journal *j, const char *path, int lock_fd,
 	if (!copy)
 		return pxe_err_set(err, ENOMEM, "out of memory");
 	int r = dhcp_journal_write_snapshot(path, s, now, &lines, err);
-	int fd = r < 0 ? -1 : open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	int fd = r < 0 ? -1 : open(path, O_RDWR | O_APPEND | O_CLOEXEC);
 	if (r == 0 && fd < 0)
 		r = pxe_err_set(err, errno, "%s: %s", path, strerror(errno));
 	if (r < 0) {

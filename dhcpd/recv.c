@@ -65,7 +65,7 @@ static void handle_packet(struct dhcpd *d, const uint8_t *buf, size_t len, const
 	dhcp_handle(&d->ctx, m, rx, dhcp_now(), o);
 	if (o->boot.made)
 		dhcp_reqlog_pxe(m, &o->boot, rx);
-	dhcp_reqlog_request(m, type, o, rx->ifindex);
+	struct dhcp_heldlog *line = dhcp_reqlog_request(m, type, o, rx->ifindex);
 	if (o->journal)
 		dhcp_commit_event(d, o->ev, &o->lease_copy);
 	if (o->probe) {
@@ -83,9 +83,12 @@ static void handle_packet(struct dhcpd *d, const uint8_t *buf, size_t len, const
 	if (!o->type)
 		return;
 	struct dhcp_pending *p = make_pending(m, o, rx);
-	if (!p)
+	if (!p) {
+		dhcp_heldlog_end(line, "out of memory");
 		return;
+	}
 	if (o->sync) {
+		p->log = line;
 		dhcp_commit_queue(d, p);
 	} else if (o->boot.made && o->boot.delay_ms > 0) {
 		dhcp_timers_delay(d, p, o->boot.delay_ms);

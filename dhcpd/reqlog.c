@@ -8,12 +8,13 @@
 #include "reqlog.h"
 #include "v4/proxy.h"
 
-void dhcp_reqlog_request(const struct dhcp_msg *m, int type, const struct dhcp_out *o, int ifindex)
+struct dhcp_heldlog *dhcp_reqlog_request(const struct dhcp_msg *m, int type,
+					 const struct dhcp_out *o, int ifindex)
 {
 	struct pxe_log_line l;
 	pxe_log_begin(&l, o->type || o->journal ? PXE_LOG_INFO : PXE_LOG_DEBUG, "dhcp");
 	if (!l.active)
-		return;
+		return NULL;
 	char xid[16], ip[INET_ADDRSTRLEN], ifn[IF_NAMESIZE];
 	snprintf(xid, sizeof(xid), "0x%08x", m->xid);
 	pxe_log_str(&l, "type", dhcp_msg_type_name(type));
@@ -23,17 +24,20 @@ void dhcp_reqlog_request(const struct dhcp_msg *m, int type, const struct dhcp_o
 		pxe_log_str(&l, "iface", ifn);
 	if (m->giaddr)
 		pxe_log_str(&l, "relay", inet_ntop(AF_INET, &m->giaddr, ip, sizeof(ip)));
-	if (o->type)
-		pxe_log_str(&l, "reply", dhcp_msg_type_name(o->type));
+	struct dhcp_logtail t = {.reply = o->type ? dhcp_msg_type_name(o->type) : NULL};
 	if (o->yiaddr)
-		pxe_log_str(&l, "ip", inet_ntop(AF_INET, &o->yiaddr, ip, sizeof(ip)));
-	if (o->journal)
-		pxe_log_str(&l, "lease", dhcp_jevent_name(o->ev));
-	if (o->journal && o->lease_copy.hostname[0])
-		pxe_log_str(&l, "hostname", o->lease_copy.hostname);
+		inet_ntop(AF_INET, &o->yiaddr, t.ip, sizeof(t.ip));
+	if (o->journal) {
+		t.lease = dhcp_jevent_name(o->ev);
+		snprintf(t.hostname, sizeof(t.hostname), "%s", o->lease_copy.hostname);
+	}
 	if (o->why)
-		pxe_log_str(&l, "why", o->why);
+		snprintf(t.why, sizeof(t.why), "%s", o->why);
+	if (o->sync && o->type)
+		return dhcp_heldlog_make(&l, &t);
+	dhcp_logtail_write(&l, &t);
 	pxe_log_end(&l);
+	return NULL;
 }
 
 void dhcp_reqlog_pxe(const struct dhcp_msg *m, const struct dhcp_pxe_decision *dec,

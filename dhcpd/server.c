@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "commit.h"
+#include "heldlog.h"
 #include "ifaces.h"
 #include "journal_lock.h"
 #include "listen.h"
@@ -247,8 +248,10 @@ int dhcp_server_run(struct dhcpd *d)
 
 void dhcp_server_free(struct dhcpd *d)
 {
-	for (size_t i = 0; i < d->n_pend; i++)
+	for (size_t i = 0; i < d->n_pend; i++) {
+		dhcp_heldlog_end(d->pend[i]->log, "server stopping");
 		free(d->pend[i]);
+	}
 	free(d->pend);
 	free(d->ifaces);
 	free(d->msg);

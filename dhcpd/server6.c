@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "commit.h"
+#include "heldlog.h"
 #include "hex.h"
 #include "ifaces.h"
 #include "leases6.h"
@@ -86,12 +87,15 @@ static int bind6(int port, bool quiet)
 
 /* ---- one request */
 
-static void log_request(const struct dhcp6_msg *m, const struct dhcp6_out *o, int ifindex)
+/* The request's line; held for the commit (heldlog.h) when the reply
+ * waits for the journal, else written and NULL returned. */
+static struct dhcp_heldlog *log_request(const struct dhcp6_msg *m, const struct dhcp6_out *o,
+					int ifindex)
 {
 	struct pxe_log_line l;
 	pxe_log_begin(&l, o->type || o->n_ev ? PXE_LOG_INFO : PXE_LOG_DEBUG, "dhcp");
 	if (!l.active)
-		return;
+		return NULL;
 	char xid[16], ip[INET6_ADDRSTRLEN], ifn[IF_NAMESIZE], duid[2 * 130 + 1];
 	snprintf(xid, sizeof(xid), "0x%06x", m->xid);
 	pxe_log_uint(&l, "family", 6);
@@ -108,17 +112,19 @@ static void log_request(const struct dhcp6_msg *m, const struct dhcp6_out *o, in
 	if (m->n_relays)
 		pxe_log_str(&l, "relay",
 			    inet_ntop(AF_INET6, m->relays[m->n_relays - 1].link, ip, sizeof(ip)));
-	if (o->type)
-		pxe_log_str(&l, "reply", dhcp6_msg_type_name(o->type));
+	struct dhcp_logtail t = {.reply = o->type ? dhcp6_msg_type_name(o->type) : NULL,
+				 .status = o->status};
 	if (o->has_addr)
-		pxe_log_str(&l, "ip", inet_ntop(AF_INET6, o->addr, ip, sizeof(ip)));
+		inet_ntop(AF_INET6, o->addr, t.ip, sizeof(t.ip));
 	if (o->n_ev)
-		pxe_log_str(&l, "lease", dhcp_jevent_name(o->ev[0].ev));
-	if (o->status)
-		pxe_log_uint(&l, "status", o->status);
+		t.lease = dhcp_jevent_name(o->ev[0].ev);
 	if (o->why)
-		pxe_log_str(&l, "why", o->why);
+		snprintf(t.why, sizeof(t.why), "%s", o->why);
+	if (o->sync && o->type)
+		return dhcp_heldlog_make(&l, &t);
+	dhcp_logtail_write(&l, &t);
 	pxe_log_end(&l);
+	return NULL;
 }
 
 static void log_boot(const struct dhcp6_msg *m, const struct dhcp6_out *o, bool on_4011)
@@ -201,14 +207,16 @@ static void handle6(struct dhcpd *d, const uint8_t *buf, size_t len,
 	dhcp6_decide(&ctx, m, rx, dhcp_now(), o);
 	if (o->boot.made)
 		log_boot(m, o, rx->on_4011);
-	log_request(m, o, rx->ifindex);
+	struct dhcp_heldlog *line = log_request(m, o, rx->ifindex);
 	if (o->n_ev)
 		commit6(d, o);
 	if (!o->type)
 		return;
 	struct dhcp_pending *p = calloc(1, sizeof(*p) + o->len);
-	if (!p)
+	if (!p) {
+		dhcp_heldlog_end(line, "out of memory");
 		return;
+	}
 	p->v6 = true;
 	p->v6_4011 = rx->on_4011;
 	p->dst6 = *from; /* the client (port 546) or the relay (547), §19.3 */
@@ -217,6 +225,7 @@ static void handle6(struct dhcpd *d, const uint8_t *buf, size_t len,
 		p->src6 = *dst; /* else :: from calloc: the kernel picks */
 	p->len = o->len;
 	memcpy(p->buf, o->buf, o->len);
+	p->log = line;
 	if (o->sync)
 		dhcp_commit_queue(d, p);
 	else

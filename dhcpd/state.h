@@ -29,6 +29,7 @@ struct dhcp_rxq;
 struct dhcp_ra;
 struct dhcp6_msg;
 struct dhcp6_out;
+struct dhcp_heldlog;
 
 #define DHCP_MAX_DELAYED 1024 /* replies waiting out a reply-delay */
 
@@ -48,6 +49,9 @@ struct dhcp_pending {
 	int ifindex;
 	uint8_t htype, hlen, chaddr[16];
 	int64_t due_ms; /* reply-delay: uv_now() when it is to be sent */
+	/* the request's log line, written when the journal's fate is known
+	 * (heldlog.h); NULL when the level filters it out */
+	struct dhcp_heldlog *log;
 	size_t len;
 	uint8_t buf[];
 };
@@ -96,10 +100,12 @@ struct dhcpd {
 	struct dhcp_sync sync;
 	bool syncing;
 	/* Journal writes failing (ENOSPC, EIO): ACKs held back since the
-	 * last report, when that was (uv_now), whether it still fails. */
+	 * last report, when that was (uv_now), whether it still fails,
+	 * whether an error line awaits its "written again" notice. */
 	size_t jfail_acks;
 	uint64_t jfail_logged_ms;
 	bool jfail;
+	bool jfail_reported;
 
 	struct dhcp_msg *msg; /* scratch for the request being handled */
 	struct dhcp_out *out;

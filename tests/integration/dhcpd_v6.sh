@@ -142,8 +142,10 @@ check "dhclient -6 run again: the same address" grep -q "iaaddr $IP1 " <(tail -4
 # dhclient -6 -r: RELEASE
 timeout 20 ip netns exec "${P}1" dhclient -6 -r -v -lf "$DHL" -pf "$T_TMP/c1.pid" \
 	-sf /bin/true eth0 >>"$T_TMP/c1.out" 2>&1
+# dhclient -r exits once the RELEASE is sent; the server's line is written
+# when the release is on disk (its REPLY waits for the journal), a moment later
 check "dhclient -6 -r: RELEASE answered, lease released" \
-	grep -qE "family=6 type=release .*reply=reply ip=$IP1 lease=release" "$LOG"
+	wait_for 5 grep -qE "family=6 type=release .*reply=reply ip=$IP1 lease=release" "$LOG"
 check "journal: release6" grep -q "release6 .* ip=$IP1 " "$LEASES"
 
 # ---- dhclient -6 -S: information only
