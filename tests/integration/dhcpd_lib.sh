@@ -52,3 +52,21 @@ dhcp_serve() {
 	cat "$log"
 	return 1
 }
+
+# check_acked_leases ACKS LEASES ERR MIN: after a SIGKILL, every "MAC IP"
+# line of ACKS (the ACKs the clients received, at least MIN of them) is in
+# LEASES (the restarted server's --leases), no address went to two MACs,
+# and ERR (its stderr) names no bad journal line.
+check_acked_leases() {
+	local acks=$1 leases=$2 err=$3 min=$4 missing=0 mac ip nack dups
+	while read -r mac ip; do
+		grep -q "$ip .*$mac\|$mac .*$ip" "$leases" || { missing=$((missing + 1)); echo "    missing: $mac $ip"; }
+	done <"$acks"
+	nack=$(wc -l <"$acks")
+	check "every one of the $nack ACKed leases is in the journal after SIGKILL ($missing missing)" \
+		test "$missing" -eq 0 -a "$nack" -ge "$min"
+	dups=$(awk '{print $2}' "$acks" | sort | uniq -d | while read -r ip; do
+		awk -v ip="$ip" '$2 == ip {print $1}' "$acks" | sort -u | sed -n 2p; done | wc -l)
+	check "no address ACKed to two clients ($dups)" test "$dups" -eq 0
+	check "the journal replays without a bad line" sh -c "! grep -qi 'bad\|malformed\|skipp' '$err'"
+}
