@@ -29,9 +29,11 @@ if [ "$(id -u)" = 0 ] && [ -n "$PXE_TEST_USER" ]; then
 	T_BIN=$(mktemp -d "${TMPDIR:-/tmp}/pxebin.XXXXXX") && chmod 0755 "$T_BIN" || exit 1
 	# the binaries are copied there too: a test that runs them as nobody
 	# (setpriv) must reach them, and the tree may be under a 0700 /root
+	# (same names: tests check that the holder of a port is "pxe-tftpd")
+	mkdir -m 0755 "$T_BIN/real" || exit 1
 	for _d in tftpd httpd dhcpd; do
-		[ ! -e "$BUILD_DIR/pxe-$_d" ] || cp "$BUILD_DIR/pxe-$_d" "$T_BIN/.pxe-$_d" || exit 1
-		sed -e "s|@BIN@|$T_BIN/.pxe-$_d|" -e "s|@USER@|$PXE_TEST_USER|" \
+		[ ! -e "$BUILD_DIR/pxe-$_d" ] || cp "$BUILD_DIR/pxe-$_d" "$T_BIN/real/pxe-$_d" || exit 1
+		sed -e "s|@BIN@|$T_BIN/real/pxe-$_d|" -e "s|@USER@|$PXE_TEST_USER|" \
 			"$TOP/tests/tools/test-user-wrapper" >"$T_BIN/pxe-$_d" && chmod 0755 "$T_BIN/pxe-$_d"
 	done
 	TFTPD=$T_BIN/pxe-tftpd HTTPD=$T_BIN/pxe-httpd DHCPD=$T_BIN/pxe-dhcpd
