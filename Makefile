@@ -191,7 +191,7 @@ DEB_BUILD_PKGS := gcc make pkg-config libuv1-dev libinih-dev check libssl-dev
 # systemd-socket-activate (socket-activation tests) is in the systemd package.
 DEB_TEST_PKGS := clang libclang-rt-dev|libclang-rt-14-dev clang-format-14 curl tftp-hpa atftp xorriso genisoimage \
                  busybox|busybox-static wrk iproute2 nftables mandoc python3 isc-dhcp-client \
-                 procps systemd python3-scapy ndisc6 faketime dnsmasq-base openssl wget
+                 procps strace systemd python3-scapy ndisc6 faketime dnsmasq-base openssl wget
 DEB_E2E_PKGS := qemu-system-x86 ipxe-qemu ovmf ipxe pxelinux syslinux-common syslinux-efi isolinux cpio tcpdump
 # The packaging checks (tests/packaging/ in .ci/run): a .deb built with
 # debhelper (dpkg-checkbuilddeps wants build-essential), lintian,

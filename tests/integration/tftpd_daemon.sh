@@ -271,6 +271,34 @@ if have taskset && tftpd_start "$ROOT" --log-level info; then
 	stop_pid "$OP"
 fi
 
+# --- GSO only for windows of 64 KiB and more (tftpd/window.c): a smaller
+# window goes out by sendmmsg, so that where a GSO datagram arrives whole
+# (loopback, veth, a VM's tap) the client starts on the first blocks
+# while the rest are sent. strace counts the two kinds of send.
+sends() { # sends WINDOWSIZE OUT: atftp at blksize 1468 under strace
+	local st=$T_TMP/strace.$1
+	timeout 60 strace -q -f -e trace=sendmsg,sendmmsg -o "$st" -p "$TFTPD_PID" &
+	local sp=$!
+	wait_for 5 eval "grep -q TracerPid:.[1-9] /proc/$TFTPD_PID/status"
+	timeout 60 atftp --option "blksize 1468" --option "windowsize $1" -g -r c.bin -l "$2" \
+		127.0.0.1 "$TFTPD_PORT" >/dev/null 2>&1
+	kill -INT "$sp" 2>/dev/null
+	wait "$sp" 2>/dev/null
+	GSO_SENDS=$(grep -c SOL_UDP "$st")
+	MMSG_SENDS=$(grep -c '^[0-9]* *sendmmsg' "$st")
+}
+if ! command -v strace >/dev/null; then
+	skip "GSO threshold: no strace (make deps installs it)"
+elif tftpd_start "$ROOT" --busy-poll off; then
+	sends 16 "$OUT/w16"
+	check "windowsize 16 at 1468 (23 KiB): byte-exact, sendmmsg only (GSO $GSO_SENDS, sendmmsg $MMSG_SENDS)" \
+		eval 'same "$OUT/w16" "$ROOT/c.bin" && test "$GSO_SENDS" = 0 -a "$MMSG_SENDS" -gt 100'
+	sends 64 "$OUT/w64"
+	check "windowsize 64 at 1468 (94 KiB): byte-exact, by GSO (GSO $GSO_SENDS, sendmmsg $MMSG_SENDS)" \
+		eval 'same "$OUT/w64" "$ROOT/c.bin" && test "$GSO_SENDS" -gt 20'
+	stop_pid "$TFTPD_PID"
+fi
+
 if tftpd_start "$ROOT" --no-gso; then
 	timeout 60 atftp --option "blksize 1468" --option "windowsize 16" -g -r c.bin -l "$OUT/ng" \
 		127.0.0.1 "$TFTPD_PORT" >/dev/null 2>&1
