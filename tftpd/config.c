@@ -67,7 +67,7 @@ static const struct pxe_opt tftpd_opts[] = {
 	  .offset = C(refuse), .arg = "OPTION",
 	  .help = "never accept this option (blksize, tsize, timeout, windowsize, rollover)" },
 	{ .name = "gso", .type = PXE_OPT_BOOL, .offset = C(gso), .def = "yes",
-	  .help = "send windows with UDP segmentation offload (no: sendmmsg only)" },
+	  .help = "send windows of over 16 blocks or 64 KiB with UDP segmentation offload (no: sendmmsg only)" },
 	{ .name = "busy-poll", .type = PXE_OPT_STRING, .offset = C(busy_poll), .def = "auto",
 	  .arg = "auto|off|MICROSECONDS",
 	  .help = "while transfers run, poll for the next packet before sleeping: auto "

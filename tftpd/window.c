@@ -21,24 +21,29 @@
 /* One UDP GSO send: at most 64 segments, within one 64 KiB datagram. */
 #define TFTP_GSO_MAX_SEGS  64
 #define TFTP_GSO_MAX_BYTES 65000
-/* Smaller windows go out by sendmmsg. Where a GSO datagram reaches the
- * client whole (loopback, veth, a VM's tap), the client cannot start on
- * the window's first blocks while the rest are sent: the round trip is
- * our send plus its reading, where sendmmsg overlaps the two. The shared
- * harness, two runs of three (session 26 note, issue 18): at blksize
- * 1468 windowsize 16 (23 KiB) sendmmsg gave 1.17-1.21x the MB/s at
- * 0.85-0.87x the server CPU per MB, at 512/16 1.11-1.13x at 0.91x; at
- * 1468/64 (94 KiB) and 8192/16 GSO costs half to three quarters of the
- * CPU per MB of sendmmsg, and that wins. */
-#define TFTP_GSO_MIN_WINDOW 65536
+/* Windows of at most TFTP_SMALL_WINDOW_BLOCKS blocks and under
+ * TFTP_SMALL_WINDOW_BYTES go out by sendmmsg. Where a GSO datagram
+ * reaches the client whole (loopback, veth, a VM's tap), the client
+ * cannot start on the window's first blocks while the rest are sent:
+ * the round trip is our send plus its reading, where sendmmsg overlaps
+ * the two. In larger windows GSO's saving per datagram (one pass
+ * through the stack per 64 KiB) is worth more. The shared harness
+ * (session 26 note, issue 18), sendmmsg against GSO: blksize 1468
+ * windowsize 16 1.13-1.21x the MB/s at 0.85-0.88x the server CPU per
+ * MB, 512/16 1.11-1.30x at 0.78-0.92x, 1468/4 1.02-1.27x at 0.80-0.96x;
+ * but 1468/64, 512/64 and 8192/16 cost 1.3-2.5x the CPU per MB. */
+#define TFTP_SMALL_WINDOW_BLOCKS 16
+#define TFTP_SMALL_WINDOW_BYTES  65536
 
 void tftp_window_init(struct tftp_conn *c, bool gso)
 {
-	/* GSO for windows of TFTP_GSO_MIN_WINDOW and more (own socket only:
-	 * the listen socket's replies need a source address each). */
+	/* GSO for all but small windows (own socket only: the listen
+	 * socket's replies need a source address each). */
 	size_t seg = (size_t)c->tx.blksize + TFTP_HDR;
-	c->gso = gso && !c->write && c->tx.windowsize > 1 && 2 * seg <= TFTP_GSO_MAX_BYTES &&
-		 seg * c->tx.windowsize >= TFTP_GSO_MIN_WINDOW;
+	bool small = c->tx.windowsize <= TFTP_SMALL_WINDOW_BLOCKS &&
+		     seg * c->tx.windowsize < TFTP_SMALL_WINDOW_BYTES;
+	c->gso =
+		gso && !c->write && c->tx.windowsize > 1 && !small && 2 * seg <= TFTP_GSO_MAX_BYTES;
 	/* Lock-step with small blocks: read ahead ~8 KiB per pread. */
 	if (!c->write && c->tx.windowsize == 1 && c->tx.blksize <= TFTP_RA_BYTES / 2) {
 		c->ra_cap = TFTP_RA_BYTES / c->tx.blksize * c->tx.blksize;

@@ -271,7 +271,7 @@ if have taskset && tftpd_start "$ROOT" --log-level info; then
 	stop_pid "$OP"
 fi
 
-# --- GSO only for windows of 64 KiB and more (tftpd/window.c): a smaller
+# --- GSO only for windows of over 16 blocks or 64 KiB (tftpd/window.c): a smaller
 # window goes out by sendmmsg, so that where a GSO datagram arrives whole
 # (loopback, veth, a VM's tap) the client starts on the first blocks
 # while the rest are sent. strace counts the two kinds of send.
