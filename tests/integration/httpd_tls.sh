@@ -111,6 +111,17 @@ done
 timeout 10 openssl s_client -connect "127.0.0.1:$TPORT" -tls1_2 -sess_out "$T_TMP/sess" </dev/null >/dev/null 2>&1
 out=$(timeout 10 openssl s_client -connect "127.0.0.1:$TPORT" -tls1_2 -sess_in "$T_TMP/sess" </dev/null 2>&1)
 [[ $out == *"Reused, TLSv1.2"* ]] && pass "TLS 1.2 session resumed" || fail "resumption: $(grep -E '^(New|Reused)' <<<"$out")"
+printf 'GET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' |
+	timeout 10 openssl s_client -connect "127.0.0.1:$TPORT" -tls1_3 -ign_eof -sess_out "$T_TMP/sess13" >/dev/null 2>&1
+out=$(timeout 10 openssl s_client -connect "127.0.0.1:$TPORT" -tls1_3 -sess_in "$T_TMP/sess13" </dev/null 2>&1)
+[[ $out == *"Reused, TLSv1.3"* ]] && pass "TLS 1.3 session resumed (ticket)" ||
+	fail "TLS 1.3 resumption: $(grep -E '^(New|Reused)' <<<"$out")"
+# no server-side session cache (httpd/tls.c): a client that offers only
+# the session id of its last session gets a full handshake
+timeout 10 openssl s_client -connect "127.0.0.1:$TPORT" -tls1_2 -no_ticket -sess_out "$T_TMP/sessid" </dev/null >/dev/null 2>&1
+out=$(timeout 10 openssl s_client -connect "127.0.0.1:$TPORT" -tls1_2 -no_ticket -sess_in "$T_TMP/sessid" </dev/null 2>&1)
+[[ $out == *"New, TLSv1.2"* ]] && pass "no session cache: a session id alone is not resumed" ||
+	fail "session id resumption: $(grep -E '^(New|Reused)' <<<"$out")"
 
 # ---- hostile clients: each logged, cut off, the others unharmed
 # garbage for a ClientHello
