@@ -37,13 +37,13 @@
 
 void tftp_window_init(struct tftp_conn *c, bool gso)
 {
-	/* GSO for all but small windows (own socket only: the listen
-	 * socket's replies need a source address each). */
+	/* GSO for all but small windows (lock-step is one: a block per
+	 * window), own socket only (the listen socket's replies need a
+	 * source address each), and two segments must fit in one send. */
 	size_t seg = (size_t)c->tx.blksize + TFTP_HDR;
 	bool small = c->tx.windowsize <= TFTP_SMALL_WINDOW_BLOCKS &&
 		     seg * c->tx.windowsize < TFTP_SMALL_WINDOW_BYTES;
-	c->gso =
-		gso && !c->write && c->tx.windowsize > 1 && !small && 2 * seg <= TFTP_GSO_MAX_BYTES;
+	c->gso = gso && !c->write && !small && 2 * seg <= TFTP_GSO_MAX_BYTES;
 	/* Lock-step with small blocks: read ahead ~8 KiB per pread. */
 	if (!c->write && c->tx.windowsize == 1 && c->tx.blksize <= TFTP_RA_BYTES / 2) {
 		c->ra_cap = TFTP_RA_BYTES / c->tx.blksize * c->tx.blksize;
