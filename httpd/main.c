@@ -303,8 +303,7 @@ static void log_ready(struct app *a)
 			pxe_log_msg(PXE_LOG_INFO, "start", "kTLS: possible (sendfile over TLS)");
 		else if (k < 0)
 			pxe_log_msg(PXE_LOG_INFO, "start",
-				    "kTLS: cannot tell (%s; ProcSubset=pid hides /proc/sys): each "
-				    "connection tries it",
+				    "kTLS: cannot tell (TCP_ULP probe: %s): each connection tries it",
 				    why);
 		else
 			pxe_log_msg(PXE_LOG_INFO, "start",

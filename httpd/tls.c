@@ -7,6 +7,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -229,18 +234,31 @@ int tls_io_init(struct conn_io *io, SSL_CTX *ctx, int fd)
 
 int tls_ktls_possible(const char **why)
 {
-	FILE *f = fopen("/proc/sys/net/ipv4/tcp_available_ulp", "re");
-	char line[256] = "";
-	if (f) {
-		if (!fgets(line, sizeof(line), f))
-			line[0] = 0;
-		fclose(f);
+	/* Ask the kernel, not /proc/sys/net/ipv4/tcp_available_ulp: that
+	 * sysctl exists only in the initial network namespace (not in a
+	 * container's or the benchmark's) and ProcSubset=pid hides it. The
+	 * ULP is looked up (and its module autoloaded, as OpenSSL's own
+	 * setsockopt on a connection would) before tls_init() refuses a
+	 * socket that is not connected (net/ipv4/tcp_ulp.c,
+	 * net/tls/tls_main.c): ENOENT says no module, ENOTCONN that the
+	 * kernel has it. */
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		*why = "no TCP socket to ask the kernel with";
+		return -1;
 	}
-	for (char *t = strtok(line, " \n"); t; t = strtok(NULL, " \n"))
-		if (!strcmp(t, "tls"))
-			return 1;
-	*why = f ? "tls module not loaded" : "no /proc/sys/net/ipv4/tcp_available_ulp";
-	return f ? 0 : -1;
+	int r = setsockopt(fd, IPPROTO_TCP, TCP_ULP, "tls", 3) == 0 ? 0 : errno;
+	close(fd);
+	if (r == 0 || r == ENOTCONN)
+		return 1;
+	if (r == ENOENT) {
+		*why = "the kernel has no tls module";
+		return 0;
+	}
+	*why = strerror(r);
+	return -1;
 }
 
 /* The SignatureOwner of the lists we write: pxesuite's own GUID

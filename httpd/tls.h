@@ -41,8 +41,8 @@ void tls_io_describe(const struct conn_io *io, const char **version, const char 
 int tls_efi_ca_write(const char *pem, FILE *out, struct pxe_err *err);
 
 /* Whether this kernel can do TLS itself (the "tls" TCP upper layer
- * protocol is loaded or loadable): for the start log. 1 yes, 0 no, -1
- * cannot tell (/proc/sys is hidden: pxe-httpd.service's ProcSubset=pid);
+ * protocol is loaded or loadable), asked with a throwaway socket: for the
+ * start log. 1 yes, 0 no, -1 cannot tell (the probe failed otherwise);
  * why: a reason when not 1. */
 int tls_ktls_possible(const char **why);
 

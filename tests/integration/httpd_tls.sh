@@ -241,6 +241,28 @@ expect "--tls-listen alone: HTTPS served" hello "$("${CURL[@]}" "https://127.0.0
 expect "--tls-listen alone: one listener, no plain default" 1 "$(grep -c 'event=listen' "$T_TMP/only.log")"
 stop_pid "$OPID"
 
+# ---- the kTLS line inside a network namespace (a container's, the
+# benchmark's), where /proc/sys/net/ipv4/tcp_available_ulp does not exist:
+# the daemon asks the kernel with a socket, so it knows there too. The
+# answer is checked against the initial namespace's list, read after the
+# start (the probe may have autoloaded the module).
+if is_root && have ip; then
+	NS=pxe-ktls-$$
+	netns_add "$NS" && ip -n "$NS" link set lo up
+	start_bg "$T_TMP/ns.log" ip netns exec "$NS" "$HTTPD" "$ROOT" --tls-listen 127.0.0.1:443 \
+		--tls-cert "$C/s1.pem" --tls-key "$C/s1.key"
+	NPID=$T_LAST_PID
+	wait_for 10 grep -q kTLS "$T_TMP/ns.log"
+	if grep -qw tls /proc/sys/net/ipv4/tcp_available_ulp; then want='kTLS: possible'; else
+		want='kTLS: unavailable (the kernel has no tls module)'
+	fi
+	grep -qF "$want" "$T_TMP/ns.log" && pass "kTLS line in a network namespace: $want" ||
+		fail "kTLS line in a network namespace: want '$want', got '$(grep kTLS "$T_TMP/ns.log")'"
+	stop_pid "$NPID"
+else
+	skip "kTLS line in a network namespace: needs root and ip"
+fi
+
 # ---- --tls-protocols: 1.2 only (what nginx 1.22 offers by default), 1.3 only
 for v in 1.2 1.3; do
 	P4=$(free_port)
