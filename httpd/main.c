@@ -302,9 +302,10 @@ static void log_ready(struct app *a)
 		if (k > 0)
 			pxe_log_msg(PXE_LOG_INFO, "start", "kTLS: possible (sendfile over TLS)");
 		else if (k < 0)
-			pxe_log_msg(PXE_LOG_INFO, "start",
-				    "kTLS: cannot tell (TCP_ULP probe: %s): each connection tries it",
-				    why);
+			pxe_log_msg(
+				PXE_LOG_INFO, "start",
+				"kTLS: cannot tell (TCP_ULP probe: %s): each connection tries it",
+				why);
 		else
 			pxe_log_msg(PXE_LOG_INFO, "start",
 				    "kTLS: unavailable (%s): TLS bodies go by pread + SSL_write",
