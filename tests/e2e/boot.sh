@@ -44,6 +44,10 @@
 #                   IA_NA, so it cannot take a script from a boot-only server:
 #                   the address server's [boot ipxe] section gives it (iPXE
 #                   is a second client, not the firmware this mode serves)
+# Router advertisements (SLAAC only, from tests/tools/ra_send) are on the
+# bridge in every IPv4 scenario but site-bios-pxelinux, which keeps an
+# IPv4-only link: Debian's iPXE waits about 16 s for IPv6 router discovery
+# before it boots where no router answers (e2e_ra_start).
 # For the image scenarios both daemons are restarted on the image alone (so
 # nothing can come from the directory; its paths do not even exist in the
 # image), and after the boot their log lines must show that every file the
@@ -315,7 +319,10 @@ SITE_PID=""
 stop_dhcp() {
 	[ -n "$DHCPD_PID" ] && stop_pid "$DHCPD_PID"; DHCPD_PID=""
 	[ -n "$SITE_PID" ] && stop_pid "$SITE_PID"; SITE_PID=""
+	[ -n "${E2E_RA_PID:-}" ] && stop_pid "$E2E_RA_PID"; E2E_RA_PID=""
 }
+# ra_for SCENARIO: whether the link has router advertisements from ra_send
+ra_for() { case $1 in *6 | site-bios-pxelinux) return 1 ;; esac; }
 start_site6_dhcp() { # start_site6_dhcp: a second pxe-dhcpd, full mode, addresses
 	if ! ip netns list | grep -q "^$SITE_NS\b"; then
 		e2e_side_ns "$SITE_NS" site0 52:54:00:e2:e1:02 "$E2E_NET.2/24" || return 1
@@ -506,6 +513,10 @@ for SCEN in $ALL_SCENARIOS; do
 		continue
 	fi
 	SKIP_WHY="" FAIL_WHY=""
+	if ra_for "$SCEN" && ! e2e_ra_start $((2 * worst + 30)); then
+		fail "$SCEN: router advertisements (tests/tools/ra_send) did not start"
+		continue
+	fi
 	if ! prepare; then
 		if [ -n "$FAIL_WHY" ]; then fail "$SCEN: $FAIL_WHY"; else skip "$SCEN: $SKIP_WHY"; fi
 		stop_dhcp

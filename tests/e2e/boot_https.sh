@@ -87,7 +87,9 @@ wait_for 5 e2e_ns_bound "$E2E_NS" udp 67 || { fail "e2e-https: pxe-dhcpd did not
 e2e_probe "$PROBE_NS" probe0 "$PROBE_MAC" "https://$SRV/snponly.efi" $EDK2_HTTP ||
 	{ skip "e2e-https: pxe-dhcpd does not give the https:// URL to HTTP Boot yet (got: $PROBE_GOT)"; t_exit 77; }
 
-# ---- the VM
+# ---- the VM, on a link with router advertisements (the iPXE it chains
+# would wait 16 s for IPv6 router discovery without: e2e_ra_start)
+e2e_ra_start 600 || { fail "e2e-https: router advertisements (tests/tools/ra_send) did not start"; t_done; }
 e2e_ipxe_script "$SCEN"
 e2e_tap tap1
 t0=$(e2e_now)
