@@ -74,6 +74,14 @@ grep -q 'SSL connection using TLSv1.2' "$T_TMP/v12" && pass "curl TLS 1.2" || fa
 out=$("${CURL[@]}" -v --tlsv1.3 "$U/a.txt" 2>"$T_TMP/v13")
 expect "curl TLS 1.3 body" hello "$out"
 grep -q 'SSL connection using TLSv1.3' "$T_TMP/v13" && pass "curl TLS 1.3" || fail "curl TLS 1.3: $(grep SSL "$T_TMP/v13")"
+# TLS 1.3 suites in the server's order: AES-128-GCM for a client in
+# OpenSSL's default order (AES-256-GCM first), ChaCha20 for one that lists
+# it first (no AES instructions)
+s13() { timeout 10 openssl s_client -connect "127.0.0.1:$TPORT" -tls1_3 "$@" </dev/null 2>/dev/null |
+	grep -o 'Cipher is [A-Z0-9_]*'; }
+expect "TLS 1.3: AES-128-GCM before the client's AES-256-GCM" "Cipher is TLS_AES_128_GCM_SHA256" "$(s13)"
+expect "TLS 1.3: ChaCha20 for a client that lists it first" "Cipher is TLS_CHACHA20_POLY1305_SHA256" \
+	"$(s13 -ciphersuites TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256)"
 ct=$("${CURL[@]}" -o /dev/null -w '%{content_type}' "$U/boot.efi")
 expect "Content-Type .efi over TLS" application/efi "$ct"
 
