@@ -259,16 +259,17 @@ $(FZ)/%.o: %.c $(FZ)/.flags
 $(foreach d,$(DAEMONS),$(eval $(FZ)/$(d)/%.o: FUZZ_INC := -I$(d)))
 $(FZ)/httpd/%.o: FUZZ_INC += $(SSL_CFLAGS)
 FUZZ_COMMON_OBJS := $(COMMON_SRCS:%.c=$(FZ)/%.o)
+# a daemon's fuzz objects: its sources without main.c
+fuzz_daemon_objs = $(patsubst %.c,$(FZ)/%.o,$(filter-out $(1)/main.c,$($(1)_SRCS)))
 FUZZ_OBJS := $(FUZZ_COMMON_OBJS) $(FUZZ_SRCS:%.c=$(FZ)/%.o) \
-             $(foreach d,$(DAEMONS),$(patsubst %.c,$(FZ)/%.o,$(filter-out $(d)/main.c,$($(d)_SRCS))))
+             $(foreach d,$(DAEMONS),$(call fuzz_daemon_objs,$(d)))
 .SECONDARY: $(FUZZ_OBJS)
 -include $(FUZZ_OBJS:.o=.d)
 $(B)/fuzz/fuzz-common_%: $(FZ)/tests/fuzz/fuzz_common_%.o $(FUZZ_COMMON_OBJS)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(DEP_LIBS)
 define fuzz_rules
 $(FZ)/tests/fuzz/fuzz_$(1)_%.o: FUZZ_INC := -I$(1)
-$(B)/fuzz/fuzz-$(1)_%: $(FZ)/tests/fuzz/fuzz_$(1)_%.o $$(FUZZ_COMMON_OBJS) \
-                       $$(patsubst %.c,$(FZ)/%.o,$$(filter-out $(1)/main.c,$$($(1)_SRCS)))
+$(B)/fuzz/fuzz-$(1)_%: $(FZ)/tests/fuzz/fuzz_$(1)_%.o $$(FUZZ_COMMON_OBJS) $$(call fuzz_daemon_objs,$(1))
 	$$(FUZZ_CC) $$(FUZZ_FLAGS) -o $$@ $$^ $$(DEP_LIBS) $$($(1)_LIBS)
 endef
 $(foreach d,$(DAEMONS),$(eval $(call fuzz_rules,$(d))))
