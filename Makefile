@@ -8,6 +8,7 @@
 #   make SANITIZE=address,undefined check
 #   make WERROR=1        warnings are errors (CI)
 #   make format-check    the tree is clang-formatted (.clang-format)
+#   make ceilings        the benchmarks' measuring sticks (tests/bench/)
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0)
 
@@ -108,7 +109,7 @@ ALL_OBJS := $(COMMON_OBJS) $(foreach d,$(DAEMONS),$($(d)_OBJS)) $(UNIT_OBJS) $(U
 
 .PHONY: all check check-build check-unit check-integration check-e2e deps demo \
         install uninstall clean fuzz soak soak-deps lint format format-check spdx-check include-graph \
-        units-check
+        units-check ceilings
 all: $(BINS)
 
 # Rebuild everything when the compiler or its flags change (SANITIZE=...).
@@ -161,6 +162,17 @@ $(B)/tests/tools/ra_send.o: SRC_INC := -Idhcpd
 $(B)/tests/eio_shim.so: tests/tools/eio_shim.c $(B)/.build-flags
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(WARNFLAGS) -D_GNU_SOURCE $(CFLAGS) -fPIC -shared -o $@ $< -ldl
+
+# Measuring sticks (tests/bench/, not part of make check): the least a TFTP
+# or HTTP server can do for the shared harness's clients, run beside our
+# daemons to tell a server's limit from the client's. tftpceil's io_uring
+# shell needs liburing (liburing-dev), which nothing else uses.
+ceilings: $(B)/tests/bench/tftpceil $(B)/tests/bench/httpceil
+$(B)/tests/bench/%: tests/bench/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARNFLAGS) $(CFLAGS) -o $@ $< $(if $(filter %/tftpceil,$@),$(or \
+	  $(shell $(PKG_CONFIG) --libs liburing 2>/dev/null),$(error ceilings: tftpceil needs \
+	  liburing (apt-get install liburing-dev))))
 
 -include $(ALL_OBJS:.o=.d) $(B)/tests/tools/isols.d $(B)/tests/tools/ra_send.d
 
@@ -278,7 +290,7 @@ $(foreach d,$(DAEMONS),$(eval $(call fuzz_rules,$(d))))
 # installs: another version formats some constructs differently.
 CLANG_FORMAT ?= $(shell command -v clang-format-14 || command -v clang-format)
 FORMAT_SRCS := $(sort $(wildcard common/*.[ch] $(foreach d,$(DAEMONS),$(d)/*.[ch] $(d)/*/*.[ch]) \
-                 tests/unit/*.[ch] tests/unit/*/*.[ch] tests/fuzz/*.[ch] tests/tools/*.[ch]))
+                 tests/unit/*.[ch] tests/unit/*/*.[ch] tests/fuzz/*.[ch] tests/tools/*.[ch] tests/bench/*.[ch]))
 format:
 	$(CLANG_FORMAT) -i $(FORMAT_SRCS)
 format-check:
